@@ -1,0 +1,1 @@
+//! HJ 212 codec (HJ/T 212-2005, HJ 212-2017, HJ 212-2025). No I/O, no async, no storage.

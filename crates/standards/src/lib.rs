@@ -1,0 +1,1 @@
+//! National environmental standards as pure functions and typed tables.
