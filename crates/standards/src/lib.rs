@@ -1,1 +1,8 @@
-//! National environmental standards as pure functions and typed tables.
+//! China's national environmental standards as pure functions and typed tables. No I/O.
+//!
+//! Every number a user of Qingshan sees comes from here, selected by the date of the data.
+//! Arithmetic is exact: values are [`Decimal`]s, and every rounding names the rule it follows.
+
+pub mod decimal;
+
+pub use decimal::{Decimal, DecimalError};
