@@ -3,6 +3,11 @@
 //! Every number a user of Qingshan sees comes from here, selected by the date of the data.
 //! Arithmetic is exact: values are [`Decimal`]s, and every rounding names the rule it follows.
 
+pub mod air;
+pub mod aqi;
 pub mod decimal;
+pub mod emissions;
+pub mod warnings;
+pub mod water;
 
 pub use decimal::{Decimal, DecimalError};
