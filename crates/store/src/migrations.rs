@@ -1,0 +1,38 @@
+//! Numbered `.sql` migrations, embedded in the binary and applied in order.
+
+use crate::{Result, StoreError};
+use rusqlite::Connection;
+
+/// (version, SQL). Append new files here; never edit an applied one.
+const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_initial.sql"))];
+
+pub(crate) fn current(conn: &Connection) -> Result<i64> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+    )?;
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub(crate) fn apply(conn: &mut Connection) -> Result<Vec<i64>> {
+    let at = current(conn)?;
+    let known = SQLITE.last().map_or(0, |m| m.0);
+    if at > known {
+        return Err(StoreError::SchemaTooNew { found: at, known });
+    }
+    let mut applied = Vec::new();
+    for &(version, sql) in SQLITE.iter().filter(|m| m.0 > at) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, strftime('%s','now'))",
+            [version],
+        )?;
+        tx.commit()?;
+        applied.push(version);
+    }
+    Ok(applied)
+}

@@ -1,0 +1,233 @@
+//! Counties, enterprises, sites and devices. Every write is an idempotent upsert.
+
+use crate::{County, CrcPolicy, Device, Enterprise, Result, Site, Store, StoreError};
+use rusqlite::{OptionalExtension, Row, params};
+
+impl Store {
+    /// Creates or updates a county.
+    pub fn upsert_county(&self, c: &County) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO counties (code, name, name_en, lon, lat) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
+                lon = excluded.lon, lat = excluded.lat",
+            params![c.code, c.name, c.name_en, c.lon, c.lat],
+        )?;
+        Ok(())
+    }
+
+    /// Every county, by code.
+    pub fn counties(&self) -> Result<Vec<County>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT code, name, name_en, lon, lat FROM counties ORDER BY code")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(County {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                name_en: r.get(2)?,
+                lon: r.get(3)?,
+                lat: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Creates or updates an enterprise.
+    pub fn upsert_enterprise(&self, e: &Enterprise) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO enterprises (id, name, county) VALUES (?1, ?2, ?3)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, county = excluded.county",
+            params![e.id, e.name, e.county],
+        )?;
+        Ok(())
+    }
+
+    /// Every enterprise, by id.
+    pub fn enterprises(&self) -> Result<Vec<Enterprise>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, county FROM enterprises ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Enterprise {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                county: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Creates or updates a site.
+    pub fn upsert_site(&self, s: &Site) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sites (id, name, kind, county, lon, lat, enterprise_id, simulated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, county = excluded.county,
+                lon = excluded.lon, lat = excluded.lat, enterprise_id = excluded.enterprise_id,
+                simulated = excluded.simulated",
+            params![s.id, s.name, s.kind.code(), s.county, s.lon, s.lat, s.enterprise_id, s.simulated],
+        )?;
+        Ok(())
+    }
+
+    /// The site with this id, if any.
+    pub fn site(&self, id: &str) -> Result<Option<Site>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SITE_SELECT} WHERE id = ?1"))?;
+        let row = stmt.query_row([id], site_row).optional()?;
+        row.map(|r| r.into_site()).transpose()
+    }
+
+    /// Every site, by id.
+    pub fn sites(&self) -> Result<Vec<Site>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SITE_SELECT} ORDER BY id"))?;
+        let rows = stmt
+            .query_map([], site_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(|r| r.into_site()).collect()
+    }
+
+    /// Creates or updates a device. The site must exist.
+    pub fn upsert_device(&self, d: &Device) -> Result<()> {
+        if self.site(&d.site_id)?.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "site {:?} does not exist (device {})",
+                d.site_id, d.mn
+            )));
+        }
+        self.conn.execute(
+            "INSERT INTO devices (mn, password, site_id, protocol, crc_policy, realtime_interval_s, minute_interval_min)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(mn) DO UPDATE SET password = excluded.password, site_id = excluded.site_id,
+                protocol = excluded.protocol, crc_policy = excluded.crc_policy,
+                realtime_interval_s = excluded.realtime_interval_s, minute_interval_min = excluded.minute_interval_min",
+            params![
+                d.mn,
+                d.password,
+                d.site_id,
+                d.protocol,
+                d.crc_policy.code(),
+                d.realtime_interval_s,
+                d.minute_interval_min
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Every device, by MN.
+    pub fn devices(&self) -> Result<Vec<Device>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT mn, password, site_id, protocol, crc_policy, realtime_interval_s, minute_interval_min
+             FROM devices ORDER BY mn",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, u32>(5)?,
+                    r.get::<_, u32>(6)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(mn, password, site_id, protocol, crc, rt, min)| {
+                Ok(Device {
+                    mn,
+                    password,
+                    site_id,
+                    protocol,
+                    crc_policy: crc.parse::<CrcPolicy>()?,
+                    realtime_interval_s: rt,
+                    minute_interval_min: min,
+                })
+            })
+            .collect()
+    }
+}
+
+const SITE_SELECT: &str =
+    "SELECT id, name, kind, county, lon, lat, enterprise_id, simulated FROM sites";
+
+struct SiteRow {
+    site: Site,
+    kind: String,
+}
+
+impl SiteRow {
+    fn into_site(self) -> Result<Site> {
+        Ok(Site {
+            kind: self.kind.parse()?,
+            ..self.site
+        })
+    }
+}
+
+fn site_row(r: &Row<'_>) -> rusqlite::Result<SiteRow> {
+    Ok(SiteRow {
+        kind: r.get(2)?,
+        site: Site {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            kind: crate::SiteKind::Other,
+            county: r.get(3)?,
+            lon: r.get(4)?,
+            lat: r.get(5)?,
+            enterprise_id: r.get(6)?,
+            simulated: r.get(7)?,
+        },
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::tests::temp_store;
+    use crate::*;
+
+    pub(crate) fn site(id: &str) -> Site {
+        Site {
+            id: id.into(),
+            name: format!("site {id}"),
+            kind: SiteKind::FlueGasOutlet,
+            county: Some("530602".into()),
+            lon: Some(103.7),
+            lat: Some(27.3),
+            enterprise_id: None,
+            simulated: false,
+        }
+    }
+
+    #[test]
+    fn upserts_are_idempotent() {
+        let (_dir, store) = temp_store();
+        store.upsert_site(&site("S1")).unwrap();
+        store.upsert_site(&site("S1")).unwrap();
+        let d = Device {
+            mn: "MN1".into(),
+            password: "123456".into(),
+            site_id: "S1".into(),
+            protocol: "auto".into(),
+            crc_policy: CrcPolicy::Lenient,
+            realtime_interval_s: 30,
+            minute_interval_min: 10,
+        };
+        store.upsert_device(&d).unwrap();
+        store.upsert_device(&d).unwrap();
+        assert_eq!(store.sites().unwrap(), vec![site("S1")]);
+        assert_eq!(store.devices().unwrap(), vec![d.clone()]);
+        let orphan = Device {
+            site_id: "nowhere".into(),
+            ..d
+        };
+        assert!(matches!(
+            store.upsert_device(&orphan),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}
