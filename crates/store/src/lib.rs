@@ -16,7 +16,7 @@ mod series;
 
 pub use journal::{QuarantineCount, WriteSummary};
 pub use rollups::DirtyHour;
-pub use series::SeriesInfo;
+pub use series::{Receipt, SeriesInfo};
 
 pub use model::*;
 

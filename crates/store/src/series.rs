@@ -98,3 +98,39 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM measurements", [], |r| r.get(0))?)
     }
 }
+
+/// A stored value with what the completeness report needs: its flag and when its frame arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    /// Data time, unix seconds UTC.
+    pub time: i64,
+    pub flag: Option<String>,
+    /// When the frame carrying it was received, unix milliseconds UTC.
+    pub received_at_ms: i64,
+}
+
+impl Store {
+    /// Receipts of one series with `from <= time < to`, oldest first.
+    pub fn receipts(
+        &self,
+        site: &str,
+        param: &str,
+        interval: Interval,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Receipt>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.time, m.flag, j.received_at FROM measurements m JOIN journal j ON j.id = m.journal_id
+             WHERE m.site_id = ?1 AND m.param = ?2 AND m.interval = ?3 AND m.time >= ?4 AND m.time < ?5
+             ORDER BY m.time",
+        )?;
+        let rows = stmt.query_map(params![site, param, interval.as_int(), from, to], |r| {
+            Ok(Receipt {
+                time: r.get(0)?,
+                flag: r.get(1)?,
+                received_at_ms: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,510 @@
+//! The JSON API under `/api/v1/`: registry, quarantine, series (JSON and CSV), rollups, completeness.
+
+use super::ApiError;
+use crate::{Platform, completeness};
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::{Value as Json_, json};
+use std::sync::Arc;
+use store::{CrcPolicy, Device, Interval, JournalEntry, Period, Site, SiteKind, Verdict};
+
+type AppState = State<Arc<Platform>>;
+
+pub fn routes() -> Router<Arc<Platform>> {
+    Router::new()
+        .route(
+            "/openapi.json",
+            get(|| async { Json(super::openapi::document()) }),
+        )
+        .route("/sites", get(list_sites).post(put_site))
+        .route("/sites/{site}", get(get_site))
+        .route("/sites/{site}/series", get(series))
+        .route("/sites/{site}/series.csv", get(series_csv))
+        .route("/sites/{site}/rollups", get(rollups))
+        .route("/sites/{site}/completeness", get(completeness))
+        .route("/devices", get(list_devices).post(put_device))
+        .route("/quarantine", get(quarantine))
+        .route("/quarantine/{id}", get(quarantine_entry))
+}
+
+/// Parses an optional query, answering a JSON 400 for a malformed one.
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))
+}
+
+fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    b.map(|Json(t)| t)
+        .map_err(|e| ApiError::bad_request(format!("bad JSON body: {}", e.body_text())))
+}
+
+/// An instant as RFC 3339 in the city's zone, e.g. `2026-11-28T08:00:00+08:00`.
+pub fn local_time(p: &Platform, unix: i64) -> String {
+    match Timestamp::from_second(unix) {
+        Ok(ts) => ts
+            .to_zoned(p.tz.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        Err(_) => unix.to_string(),
+    }
+}
+
+fn parse_time(name: &str, text: Option<&str>, default: i64) -> Result<i64, ApiError> {
+    match text {
+        None => Ok(default),
+        Some(t) => t
+            .parse::<Timestamp>()
+            .map(|ts| ts.as_second())
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "{name}={t:?} is not an RFC 3339 time (e.g. 2026-11-28T08:00:00+08:00): {e}"
+                ))
+            }),
+    }
+}
+
+fn parse_code<T: std::str::FromStr<Err = store::UnknownCode>>(text: &str) -> Result<T, ApiError> {
+    text.parse()
+        .map_err(|e: store::UnknownCode| ApiError::bad_request(e.to_string()))
+}
+
+fn site_json(s: &Site) -> Json_ {
+    json!({
+        "id": s.id, "name": s.name, "kind": s.kind.code(), "county": s.county,
+        "lon": s.lon, "lat": s.lat, "enterprise_id": s.enterprise_id, "simulated": s.simulated,
+    })
+}
+
+async fn list_sites(State(p): AppState) -> Result<Json<Json_>, ApiError> {
+    let sites = p.read(|s| s.sites()).await?;
+    Ok(Json(
+        json!({ "sites": sites.iter().map(site_json).collect::<Vec<_>>() }),
+    ))
+}
+
+async fn get_site(State(p): AppState, Path(id): Path<String>) -> Result<Json<Json_>, ApiError> {
+    let lookup = id.clone();
+    let (site, series) = p
+        .read(move |s| Ok((s.site(&lookup)?, s.series_of_site(&lookup)?)))
+        .await?;
+    let site = site.ok_or_else(|| ApiError::not_found(format!("no site {id:?}")))?;
+    let series: Vec<_> = series
+        .iter()
+        .map(|i| {
+            json!({"param": i.param, "interval": i.interval.code(), "count": i.count,
+                   "first": local_time(&p, i.first), "last": local_time(&p, i.last)})
+        })
+        .collect();
+    let mut out = site_json(&site);
+    out["series"] = json!(series);
+    Ok(Json(out))
+}
+
+/// A site as posted to `/sites`.
+#[derive(Deserialize)]
+struct SiteInput {
+    id: String,
+    name: String,
+    kind: String,
+    county: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    enterprise_id: Option<String>,
+    #[serde(default)]
+    simulated: bool,
+}
+
+async fn put_site(
+    State(p): AppState,
+    b: Result<Json<SiteInput>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let i = body(b)?;
+    if i.id.trim().is_empty() {
+        return Err(ApiError::bad_request("site id must not be empty"));
+    }
+    let site = Site {
+        kind: parse_code::<SiteKind>(&i.kind)?,
+        id: i.id,
+        name: i.name,
+        county: i.county,
+        lon: i.lon,
+        lat: i.lat,
+        enterprise_id: i.enterprise_id,
+        simulated: i.simulated,
+    };
+    let out = site_json(&site);
+    p.modify(move |s| s.upsert_site(&site)).await?;
+    Ok((axum::http::StatusCode::OK, Json(out)).into_response())
+}
+
+fn device_json(d: &Device) -> Json_ {
+    // The password is never shown.
+    json!({"mn": d.mn, "site_id": d.site_id, "protocol": d.protocol, "crc_policy": d.crc_policy.code(),
+           "realtime_interval_s": d.realtime_interval_s, "minute_interval_min": d.minute_interval_min})
+}
+
+async fn list_devices(State(p): AppState) -> Result<Json<Json_>, ApiError> {
+    let devices = p.read(|s| s.devices()).await?;
+    Ok(Json(
+        json!({ "devices": devices.iter().map(device_json).collect::<Vec<_>>() }),
+    ))
+}
+
+/// A device as posted to `/devices`.
+#[derive(Deserialize)]
+struct DeviceInput {
+    mn: String,
+    password: String,
+    site_id: String,
+    protocol: Option<String>,
+    crc_policy: Option<String>,
+    realtime_interval_s: Option<u32>,
+    minute_interval_min: Option<u32>,
+}
+
+async fn put_device(
+    State(p): AppState,
+    b: Result<Json<DeviceInput>, JsonRejection>,
+) -> Result<Json<Json_>, ApiError> {
+    let i = body(b)?;
+    if i.mn.is_empty() || i.mn.len() > 64 || !i.mn.bytes().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(format!(
+            "mn {:?} must be 1-64 printable ASCII characters",
+            i.mn
+        )));
+    }
+    let protocol = i.protocol.unwrap_or_else(|| "auto".into());
+    if !["auto", "2005", "2017", "2025"].contains(&protocol.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "protocol {protocol:?} must be auto, 2005, 2017 or 2025"
+        )));
+    }
+    let device = Device {
+        mn: i.mn,
+        password: i.password,
+        site_id: i.site_id,
+        protocol,
+        crc_policy: parse_code::<CrcPolicy>(i.crc_policy.as_deref().unwrap_or("strict"))?,
+        realtime_interval_s: i.realtime_interval_s.unwrap_or(60).clamp(1, 86_400),
+        minute_interval_min: i.minute_interval_min.unwrap_or(10).clamp(1, 1440),
+    };
+    let out = device_json(&device);
+    p.modify(move |s| s.upsert_device(&device)).await?;
+    Ok(Json(out))
+}
+
+#[derive(Deserialize)]
+struct QuarantineQuery {
+    verdict: Option<String>,
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+fn journal_json(p: &Platform, e: &JournalEntry) -> Json_ {
+    json!({
+        "id": e.id,
+        "received_at": Timestamp::from_millisecond(e.received_at_ms).map(|t| t.to_zoned(p.tz.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()).unwrap_or_default(),
+        "peer": e.peer, "mn": e.mn, "cn": e.cn, "verdict": e.verdict.code(), "cause": e.cause,
+        "raw": String::from_utf8_lossy(&e.raw),
+    })
+}
+
+async fn quarantine(
+    State(p): AppState,
+    q: Result<Query<QuarantineQuery>, QueryRejection>,
+) -> Result<Json<Json_>, ApiError> {
+    let q = query(q)?;
+    let verdict = q
+        .verdict
+        .as_deref()
+        .map(parse_code::<Verdict>)
+        .transpose()?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let (entries, counts) = p
+        .read(move |s| {
+            Ok((
+                s.quarantine(verdict, q.before, limit)?,
+                s.quarantine_counts()?,
+            ))
+        })
+        .await?;
+    let counts: serde_json::Map<String, Json_> = counts
+        .iter()
+        .map(|c| (c.verdict.code().to_string(), json!(c.count)))
+        .collect();
+    let next = (entries.len() as u32 == limit)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    Ok(Json(json!({
+        "counts": counts,
+        "frames": entries.iter().map(|e| journal_json(&p, e)).collect::<Vec<_>>(),
+        "next_before": next,
+    })))
+}
+
+async fn quarantine_entry(
+    State(p): AppState,
+    Path(id): Path<String>,
+) -> Result<Json<Json_>, ApiError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("journal id {id:?} is not an integer")))?;
+    let entry = p.read(move |s| s.journal_entry(id)).await?;
+    match entry {
+        Some(e) if e.verdict != Verdict::Accepted => Ok(Json(journal_json(&p, &e))),
+        _ => Err(ApiError::not_found(format!("no quarantined frame {id}"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct SeriesQuery {
+    param: Option<String>,
+    interval: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<u32>,
+}
+
+/// Largest number of values one series request returns.
+const SERIES_LIMIT: u32 = 100_000;
+
+struct SeriesRequest {
+    site: String,
+    param: String,
+    interval: Interval,
+    from: i64,
+    to: i64,
+    limit: u32,
+}
+
+fn series_request(site: String, q: SeriesQuery) -> Result<SeriesRequest, ApiError> {
+    let param = q
+        .param
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ApiError::bad_request("param is required, e.g. param=a21026"))?;
+    let interval = parse_code::<Interval>(q.interval.as_deref().unwrap_or("realtime"))?;
+    let now = Timestamp::now().as_second();
+    let to = parse_time("to", q.to.as_deref(), now + 1)?;
+    let from = parse_time("from", q.from.as_deref(), to - 86_400)?;
+    if from > to {
+        return Err(ApiError::bad_request(format!(
+            "from ({from}) is after to ({to})"
+        )));
+    }
+    Ok(SeriesRequest {
+        site,
+        param,
+        interval,
+        from,
+        to,
+        limit: q.limit.unwrap_or(SERIES_LIMIT).clamp(1, SERIES_LIMIT),
+    })
+}
+
+async fn load_series(
+    p: &Platform,
+    r: &SeriesRequest,
+) -> Result<(Site, Vec<store::Value>), ApiError> {
+    let (site, param, interval, from, to, limit) = (
+        r.site.clone(),
+        r.param.clone(),
+        r.interval,
+        r.from,
+        r.to,
+        r.limit,
+    );
+    let (found, values) = p
+        .read(move |s| {
+            Ok((
+                s.site(&site)?,
+                s.series_page(&site, &param, interval, from, to, limit)?,
+            ))
+        })
+        .await?;
+    let site = found.ok_or_else(|| ApiError::not_found(format!("no site {:?}", r.site)))?;
+    Ok((site, values))
+}
+
+async fn series(
+    State(p): AppState,
+    Path(site): Path<String>,
+    q: Result<Query<SeriesQuery>, QueryRejection>,
+) -> Result<Json<Json_>, ApiError> {
+    let r = series_request(site, query(q)?)?;
+    let (site, values) = load_series(&p, &r).await?;
+    let values: Vec<_> = values
+        .iter()
+        .map(|v| {
+            let mut o = json!({"time": local_time(&p, v.time), "value": v.value, "flag": v.flag,
+                               "tier": v.tier.code(), "journal_id": v.journal_id});
+            for (k, x) in [("min", v.min), ("max", v.max), ("cou", v.cou)] {
+                if let Some(x) = x {
+                    o[k] = json!(x);
+                }
+            }
+            o
+        })
+        .collect();
+    Ok(Json(json!({
+        "site": r.site, "param": r.param, "interval": r.interval.code(),
+        "from": local_time(&p, r.from), "to": local_time(&p, r.to),
+        "simulated": site.simulated, "truncated": values.len() as u32 == r.limit,
+        "values": values,
+    })))
+}
+
+async fn series_csv(
+    State(p): AppState,
+    Path(site): Path<String>,
+    q: Result<Query<SeriesQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let r = series_request(site, query(q)?)?;
+    let (_, values) = load_series(&p, &r).await?;
+    let mut out = String::from("site,param,interval,time,value,min,max,cou,flag,tier\n");
+    let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+    for v in &values {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            csv_field(&r.site),
+            csv_field(&r.param),
+            r.interval.code(),
+            local_time(&p, v.time),
+            num(v.value),
+            num(v.min),
+            num(v.max),
+            num(v.cou),
+            csv_field(v.flag.as_deref().unwrap_or("")),
+            v.tier.code()
+        ));
+    }
+    let filename = format!("{}_{}_{}.csv", r.site, r.param, r.interval.code()).replace(
+        |c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.',
+        "_",
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// Quotes a CSV field when it needs it (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[derive(Deserialize)]
+struct RollupQuery {
+    param: Option<String>,
+    period: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn rollups(
+    State(p): AppState,
+    Path(site): Path<String>,
+    q: Result<Query<RollupQuery>, QueryRejection>,
+) -> Result<Json<Json_>, ApiError> {
+    let q = query(q)?;
+    let param = q
+        .param
+        .ok_or_else(|| ApiError::bad_request("param is required"))?;
+    let period = parse_code::<Period>(q.period.as_deref().unwrap_or("hour"))?;
+    let to = parse_time("to", q.to.as_deref(), Timestamp::now().as_second() + 1)?;
+    let from = parse_time("from", q.from.as_deref(), to - 7 * 86_400)?;
+    let (s2, p2) = (site.clone(), param.clone());
+    let rows = p
+        .read(move |s| s.rollups(&s2, &p2, period, from, to))
+        .await?;
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            json!({"time": local_time(&p, r.time), "source": r.source.code(), "count": r.count,
+                   "valid_count": r.valid_count, "mean": r.mean, "min": r.min, "max": r.max, "valid": r.valid})
+        })
+        .collect();
+    Ok(Json(
+        json!({"site": site, "param": param, "period": period.code(), "rollups": rows}),
+    ))
+}
+
+#[derive(Deserialize)]
+struct CompletenessQuery {
+    param: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn completeness(
+    State(p): AppState,
+    Path(site): Path<String>,
+    q: Result<Query<CompletenessQuery>, QueryRejection>,
+) -> Result<Json<Json_>, ApiError> {
+    let q = query(q)?;
+    let param = q
+        .param
+        .ok_or_else(|| ApiError::bad_request("param is required"))?;
+    let to = parse_time("to", q.to.as_deref(), Timestamp::now().as_second())?;
+    let from = parse_time("from", q.from.as_deref(), to - 86_400)?;
+    if to - from > 31 * 86_400 {
+        return Err(ApiError::bad_request(
+            "completeness covers at most 31 days per request",
+        ));
+    }
+    let tz = p.tz.clone();
+    let (s2, p2) = (site.clone(), param.clone());
+    let hours = p
+        .read(move |s| completeness::hours(s, &tz, &s2, &p2, from, to))
+        .await?;
+    let mut totals = json!({"expected": 0, "received": 0, "accepted": 0, "late": 0,
+        "missing": {"offline": 0, "rejected_frame": 0, "flagged_invalid": 0, "not_received": 0}});
+    for h in &hours {
+        for (k, v) in [
+            ("expected", h.expected),
+            ("received", h.received),
+            ("accepted", h.accepted),
+            ("late", h.late),
+        ] {
+            totals[k] = json!(totals[k].as_u64().unwrap_or(0) + v as u64);
+        }
+        let m = &h.missing;
+        for (k, v) in [
+            ("offline", m.offline),
+            ("rejected_frame", m.rejected_frame),
+            ("flagged_invalid", m.flagged_invalid),
+            ("not_received", m.not_received),
+        ] {
+            totals["missing"][k] = json!(totals["missing"][k].as_u64().unwrap_or(0) + v as u64);
+        }
+    }
+    let hours: Vec<_> = hours
+        .iter()
+        .map(|h| {
+            let mut o = serde_json::to_value(h).unwrap_or_default();
+            o["hour"] = json!(local_time(&p, h.hour));
+            o
+        })
+        .collect();
+    Ok(Json(
+        json!({"site": site, "param": param, "interval": "realtime", "totals": totals, "hours": hours}),
+    ))
+}

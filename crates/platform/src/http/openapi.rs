@@ -1,0 +1,94 @@
+//! The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
+//!
+//! Written by hand as data: it costs no proc-macro build time, and a test requests every path listed
+//! here against the real router, so a documented endpoint that does not exist fails the build.
+
+use serde_json::{Value, json};
+
+fn param(name: &str, location: &str, required: bool, description: &str) -> Value {
+    json!({"name": name, "in": location, "required": required, "description": description, "schema": {"type": "string"}})
+}
+
+fn error_responses() -> Value {
+    json!({
+        "400": {"description": "Bad parameters", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    })
+}
+
+fn ok(description: &str, content_type: &str) -> Value {
+    let mut r = error_responses();
+    r["200"] = json!({"description": description, "content": {content_type: {}}});
+    r
+}
+
+/// The document.
+pub fn document() -> Value {
+    let site = param("site", "path", true, "Site id");
+    let from = param(
+        "from",
+        "query",
+        false,
+        "Start, RFC 3339 (default: `to` minus one day)",
+    );
+    let to = param(
+        "to",
+        "query",
+        false,
+        "End (exclusive), RFC 3339 (default: now)",
+    );
+    let series_params = json!([
+        site,
+        param("param", "query", true, "HJ 212 factor code, e.g. a21026"),
+        {"name": "interval", "in": "query", "required": false, "schema": {"type": "string", "enum": ["realtime", "minute", "hour", "day"], "default": "realtime"}},
+        from, to,
+        {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 100000}}
+    ]);
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Qingshan API", "version": "1",
+                 "description": "Registry, HJ 212 quarantine, measurement series, rollups and completeness. Times are RFC 3339 in the city's zone."},
+        "paths": {
+            "/api/v1/sites": {
+                "get": {"summary": "Every site", "responses": ok("Sites", "application/json")},
+                "post": {"summary": "Create or update a site", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SiteInput"}}}},
+                         "responses": ok("The site as stored", "application/json")}
+            },
+            "/api/v1/sites/{site}": {"get": {"summary": "A site and the series it holds", "parameters": [site], "responses": ok("Site", "application/json")}},
+            "/api/v1/sites/{site}/series": {"get": {"summary": "Values of one series", "parameters": series_params, "responses": ok("`{\"values\":[{\"time\",\"value\",\"flag\",\"tier\",\"journal_id\"}]}`", "application/json")}},
+            "/api/v1/sites/{site}/series.csv": {"get": {"summary": "Values of one series as CSV", "parameters": series_params, "responses": ok("CSV", "text/csv")}},
+            "/api/v1/sites/{site}/rollups": {"get": {"summary": "Hourly or daily aggregates in local time, with validity", "parameters": [
+                site, param("param", "query", true, "HJ 212 factor code"),
+                {"name": "period", "in": "query", "required": false, "schema": {"type": "string", "enum": ["hour", "day"], "default": "hour"}},
+                from, to], "responses": ok("Rollups", "application/json")}},
+            "/api/v1/sites/{site}/completeness": {"get": {"summary": "Expected, received and accepted values per hour, and the cause of every missing one", "parameters": [
+                site, param("param", "query", true, "HJ 212 factor code"), from, to], "responses": ok("Completeness", "application/json")}},
+            "/api/v1/devices": {
+                "get": {"summary": "Every device (passwords are never shown)", "responses": ok("Devices", "application/json")},
+                "post": {"summary": "Register or update a device", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeviceInput"}}}},
+                         "responses": ok("The device as stored", "application/json")}
+            },
+            "/api/v1/quarantine": {"get": {"summary": "Rejected frames, newest first, with counts by cause", "parameters": [
+                {"name": "verdict", "in": "query", "required": false, "schema": {"type": "string", "enum": ["bad_frame", "unknown_device", "wrong_password"]}},
+                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "Only ids below this (paging: pass next_before)"},
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
+                "responses": ok("Quarantined frames", "application/json")}},
+            "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes", "parameters": [param("id", "path", true, "Journal id")], "responses": ok("Frame", "application/json")}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
+            "/healthz": {"get": {"summary": "Health", "responses": {"200": {"description": "Healthy"}, "503": {"description": "Database unavailable"}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Prometheus text format"}}}}
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}}}},
+            "SiteInput": {"type": "object", "required": ["id", "name", "kind"], "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"},
+                "kind": {"type": "string", "enum": ["air_station", "water_section", "drinking_water_source", "flue_gas_outlet", "wastewater_outlet", "river_outfall", "other"]},
+                "county": {"type": "string"}, "lon": {"type": "number"}, "lat": {"type": "number"}, "enterprise_id": {"type": "string"}, "simulated": {"type": "boolean"}}},
+            "DeviceInput": {"type": "object", "required": ["mn", "password", "site_id"], "properties": {
+                "mn": {"type": "string"}, "password": {"type": "string"}, "site_id": {"type": "string"},
+                "protocol": {"type": "string", "enum": ["auto", "2005", "2017", "2025"]},
+                "crc_policy": {"type": "string", "enum": ["strict", "lenient", "off"]},
+                "realtime_interval_s": {"type": "integer"}, "minute_interval_min": {"type": "integer"}}}
+        }}
+    })
+}

@@ -1,0 +1,142 @@
+//! The single writer: one thread owns the write connection and commits frames in batches.
+//!
+//! Connections hand their frames to the writer and wait; the writer takes every job queued at that moment
+//! (up to a bound) into one transaction, commits, then wakes each job's connection with its result. So a
+//! busy gateway pays one fsync for many packets (group commit), and an answer is only ever sent for data
+//! that is already committed.
+
+use crate::metrics::Metrics;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::mpsc;
+use std::time::Duration;
+use store::{FrameRecord, Store, WriteSummary};
+use tokio::sync::oneshot;
+
+/// Why frames were not stored.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WriteError {
+    /// The transaction failed (disk full, I/O error...). Nothing of the batch is stored.
+    #[error("storing failed: {0}")]
+    Store(Arc<str>),
+    /// The writer has stopped (the server is shutting down).
+    #[error("the writer has stopped")]
+    Stopped,
+}
+
+struct Job {
+    frames: Vec<FrameRecord>,
+    done: oneshot::Sender<Result<WriteSummary, WriteError>>,
+}
+
+/// Work the writer thread does on its connection when no frames are waiting (rollups).
+pub type IdleWork = Box<dyn FnMut(&mut Store) + Send>;
+
+/// A handle to the writer thread; cheap to clone.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `store`. `idle` runs whenever the queue has been empty for a moment
+    /// (and at least every few hundred batches under sustained load).
+    pub fn start(store: Store, metrics: Arc<Metrics>, max_batch: usize, idle: IdleWork) -> Writer {
+        let (jobs, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("qingshan-writer".into())
+            .spawn(move || run(store, queue, metrics, max_batch.max(1), idle))
+            .expect("spawning the writer thread");
+        Writer { jobs }
+    }
+
+    /// Stores `frames` in one of the next transactions; returns once it is committed.
+    pub async fn write(&self, frames: Vec<FrameRecord>) -> Result<WriteSummary, WriteError> {
+        let (done, wait) = oneshot::channel();
+        self.jobs
+            .send(Job { frames, done })
+            .map_err(|_| WriteError::Stopped)?;
+        wait.await.map_err(|_| WriteError::Stopped)?
+    }
+
+    /// Like [`Writer::write`], for callers outside the async runtime (seeding, imports).
+    pub fn write_blocking(&self, frames: Vec<FrameRecord>) -> Result<WriteSummary, WriteError> {
+        let (done, wait) = oneshot::channel();
+        self.jobs
+            .send(Job { frames, done })
+            .map_err(|_| WriteError::Stopped)?;
+        wait.blocking_recv().map_err(|_| WriteError::Stopped)?
+    }
+}
+
+fn run(
+    mut store: Store,
+    queue: mpsc::Receiver<Job>,
+    metrics: Arc<Metrics>,
+    max_batch: usize,
+    mut idle: IdleWork,
+) {
+    let mut batches_since_idle = 0u32;
+    loop {
+        let first = match queue.recv_timeout(Duration::from_millis(500)) {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                idle(&mut store);
+                batches_since_idle = 0;
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        let mut frames = first.frames.len();
+        let mut jobs = vec![first];
+        while frames < max_batch {
+            match queue.try_recv() {
+                Ok(job) => {
+                    frames += job.frames.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        commit(&mut store, jobs, &metrics);
+        metrics.write_batch.observe(frames as u64);
+        batches_since_idle += 1;
+        if batches_since_idle >= 200 {
+            idle(&mut store);
+            batches_since_idle = 0;
+        }
+    }
+}
+
+fn commit(store: &mut Store, jobs: Vec<Job>, metrics: &Metrics) {
+    let mut all = Vec::new();
+    let mut waiters = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        waiters.push((job.frames.len(), job.done));
+        all.extend(job.frames);
+    }
+    match store.write_frames(&all) {
+        Ok(summary) => {
+            metrics
+                .values_stored
+                .fetch_add(summary.values_changed as u64, Relaxed);
+            let mut ids = summary.journal_ids.into_iter();
+            for (n, done) in waiters {
+                let journal_ids: Vec<i64> = ids.by_ref().take(n).collect();
+                // Change counts are only known per transaction; the total goes to the metrics.
+                let _ = done.send(Ok(WriteSummary {
+                    journal_ids,
+                    values_changed: 0,
+                }));
+            }
+        }
+        Err(e) => {
+            metrics.write_errors.fetch_add(1, Relaxed);
+            tracing::error!(error = %e, frames = all.len(), "write transaction failed; frames not answered");
+            let err = WriteError::Store(e.to_string().into());
+            for (_, done) in waiters {
+                let _ = done.send(Err(err.clone()));
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Everything an operator can set. The binary fills this from flags, a TOML file and the environment;
+//! [`Settings::default`] is a working configuration with nothing set.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The platform's configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Folder holding the SQLite database (`qingshan.db`).
+    pub data_dir: PathBuf,
+    /// Address the HJ 212 gateway listens on.
+    pub hj212_listen: String,
+    /// Address the HTTP server listens on.
+    pub http_listen: String,
+    /// The city's time zone: HJ 212 `DataTime` is local time, days are bucketed in it.
+    pub timezone: String,
+    /// Whether a commit must survive power loss (`full`) or only a process crash (`normal`).
+    pub durability: store::Durability,
+    pub limits: Limits,
+}
+
+/// Explicit bounds on what clients may cost the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// HJ 212 connections open at once; further connections are closed on accept.
+    pub max_connections: usize,
+    /// Largest frame accepted, in bytes (the standard allows 1036; real flue-gas packets reach ~1.7 k).
+    pub max_frame_bytes: usize,
+    /// Bytes buffered per connection while waiting for a frame to complete.
+    pub connection_buffer_bytes: usize,
+    /// A connection that sends nothing for this long is closed.
+    pub idle_timeout: Duration,
+    /// A frame that has started must complete within this time (defeats slow-drip clients).
+    pub frame_timeout: Duration,
+    /// Frames written per transaction at most (group commit).
+    pub max_write_batch: usize,
+    /// Largest HTTP request body accepted.
+    pub http_body_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            data_dir: PathBuf::from("data"),
+            hj212_listen: "0.0.0.0:9212".into(),
+            http_listen: "0.0.0.0:8080".into(),
+            timezone: "Asia/Shanghai".into(),
+            durability: store::Durability::Full,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: 20_000,
+            max_frame_bytes: 16 * 1024,
+            connection_buffer_bytes: 64 * 1024,
+            idle_timeout: Duration::from_secs(600),
+            frame_timeout: Duration::from_secs(30),
+            max_write_batch: 4096,
+            http_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Settings {
+    /// The database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("qingshan.db")
+    }
+}
