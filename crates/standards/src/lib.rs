@@ -7,7 +7,11 @@ pub mod air;
 pub mod aqi;
 pub mod decimal;
 pub mod emissions;
+pub mod pollutant;
 pub mod warnings;
 pub mod water;
 
 pub use decimal::{Decimal, DecimalError};
+pub use pollutant::{Concentration, ConcentrationError, Pollutant, Unit};
+/// Civil (local, time-zone-free) dates select the version of a standard in force (jiff).
+pub use jiff::civil::Date;
