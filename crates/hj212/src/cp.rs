@@ -1,0 +1,493 @@
+//! The data area `CP=&&…&&` (HJ 212-2017 §6.3.3, Table 4): ordered groups (`;`) of items (`,`), each
+//! `Name=value` where a name is a field (`DataTime`) or a factor code joined to a field (`w01018-Rtd`).
+//!
+//! Values keep their exact text (a concentration `2.20` stays `2.20`); nothing is converted until asked.
+//! Tolerated (hj212.md §1.6, §7): spaces around items, empty values, trailing `;`, items without a factor
+//! code (`Flag=N`), log text between `//…//` that contains separators, duplicate keys (all kept, in order).
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// The data area's text, between `CP=&&` and the closing `&&`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cp<'a> {
+    text: Cow<'a, str>,
+}
+
+impl<'a> Cp<'a> {
+    /// A data area from its text (without `CP=&&` and `&&`).
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Cp<'a> {
+        Cp { text: text.into() }
+    }
+
+    /// The empty data area (`CP=&&&&`), as answers carry (HJ 212-2017 C.4, C.14).
+    pub fn empty() -> Cp<'static> {
+        Cp {
+            text: Cow::Borrowed(""),
+        }
+    }
+
+    /// The text exactly as received.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the data area holds nothing but spaces (`CP=&&&&`, and `CP=&& &&` as HJ 212-2017 C.4 prints it).
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    /// The groups in order (separated by `;`).
+    pub fn groups(&self) -> Groups<'_> {
+        Groups { rest: &self.text }
+    }
+
+    /// All items of all groups in order, each with its group index.
+    pub fn items(&self) -> impl Iterator<Item = Item<'_>> {
+        self.groups()
+            .enumerate()
+            .flat_map(|(g, group)| group.items().map(move |item| Item { group: g, ..item }))
+    }
+
+    /// The value of the first item named `key` (exact, case-sensitive as the standard says, e.g. `DataTime`).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.items()
+            .find(|item| item.key == key)
+            .map(|item| item.value)
+    }
+
+    /// The value of the first item named `key`, ignoring ASCII case (`CTime` vs `Ctime`, HJ 212-2017 C.35).
+    pub fn get_ignore_case(&self, key: &str) -> Option<&str> {
+        self.items()
+            .find(|item| item.key.eq_ignore_ascii_case(key))
+            .map(|item| item.value)
+    }
+
+    /// Copies the text so the data area no longer borrows the input.
+    pub fn into_owned(self) -> Cp<'static> {
+        Cp {
+            text: Cow::Owned(self.text.into_owned()),
+        }
+    }
+}
+
+impl fmt::Display for Cp<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// One group of items (one `;`-separated part: usually one factor, or one field such as `DataTime`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group<'c> {
+    text: &'c str,
+}
+
+impl<'c> Group<'c> {
+    /// The group's text.
+    pub fn as_str(&self) -> &'c str {
+        self.text
+    }
+
+    /// The items of this group in order (separated by `,`).
+    pub fn items(&self) -> impl Iterator<Item = Item<'c>> + use<'c> {
+        Splitter {
+            rest: self.text,
+            sep: b',',
+        }
+        .filter_map(Item::parse)
+    }
+}
+
+/// Iterator over the groups of a [`Cp`].
+#[derive(Debug, Clone)]
+pub struct Groups<'c> {
+    rest: &'c str,
+}
+
+impl<'c> Iterator for Groups<'c> {
+    type Item = Group<'c>;
+    fn next(&mut self) -> Option<Group<'c>> {
+        loop {
+            let text = next_part(&mut self.rest, b';')?;
+            if !text.trim().is_empty() {
+                return Some(Group { text });
+            }
+        }
+    }
+}
+
+struct Splitter<'c> {
+    rest: &'c str,
+    sep: u8,
+}
+
+impl<'c> Iterator for Splitter<'c> {
+    type Item = &'c str;
+    fn next(&mut self) -> Option<&'c str> {
+        next_part(&mut self.rest, self.sep)
+    }
+}
+
+/// Cuts the next part off `rest` at `sep`, skipping separators inside `//…//` log text (HJ 212-2017 Table 4,
+/// `xxxxxx-Info`). Returns `None` once `rest` is exhausted.
+fn next_part<'c>(rest: &mut &'c str, sep: u8) -> Option<&'c str> {
+    if rest.is_empty() {
+        return None;
+    }
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == sep {
+            let part = &rest[..i];
+            *rest = &rest[i + 1..];
+            return Some(part);
+        }
+        if b == b'=' && bytes[i + 1..].starts_with(b"//") {
+            // Log text: skip to the closing "//" (or the end if it is never closed).
+            let from = i + 3;
+            i = match bytes
+                .get(from..)
+                .and_then(|t| t.windows(2).position(|w| w == b"//"))
+            {
+                Some(p) => from + p + 2,
+                None => bytes.len(),
+            };
+            continue;
+        }
+        i += 1;
+    }
+    let part = *rest;
+    *rest = "";
+    Some(part)
+}
+
+/// One `Name=value` item of the data area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item<'c> {
+    /// The whole name, e.g. `w01018-Rtd` or `DataTime` (surrounding spaces removed).
+    pub key: &'c str,
+    /// The factor code before the first `-` (`w01018`, `SB1`, `i12001`), or `None` for a plain field.
+    pub code: Option<&'c str>,
+    /// The field: the part after the first `-` (`Rtd`), or the whole name for a plain field (`DataTime`).
+    pub field: &'c str,
+    /// The value's exact text (may be empty).
+    pub value: &'c str,
+    /// Index of the group (0-based) the item belongs to.
+    pub group: usize,
+}
+
+impl<'c> Item<'c> {
+    fn parse(text: &'c str) -> Option<Item<'c>> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let (key, value) = match text.split_once('=') {
+            Some((k, v)) => (k.trim(), v.trim()),
+            None => (text, ""),
+        };
+        let (code, field) = match key.split_once('-') {
+            Some((c, f)) if !c.is_empty() => (Some(c), f),
+            _ => (None, key),
+        };
+        Some(Item {
+            key,
+            code,
+            field,
+            value,
+            group: 0,
+        })
+    }
+
+    /// The field as a known kind (HJ 212-2017 Table 4, HJ 212-2025 additions).
+    pub fn field_kind(&self) -> Field {
+        Field::parse(self.field)
+    }
+}
+
+/// The fields of HJ 212-2017 Table 4 (plus HJ/T 212-2005 and HJ 212-2025 additions) that follow a factor code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// `-Rtd`: real-time value.
+    Rtd,
+    /// `-Min`: minimum over the interval.
+    Min,
+    /// `-Avg`: mean over the interval.
+    Avg,
+    /// `-Max`: maximum over the interval.
+    Max,
+    /// `-Cou`: cumulative amount over the interval.
+    Cou,
+    /// `-ZsRtd`: converted (折算) real-time value.
+    ZsRtd,
+    /// `-ZsMin`: converted minimum.
+    ZsMin,
+    /// `-ZsAvg`: converted mean.
+    ZsAvg,
+    /// `-ZsMax`: converted maximum.
+    ZsMax,
+    /// `-Flag`: instrument data flag (HJ 212-2017 §6.6, see [`DataFlag`]).
+    Flag,
+    /// `-EFlag`: instrument-defined extended flag.
+    EFlag,
+    /// `-SampleTime`: sampling time of a non-continuous analyser.
+    SampleTime,
+    /// `-RS`: treatment-facility run state.
+    Rs,
+    /// `-RT`: facility running hours in the day.
+    Rt,
+    /// `-Data`: noise value for the whole period.
+    Data,
+    /// `-DayData`: daytime noise value.
+    DayData,
+    /// `-NightData`: night-time noise value.
+    NightData,
+    /// `-Info`: field-side information (i-codes).
+    Info,
+    /// `-SN`: instrument serial (EPC-96).
+    Sn,
+    /// `-Ala`: value during an alarm (HJ/T 212-2005).
+    Ala,
+    /// `-CompleteTime`: analysis completion time (HJ 212-2025, CN 2013).
+    CompleteTime,
+    /// `-SampleType`: sample type (HJ 212-2025, CN 2013).
+    SampleType,
+    /// `-SampleRd`: standard-check reading (HJ 212-2025, CN 2062).
+    SampleRd,
+    /// `-StandardValue`: standard-check reference value (HJ 212-2025, CN 2062).
+    StandardValue,
+    /// `-ResultType`: standard-check result, 1 pass / 0 fail (HJ 212-2025, CN 2062).
+    ResultType,
+    /// `-RawAvg`: (HJ 212-2025 p.59 example; meaning unconfirmed).
+    RawAvg,
+    /// Any other field name; the text is in [`Item::field`].
+    Other,
+}
+
+impl Field {
+    /// The kind of a field name (ASCII case ignored).
+    pub fn parse(name: &str) -> Field {
+        const NAMES: [(&str, Field); 26] = [
+            ("Rtd", Field::Rtd),
+            ("Min", Field::Min),
+            ("Avg", Field::Avg),
+            ("Max", Field::Max),
+            ("Cou", Field::Cou),
+            ("ZsRtd", Field::ZsRtd),
+            ("ZsMin", Field::ZsMin),
+            ("ZsAvg", Field::ZsAvg),
+            ("ZsMax", Field::ZsMax),
+            ("Flag", Field::Flag),
+            ("EFlag", Field::EFlag),
+            ("SampleTime", Field::SampleTime),
+            ("RS", Field::Rs),
+            ("RT", Field::Rt),
+            ("Data", Field::Data),
+            ("DayData", Field::DayData),
+            ("NightData", Field::NightData),
+            ("Info", Field::Info),
+            ("SN", Field::Sn),
+            ("Ala", Field::Ala),
+            ("CompleteTime", Field::CompleteTime),
+            ("SampleType", Field::SampleType),
+            ("SampleRd", Field::SampleRd),
+            ("StandardValue", Field::StandardValue),
+            ("ResultType", Field::ResultType),
+            ("RawAvg", Field::RawAvg),
+        ];
+        NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or(Field::Other, |&(_, f)| f)
+    }
+}
+
+/// An instrument data flag (`xxxxxx-Flag`; HJ 212-2017 §6.6 Table 8, HJ/T 212-2005 flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataFlag {
+    /// `N`: instrument working normally (the only flag that makes a valid value).
+    Normal,
+    /// `F`: instrument stopped (2005: emission source stopped).
+    Stopped,
+    /// `M`: maintenance.
+    Maintenance,
+    /// `S`: manually set value.
+    Manual,
+    /// `D`: instrument fault.
+    Fault,
+    /// `C`: calibration.
+    Calibration,
+    /// `T`: above the instrument's measuring upper limit (not "exceeds a standard").
+    OverRange,
+    /// `B`: instrument–data logger communication failure.
+    CommunicationFailure,
+    /// `P`: power failure (HJ/T 212-2005).
+    PowerFailure,
+    /// `0`: calibration data (HJ/T 212-2005 air stations).
+    AirCalibration,
+    /// `1`: meteorological parameter (HJ/T 212-2005 air stations).
+    AirMeteorological,
+    /// `2`: abnormal data (HJ/T 212-2005 air stations).
+    AirAbnormal,
+    /// `3`: normal data (HJ/T 212-2005 air stations).
+    AirNormal,
+    /// Anything else (the text stays in the item's value); treat as not valid.
+    Unknown,
+}
+
+impl DataFlag {
+    /// The flag a value's text stands for.
+    pub fn parse(text: &str) -> DataFlag {
+        match text.trim() {
+            "N" => DataFlag::Normal,
+            "F" => DataFlag::Stopped,
+            "M" => DataFlag::Maintenance,
+            "S" => DataFlag::Manual,
+            "D" => DataFlag::Fault,
+            "C" => DataFlag::Calibration,
+            "T" => DataFlag::OverRange,
+            "B" => DataFlag::CommunicationFailure,
+            "P" => DataFlag::PowerFailure,
+            "0" => DataFlag::AirCalibration,
+            "1" => DataFlag::AirMeteorological,
+            "2" => DataFlag::AirAbnormal,
+            "3" => DataFlag::AirNormal,
+            _ => DataFlag::Unknown,
+        }
+    }
+
+    /// Whether a value with this flag counts as a valid measurement (`N`, or 2005 air `3`; hj212.md §4).
+    pub fn is_valid(self) -> bool {
+        matches!(self, DataFlag::Normal | DataFlag::AirNormal)
+    }
+
+    /// The flag's letter or digit as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataFlag::Normal => "N",
+            DataFlag::Stopped => "F",
+            DataFlag::Maintenance => "M",
+            DataFlag::Manual => "S",
+            DataFlag::Fault => "D",
+            DataFlag::Calibration => "C",
+            DataFlag::OverRange => "T",
+            DataFlag::CommunicationFailure => "B",
+            DataFlag::PowerFailure => "P",
+            DataFlag::AirCalibration => "0",
+            DataFlag::AirMeteorological => "1",
+            DataFlag::AirAbnormal => "2",
+            DataFlag::AirNormal => "3",
+            DataFlag::Unknown => "?",
+        }
+    }
+}
+
+/// Builds a data area's text group by group.
+///
+/// ```
+/// let cp = hj212::cp::CpBuilder::new()
+///     .item("DataTime", "20160801085857")
+///     .group()
+///     .item("w01018-Rtd", "2.20")
+///     .item("w01018-Flag", "N")
+///     .build();
+/// assert_eq!(cp.as_str(), "DataTime=20160801085857;w01018-Rtd=2.20,w01018-Flag=N");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CpBuilder {
+    text: String,
+    group_open: bool,
+}
+
+impl CpBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        CpBuilder::default()
+    }
+
+    /// Adds `key=value` to the current group.
+    pub fn item(mut self, key: &str, value: &str) -> Self {
+        if self.group_open {
+            self.text.push(',');
+        }
+        self.text.push_str(key);
+        self.text.push('=');
+        self.text.push_str(value);
+        self.group_open = true;
+        self
+    }
+
+    /// Starts a new group (the next item is preceded by `;`).
+    pub fn group(mut self) -> Self {
+        if self.group_open {
+            self.text.push(';');
+            self.group_open = false;
+        }
+        self
+    }
+
+    /// The data area.
+    pub fn build(self) -> Cp<'static> {
+        Cp::new(self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_and_items_keep_order_and_text() {
+        let cp = Cp::new(
+            "DataTime=20160801085857;w01001-Rtd=7.10,w01001-Flag=N;w01018-SampleTime=20160801070000,w01018-Rtd=2.2,w01018-Flag=N,w01018-EFlag=A01",
+        );
+        let groups: Vec<_> = cp.groups().map(|g| g.as_str()).collect();
+        assert_eq!(groups.len(), 3);
+        let items: Vec<_> = cp
+            .items()
+            .map(|i| (i.code, i.field, i.value, i.group))
+            .collect();
+        assert_eq!(items[0], (None, "DataTime", "20160801085857", 0));
+        assert_eq!(items[1], (Some("w01001"), "Rtd", "7.10", 1));
+        assert_eq!(items[6], (Some("w01018"), "EFlag", "A01", 2));
+        assert_eq!(cp.get("w01018-Rtd"), Some("2.2"));
+        assert_eq!(Field::parse("ZsRtd"), Field::ZsRtd);
+        assert_eq!(
+            DataFlag::parse(cp.get("w01001-Flag").unwrap()),
+            DataFlag::Normal
+        );
+    }
+
+    #[test]
+    fn tolerances() {
+        assert!(Cp::new(" ").is_empty());
+        let cp = Cp::new(" DataTime=20100301145000; i12003-Info =0;Flag=N;a01013-SampleTime=;");
+        let items: Vec<_> = cp.items().map(|i| (i.key, i.value)).collect();
+        assert_eq!(
+            items,
+            vec![
+                ("DataTime", "20100301145000"),
+                ("i12003-Info", "0"),
+                ("Flag", "N"),
+                ("a01013-SampleTime", "")
+            ]
+        );
+    }
+
+    #[test]
+    fn log_text_may_contain_separators() {
+        let cp = Cp::new("DataTime=20100301145000;i11001-Info=//清洗;管路,a=b//;PolId=w01018");
+        let items: Vec<_> = cp.items().map(|i| (i.key, i.value)).collect();
+        assert_eq!(
+            items,
+            vec![
+                ("DataTime", "20100301145000"),
+                ("i11001-Info", "//清洗;管路,a=b//"),
+                ("PolId", "w01018")
+            ]
+        );
+    }
+}
