@@ -89,11 +89,12 @@ pub struct LevelCriterion {
 impl LevelCriterion {
     /// The episode (a range of forecast days) that meets the criterion, the first one if several do.
     fn find(&self, forecast: &[u16]) -> Option<Range<usize>> {
-        if let Some(reach) = self.or_aqi_reaches {
-            if let Some(day) = forecast.iter().position(|&a| a >= reach) {
-                // Report the whole episode around that day when there is one.
-                return Some(episode_around(forecast, day, self.aqi_above));
-            }
+        let reached = self
+            .or_aqi_reaches
+            .and_then(|reach| forecast.iter().position(|&a| a >= reach));
+        if let Some(day) = reached {
+            // Report the whole episode around that day when there is one.
+            return Some(episode_around(forecast, day, self.aqi_above));
         }
         episodes(forecast, self.aqi_above).find(|e| {
             e.len() as u32 >= self.min_days
@@ -195,7 +196,7 @@ impl WarningScheme {
         if criteria.is_empty() {
             return Err(WarningError::Empty(name));
         }
-        criteria.sort_by(|a, b| b.level.cmp(&a.level));
+        criteria.sort_by_key(|c| std::cmp::Reverse(c.level));
         for pair in criteria.windows(2) {
             if pair[0].level == pair[1].level {
                 return Err(WarningError::DuplicateLevel {
@@ -400,12 +401,16 @@ fn split_csv_line(line: &str) -> Vec<String> {
         match c {
             '"' if quoted && chars.peek() == Some(&'"') => {
                 chars.next();
-                fields.last_mut().map(|f| f.push('"'));
+                if let Some(f) = fields.last_mut() {
+                    f.push('"');
+                }
             }
             '"' => quoted = !quoted,
             ',' if !quoted => fields.push(String::new()),
             _ => {
-                fields.last_mut().map(|f| f.push(c));
+                if let Some(f) = fields.last_mut() {
+                    f.push(c);
+                }
             }
         }
     }

@@ -273,15 +273,13 @@ pub fn drinking_source_compliance(
         }
     }
     for &(parameter, value) in items {
-        if let Some(limit) = supplementary_limit(parameter) {
-            if value > limit {
-                failures.push(DrinkingFailure {
-                    item: DrinkingItem::Supplementary(parameter),
-                    value,
-                    limit: Some(limit),
-                    exceedance: Some(super::class::ratio_rounded(value - limit, limit, 2)),
-                });
-            }
+        if let Some(limit) = supplementary_limit(parameter).filter(|&l| value > l) {
+            failures.push(DrinkingFailure {
+                item: DrinkingItem::Supplementary(parameter),
+                value,
+                limit: Some(limit),
+                exceedance: Some(super::class::ratio_rounded(value - limit, limit, 2)),
+            });
         }
     }
     for &(item, MicrogramsPerLitre(value)) in specific {

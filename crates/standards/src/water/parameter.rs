@@ -374,15 +374,16 @@ impl Parameter {
 }
 
 /// Lower case without spaces, `-`, `_`, `.`, and without a trailing bracketed unit: `"DO (mg/l)"` → `"do"`.
+/// Only a bracket holding a unit (with `/` or `°`, or 无量纲) is dropped, so `铬(六价)` stays whole.
 fn normalise(name: &str) -> String {
     let mut s = name.trim();
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
-        if s.ends_with(close) {
-            if let Some(i) = s.rfind(open) {
-                if i > 0 {
-                    s = &s[..i];
-                }
-            }
+        let unit = s
+            .strip_suffix(close)
+            .and_then(|rest| rest.rfind(open).map(|i| (i, &rest[i + open.len_utf8()..])))
+            .filter(|&(i, inner)| i > 0 && (inner.contains(['/', '°']) || inner == "无量纲"));
+        if let Some((i, _)) = unit {
+            s = s[..i].trim_end();
         }
     }
     s.chars()
@@ -440,10 +441,13 @@ mod tests {
             ("pH", Ph),
             ("dissolved oxygen", DissolvedOxygen),
             ("六价铬", Chromium6),
+            ("铬(六价)", Chromium6),
+            ("水温(°C)", WaterTemperature),
+            ("pH(无量纲)", Ph),
         ] {
             assert_eq!(Parameter::lookup(name), Some(p), "{name}");
         }
-        for unknown in ["", "chla", "w99999", "turbidity", "(mg/l)"] {
+        for unknown in ["", "chla", "w99999", "turbidity", "(mg/l)", "铬"] {
             assert_eq!(Parameter::lookup(unknown), None, "{unknown}");
         }
     }
