@@ -21,7 +21,7 @@ pub const DAY_VALID_HOURS: u32 = 20;
 /// 2005 air-station flag `3` (normal); a value sent without any flag counts too (many 2005 loggers send
 /// none). Every other flag (F, M, S, D, C, T, B, P, 0–2) marks a value kept but not counted.
 pub fn flag_is_valid(flag: Option<&str>) -> bool {
-    matches!(flag, None | Some("N") | Some("3"))
+    flag.is_none_or(|f| hj212::cp::DataFlag::parse(f).is_valid())
 }
 
 /// Recomputes the rollups of up to `limit` dirty hours; returns how many were processed.

@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module under `cli/` and owns its arguments.
 
 mod cli;
+mod config;
 
 use clap::{Parser, Subcommand};
 
@@ -22,15 +23,40 @@ enum Command {
     /// Judge air or water data against the national standards (CSV in, CSV out).
     #[command(subcommand)]
     Evaluate(cli::evaluate::EvaluateCommand),
-    /// Run the platform.
+    /// Run the platform: HJ 212 gateway and HTTP server on embedded SQLite.
     Serve(cli::serve::ServeArgs),
+    /// Create or upgrade the database schema.
+    Migrate(cli::serve::MigrateArgs),
+    /// Register and list devices (works whether or not the server is running).
+    #[command(subcommand)]
+    Device(cli::device::DeviceCommand),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    init_logging();
     match cli.command {
         Command::Hj212(cmd) => cli::hj212::run(cmd),
         Command::Evaluate(cmd) => cli::evaluate::run(cmd),
         Command::Serve(args) => cli::serve::run(args),
+        Command::Migrate(args) => cli::serve::migrate(args),
+        Command::Device(cmd) => cli::device::run(cmd),
+    }
+}
+
+/// Logs go to stderr; `QINGSHAN_LOG` sets the level (error, warn, info, debug, trace; default info) and
+/// `QINGSHAN_LOG_FORMAT=json` switches to one JSON object per line.
+fn init_logging() {
+    let level = std::env::var("QINGSHAN_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing_subscriber::filter::LevelFilter>().ok())
+        .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr);
+    if std::env::var("QINGSHAN_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
     }
 }

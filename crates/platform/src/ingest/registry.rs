@@ -54,7 +54,7 @@ pub async fn keep_fresh(platform: Arc<Platform>, mut stop: tokio::sync::watch::R
     loop {
         tokio::select! {
             _ = tokio::time::sleep(REFRESH_EVERY) => {}
-            _ = stop.wait_for(|s| *s) => return,
+            _ = super::gateway::stopped(&mut stop) => return,
         }
         match platform.read(|s| s.devices()).await {
             Ok(devices) => platform.registry.replace(devices),

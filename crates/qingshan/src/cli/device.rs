@@ -1,0 +1,120 @@
+//! `qingshan device add|list`: the device registry from the command line (server running or not).
+
+use super::serve::CommonArgs;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use store::{CrcPolicy, Device, Site, SiteKind, Store};
+
+#[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// Register (or update) a device; creates its site when it does not exist.
+    Add(AddArgs),
+    /// List registered devices.
+    List(ListArgs),
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The data logger's MN.
+    #[arg(long)]
+    pub mn: String,
+    /// The data logger's access password (PW).
+    #[arg(long)]
+    pub password: String,
+    /// The site the device measures.
+    #[arg(long)]
+    pub site: String,
+    /// Kind of the site, when it is created: air_station, water_section, drinking_water_source,
+    /// flue_gas_outlet, wastewater_outlet, river_outfall, other.
+    #[arg(long, default_value = "other")]
+    pub kind: String,
+    /// CRC policy: strict, lenient (accept and flag known vendor variants) or off.
+    #[arg(long, default_value = "strict")]
+    pub crc: String,
+    /// Protocol: auto, 2005, 2017 or 2025.
+    #[arg(long, default_value = "auto")]
+    pub protocol: String,
+    /// Seconds between real-time uploads.
+    #[arg(long, default_value_t = 60)]
+    pub realtime_interval: u32,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+pub fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
+    match cmd {
+        DeviceCommand::Add(a) => add(a),
+        DeviceCommand::List(a) => list(a),
+    }
+}
+
+fn open(common: &CommonArgs) -> anyhow::Result<Store> {
+    let settings = common.settings(&[])?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
+    Ok(Store::open(&settings.database_path(), settings.durability)?)
+}
+
+fn add(a: AddArgs) -> anyhow::Result<()> {
+    let kind: SiteKind = a.kind.parse()?;
+    let crc_policy: CrcPolicy = a.crc.parse()?;
+    anyhow::ensure!(
+        ["auto", "2005", "2017", "2025"].contains(&a.protocol.as_str()),
+        "--protocol {:?}: expected auto, 2005, 2017 or 2025",
+        a.protocol
+    );
+    anyhow::ensure!(
+        !a.mn.is_empty() && a.mn.bytes().all(|c| c.is_ascii_graphic()),
+        "--mn {:?} must be printable ASCII",
+        a.mn
+    );
+    let store = open(&a.common)?;
+    let created = store.site(&a.site)?.is_none();
+    if created {
+        store.upsert_site(&Site {
+            id: a.site.clone(),
+            name: a.site.clone(),
+            kind,
+            county: None,
+            lon: None,
+            lat: None,
+            enterprise_id: None,
+            simulated: false,
+        })?;
+    }
+    store.upsert_device(&Device {
+        mn: a.mn.clone(),
+        password: a.password,
+        site_id: a.site.clone(),
+        protocol: a.protocol,
+        crc_policy,
+        realtime_interval_s: a.realtime_interval.max(1),
+        minute_interval_min: 10,
+    })?;
+    println!(
+        "device {} registered at site {}{} (crc {})",
+        a.mn,
+        a.site,
+        if created { " (site created)" } else { "" },
+        crc_policy
+    );
+    Ok(())
+}
+
+fn list(a: ListArgs) -> anyhow::Result<()> {
+    let store = open(&a.common)?;
+    println!("mn,site,protocol,crc_policy,realtime_interval_s");
+    for d in store.devices()? {
+        println!(
+            "{},{},{},{},{}",
+            d.mn, d.site_id, d.protocol, d.crc_policy, d.realtime_interval_s
+        );
+    }
+    Ok(())
+}
