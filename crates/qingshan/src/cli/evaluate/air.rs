@@ -1,10 +1,596 @@
-//! `qingshan evaluate air`.
+//! `qingshan evaluate air`: the AQI of each row of a CSV file, by HJ 633-2012 or HJ 633-2026.
+//!
+//! Input is either plain CSV (`station,time,so2,no2,co,o3,pm10,pm2_5[,o3_8h]`, one row per station and
+//! hour or day) or a CNEMC daily file (`date,hour,type,<station>...`). Output is CSV on stdout:
+//! `station,time,aqi,level,category,primary,iaqi_so2,iaqi_no2,iaqi_co,iaqi_o3,iaqi_o3_8h,iaqi_pm10,iaqi_pm2_5`.
+//! A bad row is reported on stderr with its line and value and skipped; the run then ends with an error
+//! status after the good rows are printed.
 
-use clap::Args;
+use std::collections::HashMap;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
 
-#[derive(Args)]
-pub struct AirArgs {}
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use standards::air::{self, Gb3095, Grade, Period};
+use standards::aqi::{
+    AqiReport, AqiVersion, DailyReadings, HourlyReadings, HourlyRules, Indicator, daily_aqi,
+    hourly_aqi,
+};
+use standards::{Concentration, Date, Pollutant};
 
-pub fn run(_args: AirArgs) -> anyhow::Result<()> {
-    anyhow::bail!("not yet implemented")
+/// Arguments of `qingshan evaluate air`.
+#[derive(Args, Debug)]
+pub struct AirArgs {
+    /// The input file.
+    #[arg(long)]
+    input: PathBuf,
+    /// `csv`: header `station,time,so2,no2,co,o3,pm10,pm2_5` (optional `o3_8h`, and for the strict 2012
+    /// hourly method `so2_24h,pm10_24h,pm2_5_24h`); µg/m³, CO mg/m³; empty cell = missing; time
+    /// `YYYY-MM-DD HH:MM` local (`YYYY-MM-DD` accepted in daily mode). `cnemc`: a CNEMC daily file.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// `hourly`: 1-hour concentrations, real-time AQI. `daily`: daily means (`o3` = the day's maximum
+    /// 1-hour value, `o3_8h` = the day's maximum 8-hour mean); with `--format cnemc` the daily values are
+    /// computed from the file's hours (GB 3095 Table 4 validity).
+    #[arg(long, value_enum, default_value_t = Mode::Hourly)]
+    mode: Mode,
+    /// `auto` picks HJ 633-2012 or HJ 633-2026 by each row's date (2026-03-01); `2012` or `2026` forces one.
+    #[arg(long, value_enum, default_value_t = Standard::Auto)]
+    standard: Standard,
+    /// Hourly method: `published` reproduces the national platform's figures; `strict` reads the text
+    /// literally (for 2012: PM from 24-hour moving means, O3 8-hour moving mean, SO2 > 800 from its 24-hour mean).
+    #[arg(long, value_enum, default_value_t = Method::Published)]
+    method: Method,
+    /// Language of the `category` column.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    lang: Lang,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Csv,
+    Cnemc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    Hourly,
+    Daily,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Standard {
+    Auto,
+    #[value(name = "2012")]
+    V2012,
+    #[value(name = "2026")]
+    V2026,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Method {
+    Published,
+    Strict,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Lang {
+    Zh,
+    En,
+}
+
+/// A column that carries a concentration: the pollutant, and which value of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Field {
+    /// The main value: 1-hour (hourly mode) or daily mean / daily max 1-hour O3 (daily mode).
+    Main(Pollutant),
+    /// `o3_8h`: the 8-hour moving mean (hourly) or daily maximum 8-hour mean (daily).
+    O3EightHour,
+    /// `so2_24h`, `pm10_24h`, `pm2_5_24h`: 24-hour moving means (strict 2012 hourly only).
+    Moving24h(Pollutant),
+}
+
+impl Field {
+    fn from_header(name: &str) -> Option<Field> {
+        let name = name.trim().to_ascii_lowercase();
+        if name == "o3_8h" {
+            return Some(Field::O3EightHour);
+        }
+        if let Some(base) = name.strip_suffix("_24h") {
+            return Pollutant::from_code(base).map(Field::Moving24h);
+        }
+        Pollutant::from_code(&name).map(Field::Main)
+    }
+
+    fn pollutant(self) -> Pollutant {
+        match self {
+            Field::Main(p) | Field::Moving24h(p) => p,
+            Field::O3EightHour => Pollutant::O3,
+        }
+    }
+}
+
+/// One input row after parsing: where, when, and the values present.
+struct Row {
+    station: String,
+    time: String,
+    date: Date,
+    values: HashMap<Field, Concentration>,
+}
+
+const OUTPUT_COLUMNS: [(&str, &[Indicator]); 7] = [
+    ("iaqi_so2", &[Indicator::So2Hour, Indicator::So2Day]),
+    ("iaqi_no2", &[Indicator::No2Hour, Indicator::No2Day]),
+    ("iaqi_co", &[Indicator::CoHour, Indicator::CoDay]),
+    ("iaqi_o3", &[Indicator::O3Hour]),
+    ("iaqi_o3_8h", &[Indicator::O3EightHour]),
+    ("iaqi_pm10", &[Indicator::Pm10Day]),
+    ("iaqi_pm2_5", &[Indicator::Pm2_5Day]),
+];
+
+/// Runs `qingshan evaluate air`.
+pub fn run(args: AirArgs) -> anyhow::Result<()> {
+    let text = std::fs::read(&args.input)
+        .with_context(|| format!("cannot read {}", args.input.display()))?;
+    let text = String::from_utf8_lossy(&text);
+    let source = args.input.display().to_string();
+    let mut errors = 0usize;
+    let mut report_error = |line: usize, message: String| {
+        errors += 1;
+        eprintln!("{source}:{line}: {message}");
+    };
+    let rows = match args.format {
+        Format::Csv => read_plain(&text, args.mode, &mut report_error)?,
+        Format::Cnemc => read_cnemc(&text, args.mode, &mut report_error)?,
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = write_all(&mut out, &rows, &args);
+    match written {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        other => other.context("cannot write to stdout")?,
+    }
+    if errors > 0 {
+        anyhow::bail!(
+            "{errors} bad row(s) in {} skipped (see above)",
+            args.input.display()
+        );
+    }
+    Ok(())
+}
+
+fn write_all(out: &mut impl Write, rows: &[Row], args: &AirArgs) -> io::Result<()> {
+    let iaqi_header: Vec<&str> = OUTPUT_COLUMNS.iter().map(|(name, _)| *name).collect();
+    writeln!(
+        out,
+        "station,time,aqi,level,category,primary,{}",
+        iaqi_header.join(",")
+    )?;
+    for row in rows {
+        let report = evaluate(row, args);
+        let aqi = report.publishable_aqi();
+        let level = aqi.map(standards::aqi::Level::of);
+        let category = level.map_or("", |l| match args.lang {
+            Lang::Zh => l.category_zh(),
+            Lang::En => l.category_en(),
+        });
+        let primary = if aqi.is_some() {
+            report.primary.labels()
+        } else {
+            String::new()
+        };
+        let iaqis: Vec<String> = OUTPUT_COLUMNS
+            .iter()
+            .map(|(_, indicators)| {
+                indicators
+                    .iter()
+                    .filter_map(|i| report.sub_index(*i).map(|s| s.value))
+                    .max()
+                    .map_or(String::new(), |v| v.to_string())
+            })
+            .collect();
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            csv_field(&row.station),
+            row.time,
+            aqi.map_or(String::new(), |a| a.to_string()),
+            level.map_or(String::new(), |l| l.to_string()),
+            category,
+            primary,
+            iaqis.join(",")
+        )?;
+    }
+    out.flush()
+}
+
+fn evaluate(row: &Row, args: &AirArgs) -> AqiReport {
+    let version = match args.standard {
+        Standard::Auto => AqiVersion::in_force_on(row.date),
+        Standard::V2012 => AqiVersion::Hj633_2012,
+        Standard::V2026 => AqiVersion::Hj633_2026,
+    };
+    let v = |field| row.values.get(&field).copied();
+    match args.mode {
+        Mode::Hourly => {
+            let rules = match args.method {
+                Method::Published => HourlyRules::published(version, row.date),
+                Method::Strict => HourlyRules::strict(version),
+            };
+            let readings = HourlyReadings {
+                so2: v(Field::Main(Pollutant::So2)),
+                no2: v(Field::Main(Pollutant::No2)),
+                co: v(Field::Main(Pollutant::Co)),
+                o3: v(Field::Main(Pollutant::O3)),
+                pm10: v(Field::Main(Pollutant::Pm10)),
+                pm2_5: v(Field::Main(Pollutant::Pm2_5)),
+                so2_24h: v(Field::Moving24h(Pollutant::So2)),
+                o3_8h: v(Field::O3EightHour),
+                pm10_24h: v(Field::Moving24h(Pollutant::Pm10)),
+                pm2_5_24h: v(Field::Moving24h(Pollutant::Pm2_5)),
+            };
+            hourly_aqi(&rules, &readings)
+        }
+        Mode::Daily => {
+            let readings = DailyReadings {
+                so2: v(Field::Main(Pollutant::So2)),
+                no2: v(Field::Main(Pollutant::No2)),
+                co: v(Field::Main(Pollutant::Co)),
+                o3_1h_max: v(Field::Main(Pollutant::O3)),
+                o3_8h_max: v(Field::O3EightHour),
+                pm10: v(Field::Main(Pollutant::Pm10)),
+                pm2_5: v(Field::Main(Pollutant::Pm2_5)),
+            };
+            daily_aqi(version, &readings)
+        }
+    }
+}
+
+/// Quotes a field for CSV output when it needs it.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Splits one CSV line, honouring double quotes (`""` inside quotes is a quote).
+fn split_csv(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            _ => field.push(ch),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Reads `YYYY-MM-DD HH:MM` (or `YYYY-MM-DD` when `date_only_ok`) into the day and a normalised text.
+fn parse_time(text: &str, date_only_ok: bool) -> Result<(Date, String), String> {
+    let text = text.trim();
+    let (day, clock) = match text.split_once([' ', 'T']) {
+        Some((d, c)) => (d, Some(c.trim())),
+        None => (text, None),
+    };
+    let bad = || format!("time {text:?} is not YYYY-MM-DD HH:MM");
+    let date: Date = day.parse().map_err(|_| bad())?;
+    match clock {
+        None if date_only_ok => Ok((date, date.to_string())),
+        None => Err(bad()),
+        Some(clock) => {
+            let (h, m) = clock.split_once(':').ok_or_else(bad)?;
+            let m = m.split(':').next().unwrap_or(m); // tolerate seconds
+            let (h, m): (u8, u8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+            // 24:00 is the end of the day, as hourly data is often labelled.
+            if h > 24 || m > 59 || (h == 24 && m != 0) {
+                return Err(bad());
+            }
+            Ok((date, format!("{date} {h:02}:{m:02}")))
+        }
+    }
+}
+
+fn read_plain(
+    text: &str,
+    mode: Mode,
+    report_error: &mut impl FnMut(usize, String),
+) -> anyhow::Result<Vec<Row>> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        anyhow::bail!(
+            "the input is empty: expected a header station,time,so2,no2,co,o3,pm10,pm2_5"
+        );
+    };
+    let header: Vec<String> = split_csv(header.trim_start_matches('\u{feff}'));
+    let position = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(station_col), Some(time_col)) = (position("station"), position("time")) else {
+        anyhow::bail!(
+            "the header must name `station` and `time` columns, found: {}",
+            header.join(",")
+        );
+    };
+    let mut fields: Vec<(usize, Field)> = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        if i == station_col || i == time_col {
+            continue;
+        }
+        match Field::from_header(name) {
+            Some(field) => fields.push((i, field)),
+            None => anyhow::bail!(
+                "unknown column {name:?} in the header (expected so2,no2,co,o3,pm10,pm2_5,o3_8h or <pollutant>_24h)"
+            ),
+        }
+    }
+    if fields.is_empty() {
+        anyhow::bail!("the header names no pollutant column");
+    }
+    let mut rows = Vec::new();
+    'lines: for (index, line) in lines {
+        let line_number = index + 1;
+        let cells = split_csv(line);
+        if cells.len() != header.len() {
+            report_error(
+                line_number,
+                format!("{} fields, the header has {}", cells.len(), header.len()),
+            );
+            continue;
+        }
+        let (date, time) = match parse_time(&cells[time_col], mode == Mode::Daily) {
+            Ok(t) => t,
+            Err(message) => {
+                report_error(line_number, message);
+                continue;
+            }
+        };
+        let mut values = HashMap::new();
+        for (i, field) in &fields {
+            let cell = cells[*i].trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match Concentration::parse(field.pollutant(), cell) {
+                Ok(c) => {
+                    values.insert(*field, c);
+                }
+                Err(e) => {
+                    report_error(line_number, format!("column {}: {e}", header[*i].trim()));
+                    continue 'lines;
+                }
+            }
+        }
+        rows.push(Row {
+            station: cells[station_col].trim().to_string(),
+            time,
+            date,
+            values,
+        });
+    }
+    Ok(rows)
+}
+
+/// The `type`s of a CNEMC daily file that carry 1-hour values, and the field each fills.
+const CNEMC_TYPES: [(&str, Field); 10] = [
+    ("SO2", Field::Main(Pollutant::So2)),
+    ("NO2", Field::Main(Pollutant::No2)),
+    ("CO", Field::Main(Pollutant::Co)),
+    ("O3", Field::Main(Pollutant::O3)),
+    ("PM10", Field::Main(Pollutant::Pm10)),
+    ("PM2.5", Field::Main(Pollutant::Pm2_5)),
+    ("O3_8h", Field::O3EightHour),
+    ("SO2_24h", Field::Moving24h(Pollutant::So2)),
+    ("PM10_24h", Field::Moving24h(Pollutant::Pm10)),
+    ("PM2.5_24h", Field::Moving24h(Pollutant::Pm2_5)),
+];
+
+/// Reads a CNEMC daily file (`date,hour,type,<station>...`). Hourly mode: one row per station-hour with
+/// any value. Daily mode: one row per station-day, from the file's hours 0–23 (see [`daily_rows`]).
+fn read_cnemc(
+    text: &str,
+    mode: Mode,
+    report_error: &mut impl FnMut(usize, String),
+) -> anyhow::Result<Vec<Row>> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        anyhow::bail!("the input is empty: expected a CNEMC header date,hour,type,<station>...");
+    };
+    let header: Vec<&str> = header.trim_start_matches('\u{feff}').split(',').collect();
+    if header.len() < 4 || header[..3] != ["date", "hour", "type"] {
+        anyhow::bail!("not a CNEMC daily file: the header must start with date,hour,type");
+    }
+    let stations = &header[3..];
+    // (date, hour) in file order, and per station its values.
+    let mut order: Vec<(Date, u8)> = Vec::new();
+    let mut cells: HashMap<(Date, u8), Vec<HashMap<Field, Concentration>>> = HashMap::new();
+    for (index, line) in lines {
+        let line_number = index + 1;
+        let row: Vec<&str> = line.split(',').collect();
+        if row.len() != header.len() {
+            report_error(
+                line_number,
+                format!("{} fields, the header has {}", row.len(), header.len()),
+            );
+            continue;
+        }
+        let date = match Date::strptime("%Y%m%d", row[0]) {
+            Ok(d) => d,
+            Err(_) => {
+                report_error(line_number, format!("date {:?} is not YYYYMMDD", row[0]));
+                continue;
+            }
+        };
+        let hour = match row[1].parse::<u8>() {
+            Ok(h) if h < 24 => h,
+            _ => {
+                report_error(line_number, format!("hour {:?} is not 0–23", row[1]));
+                continue;
+            }
+        };
+        let Some(field) = CNEMC_TYPES
+            .iter()
+            .find(|(t, _)| *t == row[2])
+            .map(|(_, f)| *f)
+        else {
+            continue; // AQI and the other 24-hour types are not inputs
+        };
+        let key = (date, hour);
+        let per_station = cells.entry(key).or_insert_with(|| {
+            order.push(key);
+            vec![HashMap::new(); stations.len()]
+        });
+        for (s, cell) in row[3..].iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            match Concentration::parse(field.pollutant(), cell) {
+                Ok(c) => {
+                    per_station[s].insert(field, c);
+                }
+                Err(e) => report_error(line_number, format!("station {}: {e}", stations[s])),
+            }
+        }
+    }
+    Ok(match mode {
+        Mode::Hourly => {
+            let mut rows = Vec::new();
+            for key in &order {
+                for (s, values) in cells[key].iter().enumerate() {
+                    if values.keys().any(|f| matches!(f, Field::Main(_))) {
+                        rows.push(Row {
+                            station: stations[s].to_string(),
+                            time: format!("{} {:02}:00", key.0, key.1),
+                            date: key.0,
+                            values: values.clone(),
+                        });
+                    }
+                }
+            }
+            rows
+        }
+        Mode::Daily => daily_rows(stations, &order, &cells),
+    })
+}
+
+/// Daily values per station and date from a CNEMC file's hours 0–23 of that date: 24-hour means of SO2,
+/// NO2, CO, PM10, PM2.5 (≥ 20 hours, GB 3095 Table 4), O3 daily maximum 1-hour (also ≥ 20 hours) and O3
+/// daily maximum 8-hour mean (HJ 663-2013; validity judged against the Grade II 8-hour limit in force).
+fn daily_rows(
+    stations: &[&str],
+    order: &[(Date, u8)],
+    cells: &HashMap<(Date, u8), Vec<HashMap<Field, Concentration>>>,
+) -> Vec<Row> {
+    let mut dates: Vec<Date> = order.iter().map(|(d, _)| *d).collect();
+    dates.dedup();
+    let mut rows = Vec::new();
+    for date in dates {
+        for (s, station) in stations.iter().enumerate() {
+            let hours = |field: Field| -> [Option<Concentration>; 24] {
+                std::array::from_fn(|h| {
+                    cells
+                        .get(&(date, h as u8))
+                        .and_then(|c| c[s].get(&field).copied())
+                })
+            };
+            let mut values = HashMap::new();
+            for p in [
+                Pollutant::So2,
+                Pollutant::No2,
+                Pollutant::Co,
+                Pollutant::Pm10,
+                Pollutant::Pm2_5,
+            ] {
+                if let Ok(mean) = air::daily_mean(&hours(Field::Main(p))) {
+                    values.insert(Field::Main(p), mean);
+                }
+            }
+            let o3 = hours(Field::Main(Pollutant::O3));
+            if o3.iter().flatten().count() >= air::MIN_HOURS_PER_DAY {
+                if let Some(max) = o3.iter().flatten().max() {
+                    values.insert(Field::Main(Pollutant::O3), *max);
+                }
+            }
+            let limit = air::limit(
+                Gb3095::in_force_on(date),
+                Grade::II,
+                Pollutant::O3,
+                Period::DailyMax8h,
+            )
+            .unwrap_or(Concentration::from_int(160));
+            if let Ok(max8) = air::daily_max_8h(&o3, limit) {
+                values.insert(Field::O3EightHour, max8.value);
+            }
+            if !values.is_empty() {
+                rows.push(Row {
+                    station: station.to_string(),
+                    time: date.to_string(),
+                    date,
+                    values,
+                });
+            }
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(
+            parse_time("2019-03-22 07:00", false).unwrap().1,
+            "2019-03-22 07:00"
+        );
+        assert_eq!(
+            parse_time("2019-03-22T7:00:00", false).unwrap().1,
+            "2019-03-22 07:00"
+        );
+        assert!(parse_time("2019-03-22", false).is_err());
+        assert_eq!(parse_time("2019-03-22", true).unwrap().1, "2019-03-22");
+        assert!(parse_time("2019-02-30 01:00", false).is_err());
+        assert!(parse_time("2019-03-22 25:00", false).is_err());
+    }
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(
+            split_csv(r#"a,"b,c","d""e",,"#),
+            ["a", "b,c", "d\"e", "", ""]
+        );
+        assert_eq!(csv_field("x,y"), "\"x,y\"");
+    }
+
+    #[test]
+    fn header_fields() {
+        assert_eq!(
+            Field::from_header("PM2.5"),
+            Some(Field::Main(Pollutant::Pm2_5))
+        );
+        assert_eq!(Field::from_header("o3_8h"), Some(Field::O3EightHour));
+        assert_eq!(
+            Field::from_header("pm10_24h"),
+            Some(Field::Moving24h(Pollutant::Pm10))
+        );
+        assert_eq!(Field::from_header("tsp"), None);
+    }
 }
