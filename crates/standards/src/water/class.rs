@@ -264,12 +264,14 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// The parameters that set the class: the class-deciding parameters whose class equals the sample's,
-    /// largest exceedance multiple first (then in GB 3838 table order).
+    /// largest exceedance multiple first (then in GB 3838 table order). pH within 6–9 is a pass, not a
+    /// grade, so it is listed only when it makes the sample worse than V.
     pub fn limiting(&self) -> Vec<ParameterResult> {
         let mut out: Vec<ParameterResult> = self
             .parameters
             .iter()
             .filter(|r| r.decides_class && r.class == Some(self.class))
+            .filter(|r| r.parameter != Parameter::Ph || self.class == WaterClass::WorseThanV)
             .copied()
             .collect();
         out.sort_by(|a, b| {
