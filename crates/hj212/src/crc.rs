@@ -185,6 +185,7 @@ impl std::str::FromStr for CrcPolicy {
 
 /// A way a check sum was written other than the standard's upper-case HJ 212 CRC (hj212.md §2.3–§2.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CrcVariant {
     /// The HJ 212 CRC written in lower-case hex (`1dc0`); the standard prints upper case.
     LowerCaseHex,

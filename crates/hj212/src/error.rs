@@ -10,6 +10,7 @@ use crate::crc::CrcVariant;
 /// Why a candidate frame (`##` + 4 digits found in the stream) was not accepted
 /// (HJ 212-2017 §6.3.2 Table 2: header, length, data segment, CRC, tail).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum FrameError {
     /// The length field says more than the configured maximum ([`crate::FramerConfig::max_data_len`]) and no
     /// shorter frame could be recovered.
@@ -96,6 +97,7 @@ impl FrameError {
 /// Why an accepted frame's data segment is not a usable packet (HJ 212-2017 §6.3.2 Table 3, §6.3.3).
 /// Offsets are byte positions inside the data segment.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum PacketError {
     /// The header (everything before `CP=&&`) contains a byte that is not printable ASCII.
     #[error("header byte {offset} is 0x{byte:02X}, not printable ASCII")]

@@ -357,6 +357,7 @@ impl<'a> Header<'a> {
 
 /// Something in a packet that departs from the standard but does not stop it being used (hj212.md §1.6, §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Deviation {
     /// The data segment is longer than the 1024 bytes of HJ 212-2017 Table 2 (should have been split).
     DataTooLong,

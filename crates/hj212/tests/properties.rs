@@ -71,12 +71,11 @@ fn garbage() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>().prop_filter("no #", |b| *b != b'#'), 0..40)
 }
 
+/// What a framer found: frames as (offset, raw bytes), rejected candidates as (offset, error kind).
+type Outcome = Vec<Result<(u64, Vec<u8>), (u64, &'static str)>>;
+
 /// Decodes `input` fed to a streaming framer in the given chunk sizes; frames as (offset, raw) or error kind.
-fn streamed(
-    input: &[u8],
-    cuts: &[usize],
-    config: &FramerConfig,
-) -> Vec<Result<(u64, Vec<u8>), (u64, &'static str)>> {
+fn streamed(input: &[u8], cuts: &[usize], config: &FramerConfig) -> Outcome {
     let mut framer = Framer::new(config.clone());
     let mut out = Vec::new();
     let drain = |framer: &mut Framer, out: &mut Vec<_>| {
@@ -100,7 +99,7 @@ fn streamed(
     out
 }
 
-fn whole(input: &[u8], config: &FramerConfig) -> Vec<Result<(u64, Vec<u8>), (u64, &'static str)>> {
+fn whole(input: &[u8], config: &FramerConfig) -> Outcome {
     frames(input, config)
         .map(|r| {
             r.map(|f| (f.offset, f.raw.to_vec()))
