@@ -31,7 +31,13 @@ fn table(output: &Output) -> Vec<HashMap<String, String>> {
     let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
     assert_eq!(header.join(","), HEADER);
     lines
-        .map(|l| header.iter().map(|h| h.to_string()).zip(l.split(',').map(str::to_string)).collect())
+        .map(|l| {
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -53,10 +59,22 @@ fn hourly_plain_csv_with_bad_rows() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Bad rows: named by line and value, skipped; the run ends with an error status, never a panic.
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("hourly.csv:4: column so2: SO2 concentration \"abc\" is not a number"), "{stderr}");
-    assert!(stderr.contains("hourly.csv:5: time \"2019-13-01 07:00\""), "{stderr}");
-    assert!(stderr.contains("hourly.csv:6: 4 fields, the header has 8"), "{stderr}");
-    assert!(stderr.contains("hourly.csv:7: column so2: SO2 concentration -3 is negative"), "{stderr}");
+    assert!(
+        stderr.contains("hourly.csv:4: column so2: SO2 concentration \"abc\" is not a number"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hourly.csv:5: time \"2019-13-01 07:00\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hourly.csv:6: 4 fields, the header has 8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hourly.csv:7: column so2: SO2 concentration -3 is negative"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     let rows = table(&out);
     assert_eq!(rows.len(), 4);
@@ -88,11 +106,21 @@ fn daily_mode_and_version_by_date() {
          S,2026-03-02,10,20,0.5,100,50,35.5,80\n",
     );
     let out = run(&input, &["--mode", "daily"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = table(&out);
     // PM2.5 day mean 60: HJ 633-2012 → 82; HJ 633-2026 (from 2026-03-01) → 100.
-    assert_eq!((rows[0]["aqi"].as_str(), rows[0]["primary"].as_str()), ("82", "PM2.5"));
-    assert_eq!((rows[1]["aqi"].as_str(), rows[1]["primary"].as_str()), ("100", "PM2.5"));
+    assert_eq!(
+        (rows[0]["aqi"].as_str(), rows[0]["primary"].as_str()),
+        ("82", "PM2.5")
+    );
+    assert_eq!(
+        (rows[1]["aqi"].as_str(), rows[1]["primary"].as_str()),
+        ("100", "PM2.5")
+    );
     // 2012 daily report includes O3 max 1 h (100 → 32); 2026 does not.
     assert_eq!(rows[0]["iaqi_o3"], "32");
     assert_eq!(rows[1]["iaqi_o3"], "");
@@ -196,18 +224,29 @@ fn cnemc_files_reproduce_the_published_hourly_aqi() {
         "china_sites_20190615.csv",
         "china_sites_20191021.csv",
     ] {
-        let Some(path) = testdata::shared(&format!("data/cnemc/{name}")) else { return };
+        let Some(path) = testdata::shared(&format!("data/cnemc/{name}")) else {
+            return;
+        };
         let out = run(&path, &["--format", "cnemc"]);
-        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let (published, duplicated) = published_aqi(&path);
         let rows = table(&out);
         let (mut compared, mut equal) = (0, 0);
         for row in rows.iter().filter(|r| !duplicated.contains(&r["station"])) {
-            let Some(expected) = published.get(&(row["time"].clone(), row["station"].clone())) else {
+            let Some(expected) = published.get(&(row["time"].clone(), row["station"].clone()))
+            else {
                 continue;
             };
             compared += 1;
-            assert_eq!(&row["aqi"], expected, "{name} {} {}", row["time"], row["station"]);
+            assert_eq!(
+                &row["aqi"], expected,
+                "{name} {} {}",
+                row["time"], row["station"]
+            );
             equal += 1;
         }
         println!(
@@ -215,18 +254,33 @@ fn cnemc_files_reproduce_the_published_hourly_aqi() {
              (duplicated station columns left out: {duplicated:?})"
         );
         assert!(compared > 20_000, "{name}: {compared}");
-        assert_eq!(compared, published.len(), "{name}: every published station-hour has an output row");
+        assert_eq!(
+            compared,
+            published.len(),
+            "{name}: every published station-hour has an output row"
+        );
     }
 }
 
 #[test]
 fn cnemc_daily_mode_computes_daily_values() {
-    let Some(path) = testdata::shared("data/cnemc/china_sites_20190615.csv") else { return };
+    let Some(path) = testdata::shared("data/cnemc/china_sites_20190615.csv") else {
+        return;
+    };
     let out = run(&path, &["--format", "cnemc", "--mode", "daily"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = table(&out);
     assert!(rows.len() > 1_000, "{} station-days", rows.len());
     assert!(rows.iter().all(|r| r["time"] == "2019-06-15"));
     // Summer ozone: many station-days have O3 8 h as the primary pollutant.
-    assert!(rows.iter().filter(|r| r["primary"].contains("O3_8h")).count() > 100);
+    assert!(
+        rows.iter()
+            .filter(|r| r["primary"].contains("O3_8h"))
+            .count()
+            > 100
+    );
 }

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use standards::aqi::{
-    daily_aqi, hourly_aqi, AqiVersion, DailyReadings, HourlyMethod, HourlyReadings, HourlyRules,
+    AqiVersion, DailyReadings, HourlyMethod, HourlyReadings, HourlyRules, daily_aqi, hourly_aqi,
 };
 use standards::{Concentration, Date, Decimal, Pollutant};
 
@@ -25,7 +25,7 @@ impl Rng {
 
     /// A concentration of `p` with one decimal (CO) or an integer, up to `max`, missing 1 time in 100.
     fn value(&mut self, p: Pollutant, max: u64) -> Option<Concentration> {
-        if self.next() % 100 == 0 {
+        if self.next().is_multiple_of(100) {
             return None;
         }
         let units = if p == Pollutant::Co {
@@ -69,20 +69,35 @@ fn measure(name: &str, inputs: usize, mut batch: impl FnMut() -> u64) {
 
 fn main() {
     let inputs = hourly_inputs(4096);
-    for (label, day) in [("HJ 633-2012", Date::constant(2019, 6, 15)), ("HJ 633-2026", Date::constant(2026, 6, 15))] {
+    for (label, day) in [
+        ("HJ 633-2012", Date::constant(2019, 6, 15)),
+        ("HJ 633-2026", Date::constant(2026, 6, 15)),
+    ] {
         let rules = HourlyRules::for_date(day, HourlyMethod::Published);
-        measure(&format!("hourly AQI, published method, {label}"), inputs.len(), || {
-            inputs
-                .iter()
-                .map(|r| u64::from(hourly_aqi(black_box(&rules), black_box(r)).aqi.unwrap_or(0)))
-                .sum()
-        });
+        measure(
+            &format!("hourly AQI, published method, {label}"),
+            inputs.len(),
+            || {
+                inputs
+                    .iter()
+                    .map(|r| {
+                        u64::from(hourly_aqi(black_box(&rules), black_box(r)).aqi.unwrap_or(0))
+                    })
+                    .sum()
+            },
+        );
     }
     let strict = HourlyRules::strict(AqiVersion::Hj633_2012);
     measure("hourly AQI, strict text, HJ 633-2012", inputs.len(), || {
         inputs
             .iter()
-            .map(|r| u64::from(hourly_aqi(black_box(&strict), black_box(r)).aqi.unwrap_or(0)))
+            .map(|r| {
+                u64::from(
+                    hourly_aqi(black_box(&strict), black_box(r))
+                        .aqi
+                        .unwrap_or(0),
+                )
+            })
             .sum()
     });
     let daily: Vec<DailyReadings> = inputs
@@ -100,7 +115,13 @@ fn main() {
     measure("daily AQI, HJ 633-2026", daily.len(), || {
         daily
             .iter()
-            .map(|r| u64::from(daily_aqi(black_box(AqiVersion::Hj633_2026), black_box(r)).aqi.unwrap_or(0)))
+            .map(|r| {
+                u64::from(
+                    daily_aqi(black_box(AqiVersion::Hj633_2026), black_box(r))
+                        .aqi
+                        .unwrap_or(0),
+                )
+            })
             .sum()
     });
 }

@@ -4,7 +4,8 @@
 //! - [`Gb3095`] (2012 / 2026 transitional / 2026 final, chosen by date), [`Grade`], [`Period`] and
 //!   [`limit`]: GB 3095 Table 1;
 //! - data validity and aggregation (GB 3095 Table 4): [`daily_mean`], [`o3_8h_moving_mean`],
-//!   [`daily_max_8h`], [`month_has_enough_days`], [`annual_validity`];
+//!   [`daily_max_8h`], [`daily_readings`] (a day of hours → daily AQI inputs), [`month_has_enough_days`],
+//!   [`annual_validity`];
 //! - HJ 663-2013 annual statistics: [`percentile`], [`annual_statistic`];
 //! - judgements: [`daily_attainment`] and [`annual_attainment`] ("attains the standard", 达标),
 //!   [`good_day_ratio`] ("good day", 优良: AQI ≤ 100) — two different questions kept apart, because from
@@ -13,11 +14,11 @@
 //! HJ 663-2026 replaced HJ 663-2013 on 2026-03-01, but its text was not available: the HJ 663 rules here
 //! are the 2013 ones, with the limits of the GB 3095 in force.
 
-use jiff::civil::{date, Date};
+use jiff::civil::{Date, date};
 
-use crate::aqi::DailyReadings;
-use crate::pollutant::{Concentration, Pollutant};
 use crate::Decimal;
+use crate::aqi::{DailyReadings, HourlyReadings};
+use crate::pollutant::{Concentration, Pollutant};
 
 /// The GB 3095 limit set in force.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,7 +80,12 @@ pub enum Period {
 /// (e.g. CO annual, O₃ annual).
 ///
 /// GB 3095-2012 Table 1; GB 3095-2026 Table 1, transitional (left block) and final (right block).
-pub fn limit(standard: Gb3095, grade: Grade, pollutant: Pollutant, period: Period) -> Option<Concentration> {
+pub fn limit(
+    standard: Gb3095,
+    grade: Grade,
+    pollutant: Pollutant,
+    period: Period,
+) -> Option<Concentration> {
     let row = LIMITS
         .iter()
         .find(|row| row.pollutant == pollutant && row.period == period)?;
@@ -219,7 +225,9 @@ pub fn daily_max_8h(
     hours: &[Option<Concentration>; 24],
     exceedance_limit: Concentration,
 ) -> Result<DailyMax8h, InsufficientData> {
-    let windows: Vec<Concentration> = (7..24).filter_map(|end| o3_8h_moving_mean(hours, end)).collect();
+    let windows: Vec<Concentration> = (7..24)
+        .filter_map(|end| o3_8h_moving_mean(hours, end))
+        .collect();
     let too_few = InsufficientData::TooFewValues {
         statistic: "daily maximum 8-hour O3",
         required: MIN_WINDOWS_PER_DAY,
@@ -235,6 +243,39 @@ pub fn daily_max_8h(
         })
     } else {
         Err(too_few)
+    }
+}
+
+/// A natural day's daily-report inputs from its 24 hourly readings (only their 1-hour fields are read):
+/// 24-hour means of SO₂, NO₂, CO, PM10 and PM2.5 with ≥ 20 hours each ([`daily_mean`]), the O₃ daily
+/// maximum 8-hour mean ([`daily_max_8h`], validity judged against the Grade II 8-hour limit of the
+/// GB 3095 in force on `day`) and the O₃ daily maximum 1-hour mean. GB 3095 Table 4 sets no minimum for
+/// the daily maximum 1-hour value; this function asks for the same ≥ 20 hours as a daily mean (a policy
+/// choice: with fewer hours the true maximum may be missing). `hours[i]` is the hour `i:00–(i+1):00`.
+pub fn daily_readings(day: Date, hours: &[HourlyReadings; 24]) -> DailyReadings {
+    let series =
+        |get: fn(&HourlyReadings) -> Option<Concentration>| -> [Option<Concentration>; 24] {
+            std::array::from_fn(|h| get(&hours[h]))
+        };
+    let o3 = series(|r| r.o3);
+    let o3_present = o3.iter().flatten().count();
+    let o3_limit = limit(
+        Gb3095::in_force_on(day),
+        Grade::II,
+        Pollutant::O3,
+        Period::DailyMax8h,
+    )
+    .unwrap_or(Concentration::from_int(160));
+    DailyReadings {
+        so2: daily_mean(&series(|r| r.so2)).ok(),
+        no2: daily_mean(&series(|r| r.no2)).ok(),
+        co: daily_mean(&series(|r| r.co)).ok(),
+        o3_1h_max: (o3_present >= MIN_HOURS_PER_DAY)
+            .then(|| o3.iter().flatten().max().copied())
+            .flatten(),
+        o3_8h_max: daily_max_8h(&o3, o3_limit).ok().map(|m| m.value),
+        pm10: daily_mean(&series(|r| r.pm10)).ok(),
+        pm2_5: daily_mean(&series(|r| r.pm2_5)).ok(),
     }
 }
 
@@ -334,8 +375,11 @@ pub fn annual_statistic(
     year: i16,
     daily: &[(Date, Concentration)],
 ) -> Option<AnnualStatistic> {
-    let in_year: Vec<(Date, Concentration)> =
-        daily.iter().filter(|(d, _)| d.year() == year).copied().collect();
+    let in_year: Vec<(Date, Concentration)> = daily
+        .iter()
+        .filter(|(d, _)| d.year() == year)
+        .copied()
+        .collect();
     if in_year.is_empty() {
         return None;
     }
@@ -409,7 +453,11 @@ fn compare(
 ///
 /// This is *not* the good-day question ([`good_day_ratio`]): under GB 3095-2026 final limits a PM2.5
 /// day mean of 55 µg/m³ has AQI 90 (良) but exceeds the 50 µg/m³ limit.
-pub fn daily_attainment(standard: Gb3095, grade: Grade, day: &DailyReadings) -> (Verdict, Vec<Comparison>) {
+pub fn daily_attainment(
+    standard: Gb3095,
+    grade: Grade,
+    day: &DailyReadings,
+) -> (Verdict, Vec<Comparison>) {
     let items = [
         (Pollutant::So2, Period::Day, day.so2),
         (Pollutant::No2, Period::Day, day.no2),
@@ -475,7 +523,8 @@ pub fn annual_attainment(
             Period::Day
         };
         let comparisons: Vec<Comparison> = [
-            stat.mean.and_then(|m| compare(standard, grade, pollutant, Period::Annual, m)),
+            stat.mean
+                .and_then(|m| compare(standard, grade, pollutant, Period::Annual, m)),
             compare(standard, grade, pollutant, daily_period, stat.percentile),
         ]
         .into_iter()
@@ -511,7 +560,8 @@ pub struct GoodDayRatio {
 impl GoodDayRatio {
     /// `good_days / valid_days × 100`, exact to six places; `None` with no valid day.
     pub fn percent(self) -> Option<Decimal> {
-        Decimal::from_int(self.good_days as i64 * 100).div(Decimal::from_int(self.valid_days as i64))
+        Decimal::from_int(self.good_days as i64 * 100)
+            .div(Decimal::from_int(self.valid_days as i64))
     }
 }
 
@@ -583,7 +633,11 @@ pub struct ComprehensiveIndex {
 /// Grade II limit; O₃: 90th percentile of daily max 8 h ÷ 8-hour Grade II limit (HJ 663-2013 practice as
 /// published in provincial rankings). `standard` chooses the limits S (after 2026, transitional or final
 /// is a policy choice). Parts are exact to six places; rounding for publication is the caller's.
-pub fn comprehensive_index(standard: Gb3095, input: &ComprehensiveInput, weights: &Weights) -> ComprehensiveIndex {
+pub fn comprehensive_index(
+    standard: Gb3095,
+    input: &ComprehensiveInput,
+    weights: &Weights,
+) -> ComprehensiveIndex {
     let items = [
         (Pollutant::So2, Period::Annual, input.so2_mean),
         (Pollutant::No2, Period::Annual, input.no2_mean),
@@ -594,7 +648,8 @@ pub fn comprehensive_index(standard: Gb3095, input: &ComprehensiveInput, weights
     ];
     let mut parts = [Decimal::ZERO; 6];
     for (pollutant, period, value) in items {
-        let s = limit(standard, Grade::II, pollutant, period).expect("Table 1 has every limit used here");
+        let s = limit(standard, Grade::II, pollutant, period)
+            .expect("Table 1 has every limit used here");
         let i = value.value().div(s.value()).unwrap_or(Decimal::ZERO);
         parts[pollutant.index()] = i.mul(weights.of(pollutant));
     }
@@ -607,7 +662,7 @@ pub fn comprehensive_index(standard: Gb3095, input: &ComprehensiveInput, weights
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aqi::{daily_aqi, AqiVersion};
+    use crate::aqi::{AqiVersion, daily_aqi};
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -620,14 +675,23 @@ mod tests {
     #[test]
     fn limit_set_by_date() {
         assert_eq!(Gb3095::in_force_on(date(2026, 2, 28)), Gb3095::V2012);
-        assert_eq!(Gb3095::in_force_on(date(2026, 3, 1)), Gb3095::V2026Transitional);
-        assert_eq!(Gb3095::in_force_on(date(2030, 12, 31)), Gb3095::V2026Transitional);
+        assert_eq!(
+            Gb3095::in_force_on(date(2026, 3, 1)),
+            Gb3095::V2026Transitional
+        );
+        assert_eq!(
+            Gb3095::in_force_on(date(2030, 12, 31)),
+            Gb3095::V2026Transitional
+        );
         assert_eq!(Gb3095::in_force_on(date(2031, 1, 1)), Gb3095::V2026Final);
         let pm25_day = |s| limit(s, Grade::II, Pollutant::Pm2_5, Period::Day).unwrap();
         assert_eq!(pm25_day(Gb3095::V2012), c(75));
         assert_eq!(pm25_day(Gb3095::V2026Transitional), c(60));
         assert_eq!(pm25_day(Gb3095::V2026Final), c(50));
-        assert_eq!(limit(Gb3095::V2012, Grade::II, Pollutant::Co, Period::Annual), None);
+        assert_eq!(
+            limit(Gb3095::V2012, Grade::II, Pollutant::Co, Period::Annual),
+            None
+        );
     }
 
     #[test]
@@ -639,7 +703,12 @@ mod tests {
         // (19 × 10 + 30) / 20 = 11
         assert_eq!(daily_mean(&hours).unwrap(), c(11));
         // 1/3 of a unit rounds to six places.
-        let thirds: Vec<_> = [1, 1, 2].iter().cycle().take(21).map(|n| Some(c(*n))).collect();
+        let thirds: Vec<_> = [1, 1, 2]
+            .iter()
+            .cycle()
+            .take(21)
+            .map(|n| Some(c(*n)))
+            .collect();
         assert_eq!(daily_mean(&thirds).unwrap().value(), d("1.333333"));
     }
 
@@ -675,6 +744,24 @@ mod tests {
     }
 
     #[test]
+    fn daily_readings_from_hours() {
+        let mut hours = [HourlyReadings::default(); 24];
+        for (i, h) in hours.iter_mut().enumerate() {
+            h.so2 = Some(c(10));
+            h.pm2_5 = (i >= 4).then(|| c(i as u32)); // 20 hours: 4..=23, mean 13.5
+            h.pm10 = (i >= 5).then(|| c(50)); // 19 hours: invalid
+            h.o3 = Some(c(10 * i as u32));
+        }
+        let day = daily_readings(date(2019, 6, 15), &hours);
+        assert_eq!(day.so2, Some(c(10)));
+        assert_eq!(day.pm2_5.unwrap().value(), d("13.5"));
+        assert_eq!(day.pm10, None);
+        assert_eq!(day.no2, None);
+        assert_eq!(day.o3_1h_max, Some(c(230)));
+        assert_eq!(day.o3_8h_max, Some(c(195)));
+    }
+
+    #[test]
     fn month_and_year_counts() {
         assert!(month_has_enough_days(2, 25));
         assert!(!month_has_enough_days(3, 26));
@@ -684,13 +771,19 @@ mod tests {
         assert_eq!(v.days, 365);
         // Drop 5 days of March: 26 left → March short although the year has 360.
         let v = annual_validity(2019, all_2019.filter(|d| !(d.month() == 3 && d.day() <= 5)));
-        assert_eq!((v.days, v.valid, v.short_months.clone()), (360, false, vec![3]));
+        assert_eq!(
+            (v.days, v.valid, v.short_months.clone()),
+            (360, false, vec![3])
+        );
     }
 
     #[test]
     fn percentile_hj663_formula() {
         // Worked example: {3,4,8,2,5,4}, p = 90 → k = 5.5 → 5 + (8 − 5) × 0.5 = 6.5.
-        let xs: Vec<Decimal> = [3, 4, 8, 2, 5, 4].iter().map(|n| Decimal::from_int(*n)).collect();
+        let xs: Vec<Decimal> = [3, 4, 8, 2, 5, 4]
+            .iter()
+            .map(|n| Decimal::from_int(*n))
+            .collect();
         assert_eq!(percentile(&xs, 90), Some(d("6.5")));
         assert_eq!(percentile(&xs, 0), Some(d("2")));
         assert_eq!(percentile(&xs, 100), Some(d("8")));
@@ -715,13 +808,19 @@ mod tests {
         assert_eq!(verdict, Verdict::Exceeds);
         assert_eq!(comparisons[0].ratio, d("1.1"));
         // The same day under the transitional limit 60 attains.
-        assert_eq!(daily_attainment(Gb3095::V2026Transitional, Grade::II, &day).0, Verdict::Attains);
+        assert_eq!(
+            daily_attainment(Gb3095::V2026Transitional, Grade::II, &day).0,
+            Verdict::Attains
+        );
         // A value exactly on the limit attains.
         let on_limit = DailyReadings {
             pm2_5: Some(c(75)),
             ..Default::default()
         };
-        assert_eq!(daily_attainment(Gb3095::V2012, Grade::II, &on_limit).0, Verdict::Attains);
+        assert_eq!(
+            daily_attainment(Gb3095::V2012, Grade::II, &on_limit).0,
+            Verdict::Attains
+        );
     }
 
     #[test]
@@ -736,7 +835,12 @@ mod tests {
     fn annual_statistics_and_attainment() {
         // PM2.5: 365 daily means 1..=365 in 2019 → mean 183, P95 346.8 (> 75): exceeds.
         let days: Vec<(Date, Concentration)> = (0..365)
-            .map(|i| (date(2019, 1, 1) + jiff::Span::new().days(i), c(i as u32 + 1)))
+            .map(|i| {
+                (
+                    date(2019, 1, 1) + jiff::Span::new().days(i),
+                    c(i as u32 + 1),
+                )
+            })
             .collect();
         let s = annual_statistic(Pollutant::Pm2_5, 2019, &days).unwrap();
         assert_eq!(s.mean, Some(c(183)));
@@ -749,7 +853,10 @@ mod tests {
         let (overall, per) = annual_attainment(Gb3095::V2012, Grade::II, &[s, co_stat]);
         assert_eq!(overall, Verdict::Exceeds);
         assert_eq!(per[Pollutant::Co.index()].verdict, Verdict::Attains);
-        assert_eq!(per[Pollutant::So2.index()].verdict, Verdict::InsufficientData);
+        assert_eq!(
+            per[Pollutant::So2.index()].verdict,
+            Verdict::InsufficientData
+        );
         assert_eq!(per[Pollutant::Pm2_5.index()].verdict, Verdict::Exceeds);
     }
 
@@ -769,7 +876,10 @@ mod tests {
         // Weight PM2.5 ×3: 4.5 + 2 = 6.5.
         let mut w = Weights::default();
         w.0[Pollutant::Pm2_5.index()] = Decimal::from_int(3);
-        assert_eq!(comprehensive_index(Gb3095::V2012, &input, &w).total, d("6.5"));
+        assert_eq!(
+            comprehensive_index(Gb3095::V2012, &input, &w).total,
+            d("6.5")
+        );
         // Under the 2026 final limits PM2.5 35/25 = 1.4.
         let fin = comprehensive_index(Gb3095::V2026Final, &input, &Weights::default());
         assert_eq!(fin.parts[Pollutant::Pm2_5.index()], d("1.4"));

@@ -12,6 +12,6 @@ pub mod warnings;
 pub mod water;
 
 pub use decimal::{Decimal, DecimalError};
-pub use pollutant::{Concentration, ConcentrationError, Pollutant, Unit};
 /// Civil (local, time-zone-free) dates select the version of a standard in force (jiff).
 pub use jiff::civil::Date;
+pub use pollutant::{Concentration, ConcentrationError, Pollutant, Unit};

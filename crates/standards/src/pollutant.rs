@@ -222,13 +222,23 @@ mod tests {
         ));
         let err = Concentration::parse(Pollutant::Co, "abc").unwrap_err();
         assert_eq!(err.to_string(), "CO concentration \"abc\" is not a number");
-        assert_eq!(Concentration::parse(Pollutant::Co, "2.2").unwrap().to_string(), "2.2");
+        assert_eq!(
+            Concentration::parse(Pollutant::Co, "2.2")
+                .unwrap()
+                .to_string(),
+            "2.2"
+        );
     }
 
     #[test]
     fn hj633_2026_input_rounding() {
         // HJ 633-2026 §4.2.2 with GB/T 8170: 35.5 -> 36, 36.5 -> 36, CO 1.25 -> 1.2, 1.35 -> 1.4.
-        let c = |p, s| Concentration::parse(p, s).unwrap().rounded_for_aqi(p).to_string();
+        let c = |p, s| {
+            Concentration::parse(p, s)
+                .unwrap()
+                .rounded_for_aqi(p)
+                .to_string()
+        };
         assert_eq!(c(Pollutant::Pm2_5, "35.5"), "36");
         assert_eq!(c(Pollutant::Pm2_5, "36.5"), "36");
         assert_eq!(c(Pollutant::Co, "1.25"), "1.2");

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use standards::aqi::{hourly_aqi, AqiReport, HourlyMethod, HourlyReadings, HourlyRules, Indicator};
+use standards::aqi::{AqiReport, HourlyMethod, HourlyReadings, HourlyRules, Indicator, hourly_aqi};
 use standards::{Concentration, Date, Pollutant};
 
 const TYPES: [(&str, Pollutant); 6] = [
@@ -49,7 +49,9 @@ fn parse_date(yyyymmdd: &str) -> Date {
 fn in_beijing_exception(station: &str, day: Date, hour: u8) -> bool {
     let beijing = station.len() == 5
         && station.ends_with('A')
-        && station[..4].parse::<u32>().is_ok_and(|n| (1001..=1012).contains(&n));
+        && station[..4]
+            .parse::<u32>()
+            .is_ok_and(|n| (1001..=1012).contains(&n));
     let start = (Date::new(2019, 9, 30).unwrap(), 21);
     let end = Date::new(2019, 10, 8).unwrap();
     beijing && (day, hour) >= start && day <= end
@@ -61,12 +63,14 @@ fn half_up_aqi(report: &AqiReport, values: &[Option<Concentration>; 6]) -> Optio
     for (indicator, sub) in report.sub_indices() {
         let c = values[indicator.pollutant().index()]?;
         let column = indicator.breakpoints(report.version);
-        let value = match column.windows(2).find(|w| {
-            c <= Concentration::from_int(w[1].concentration)
-        }) {
+        let value = match column
+            .windows(2)
+            .find(|w| c <= Concentration::from_int(w[1].concentration))
+        {
             Some(w) => {
                 let units = c.value().units();
-                let num = i64::from(w[1].iaqi - w[0].iaqi) * (units - i64::from(w[0].concentration) * 1_000_000);
+                let num = i64::from(w[1].iaqi - w[0].iaqi)
+                    * (units - i64::from(w[0].concentration) * 1_000_000);
                 let den = i64::from(w[1].concentration - w[0].concentration) * 1_000_000;
                 w[0].iaqi + ((2 * num + den) / (2 * den)) as u16
             }
@@ -99,7 +103,10 @@ fn reproduce_daily_file(name: &str) -> Option<Counts> {
         let cells: Vec<&str> = line.split(',').collect();
         let key = (cells[0].to_string(), cells[1].parse().unwrap());
         let row = cells[3..].iter().map(|s| s.to_string()).collect();
-        hours.entry(key).or_default().insert(cells[2].to_string(), row);
+        hours
+            .entry(key)
+            .or_default()
+            .insert(cells[2].to_string(), row);
     }
     let mut keys: Vec<_> = hours.keys().cloned().collect();
     keys.sort();
@@ -108,14 +115,22 @@ fn reproduce_daily_file(name: &str) -> Option<Counts> {
         let table = &hours[&(day_text.clone(), hour)];
         let day = parse_date(&day_text);
         let rules = HourlyRules::for_date(day, HourlyMethod::Published);
-        let Some(aqi_row) = table.get("AQI") else { continue };
+        let Some(aqi_row) = table.get("AQI") else {
+            continue;
+        };
         for (s, station) in stations.iter().enumerate() {
-            let Some(published) = aqi_row.get(s).filter(|v| !v.is_empty()) else { continue };
+            let Some(published) = aqi_row.get(s).filter(|v| !v.is_empty()) else {
+                continue;
+            };
             let published: u16 = published.parse().unwrap();
             let mut values = [None; 6];
             for (type_name, pollutant) in TYPES {
-                let cell = table.get(type_name).and_then(|row| row.get(s)).filter(|v| !v.is_empty());
-                values[pollutant.index()] = cell.map(|v| Concentration::parse(pollutant, v).unwrap());
+                let cell = table
+                    .get(type_name)
+                    .and_then(|row| row.get(s))
+                    .filter(|v| !v.is_empty());
+                values[pollutant.index()] =
+                    cell.map(|v| Concentration::parse(pollutant, v).unwrap());
             }
             let complete = values.iter().all(Option::is_some);
             let report = hourly_aqi(&rules, &readings(values));
@@ -128,7 +143,9 @@ fn reproduce_daily_file(name: &str) -> Option<Counts> {
                 counts.incomplete_equal += usize::from(equal);
             }
             if !equal {
-                if in_beijing_exception(station, day, hour) && half_up_aqi(&report, &values) == Some(published) {
+                if in_beijing_exception(station, day, hour)
+                    && half_up_aqi(&report, &values) == Some(published)
+                {
                     counts.exceptions += 1;
                 } else if complete {
                     counts.mismatches.push(format!(
@@ -142,22 +159,41 @@ fn reproduce_daily_file(name: &str) -> Option<Counts> {
     println!(
         "{name}: {} of {} complete station-hours equal ({} documented exceptions); \
          {} of {} station-hours with missing pollutants equal",
-        counts.complete_equal, counts.complete, counts.exceptions, counts.incomplete_equal, counts.incomplete
+        counts.complete_equal,
+        counts.complete,
+        counts.exceptions,
+        counts.incomplete_equal,
+        counts.incomplete
     );
     Some(counts)
 }
 
 fn assert_reproduced(name: &str) {
-    let Some(counts) = reproduce_daily_file(name) else { return };
-    assert!(counts.complete > 10_000, "{name}: only {} complete station-hours", counts.complete);
+    let Some(counts) = reproduce_daily_file(name) else {
+        return;
+    };
+    assert!(
+        counts.complete > 10_000,
+        "{name}: only {} complete station-hours",
+        counts.complete
+    );
     assert!(
         counts.mismatches.is_empty(),
         "{name}: {} complete station-hours differ from the published AQI:\n{}",
         counts.mismatches.len(),
-        counts.mismatches.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+        counts
+            .mismatches
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     // With pollutants missing the published AQI is the max over those present (data/README.md).
-    assert_eq!(counts.incomplete_equal, counts.incomplete, "{name}: incomplete station-hours");
+    assert_eq!(
+        counts.incomplete_equal, counts.incomplete,
+        "{name}: incomplete station-hours"
+    );
 }
 
 #[test]
@@ -197,7 +233,9 @@ fn split_csv(line: &str) -> Vec<String> {
 
 #[test]
 fn live_feed_aqi_and_primary_pollutants() {
-    let Some(path) = testdata::shared("data/cnemc/cnemc_live_2022_2023_subset.csv") else { return };
+    let Some(path) = testdata::shared("data/cnemc/cnemc_live_2022_2023_subset.csv") else {
+        return;
+    };
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let header = split_csv(lines.next().unwrap());
@@ -218,20 +256,31 @@ fn live_feed_aqi_and_primary_pollutants() {
         let day = Date::strptime("%Y-%m-%d", &f[col("timepoint")][..10]).unwrap();
         let mut values = [None; 6];
         for (p, i) in sources {
-            values[p.index()] = Some(&f[i]).filter(|v| !v.is_empty()).map(|v| Concentration::parse(p, v).unwrap());
+            values[p.index()] = Some(&f[i])
+                .filter(|v| !v.is_empty())
+                .map(|v| Concentration::parse(p, v).unwrap());
         }
         let Ok(published) = f[col("aqi")].parse::<u16>() else {
             // Observed in the 2022–2023 feed (unlike the 2019 daily files): no AQI is published when any
             // 1-hour value is missing. Every such row must indeed lack a value; it is counted, not computed.
-            assert!(values.iter().any(Option::is_none), "AQI withheld although complete: {line}");
+            assert!(
+                values.iter().any(Option::is_none),
+                "AQI withheld although complete: {line}"
+            );
             withheld += 1;
             continue;
         };
-        let report = hourly_aqi(&HourlyRules::for_date(day, HourlyMethod::Published), &readings(values));
+        let report = hourly_aqi(
+            &HourlyRules::for_date(day, HourlyMethod::Published),
+            &readings(values),
+        );
         rows += 1;
         assert_eq!(report.aqi, Some(published), "{line}");
         aqi_equal += 1;
-        let mut expected: Vec<&str> = f[col("primarypollutant")].split(',').filter(|s| !s.is_empty() && *s != "—").collect();
+        let mut expected: Vec<&str> = f[col("primarypollutant")]
+            .split(',')
+            .filter(|s| !s.is_empty() && *s != "—")
+            .collect();
         let mut computed: Vec<&str> = report.primary.iter().map(Indicator::name_zh).collect();
         expected.sort();
         computed.sort();

@@ -1,8 +1,8 @@
 //! Cross-checks the Rust AQI and GB 3095 tables against the reference CSVs in `../shared/reference/standards/`,
 //! and runs every row of `aqi_test_vectors.csv` and `float_ceiling_traps.csv` (exact arithmetic).
 
-use standards::air::{limit, Gb3095, Grade, Period};
-use standards::aqi::{iaqi, AqiVersion, Indicator, Level};
+use standards::air::{Gb3095, Grade, Period, limit};
+use standards::aqi::{AqiVersion, Indicator, Level, iaqi};
 use standards::{Concentration, Pollutant};
 
 /// Rows of a reference CSV as fields (these files quote only trailing free-text columns, which are not read).
@@ -53,28 +53,49 @@ fn shown(v: Option<standards::aqi::SubIndex>) -> String {
 
 #[test]
 fn breakpoint_tables_equal_the_csv() {
-    let Some(rows) = rows("reference/standards/aqi_breakpoints.csv") else { return };
+    let Some(rows) = rows("reference/standards/aqi_breakpoints.csv") else {
+        return;
+    };
     let mut checked = 0;
     for r in &rows {
         let (v, ind) = (version(&r[0]), indicator(&r[3], &r[4]));
         let seg: usize = r[7].parse().unwrap();
         let column = ind.breakpoints(v);
         let (lo, hi) = (column[seg - 1], column[seg]);
-        let got = [lo.iaqi.to_string(), hi.iaqi.to_string(), lo.concentration.to_string(), hi.concentration.to_string()];
-        assert_eq!(got.as_slice(), &r[8..12], "{} {} {} segment {seg}", r[0], r[3], r[4]);
+        let got = [
+            lo.iaqi.to_string(),
+            hi.iaqi.to_string(),
+            lo.concentration.to_string(),
+            hi.concentration.to_string(),
+        ];
+        assert_eq!(
+            got.as_slice(),
+            &r[8..12],
+            "{} {} {} segment {seg}",
+            r[0],
+            r[3],
+            r[4]
+        );
         checked += 1;
     }
     // Every Rust segment appears in the CSV.
     let segments: usize = [AqiVersion::Hj633_2012, AqiVersion::Hj633_2026]
         .iter()
-        .map(|v| Indicator::ALL.iter().map(|i| i.breakpoints(*v).len() - 1).sum::<usize>())
+        .map(|v| {
+            Indicator::ALL
+                .iter()
+                .map(|i| i.breakpoints(*v).len() - 1)
+                .sum::<usize>()
+        })
         .sum();
     assert_eq!(checked, segments);
 }
 
 #[test]
 fn categories_equal_the_csv() {
-    let Some(rows) = rows("reference/standards/aqi_categories.csv") else { return };
+    let Some(rows) = rows("reference/standards/aqi_categories.csv") else {
+        return;
+    };
     assert_eq!(rows.len(), 6);
     for (r, level) in rows.iter().zip(Level::ALL) {
         assert_eq!(r[0], level.number().to_string());
@@ -86,7 +107,14 @@ fn categories_equal_the_csv() {
         assert_eq!(r[5], level.category_en());
         let c = level.colour();
         assert_eq!(r[6], c.name_zh);
-        assert_eq!(r[7..10], [c.rgb.0.to_string(), c.rgb.1.to_string(), c.rgb.2.to_string()]);
+        assert_eq!(
+            r[7..10],
+            [
+                c.rgb.0.to_string(),
+                c.rgb.1.to_string(),
+                c.rgb.2.to_string()
+            ]
+        );
         assert_eq!(r[10], c.hex);
         let cmyk = [c.cmyk.0, c.cmyk.1, c.cmyk.2, c.cmyk.3].map(|x| x.to_string());
         assert_eq!(r[11..15], cmyk);
@@ -95,22 +123,38 @@ fn categories_equal_the_csv() {
 
 #[test]
 fn every_aqi_test_vector() {
-    let Some(rows) = rows("reference/standards/aqi_test_vectors.csv") else { return };
+    let Some(rows) = rows("reference/standards/aqi_test_vectors.csv") else {
+        return;
+    };
     for r in &rows {
         let ind = indicator(&r[0], &r[1]);
         let c = conc(ind, &r[2]);
-        assert_eq!(shown(iaqi(AqiVersion::Hj633_2012, ind, c)), r[3], "2012 {r:?}");
-        assert_eq!(shown(iaqi(AqiVersion::Hj633_2026, ind, c)), r[4], "2026 raw {r:?}");
+        assert_eq!(
+            shown(iaqi(AqiVersion::Hj633_2012, ind, c)),
+            r[3],
+            "2012 {r:?}"
+        );
+        assert_eq!(
+            shown(iaqi(AqiVersion::Hj633_2026, ind, c)),
+            r[4],
+            "2026 raw {r:?}"
+        );
         let rounded = c.rounded_for_aqi(ind.pollutant());
         assert_eq!(rounded, conc(ind, &r[5]), "GB/T 8170 rounding {r:?}");
-        assert_eq!(shown(iaqi(AqiVersion::Hj633_2026, ind, rounded)), r[6], "2026 rounded {r:?}");
+        assert_eq!(
+            shown(iaqi(AqiVersion::Hj633_2026, ind, rounded)),
+            r[6],
+            "2026 rounded {r:?}"
+        );
     }
     println!("{} test vectors pass", rows.len());
 }
 
 #[test]
 fn every_float_ceiling_trap() {
-    let Some(rows) = rows("reference/standards/float_ceiling_traps.csv") else { return };
+    let Some(rows) = rows("reference/standards/float_ceiling_traps.csv") else {
+        return;
+    };
     for r in &rows {
         let ind = indicator(&r[1], &r[2]);
         let got = iaqi(version(&r[0]), ind, conc(ind, &r[3])).unwrap().value;
@@ -124,10 +168,14 @@ fn every_float_ceiling_trap() {
 
 #[test]
 fn gb3095_table_1_equals_the_csv() {
-    let Some(rows) = rows("reference/standards/gb3095_limits.csv") else { return };
+    let Some(rows) = rows("reference/standards/gb3095_limits.csv") else {
+        return;
+    };
     let mut checked = 0;
     for r in rows.iter().filter(|r| r[4] == "1") {
-        let Some(pollutant) = Pollutant::from_code(&r[5]) else { continue };
+        let Some(pollutant) = Pollutant::from_code(&r[5]) else {
+            continue;
+        };
         let period = match r[6].as_str() {
             "annual" => Period::Annual,
             "24h" => Period::Day,
@@ -143,7 +191,11 @@ fn gb3095_table_1_equals_the_csv() {
         };
         for (grade, text) in [(Grade::I, &r[7]), (Grade::II, &r[8])] {
             let expected = Concentration::parse(pollutant, text).unwrap();
-            assert_eq!(limit(standard, grade, pollutant, period), Some(expected), "{r:?}");
+            assert_eq!(
+                limit(standard, grade, pollutant, period),
+                Some(expected),
+                "{r:?}"
+            );
         }
         checked += 1;
     }

@@ -107,12 +107,42 @@ impl fmt::Display for Level {
 }
 
 const COLOURS: [Colour; 6] = [
-    Colour { name_zh: "绿色", rgb: (0, 228, 0), hex: "#00E400", cmyk: (40, 0, 100, 0) },
-    Colour { name_zh: "黄色", rgb: (255, 255, 0), hex: "#FFFF00", cmyk: (0, 0, 100, 0) },
-    Colour { name_zh: "橙色", rgb: (255, 126, 0), hex: "#FF7E00", cmyk: (0, 52, 100, 0) },
-    Colour { name_zh: "红色", rgb: (255, 0, 0), hex: "#FF0000", cmyk: (0, 100, 100, 0) },
-    Colour { name_zh: "紫色", rgb: (153, 0, 76), hex: "#99004C", cmyk: (10, 100, 40, 30) },
-    Colour { name_zh: "褐红色", rgb: (126, 0, 35), hex: "#7E0023", cmyk: (30, 100, 100, 30) },
+    Colour {
+        name_zh: "绿色",
+        rgb: (0, 228, 0),
+        hex: "#00E400",
+        cmyk: (40, 0, 100, 0),
+    },
+    Colour {
+        name_zh: "黄色",
+        rgb: (255, 255, 0),
+        hex: "#FFFF00",
+        cmyk: (0, 0, 100, 0),
+    },
+    Colour {
+        name_zh: "橙色",
+        rgb: (255, 126, 0),
+        hex: "#FF7E00",
+        cmyk: (0, 52, 100, 0),
+    },
+    Colour {
+        name_zh: "红色",
+        rgb: (255, 0, 0),
+        hex: "#FF0000",
+        cmyk: (0, 100, 100, 0),
+    },
+    Colour {
+        name_zh: "紫色",
+        rgb: (153, 0, 76),
+        hex: "#99004C",
+        cmyk: (10, 100, 40, 30),
+    },
+    Colour {
+        name_zh: "褐红色",
+        rgb: (126, 0, 35),
+        hex: "#7E0023",
+        cmyk: (30, 100, 100, 30),
+    },
 ];
 
 #[cfg(test)]

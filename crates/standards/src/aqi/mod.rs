@@ -15,9 +15,9 @@ pub mod level;
 pub mod table;
 
 pub use level::{Colour, Level};
-pub use table::{iaqi, Basis, Breakpoint, Indicator, IndicatorSet, SubIndex};
+pub use table::{Basis, Breakpoint, Indicator, IndicatorSet, SubIndex, iaqi};
 
-use jiff::civil::{date, Date};
+use jiff::civil::{Date, date};
 
 use crate::pollutant::{Concentration, Pollutant};
 
@@ -270,7 +270,8 @@ impl AqiReport {
 
     /// Whether some sub-index was capped at 500 above the table ([`Basis::AboveTable`]): display "> 500".
     pub fn above_table(&self) -> bool {
-        self.sub_indices().any(|(_, s)| s.basis == Basis::AboveTable)
+        self.sub_indices()
+            .any(|(_, s)| s.basis == Basis::AboveTable)
     }
 
     /// The AQI that may be published.
@@ -376,7 +377,13 @@ pub fn hourly_aqi(rules: &HourlyRules, readings: &HourlyReadings) -> AqiReport {
             So2Above800::Omit => sub[hour] = None,
             So2Above800::From24HourMean => {
                 sub[hour] = None;
-                evaluate(version, &mut sub, &mut missing, Indicator::So2Day, readings.so2_24h);
+                evaluate(
+                    version,
+                    &mut sub,
+                    &mut missing,
+                    Indicator::So2Day,
+                    readings.so2_24h,
+                );
             }
         }
     }
@@ -407,8 +414,14 @@ mod tests {
 
     #[test]
     fn version_by_date() {
-        assert_eq!(AqiVersion::in_force_on(date(2026, 2, 28)), AqiVersion::Hj633_2012);
-        assert_eq!(AqiVersion::in_force_on(date(2026, 3, 1)), AqiVersion::Hj633_2026);
+        assert_eq!(
+            AqiVersion::in_force_on(date(2026, 2, 28)),
+            AqiVersion::Hj633_2012
+        );
+        assert_eq!(
+            AqiVersion::in_force_on(date(2026, 3, 1)),
+            AqiVersion::Hj633_2026
+        );
     }
 
     #[test]
@@ -432,17 +445,29 @@ mod tests {
             ..hourly(["875", "20", "0.5", "60", "40", "20"])
         };
         let at = |rules: HourlyRules| hourly_aqi(&rules, &readings);
-        let y2019 = at(HourlyRules::for_date(date(2019, 1, 13), HourlyMethod::Published));
+        let y2019 = at(HourlyRules::for_date(
+            date(2019, 1, 13),
+            HourlyMethod::Published,
+        ));
         assert_eq!(y2019.aqi, Some(200));
-        assert_eq!(y2019.sub_index(Indicator::So2Hour).unwrap().basis, Basis::SpecialRule);
-        let y2017 = at(HourlyRules::for_date(date(2017, 1, 1), HourlyMethod::Published));
+        assert_eq!(
+            y2019.sub_index(Indicator::So2Hour).unwrap().basis,
+            Basis::SpecialRule
+        );
+        let y2017 = at(HourlyRules::for_date(
+            date(2017, 1, 1),
+            HourlyMethod::Published,
+        ));
         assert_eq!(y2017.aqi, Some(40)); // PM10 40 → 40; SO2 left out
         assert_eq!(y2017.sub_index(Indicator::So2Hour), None);
         let strict = at(HourlyRules::strict(AqiVersion::Hj633_2012));
         // SO2 24 h 300 → 100 + 50 × 150/325 = 123.08 → 124 (PM from the missing 24 h means: missing).
         assert_eq!(strict.sub_index(Indicator::So2Day).unwrap().value, 124);
         assert!(strict.missing.contains(Indicator::Pm10Day));
-        let y2026 = at(HourlyRules::for_date(date(2026, 6, 1), HourlyMethod::Published));
+        let y2026 = at(HourlyRules::for_date(
+            date(2026, 6, 1),
+            HourlyMethod::Published,
+        ));
         assert_eq!(y2026.aqi, Some(200));
     }
 
@@ -479,8 +504,14 @@ mod tests {
             pm2_5: c(Pollutant::Pm2_5, "80"),
             ..Default::default()
         };
-        assert_eq!(daily_aqi(AqiVersion::Hj633_2026, &dirty).publishable_aqi(), Some(119)); // 100 + 50 × 20/55 = 118.2 → 119
-        assert_eq!(daily_aqi(AqiVersion::Hj633_2012, &readings).publishable_aqi(), Some(51));
+        assert_eq!(
+            daily_aqi(AqiVersion::Hj633_2026, &dirty).publishable_aqi(),
+            Some(119)
+        ); // 100 + 50 × 20/55 = 118.2 → 119
+        assert_eq!(
+            daily_aqi(AqiVersion::Hj633_2012, &readings).publishable_aqi(),
+            Some(51)
+        );
     }
 
     #[test]

@@ -225,7 +225,8 @@ pub fn iaqi(version: AqiVersion, indicator: Indicator, c: Concentration) -> Opti
         .max(1);
     let (lo, hi) = (column[hi_index - 1], column[hi_index]);
     // IAQI = I_Lo + (I_Hi − I_Lo)(C − BP_Lo)/(BP_Hi − BP_Lo), as one integer fraction of millionths.
-    let numerator = i64::from(hi.iaqi - lo.iaqi) * (units - i64::from(lo.concentration) * UNITS_PER_ONE);
+    let numerator =
+        i64::from(hi.iaqi - lo.iaqi) * (units - i64::from(lo.concentration) * UNITS_PER_ONE);
     let denominator = i64::from(hi.concentration - lo.concentration) * UNITS_PER_ONE;
     let step = (numerator + denominator - 1) / denominator; // ceiling; numerator ≥ 0
     Some(SubIndex {
@@ -266,12 +267,17 @@ impl IndicatorSet {
 
     /// The members, in table order.
     pub fn iter(self) -> impl Iterator<Item = Indicator> {
-        Indicator::ALL.into_iter().filter(move |i| self.contains(*i))
+        Indicator::ALL
+            .into_iter()
+            .filter(move |i| self.contains(*i))
     }
 
     /// The members' labels joined by `;` (e.g. `PM10;O3`), empty when the set is empty.
     pub fn labels(self) -> String {
-        self.iter().map(Indicator::label).collect::<Vec<_>>().join(";")
+        self.iter()
+            .map(Indicator::label)
+            .collect::<Vec<_>>()
+            .join(";")
     }
 }
 
@@ -291,7 +297,11 @@ mod tests {
     use AqiVersion::*;
 
     fn at(version: AqiVersion, indicator: Indicator, c: &str) -> Option<SubIndex> {
-        iaqi(version, indicator, Concentration::parse(indicator.pollutant(), c).unwrap())
+        iaqi(
+            version,
+            indicator,
+            Concentration::parse(indicator.pollutant(), c).unwrap(),
+        )
     }
 
     fn value(version: AqiVersion, indicator: Indicator, c: &str) -> u16 {
@@ -332,21 +342,56 @@ mod tests {
         assert_eq!(at(Hj633_2012, Indicator::So2Hour, "801"), None);
         assert_eq!(
             at(Hj633_2026, Indicator::So2Hour, "801"),
-            Some(SubIndex { value: 200, basis: Basis::SpecialRule })
+            Some(SubIndex {
+                value: 200,
+                basis: Basis::SpecialRule
+            })
         );
         assert_eq!(at(Hj633_2012, Indicator::O3EightHour, "800.5"), None);
         assert_eq!(value(Hj633_2026, Indicator::O3EightHour, "1000"), 300);
         assert_eq!(value(Hj633_2012, Indicator::O3EightHour, "800"), 300);
         assert_eq!(
             at(Hj633_2012, Indicator::Pm10Day, "5028"),
-            Some(SubIndex { value: 500, basis: Basis::AboveTable })
+            Some(SubIndex {
+                value: 500,
+                basis: Basis::AboveTable
+            })
         );
         assert_eq!(value(Hj633_2012, Indicator::Pm10Day, "600"), 500);
     }
 
+    proptest::proptest! {
+        /// The IAQI never decreases as the concentration rises, stays within 0…500, and is the least
+        /// integer not below the exact interpolation: I − 1 < I_exact ≤ I (HJ 633 "全部进位取整数").
+        #[test]
+        fn monotonic_bounded_and_a_true_ceiling(units in 0i64..4_000_000_000, step in 1i64..5_000_000, which in 0usize..10, new in proptest::bool::ANY) {
+            let version = if new { Hj633_2026 } else { Hj633_2012 };
+            let indicator = Indicator::ALL[which];
+            let c = |u| Concentration::new(indicator.pollutant(), crate::Decimal::from_units(u)).unwrap();
+            let (a, b) = (iaqi(version, indicator, c(units)), iaqi(version, indicator, c(units + step)));
+            if let (Some(a), Some(b)) = (a, b) {
+                proptest::prop_assert!(a.value <= b.value);
+                proptest::prop_assert!(b.value <= 500);
+            }
+            if let Some(SubIndex { value, basis: Basis::Table }) = a {
+                let column = indicator.breakpoints(version);
+                let hi = column.iter().position(|bp| units <= i64::from(bp.concentration) * UNITS_PER_ONE).unwrap().max(1);
+                let (lo, hi) = (column[hi - 1], column[hi]);
+                // Exact: I = I_lo + num/den; check (value − 1 − I_lo)·den < num ≤ (value − I_lo)·den in i128.
+                let num = i128::from(hi.iaqi - lo.iaqi) * i128::from(units - i64::from(lo.concentration) * UNITS_PER_ONE);
+                let den = i128::from(hi.concentration - lo.concentration) * i128::from(UNITS_PER_ONE);
+                let k = i128::from(value) - i128::from(lo.iaqi);
+                proptest::prop_assert!((k - 1) * den < num || (k == 0 && num == 0));
+                proptest::prop_assert!(num <= k * den);
+            }
+        }
+    }
+
     #[test]
     fn sets() {
-        let set: IndicatorSet = [Indicator::O3Hour, Indicator::Pm10Day].into_iter().collect();
+        let set: IndicatorSet = [Indicator::O3Hour, Indicator::Pm10Day]
+            .into_iter()
+            .collect();
         assert_eq!(set.labels(), "O3;PM10");
         assert_eq!(set.len(), 2);
         assert!(IndicatorSet::EMPTY.is_empty());

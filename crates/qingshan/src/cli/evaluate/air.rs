@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use standards::air::{self, Gb3095, Grade, Period};
+use standards::air;
 use standards::aqi::{
     AqiReport, AqiVersion, DailyReadings, HourlyReadings, HourlyRules, Indicator, daily_aqi,
     hourly_aqi,
@@ -490,9 +490,8 @@ fn read_cnemc(
     })
 }
 
-/// Daily values per station and date from a CNEMC file's hours 0–23 of that date: 24-hour means of SO2,
-/// NO2, CO, PM10, PM2.5 (≥ 20 hours, GB 3095 Table 4), O3 daily maximum 1-hour (also ≥ 20 hours) and O3
-/// daily maximum 8-hour mean (HJ 663-2013; validity judged against the Grade II 8-hour limit in force).
+/// Daily values per station and date from a CNEMC file's hours 0–23 of that date, by
+/// [`air::daily_readings`] (GB 3095 Table 4 validity, HJ 663-2013 daily maximum 8-hour O3).
 fn daily_rows(
     stations: &[&str],
     order: &[(Date, u8)],
@@ -503,40 +502,33 @@ fn daily_rows(
     let mut rows = Vec::new();
     for date in dates {
         for (s, station) in stations.iter().enumerate() {
-            let hours = |field: Field| -> [Option<Concentration>; 24] {
-                std::array::from_fn(|h| {
-                    cells
-                        .get(&(date, h as u8))
-                        .and_then(|c| c[s].get(&field).copied())
-                })
-            };
+            let hours: [HourlyReadings; 24] = std::array::from_fn(|h| {
+                let values = cells.get(&(date, h as u8)).map(|c| &c[s]);
+                let v = |p| values.and_then(|m| m.get(&Field::Main(p)).copied());
+                HourlyReadings {
+                    so2: v(Pollutant::So2),
+                    no2: v(Pollutant::No2),
+                    co: v(Pollutant::Co),
+                    o3: v(Pollutant::O3),
+                    pm10: v(Pollutant::Pm10),
+                    pm2_5: v(Pollutant::Pm2_5),
+                    ..Default::default()
+                }
+            });
+            let day = air::daily_readings(date, &hours);
             let mut values = HashMap::new();
-            for p in [
-                Pollutant::So2,
-                Pollutant::No2,
-                Pollutant::Co,
-                Pollutant::Pm10,
-                Pollutant::Pm2_5,
+            for (field, value) in [
+                (Field::Main(Pollutant::So2), day.so2),
+                (Field::Main(Pollutant::No2), day.no2),
+                (Field::Main(Pollutant::Co), day.co),
+                (Field::Main(Pollutant::O3), day.o3_1h_max),
+                (Field::O3EightHour, day.o3_8h_max),
+                (Field::Main(Pollutant::Pm10), day.pm10),
+                (Field::Main(Pollutant::Pm2_5), day.pm2_5),
             ] {
-                if let Ok(mean) = air::daily_mean(&hours(Field::Main(p))) {
-                    values.insert(Field::Main(p), mean);
+                if let Some(value) = value {
+                    values.insert(field, value);
                 }
-            }
-            let o3 = hours(Field::Main(Pollutant::O3));
-            if o3.iter().flatten().count() >= air::MIN_HOURS_PER_DAY {
-                if let Some(max) = o3.iter().flatten().max() {
-                    values.insert(Field::Main(Pollutant::O3), *max);
-                }
-            }
-            let limit = air::limit(
-                Gb3095::in_force_on(date),
-                Grade::II,
-                Pollutant::O3,
-                Period::DailyMax8h,
-            )
-            .unwrap_or(Concentration::from_int(160));
-            if let Ok(max8) = air::daily_max_8h(&o3, limit) {
-                values.insert(Field::O3EightHour, max8.value);
             }
             if !values.is_empty() {
                 rows.push(Row {
