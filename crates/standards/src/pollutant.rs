@@ -188,8 +188,20 @@ impl Concentration {
     /// Rounded as HJ 633-2026 §4.2.2 requires before the IAQI is computed: GB/T 8170 half-to-even, to an
     /// integer for SO₂, NO₂, O₃, PM10 and PM2.5 (µg/m³) and to one decimal for CO (mg/m³).
     pub fn rounded_for_aqi(self, pollutant: Pollutant) -> Concentration {
-        let places = if pollutant == Pollutant::Co { 1 } else { 0 };
-        Concentration(self.0.round_half_even(places))
+        // Half to even on the non-negative count of millionths, in i64 (the hot path of every 2026 IAQI).
+        let step: i64 = if pollutant == Pollutant::Co {
+            100_000
+        } else {
+            1_000_000
+        };
+        let units = self.0.units();
+        let (q, r) = (units / step, units % step);
+        let q = match (2 * r).cmp(&step) {
+            std::cmp::Ordering::Less => q,
+            std::cmp::Ordering::Greater => q + 1,
+            std::cmp::Ordering::Equal => q + (q & 1),
+        };
+        Concentration(Decimal::from_units(q * step))
     }
 }
 
@@ -243,5 +255,17 @@ mod tests {
         assert_eq!(c(Pollutant::Pm2_5, "36.5"), "36");
         assert_eq!(c(Pollutant::Co, "1.25"), "1.2");
         assert_eq!(c(Pollutant::Co, "1.35"), "1.4");
+        // Agrees with Decimal::round_half_even everywhere (GB/T 8170).
+        for units in (0..3_000_000).step_by(12_345) {
+            let x = Concentration(Decimal::from_units(units));
+            assert_eq!(
+                x.rounded_for_aqi(Pollutant::O3).value(),
+                x.value().round_half_even(0)
+            );
+            assert_eq!(
+                x.rounded_for_aqi(Pollutant::Co).value(),
+                x.value().round_half_even(1)
+            );
+        }
     }
 }

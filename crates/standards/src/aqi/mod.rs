@@ -278,15 +278,38 @@ impl AqiReport {
     ///
     /// HJ 633-2026 §5.3.1: with a pollutant missing, the AQI computed from the others is published only if
     /// it is above 100; otherwise the AQI is "NA" (`None`) and only concentrations and sub-indices are
-    /// published. (The §5.3.2 exemption for a pollutant never primary at light pollution or worse for three
-    /// years is a per-station policy the caller applies by not counting it as missing.) HJ 633-2012 has no
-    /// such clause and the national platform published the AQI over the pollutants present, so for 2012
-    /// this is [`AqiReport::aqi`].
+    /// published. HJ 633-2012 has no such clause and the national platform published the AQI over the
+    /// pollutants present, so for 2012 this is [`AqiReport::aqi`]. For the §5.3.2 exemption see
+    /// [`AqiReport::publishable_aqi_exempting`].
     pub fn publishable_aqi(&self) -> Option<u16> {
-        match (self.version, self.missing.is_empty()) {
-            (AqiVersion::Hj633_2026, false) => self.aqi.filter(|aqi| *aqi > 100),
+        self.publishable_aqi_exempting(&[])
+    }
+
+    /// [`AqiReport::publishable_aqi`] with HJ 633-2026 §5.3.2 applied: a pollutant that has not been the
+    /// primary pollutant at light pollution (AQI > 100) or worse at this station for three years may be
+    /// missing without withholding the AQI. Which pollutants qualify is a per-station fact the caller
+    /// keeps; they are passed as `exempt`.
+    pub fn publishable_aqi_exempting(&self, exempt: &[Pollutant]) -> Option<u16> {
+        let missing_counted = self
+            .missing
+            .iter()
+            .any(|i| !exempt.contains(&i.pollutant()));
+        match (self.version, missing_counted) {
+            (AqiVersion::Hj633_2026, true) => self.aqi.filter(|aqi| *aqi > 100),
             _ => self.aqi,
         }
+    }
+
+    /// The non-attainment pollutants (超标污染物) of HJ 633-2012 §3.5: indicators with an IAQI above 100.
+    /// HJ 633-2026 removed the definition, so under it this is `None`; use [`crate::air::daily_attainment`]
+    /// for attainment against GB 3095.
+    pub fn non_attainment(&self) -> Option<IndicatorSet> {
+        (self.version == AqiVersion::Hj633_2012).then(|| {
+            self.sub_indices()
+                .filter(|(_, s)| s.value > 100)
+                .map(|(i, _)| i)
+                .collect()
+        })
     }
 }
 
@@ -511,6 +534,22 @@ mod tests {
         assert_eq!(
             daily_aqi(AqiVersion::Hj633_2012, &readings).publishable_aqi(),
             Some(51)
+        );
+    }
+
+    #[test]
+    fn non_attainment_pollutants_are_a_2012_notion() {
+        let readings = DailyReadings {
+            pm10: c(Pollutant::Pm10, "151"),
+            pm2_5: c(Pollutant::Pm2_5, "75"),
+            ..Default::default()
+        };
+        // PM10 151 → 101 (> 100), PM2.5 75 → 100 (not above).
+        let r = daily_aqi(AqiVersion::Hj633_2012, &readings);
+        assert_eq!(r.non_attainment().unwrap().labels(), "PM10");
+        assert_eq!(
+            daily_aqi(AqiVersion::Hj633_2026, &readings).non_attainment(),
+            None
         );
     }
 
