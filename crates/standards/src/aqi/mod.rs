@@ -553,6 +553,54 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// For any readings and any rules: the AQI is the maximum sub-index, the primary pollutants are
+        /// exactly those equal to it when it exceeds 50, and nothing panics.
+        #[test]
+        fn report_invariants(
+            values in proptest::collection::vec(proptest::option::weighted(0.9, 0i64..5_000_000_000), 10),
+            new in proptest::bool::ANY,
+            strict in proptest::bool::ANY,
+        ) {
+            let c = |p, i: usize| values[i].map(|u| Concentration::new(p, crate::Decimal::from_units(u)).unwrap());
+            let readings = HourlyReadings {
+                so2: c(Pollutant::So2, 0),
+                no2: c(Pollutant::No2, 1),
+                co: c(Pollutant::Co, 2),
+                o3: c(Pollutant::O3, 3),
+                pm10: c(Pollutant::Pm10, 4),
+                pm2_5: c(Pollutant::Pm2_5, 5),
+                so2_24h: c(Pollutant::So2, 6),
+                o3_8h: c(Pollutant::O3, 7),
+                pm10_24h: c(Pollutant::Pm10, 8),
+                pm2_5_24h: c(Pollutant::Pm2_5, 9),
+            };
+            let version = if new { AqiVersion::Hj633_2026 } else { AqiVersion::Hj633_2012 };
+            let rules = if strict { HourlyRules::strict(version) } else { HourlyRules::published(version, date(2019, 1, 1)) };
+            let r = hourly_aqi(&rules, &readings);
+            let max = r.sub_indices().map(|(_, s)| s.value).max();
+            proptest::prop_assert_eq!(r.aqi, max);
+            proptest::prop_assert!(r.aqi.is_none_or(|a| a <= 500));
+            for (i, s) in r.sub_indices() {
+                proptest::prop_assert_eq!(r.primary.contains(i), r.aqi.is_some_and(|a| a > 50 && s.value == a));
+            }
+            proptest::prop_assert!(r.publishable_aqi().is_none_or(|a| Some(a) == r.aqi));
+        }
+    }
+
+    #[test]
+    fn so2_practice_switches_between_2017_and_2019() {
+        let rules =
+            |y, m, d| HourlyRules::for_date(date(y, m, d), HourlyMethod::Published).so2_above_800;
+        assert_eq!(rules(2018, 12, 31), So2Above800::Omit);
+        assert_eq!(rules(2019, 1, 1), So2Above800::SubIndex200);
+        assert_eq!(rules(2026, 3, 1), So2Above800::SubIndex200);
+        assert_eq!(
+            HourlyRules::for_date(date(2026, 3, 1), HourlyMethod::StrictText),
+            HourlyRules::strict(AqiVersion::Hj633_2026)
+        );
+    }
+
     #[test]
     fn nothing_present_means_no_aqi() {
         let r = daily_aqi(AqiVersion::Hj633_2012, &DailyReadings::default());
