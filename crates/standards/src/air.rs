@@ -500,6 +500,10 @@ pub struct PollutantAttainment {
 /// the 24-hour limit (O₃: the 90th percentile of daily max 8 h within the 8-hour limit). A station or city
 /// attains when all six do. A statistic failing GB 3095 Table 4 validity gives
 /// [`Verdict::InsufficientData`] unless some valid comparison already exceeds.
+///
+/// `standard` is the caller's choice for the period: [`Gb3095::in_force_on`] of its last day is the
+/// natural one, but 2026 straddles the change (January–February under GB 3095-2012) and HJ 663-2026, which
+/// would settle it, was not available.
 pub fn annual_attainment(
     standard: Gb3095,
     grade: Grade,
