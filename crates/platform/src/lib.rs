@@ -7,6 +7,7 @@
 pub mod completeness;
 pub mod demo;
 pub mod http;
+pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod rollups;

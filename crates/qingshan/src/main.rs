@@ -27,6 +27,9 @@ enum Command {
     Serve(cli::serve::ServeArgs),
     /// Create or upgrade the database schema.
     Migrate(cli::serve::MigrateArgs),
+    /// Load data from files: the registry (counties, enterprises, sites, devices).
+    #[command(subcommand)]
+    Import(cli::import::ImportCommand),
     /// Register and list devices (works whether or not the server is running).
     #[command(subcommand)]
     Device(cli::device::DeviceCommand),
@@ -41,6 +44,7 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => cli::serve::run(args),
         Command::Migrate(args) => cli::serve::migrate(args),
         Command::Device(cmd) => cli::device::run(cmd),
+        Command::Import(cmd) => cli::import::run(cmd),
     }
 }
 

@@ -10,6 +10,7 @@
 mod journal;
 mod migrations;
 pub mod model;
+mod public;
 mod registry;
 mod rollups;
 mod series;
@@ -91,6 +92,28 @@ impl Store {
     /// Applies every migration not yet applied; returns the versions applied now.
     pub fn migrate(&mut self) -> Result<Vec<i64>> {
         migrations::apply(&mut self.conn)
+    }
+
+    /// Runs `f` in one transaction: everything it wrote is committed together, or nothing when it fails.
+    pub fn in_transaction<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(StoreError::from)?;
+        match f(self) {
+            Ok(t) => {
+                self.conn
+                    .execute_batch("COMMIT")
+                    .map_err(StoreError::from)?;
+                Ok(t)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// The schema version the database is at.

@@ -1,11 +1,12 @@
 //! The demo city (Zhaotong, 昭通市): registry seed data compiled into the binary.
 //!
 //! The files under `crates/platform/demo/zhaotong/` were made for this project (see their README for what
-//! is real and what is synthetic). [`city`] reads them into counties, enterprises, sites and devices;
-//! [`seed_registry`] writes those idempotently. Every demo site is marked `simulated`: its values come
+//! is real and what is synthetic). [`city`] reads them into counties, enterprises, sites and devices,
+//! which [`RegistryData::apply`] writes idempotently. Every demo site is marked `simulated`: its values come
 //! from the device simulator, and the UI and API say so.
 
-use store::{County, CrcPolicy, Device, Enterprise, Site, SiteKind, Store};
+use crate::import::RegistryData;
+use store::{County, CrcPolicy, Device, Enterprise, Site, SiteKind};
 
 const COUNTIES: &str = include_str!("../../demo/zhaotong/counties.csv");
 const STATIONS: &str = include_str!("../../demo/zhaotong/stations.csv");
@@ -21,17 +22,6 @@ pub enum DemoError {
         line: usize,
         message: String,
     },
-    #[error(transparent)]
-    Store(#[from] store::StoreError),
-}
-
-/// Everything the demo city registers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct City {
-    pub counties: Vec<County>,
-    pub enterprises: Vec<Enterprise>,
-    pub sites: Vec<Site>,
-    pub devices: Vec<Device>,
 }
 
 /// The password every demo device uses (they are simulated; real devices each get their own).
@@ -45,7 +35,7 @@ pub fn demo_mn(site_id: &str) -> String {
 }
 
 /// Reads the embedded demo city.
-pub fn city() -> Result<City, DemoError> {
+pub fn city() -> Result<RegistryData, DemoError> {
     let mut counties = Vec::new();
     for (line, row) in rows("counties.csv", COUNTIES)? {
         let get = |name: &str| row.get(name).cloned().unwrap_or_default();
@@ -117,7 +107,7 @@ pub fn city() -> Result<City, DemoError> {
             minute_interval_min: 10,
         });
     }
-    Ok(City {
+    Ok(RegistryData {
         counties,
         enterprises,
         sites,
@@ -132,23 +122,6 @@ pub fn realtime_interval(kind: SiteKind) -> u32 {
         SiteKind::WaterSection | SiteKind::DrinkingWaterSource => 3600,
         _ => 60,
     }
-}
-
-/// Writes the demo city's registry; running it again changes nothing.
-pub fn seed_registry(store: &Store, city: &City) -> Result<(), DemoError> {
-    for c in &city.counties {
-        store.upsert_county(c)?;
-    }
-    for e in &city.enterprises {
-        store.upsert_enterprise(e)?;
-    }
-    for s in &city.sites {
-        store.upsert_site(s)?;
-    }
-    for d in &city.devices {
-        store.upsert_device(d)?;
-    }
-    Ok(())
 }
 
 fn number(file: &'static str, line: usize, text: &str) -> Result<Option<f64>, DemoError> {
@@ -233,16 +206,17 @@ mod tests {
     #[test]
     fn seeding_twice_gives_the_same_registry() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
+        let mut store =
+            store::Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
         let city = city().unwrap();
-        seed_registry(&store, &city).unwrap();
+        city.apply(&mut store).unwrap();
         let first = (
             store.counties().unwrap(),
             store.enterprises().unwrap(),
             store.sites().unwrap(),
             store.devices().unwrap(),
         );
-        seed_registry(&store, &city).unwrap();
+        city.apply(&mut store).unwrap();
         let second = (
             store.counties().unwrap(),
             store.enterprises().unwrap(),

@@ -3,4 +3,5 @@
 pub mod device;
 pub mod evaluate;
 pub mod hj212;
+pub mod import;
 pub mod serve;

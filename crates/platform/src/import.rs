@@ -1,0 +1,261 @@
+//! Loading the registry (counties, enterprises, sites, devices) from a TOML file, idempotently.
+//!
+//! ```toml
+//! [[counties]]
+//! code = "530602"
+//! name = "昭阳区"
+//!
+//! [[sites]]
+//! id = "S01"
+//! name = "1号锅炉排口"
+//! kind = "flue_gas_outlet"
+//! county = "530602"
+//!
+//! [[devices]]
+//! mn = "88888880000001"
+//! password = "123456"
+//! site = "S01"
+//! crc = "lenient"          # strict (default), lenient or off
+//! ```
+
+use serde::Deserialize;
+use store::{County, CrcPolicy, Device, Enterprise, Site, Store};
+
+/// A registry to write: the demo city, or an operator's file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegistryData {
+    pub counties: Vec<County>,
+    pub enterprises: Vec<Enterprise>,
+    pub sites: Vec<Site>,
+    pub devices: Vec<Device>,
+}
+
+/// Why a registry file was refused (nothing of it is written then).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("not a valid registry file: {0}")]
+    Syntax(String),
+    #[error("{what} {id:?}: {message}")]
+    Invalid {
+        what: &'static str,
+        id: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    counties: Vec<CountyIn>,
+    #[serde(default)]
+    enterprises: Vec<EnterpriseIn>,
+    #[serde(default)]
+    sites: Vec<SiteIn>,
+    #[serde(default)]
+    devices: Vec<DeviceIn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountyIn {
+    code: String,
+    name: String,
+    name_en: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnterpriseIn {
+    id: String,
+    name: String,
+    county: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteIn {
+    id: String,
+    name: String,
+    kind: String,
+    county: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    enterprise: Option<String>,
+    #[serde(default)]
+    simulated: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceIn {
+    mn: String,
+    password: String,
+    site: String,
+    protocol: Option<String>,
+    crc: Option<String>,
+    realtime_interval_s: Option<u32>,
+    minute_interval_min: Option<u32>,
+}
+
+/// Parses and checks a registry file.
+pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
+    let file: File = toml::from_str(text).map_err(|e| ImportError::Syntax(e.to_string()))?;
+    let invalid = |what, id: &str, message: String| ImportError::Invalid {
+        what,
+        id: id.to_string(),
+        message,
+    };
+    let mut data = RegistryData::default();
+    data.counties = file
+        .counties
+        .into_iter()
+        .map(|c| County {
+            code: c.code,
+            name: c.name,
+            name_en: c.name_en,
+            lon: c.lon,
+            lat: c.lat,
+        })
+        .collect();
+    data.enterprises = file
+        .enterprises
+        .into_iter()
+        .map(|e| Enterprise {
+            id: e.id,
+            name: e.name,
+            county: e.county,
+        })
+        .collect();
+    for s in file.sites {
+        let kind = s
+            .kind
+            .parse()
+            .map_err(|e: store::UnknownCode| invalid("site", &s.id, e.to_string()))?;
+        data.sites.push(Site {
+            id: s.id,
+            name: s.name,
+            kind,
+            county: s.county,
+            lon: s.lon,
+            lat: s.lat,
+            enterprise_id: s.enterprise,
+            simulated: s.simulated,
+        });
+    }
+    for d in file.devices {
+        let crc_policy = d
+            .crc
+            .as_deref()
+            .unwrap_or("strict")
+            .parse::<CrcPolicy>()
+            .map_err(|e| invalid("device", &d.mn, e.to_string()))?;
+        let protocol = d.protocol.unwrap_or_else(|| "auto".into());
+        if !["auto", "2005", "2017", "2025"].contains(&protocol.as_str()) {
+            return Err(invalid(
+                "device",
+                &d.mn,
+                format!("protocol {protocol:?}: expected auto, 2005, 2017 or 2025"),
+            ));
+        }
+        data.devices.push(Device {
+            mn: d.mn,
+            password: d.password,
+            site_id: d.site,
+            protocol,
+            crc_policy,
+            realtime_interval_s: d.realtime_interval_s.unwrap_or(60).max(1),
+            minute_interval_min: d.minute_interval_min.unwrap_or(10).max(1),
+        });
+    }
+    Ok(data)
+}
+
+impl RegistryData {
+    /// Writes everything (creating or updating by key); applying the same data twice changes nothing.
+    pub fn apply(&self, store: &mut Store) -> Result<(), ImportError> {
+        store.in_transaction(|s| {
+            for c in &self.counties {
+                s.upsert_county(c)?;
+            }
+            for e in &self.enterprises {
+                s.upsert_enterprise(e)?;
+            }
+            for site in &self.sites {
+                s.upsert_site(site)?;
+            }
+            for d in &self.devices {
+                s.upsert_device(d)?;
+            }
+            Ok::<(), ImportError>(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+[[counties]]
+code = "530602"
+name = "昭阳区"
+
+[[enterprises]]
+id = "E1"
+name = "某电厂"
+
+[[sites]]
+id = "S01"
+name = "1号锅炉排口"
+kind = "flue_gas_outlet"
+enterprise = "E1"
+
+[[devices]]
+mn = "88888880000001"
+password = "123456"
+site = "S01"
+crc = "lenient"
+"#;
+
+    #[test]
+    fn loads_idempotently() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
+        let data = parse_toml(FILE).unwrap();
+        data.apply(&mut store).unwrap();
+        data.apply(&mut store).unwrap();
+        assert_eq!(store.sites().unwrap().len(), 1);
+        let devices = store.devices().unwrap();
+        assert_eq!(devices.len(), 1);
+        assert_eq!(devices[0].crc_policy, CrcPolicy::Lenient);
+    }
+
+    #[test]
+    fn refuses_bad_files_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
+        let e = parse_toml("[[sites]]\nid='X'\nname='x'\nkind='volcano'\n").unwrap_err();
+        assert!(
+            e.to_string().contains("unknown site kind \"volcano\""),
+            "{e}"
+        );
+        assert!(
+            parse_toml("[[sites]]\nid='X'\nnmae='x'\n")
+                .unwrap_err()
+                .to_string()
+                .contains("nmae")
+        );
+        // A device on a site that does not exist: nothing of the file is written.
+        let orphan = "[[sites]]\nid='S9'\nname='s'\nkind='other'\n[[devices]]\nmn='M'\npassword='p'\nsite='nowhere'\n";
+        assert!(parse_toml(orphan).unwrap().apply(&mut store).is_err());
+        assert!(
+            store.sites().unwrap().is_empty(),
+            "the transaction was rolled back"
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! `qingshan migrate`, `device add|list` and `import registry` through the binary.
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_qingshan");
+
+fn run(args: &[&str], dir: &std::path::Path) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("QINGSHAN_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn registry_commands_are_idempotent_and_refuse_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, _) = run(&["migrate"], dir.path());
+    assert!(ok && out.contains("migrated from version 0 to"), "{out}");
+    let (ok, out, _) = run(&["migrate"], dir.path());
+    assert!(ok && out.contains("nothing to do"), "{out}");
+
+    let add = [
+        "device",
+        "add",
+        "--mn",
+        "MN0001",
+        "--password",
+        "pw1",
+        "--site",
+        "OUT1",
+        "--kind",
+        "flue_gas_outlet",
+        "--crc",
+        "lenient",
+    ];
+    let (ok, out, err) = run(&add, dir.path());
+    assert!(ok && out.contains("site created"), "{out}{err}");
+    let (ok, out, _) = run(&add, dir.path());
+    assert!(ok && !out.contains("site created"), "{out}");
+    let (ok, out, _) = run(&["device", "list"], dir.path());
+    assert!(ok);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "mn,site,protocol,crc_policy,realtime_interval_s",
+            "MN0001,OUT1,auto,lenient,60"
+        ]
+    );
+
+    let (ok, _, err) = run(
+        &[
+            "device",
+            "add",
+            "--mn",
+            "M2",
+            "--password",
+            "p",
+            "--site",
+            "S",
+            "--crc",
+            "sloppy",
+        ],
+        dir.path(),
+    );
+    assert!(
+        !ok && err.contains("unknown CRC policy \"sloppy\""),
+        "{err}"
+    );
+
+    let file = dir.path().join("registry.toml");
+    std::fs::write(&file, "[[sites]]\nid = 'W1'\nname = '断面'\nkind = 'water_section'\n[[devices]]\nmn = 'MNW1'\npassword = 'x'\nsite = 'W1'\n").unwrap();
+    let f = file.to_str().unwrap();
+    let (ok, out, err) = run(&["import", "registry", f], dir.path());
+    assert!(ok && out.contains("1 sites, 1 devices"), "{out}{err}");
+    let (ok, _, _) = run(&["import", "registry", f], dir.path());
+    assert!(ok);
+    let (_, out, _) = run(&["device", "list"], dir.path());
+    assert_eq!(out.lines().count(), 3, "{out}");
+}
