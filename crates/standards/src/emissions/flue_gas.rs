@@ -2,7 +2,7 @@
 //! standard flow and mass emission rate.
 //!
 //! Concentrations are mg/m³ of dry flue gas at standard state (273 K, 101.325 kPa), as both standards
-//! define them (GB 13223-2011 §3.2, GB 13271-2014 §3.5). Flows are m³/h, masses kg/h.
+//! define them (GB 13223-2011 terms and definitions, GB 13271-2014 §3.5). Flows are m³/h, masses kg/h.
 
 use super::{EmissionError, units_ratio};
 use crate::Decimal;
@@ -387,7 +387,7 @@ pub struct StackConditions {
     pub moisture: Decimal,
 }
 
-/// The dry flue-gas flow at standard state (273.15 K, 101 325 Pa), m³/h (GB/T 16157-1996 §7.5, as used by
+/// The dry flue-gas flow at standard state (273.15 K, 101 325 Pa), m³/h (GB/T 16157-1996, as used by
 /// HJ 75-2017):
 ///
 /// Q_sn = Q_s × 273.15 / (273.15 + t_s) × (B_a + P_s) / 101 325 × (1 − X_sw)

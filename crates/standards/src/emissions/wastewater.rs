@@ -104,7 +104,7 @@ impl WastewaterItem {
     }
 }
 
-/// A control grade of GB 18918-2002 §4.1.2.
+/// A control grade of GB 18918-2002 §4.1 (标准分级).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Gb18918Grade {
     /// 一级 A 标准: reuse, small receiving waters; key basins and closed lakes after the 2006 amendment.
@@ -139,7 +139,7 @@ fn ph() -> Option<Limit> {
     })
 }
 
-/// The GB 18918-2002 limit (daily mean of a 24-hour composite sample, §4.1.2) of `item` at `grade`:
+/// The GB 18918-2002 limit (daily mean of a 24-hour composite sample) of `item` at `grade`:
 /// Table 1 basic items by grade, Table 2 class-1 pollutants for all grades; `None` where the table has no
 /// limit ("—", e.g. grade 3 NH3-N).
 ///
@@ -184,7 +184,7 @@ pub fn gb18918_limit(
     }
 }
 
-/// A grade of GB 8978-1996 §4.1 (Table 4), chosen by the receiving water.
+/// A grade of GB 8978-1996 §4.1 (标准分级; Table 4), chosen by the receiving water.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Gb8978Grade {
     /// 一级标准: discharge into GB 3838 class III waters (not protected zones) and sea class II.

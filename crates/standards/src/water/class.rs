@@ -1,4 +1,4 @@
-//! GB 3838-2002 Table 1 limits and the single-factor class of a sample (环办〔2011〕22号 §3).
+//! GB 3838-2002 Table 1 limits and the single-factor class of a sample (环办〔2011〕22号, 断面水质评价).
 
 use std::fmt;
 
@@ -17,7 +17,7 @@ pub enum WaterbodyKind {
     LakeOrReservoir,
 }
 
-/// A surface-water quality class of GB 3838-2002 §4 (I–V), or worse than V (劣Ⅴ类).
+/// A surface-water quality class of GB 3838-2002 §3 (水域功能和标准分类, I–V), or worse than V (劣Ⅴ类).
 ///
 /// Ordered from best to worst, so the worst of several classes is their maximum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -252,7 +252,7 @@ pub struct ParameterResult {
     pub decides_class: bool,
 }
 
-/// The single-factor evaluation of a sample (环办〔2011〕22号 §3: the class is the worst class of the
+/// The single-factor evaluation of a sample (环办〔2011〕22号, 断面水质评价: the class is the worst class of the
 /// class-deciding items present).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
@@ -282,7 +282,7 @@ impl Evaluation {
         out
     }
 
-    /// The main pollutants (主要污染指标) of 环办〔2011〕22号 §3, only when the class is worse than III:
+    /// The main pollutants (主要污染指标) of 环办〔2011〕22号 (断面主要污染指标), only when the class is worse than III:
     /// up to three class-deciding items worse than III, the worst class first; toxic items (cyanide,
     /// lead, chromium and other heavy metals) exceeding class III take priority; ties are broken by the
     /// larger exceedance multiple. pH, DO have no multiple and rank after items of the same class that
@@ -316,7 +316,7 @@ impl Evaluation {
 }
 
 /// Evaluates a sample by the single-factor method: each parameter gets its GB 3838-2002 Table 1 class,
-/// and the sample's class is the worst over the class-deciding items (环办〔2011〕22号 §3; TN, faecal
+/// and the sample's class is the worst over the class-deciding items (环办〔2011〕22号, 断面水质评价; TN, faecal
 /// coliform and water temperature are reported but do not decide). Missing parameters are simply not
 /// evaluated.
 ///

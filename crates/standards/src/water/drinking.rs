@@ -1,5 +1,5 @@
-//! Centralised drinking-water source compliance: GB 3838-2002 §4.2 and Tables 1–3 as applied by
-//! 环办〔2011〕22号 §6 (basic items at most class III, supplementary and specific items within their limits).
+//! Centralised drinking-water source compliance: GB 3838-2002 §5 (水质评价) and Tables 1–3 (basic items at
+//! most class III, supplementary and specific items within their limits).
 
 use std::fmt;
 
@@ -226,7 +226,7 @@ pub struct DrinkingFailure {
     pub exceedance: Option<Decimal>,
 }
 
-/// Whether a centralised drinking-water source meets GB 3838-2002 (环办〔2011〕22号 §6).
+/// Whether a centralised drinking-water source meets GB 3838-2002 (§5 水质评价, Tables 1–3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrinkingCompliance {
     /// The single-factor class of the basic items (`None` when no basic item was given).
@@ -243,7 +243,7 @@ impl DrinkingCompliance {
 }
 
 /// Checks a drinking-water source sample: Table 1 class-deciding items must be class III or better
-/// (GB 3838-2002 §4.2: first- and second-grade protection zones are classes II and III), Table 2 items
+/// (GB 3838-2002 §3: first- and second-grade protection zones are classes II and III), Table 2 items
 /// (given among `items` as [`Parameter::Sulfate`] … [`Parameter::Manganese`]) and the locally chosen
 /// Table 3 items in `specific` must not exceed their limits ("≤ limit" complies). TN, faecal coliform and
 /// water temperature are reported by the method but do not decide compliance.

@@ -26,7 +26,7 @@ pub use drinking::{
 };
 pub use parameter::{Parameter, UnknownParameter};
 pub use status::{
-    ClassCounts, StatusError, WaterStatus, mean_sample, river_status, river_status_by_mean,
-    status_from_counts,
+    ClassCounts, RiverPollutant, StatusError, WaterStatus, mean_sample, river_main_pollutants,
+    river_status, river_status_by_mean, status_from_counts,
 };
 pub use trophic::{TrophicError, TrophicIndex, TrophicInputs, TrophicState, trophic_index};

@@ -337,7 +337,7 @@ impl Parameter {
     }
 
     /// Whether the parameter decides the class of a section under 地表水环境质量评价办法（试行）
-    /// (环办〔2011〕22号) §3: the 21 Table 1 items other than water temperature, total nitrogen and faecal
+    /// (环办〔2011〕22号, 评价指标): the 21 Table 1 items other than water temperature, total nitrogen and faecal
     /// coliform. The same 21 items apply to rivers and to lakes/reservoirs; TN and faecal coliform are
     /// reported separately.
     pub fn decides_class(self) -> bool {

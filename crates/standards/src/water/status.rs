@@ -1,11 +1,11 @@
-//! Section, river and basin status (水质状况) by 地表水环境质量评价办法（试行）(环办〔2011〕22号) §4.
+//! Section, river and basin status (水质状况) by 地表水环境质量评价办法（试行）(环办〔2011〕22号): 断面水质评价 and 河流、流域（水系）水质评价.
 
 use std::collections::BTreeMap;
 
 use super::{Evaluation, Parameter, WaterClass, WaterError, WaterbodyKind, evaluate};
 use crate::Decimal;
 
-/// The water-quality status of a section, river or basin with its display colour (环办〔2011〕22号 §4, Tables 2–3).
+/// The water-quality status of a section, river or basin with its display colour (环办〔2011〕22号, section and river tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WaterStatus {
     /// 优 (blue): section class I–II; river I–III share ≥ 90 %.
@@ -21,7 +21,7 @@ pub enum WaterStatus {
 }
 
 impl WaterStatus {
-    /// The status of a single section from its class (环办〔2011〕22号 §4.1 Table 2).
+    /// The status of a single section from its class (环办〔2011〕22号, 断面水质定性评价).
     pub fn of_section(class: WaterClass) -> WaterStatus {
         match class {
             WaterClass::I | WaterClass::II => WaterStatus::Excellent,
@@ -98,7 +98,7 @@ fn percent(part: u32, total: u32) -> Decimal {
     )
 }
 
-/// Minimum number of sections for the proportion method (环办〔2011〕22号 §4.2).
+/// Minimum number of sections for the proportion method (环办〔2011〕22号, 河流、流域（水系）水质评价).
 pub const MIN_SECTIONS_FOR_PROPORTION: usize = 5;
 
 /// Why a river status cannot be given.
@@ -118,7 +118,7 @@ pub enum StatusError {
 }
 
 /// The status of a river or basin with at least five sections by the proportion method
-/// (环办〔2011〕22号 §4.2, Table 3), compared on exact fractions:
+/// (环办〔2011〕22号, 河流、流域（水系）水质评价), compared on exact fractions:
 ///
 /// | condition | status |
 /// |---|---|
@@ -158,7 +158,7 @@ pub fn status_from_counts(counts: &ClassCounts) -> WaterStatus {
 }
 
 /// The status of a river with fewer than five sections, or of a lake or reservoir with several points
-/// (环办〔2011〕22号 §4.2 and §5): each parameter is averaged over the sections that measured it
+/// (环办〔2011〕22号, river evaluation with fewer than five sections, and 湖泊、水库水质评价): each parameter is averaged over the sections that measured it
 /// (arithmetic mean, rounded half to even to six places), the means are evaluated by the single-factor
 /// method, and the status is that of a section of the resulting class.
 pub fn river_status_by_mean(
@@ -174,7 +174,7 @@ pub fn river_status_by_mean(
 }
 
 /// The mean of each parameter over `samples` (over the samples that have it), in table order; the
-/// averaging step of 环办〔2011〕22号 §2 (several samples of a period) and §4.2 (several sections).
+/// averaging step of 环办〔2011〕22号 (several samples of a period, several sections or points).
 pub fn mean_sample(samples: &[&[(Parameter, Decimal)]]) -> Vec<(Parameter, Decimal)> {
     let mut sums: BTreeMap<Parameter, (i128, i128)> = BTreeMap::new();
     for sample in samples {
@@ -193,6 +193,53 @@ pub fn mean_sample(samples: &[&[(Parameter, Decimal)]]) -> Vec<(Parameter, Decim
             )
         })
         .collect()
+}
+
+/// A main pollutant of a river or basin: a class-deciding item and the share of sections where it is
+/// worse than class III (断面超标率).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RiverPollutant {
+    /// The parameter.
+    pub parameter: Parameter,
+    /// Sections where it is worse than class III.
+    pub sections_exceeding: u32,
+    /// Sections where it was measured.
+    pub sections_measured: u32,
+}
+
+/// The main pollutants of a river or basin with at least five sections (环办〔2011〕22号, 河流、流域（水系）主要污染指标): the
+/// class-deciding items ranked by the share of sections in which they exceed class III, highest first,
+/// at most three, ties in GB 3838 table order; items exceeding nowhere are not listed. The shares are
+/// compared as exact fractions.
+pub fn river_main_pollutants(sections: &[Evaluation]) -> Vec<RiverPollutant> {
+    let mut tally: BTreeMap<Parameter, (u32, u32)> = BTreeMap::new();
+    for section in sections {
+        for r in section.parameters.iter().filter(|r| r.decides_class) {
+            let e = tally.entry(r.parameter).or_default();
+            e.1 += 1;
+            if r.class.is_some_and(|c| c > WaterClass::III) {
+                e.0 += 1;
+            }
+        }
+    }
+    let mut out: Vec<RiverPollutant> = tally
+        .into_iter()
+        .filter(|(_, (exceeding, _))| *exceeding > 0)
+        .map(
+            |(parameter, (sections_exceeding, sections_measured))| RiverPollutant {
+                parameter,
+                sections_exceeding,
+                sections_measured,
+            },
+        )
+        .collect();
+    // a/b > c/d ⇔ a·d > c·b; the sort is stable, so ties keep table order.
+    out.sort_by(|x, y| {
+        (y.sections_exceeding as u64 * x.sections_measured as u64)
+            .cmp(&(x.sections_exceeding as u64 * y.sections_measured as u64))
+    });
+    out.truncate(3);
+    out
 }
 
 #[cfg(test)]
@@ -242,6 +289,55 @@ mod tests {
         let c = ClassCounts::of(&[I, II, III, IV, WorseThanV, WorseThanV]);
         assert_eq!(c.good_percent(), "50".parse().unwrap());
         assert_eq!(c.worse_than_v_percent(), "33.3".parse().unwrap());
+    }
+
+    #[test]
+    fn river_main_pollutants_by_exceedance_share() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        use Parameter::*;
+        let samples = [
+            [
+                (AmmoniaNitrogen, d("1.6")),
+                (TotalPhosphorus, d("0.1")),
+                (PermanganateIndex, d("7")),
+            ],
+            [
+                (AmmoniaNitrogen, d("2.5")),
+                (TotalPhosphorus, d("0.35")),
+                (PermanganateIndex, d("3")),
+            ],
+            [
+                (AmmoniaNitrogen, d("0.5")),
+                (TotalPhosphorus, d("0.25")),
+                (PermanganateIndex, d("3")),
+            ],
+            [
+                (AmmoniaNitrogen, d("1.2")),
+                (TotalPhosphorus, d("0.1")),
+                (PermanganateIndex, d("3")),
+            ],
+            [
+                (AmmoniaNitrogen, d("0.2")),
+                (TotalPhosphorus, d("0.1")),
+                (PermanganateIndex, d("3")),
+            ],
+        ];
+        let evaluations: Vec<Evaluation> = samples
+            .iter()
+            .map(|s| evaluate(WaterbodyKind::River, s).unwrap())
+            .collect();
+        let main: Vec<(Parameter, u32)> = river_main_pollutants(&evaluations)
+            .iter()
+            .map(|p| (p.parameter, p.sections_exceeding))
+            .collect();
+        assert_eq!(
+            main,
+            [
+                (AmmoniaNitrogen, 3),
+                (TotalPhosphorus, 2),
+                (PermanganateIndex, 1)
+            ]
+        );
     }
 
     #[test]

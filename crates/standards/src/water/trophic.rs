@@ -1,5 +1,5 @@
 //! Trophic state of lakes and reservoirs: the comprehensive trophic level index TLI(Σ)
-//! (湖泊(水库)富营养化评价方法及分级技术规定, CNEMC 2001, adopted by 环办〔2011〕22号 §5).
+//! (湖泊(水库)富营养化评价方法及分级技术规定, CNEMC 2001, adopted by 环办〔2011〕22号 for lakes and reservoirs).
 
 use crate::Decimal;
 
@@ -18,7 +18,7 @@ pub struct TrophicInputs {
     pub permanganate_index: Option<Decimal>,
 }
 
-/// A trophic state class (分级技术规定 §4: TLI < 30 贫营养, 30 ≤ TLI ≤ 50 中营养, TLI > 50 富营养 with
+/// A trophic state class (分级技术规定, 营养状态分级: TLI < 30 贫营养, 30 ≤ TLI ≤ 50 中营养, TLI > 50 富营养 with
 /// 50 < TLI ≤ 60 轻度, 60 < TLI ≤ 70 中度, TLI > 70 重度).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrophicState {
@@ -126,7 +126,7 @@ const CODMN: Term = Term {
     r_squared: 0.6889,
 };
 
-/// The comprehensive trophic level index TLI(Σ) = Σ Wⱼ · TLI(j) with Wⱼ = rᵢⱼ² / Σ rᵢⱼ² (分级技术规定 §3):
+/// The comprehensive trophic level index TLI(Σ) = Σ Wⱼ · TLI(j) with Wⱼ = rᵢⱼ² / Σ rᵢⱼ² (分级技术规定, 综合营养状态指数):
 ///
 /// TLI(chla) = 10(2.5 + 1.086 ln chla), TLI(TP) = 10(9.436 + 1.624 ln TP), TLI(TN) = 10(5.453 + 1.694 ln TN),
 /// TLI(SD) = 10(5.118 − 1.94 ln SD), TLI(CODMn) = 10(0.109 + 2.661 ln CODMn); r = 1, 0.84, 0.82, −0.83, 0.83.
