@@ -41,6 +41,28 @@ pub struct FlueGasLimit {
     pub reference_o2: Option<Decimal>,
 }
 
+impl FlueGasLimit {
+    /// Judges a measured concentration against the limit as the standards do: corrected to the limit's
+    /// reference O2 ([`oxygen_corrected`]), then compared ("≤ limit" complies, [`check`](super::check)).
+    /// For blackness (no reference O2) the value is compared as given. Returns the corrected
+    /// concentration with the verdict.
+    pub fn judge(
+        &self,
+        measured: MeasuredConcentration,
+        measured_o2: Decimal,
+        policy: OxygenPolicy,
+    ) -> Result<(CorrectedConcentration, super::Verdict), EmissionError> {
+        let corrected = match self.reference_o2 {
+            Some(reference) => oxygen_corrected(measured, measured_o2, reference, policy)?,
+            None => CorrectedConcentration(measured.0),
+        };
+        Ok((
+            corrected,
+            super::check(corrected.0, super::Limit::AtMost(self.limit)),
+        ))
+    }
+}
+
 /// The kind of generating unit, as the rows of GB 13223-2011 Tables 1–2 distinguish them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PowerUnitKind {
@@ -608,6 +630,41 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.0, d("75"));
+    }
+
+    #[test]
+    fn judging_a_measurement() {
+        // A new gas boiler under GB 13271 (NOx 200 at 3.5 %): 150 measured at 9 % O2 → 150 × 17.5/12 = 218.75
+        let limit = gb13271_limit(
+            BoilerFuel::Gas,
+            Gb13271Table::New,
+            false,
+            FlueGasPollutant::NitrogenOxides,
+        )
+        .unwrap();
+        let (corrected, verdict) = limit
+            .judge(
+                MeasuredConcentration(d("150")),
+                d("9"),
+                OxygenPolicy::default(),
+            )
+            .unwrap();
+        assert_eq!(corrected.0, d("218.75"));
+        assert_eq!(
+            verdict,
+            super::super::Verdict::Exceeds {
+                multiple: Some(d("0.09"))
+            }
+        );
+        // The same gas at 3.5 % O2 meets it.
+        let (_, verdict) = limit
+            .judge(
+                MeasuredConcentration(d("150")),
+                d("3.5"),
+                OxygenPolicy::default(),
+            )
+            .unwrap();
+        assert!(!verdict.exceeds());
     }
 
     #[test]
