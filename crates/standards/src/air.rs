@@ -251,7 +251,9 @@ pub fn daily_max_8h(
 /// maximum 8-hour mean ([`daily_max_8h`], validity judged against the Grade II 8-hour limit of the
 /// GB 3095 in force on `day`) and the O₃ daily maximum 1-hour mean. GB 3095 Table 4 sets no minimum for
 /// the daily maximum 1-hour value; this function asks for the same ≥ 20 hours as a daily mean (a policy
-/// choice: with fewer hours the true maximum may be missing). `hours[i]` is the hour `i:00–(i+1):00`.
+/// choice: with fewer hours the true maximum may be missing). `hours[i]` is the hour `i:00–(i+1):00`;
+/// in CNEMC's labelling, where an hour is labelled by its end, that is label `i + 1` (label 24 being the
+/// next day's 0).
 pub fn daily_readings(day: Date, hours: &[HourlyReadings; 24]) -> DailyReadings {
     let series =
         |get: fn(&HourlyReadings) -> Option<Concentration>| -> [Option<Concentration>; 24] {

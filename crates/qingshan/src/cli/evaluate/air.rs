@@ -32,7 +32,7 @@ pub struct AirArgs {
     format: Format,
     /// `hourly`: 1-hour concentrations, real-time AQI. `daily`: daily means (`o3` = the day's maximum
     /// 1-hour value, `o3_8h` = the day's maximum 8-hour mean); with `--format cnemc` the daily values are
-    /// computed from the file's hours (GB 3095 Table 4 validity).
+    /// computed from the file's hours (a CNEMC hour is labelled by its end; GB 3095 Table 4 validity).
     #[arg(long, value_enum, default_value_t = Mode::Hourly)]
     mode: Mode,
     /// `auto` picks HJ 633-2012 or HJ 633-2026 by each row's date (2026-03-01); `2012` or `2026` forces one.
@@ -400,7 +400,7 @@ const CNEMC_TYPES: [(&str, Field); 10] = [
 ];
 
 /// Reads a CNEMC daily file (`date,hour,type,<station>...`). Hourly mode: one row per station-hour with
-/// any value. Daily mode: one row per station-day, from the file's hours 0–23 (see [`daily_rows`]).
+/// any value. Daily mode: one row per station and natural day (see [`daily_rows`]).
 fn read_cnemc(
     text: &str,
     mode: Mode,
@@ -490,20 +490,44 @@ fn read_cnemc(
     })
 }
 
-/// Daily values per station and date from a CNEMC file's hours 0–23 of that date, by
-/// [`air::daily_readings`] (GB 3095 Table 4 validity, HJ 663-2013 daily maximum 8-hour O3).
+/// Daily values per station and natural day from a CNEMC file, by [`air::daily_readings`] (GB 3095 Table 4
+/// validity, HJ 663-2013 daily maximum 8-hour O3).
+///
+/// CNEMC labels an hour by its end: label `h` of date D is `(h−1):00–h:00`, so the natural day D is labels
+/// 1–23 of D plus label 0 of D+1 (24:00), and label 0 of D belongs to D−1. (The published `O3_8h` series
+/// shows it: at labels 1–7 it averages labels 1…h, never label 0.) A single daily file therefore gives 23
+/// of D's 24 hours, enough for a valid daily mean (≥ 20).
 fn daily_rows(
     stations: &[&str],
     order: &[(Date, u8)],
     cells: &HashMap<(Date, u8), Vec<HashMap<Field, Concentration>>>,
 ) -> Vec<Row> {
-    let mut dates: Vec<Date> = order.iter().map(|(d, _)| *d).collect();
+    // Natural days present: the label's date, or the day before for label 0.
+    let mut dates: Vec<Date> = order
+        .iter()
+        .filter_map(|(d, h)| {
+            if *h == 0 {
+                d.yesterday().ok()
+            } else {
+                Some(*d)
+            }
+        })
+        .collect();
+    dates.sort();
     dates.dedup();
     let mut rows = Vec::new();
     for date in dates {
+        // hours[i] = i:00–(i+1):00 of `date` = label i+1, with label 24 being the next date's label 0.
+        let label = |i: usize| -> Option<(Date, u8)> {
+            if i == 23 {
+                date.tomorrow().ok().map(|d| (d, 0))
+            } else {
+                Some((date, i as u8 + 1))
+            }
+        };
         for (s, station) in stations.iter().enumerate() {
-            let hours: [HourlyReadings; 24] = std::array::from_fn(|h| {
-                let values = cells.get(&(date, h as u8)).map(|c| &c[s]);
+            let hours: [HourlyReadings; 24] = std::array::from_fn(|i| {
+                let values = label(i).and_then(|key| cells.get(&key)).map(|c| &c[s]);
                 let v = |p| values.and_then(|m| m.get(&Field::Main(p)).copied());
                 HourlyReadings {
                     so2: v(Pollutant::So2),
