@@ -59,6 +59,11 @@ fn breakpoint_tables_equal_the_csv() {
     let mut checked = 0;
     for r in &rows {
         let (v, ind) = (version(&r[0]), indicator(&r[3], &r[4]));
+        // The version in force on the row's first and last day is the row's version.
+        for day in [&r[1], &r[2]].into_iter().filter(|d| !d.is_empty()) {
+            let day: standards::Date = day.parse().unwrap();
+            assert_eq!(AqiVersion::in_force_on(day), v, "{day}");
+        }
         let seg: usize = r[7].parse().unwrap();
         let column = ind.breakpoints(v);
         let (lo, hi) = (column[seg - 1], column[seg]);
@@ -189,6 +194,10 @@ fn gb3095_table_1_equals_the_csv() {
             ("GB 3095-2026", "final") => Gb3095::V2026Final,
             other => panic!("standard {other:?}"),
         };
+        for day in [&r[2], &r[3]].into_iter().filter(|d| !d.is_empty()) {
+            let day: standards::Date = day.parse().unwrap();
+            assert_eq!(Gb3095::in_force_on(day), standard, "{day}");
+        }
         for (grade, text) in [(Grade::I, &r[7]), (Grade::II, &r[8])] {
             let expected = Concentration::parse(pollutant, text).unwrap();
             assert_eq!(
