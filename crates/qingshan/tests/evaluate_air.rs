@@ -160,7 +160,12 @@ fn strict_method_uses_the_moving_means() {
         "station,time,so2,no2,co,o3,pm10,pm2_5,o3_8h,so2_24h,pm10_24h,pm2_5_24h\n\
          S,2019-03-22 10:00,10,20,0.5,60,300,20,170,10,100,30\n",
     );
-    let published = table(&run(&input, &[]));
+    let published_run = run(&input, &[]);
+    assert!(
+        String::from_utf8_lossy(&published_run.stderr)
+            .contains("note: the published hourly method")
+    );
+    let published = table(&published_run);
     let strict = table(&run(&input, &["--method", "strict"]));
     // Published: PM10 1 h 300 → 175. Strict 2012: PM10 24 h 100 → 75, O3 8 h 170 → 110.
     assert_eq!(published[0]["aqi"], "175");

@@ -144,6 +144,19 @@ pub fn run(args: AirArgs) -> anyhow::Result<()> {
         Format::Csv => read_plain(&text, args.mode, &mut report_error)?,
         Format::Cnemc => read_cnemc(&text, args.mode, &mut report_error)?,
     };
+    let moving_values = rows
+        .iter()
+        .any(|r| r.values.keys().any(|f| !matches!(f, Field::Main(_))));
+    if args.format == Format::Csv
+        && args.mode == Mode::Hourly
+        && args.method == Method::Published
+        && moving_values
+    {
+        eprintln!(
+            "note: the published hourly method uses the 1-hour columns only; \
+             o3_8h and <pollutant>_24h are read by --method strict"
+        );
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = write_all(&mut out, &rows, &args);
