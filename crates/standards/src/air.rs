@@ -53,7 +53,7 @@ impl Gb3095 {
     }
 }
 
-/// The grade of limits (GB 3095 §4.1: Grade I for class-1 areas such as nature reserves, Grade II for
+/// The grade of limits (GB 3095 §4, 环境空气功能区: Grade I for class-1 areas such as nature reserves, Grade II for
 /// residential, commercial, industrial and rural areas).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Grade {
@@ -345,7 +345,7 @@ pub fn percentile(values: &[Decimal], p: u8) -> Option<Decimal> {
     Some(low + step)
 }
 
-/// One pollutant's annual statistics (HJ 663-2013 §5 and Table 1 of its evaluation items).
+/// One pollutant's annual statistics (HJ 663-2013 annual evaluation items and statistics).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnnualStatistic {
     /// The pollutant.
@@ -450,7 +450,7 @@ fn compare(
 
 /// Whether a day attains the standard: every 24-hour mean within its 24-hour limit, the O₃ daily maximum
 /// 8-hour mean within the 8-hour limit and the O₃ daily maximum 1-hour mean within the 1-hour limit
-/// (GB 3095 Table 1; HJ 663-2013 §5.1 daily evaluation). Missing indicators are not judged; with none
+/// (GB 3095 Table 1; HJ 663-2013 daily evaluation). Missing indicators are not judged; with none
 /// present the verdict is [`Verdict::InsufficientData`].
 ///
 /// This is *not* the good-day question ([`good_day_ratio`]): under GB 3095-2026 final limits a PM2.5
@@ -497,7 +497,7 @@ pub struct PollutantAttainment {
     pub verdict: Verdict,
 }
 
-/// Annual attainment (HJ 663-2013 §5.2): a pollutant attains when its annual mean (SO₂, NO₂, PM10, PM2.5)
+/// Annual attainment (HJ 663-2013 annual evaluation): a pollutant attains when its annual mean (SO₂, NO₂, PM10, PM2.5)
 /// is within the annual limit **and** its percentile of daily values (see [`percentile_rank`]) is within
 /// the 24-hour limit (O₃: the 90th percentile of daily max 8 h within the 8-hour limit). A station or city
 /// attains when all six do. A statistic failing GB 3095 Table 4 validity gives
@@ -572,7 +572,7 @@ impl GoodDayRatio {
 }
 
 /// Counts good days: daily AQI ≤ 100 over days with a valid daily AQI (national practice on HJ 633 levels;
-/// HJ 663-2013 §5). Pass `None` for a day whose AQI could not be published (HJ 633-2026 §5.3: not a valid
+/// HJ 663-2013). Pass `None` for a day whose AQI could not be published (HJ 633-2026 §5.3: not a valid
 /// day, see [`crate::aqi::AqiReport::publishable_aqi`]). Sand-and-dust and exceptional-event exclusions
 /// are policy: filter the days before calling.
 pub fn good_day_ratio(daily_aqi: impl IntoIterator<Item = Option<u16>>) -> GoodDayRatio {

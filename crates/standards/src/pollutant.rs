@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::Decimal;
 
-/// A basic ambient-air pollutant (GB 3095-2012 / GB 3095-2026 Table 1; HJ 633 §3: the AQI pollutants).
+/// A basic ambient-air pollutant (GB 3095-2012 / GB 3095-2026 Table 1; HJ 633: the six AQI pollutants).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Pollutant {
     /// Sulphur dioxide, SO₂.

@@ -60,8 +60,8 @@ impl AqiVersion {
 
 /// Inputs of the daily AQI (日报). µg/m³, CO mg/m³; `None` = missing.
 ///
-/// HJ 633-2012 §5.1 uses seven indicators (the five 24-hour means, O₃ daily maximum 1-hour and daily
-/// maximum 8-hour); HJ 633-2026 §4.1 drops O₃ 1-hour from the daily report, so `o3_1h_max` is ignored there.
+/// The HJ 633-2012 daily report (日报) uses seven indicators (the five 24-hour means, O₃ daily maximum 1-hour and daily
+/// maximum 8-hour); HJ 633-2026 drops O₃ 1-hour from the daily report (six indicators), so `o3_1h_max` is ignored there.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DailyReadings {
     /// SO₂ 24-hour mean.
@@ -83,7 +83,7 @@ pub struct DailyReadings {
 /// Inputs of the real-time (hourly) AQI (实时报). µg/m³, CO mg/m³; `None` = missing.
 ///
 /// The first six are the 1-hour means every method uses. The last four are used only by
-/// [`HourlyRules::strict`] for HJ 633-2012, whose real-time report (§5.2) lists the O₃ 8-hour moving mean
+/// [`HourlyRules::strict`] for HJ 633-2012, whose real-time report (实时报) lists the O₃ 8-hour moving mean
 /// and the PM 24-hour moving means, and takes SO₂ from its 24-hour mean above 800 µg/m³ (Table 1 note 2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HourlyReadings {
@@ -137,7 +137,7 @@ pub enum PmHourlyBasis {
     /// The 1-hour value on the 24-hour column: HJ 633-2026 §4.2.4, and the national platform's practice
     /// under HJ 633-2012.
     OneHourValue,
-    /// The 24-hour moving mean on the 24-hour column: the literal HJ 633-2012 §5.2 list.
+    /// The 24-hour moving mean on the 24-hour column: the literal HJ 633-2012 real-time (实时报) indicator list.
     TwentyFourHourMovingMean,
 }
 
@@ -149,7 +149,7 @@ pub struct HourlyRules {
     pub version: AqiVersion,
     /// PM input.
     pub pm: PmHourlyBasis,
-    /// Whether the O₃ 8-hour moving mean is a sub-index (literal HJ 633-2012 §5.2).
+    /// Whether the O₃ 8-hour moving mean is a sub-index (literal HJ 633-2012 real-time indicator list).
     pub o3_8h_moving: bool,
     /// SO₂ above 800 µg/m³.
     pub so2_above_800: So2Above800,
@@ -190,7 +190,7 @@ impl HourlyRules {
         }
     }
 
-    /// A literal reading of the text. HJ 633-2012 §5.2 and Table 1 notes 2–3: PM from the 24-hour moving
+    /// A literal reading of the text. HJ 633-2012's real-time indicator list and Table 1 notes 2–3: PM from the 24-hour moving
     /// means, the O₃ 8-hour moving mean included, SO₂ above 800 from its 24-hour mean. HJ 633-2026 §4.2.4
     /// and Table 3 note b: the six 1-hour values, SO₂ above 800 → 200.
     pub fn strict(version: AqiVersion) -> HourlyRules {
@@ -217,12 +217,12 @@ pub struct AqiReport {
     /// The version applied.
     pub version: AqiVersion,
     sub_indices: [Option<SubIndex>; Indicator::COUNT],
-    /// The AQI: the maximum sub-index over the indicators present (HJ 633-2012 §6.2 formula (2),
-    /// HJ 633-2026 §4.3), or `None` when no indicator is present. See [`AqiReport::publishable_aqi`]
-    /// for what may be published when some are missing.
+    /// The AQI: the maximum sub-index over the indicators present (AQI = max IAQIₚ in both versions'
+    /// calculation method), or `None` when no indicator is present. See [`AqiReport::publishable_aqi`] for
+    /// what may be published when some are missing.
     pub aqi: Option<u16>,
     /// The primary pollutants (首要污染物): every indicator whose sub-index equals the AQI, when the
-    /// AQI is above 50; ties are all listed (HJ 633-2012 §3.4, HJ 633-2026 §3.5).
+    /// AQI is above 50; ties are all listed (the 首要污染物 definition, identical in HJ 633-2012 and HJ 633-2026).
     pub primary: IndicatorSet,
     /// The indicators the method needed but which were missing.
     pub missing: IndicatorSet,
@@ -300,7 +300,7 @@ impl AqiReport {
         }
     }
 
-    /// The non-attainment pollutants (超标污染物) of HJ 633-2012 §3.5: indicators with an IAQI above 100.
+    /// The non-attainment pollutants (超标污染物) as HJ 633-2012 defines them: indicators with an IAQI above 100.
     /// HJ 633-2026 removed the definition, so under it this is `None`; use [`crate::air::daily_attainment`]
     /// for attainment against GB 3095.
     pub fn non_attainment(&self) -> Option<IndicatorSet> {
@@ -333,7 +333,7 @@ fn evaluate(
     }
 }
 
-/// The daily AQI (日报 AQI) of HJ 633-2012 §5.1/§6 or HJ 633-2026 §4.1–4.3.
+/// The daily AQI (日报 AQI) under HJ 633-2012 or HJ 633-2026 (daily indicators, Table 1 / Table 3, §6.2 / §4.2.6 rounding).
 ///
 /// HJ 633-2026 inputs are first rounded per §4.2.2. O₃ 8-hour above 800 µg/m³: HJ 633-2012 Table 1
 /// note 3 drops the 8-hour sub-index (the 1-hour maximum carries O₃); HJ 633-2026 Table 3 note c sets it to

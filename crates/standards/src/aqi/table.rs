@@ -168,7 +168,7 @@ const PM2_5_DAY_2026: [Breakpoint; 8] = full([0, 35, 60, 115, 150, 250, 350, 500
 /// How a sub-index was obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Basis {
-    /// Linear interpolation in the table, rounded up (HJ 633-2012 §6.2 formula (1); HJ 633-2026 §4.2.6).
+    /// Linear interpolation in the table, rounded up (HJ 633-2012 §6.2; HJ 633-2026 §4.2, rounding §4.2.6).
     Table,
     /// The concentration is above the top of the table, where neither version defines an IAQI.
     /// **Policy:** the sub-index is 500 (what the national platform publishes, data/README.md), and it is
@@ -188,8 +188,9 @@ pub struct SubIndex {
     pub basis: Basis,
 }
 
-/// The IAQI of concentration `c` on `indicator`'s column of `version`'s table (HJ 633-2012 §6.2 formula
-/// (1), HJ 633-2026 §4.2.5–4.2.6), in exact arithmetic, rounded up to an integer ("全部进位取整数").
+/// The IAQI of concentration `c` on `indicator`'s column of `version`'s table, by the linear
+/// interpolation of HJ 633-2012 §6 / HJ 633-2026 §4.2 in exact arithmetic, rounded up to an integer
+/// ("全部进位取整数", HJ 633-2012 §6.2, HJ 633-2026 §4.2.6).
 ///
 /// The concentration is used as given; HJ 633-2026's input rounding is [`Concentration::rounded_for_aqi`],
 /// applied by the report functions. Returns `None` only where HJ 633-2012 says not to compute this
