@@ -342,7 +342,7 @@ impl Model {
         let tf = t as f64;
         let drift = self.drift(c);
         let exceed = self.exceedance(c);
-        let city_days = 0.8 * smooth_noise(self.city, tf, 4.0 * DAY as f64);
+        let city_days = 0.8 * smooth_noise(self.city, tf, 2.5 * DAY as f64);
         let city_day = 0.6 * smooth_noise(self.city ^ 1, tf, 1.2 * DAY as f64);
         self.params
             .iter()
