@@ -9,6 +9,9 @@
 //! `I`…`V` or `劣V`, and the parameters that set the class separated by `;`, each with its exceedance
 //! multiple over class III when it has one, e.g. `codmn(1.22);nh3n(0.77)` (环办〔2011〕22号).
 //!
+//! A result below the detection limit (`0.01L` or `<0.01`) is evaluated at the detection limit (an upper
+//! bound for the class), with a note on stderr.
+//!
 //! A bad cell (not a number, negative, pH outside 0–14, more than six decimals) is reported on stderr with
 //! its line, column and value, and the row is evaluated on its other cells; a row left with no
 //! class-deciding value gets empty class cells. The exit status is non-zero when any cell was bad.
@@ -139,6 +142,7 @@ fn evaluate_csv(
         csv_field(header[0].trim())
     )?;
     let mut bad_cells = 0;
+    let mut below_detection_cells = 0usize;
     let mut sample: Vec<(Parameter, Decimal)> = Vec::with_capacity(columns.len());
     for (index, line) in lines {
         let line_no = index + 1;
@@ -166,7 +170,10 @@ fn evaluate_csv(
                 continue;
             }
             match parse_value(parameter, cell) {
-                Ok(value) => sample.push((parameter, value)),
+                Ok((value, below_detection)) => {
+                    below_detection_cells += usize::from(below_detection);
+                    sample.push((parameter, value));
+                }
                 Err(why) => {
                     writeln!(
                         err,
@@ -193,6 +200,12 @@ fn evaluate_csv(
                 writeln!(out, "{},,,", csv_field(id))?;
             }
         }
+    }
+    if below_detection_cells > 0 {
+        writeln!(
+            err,
+            "note: {source}: {below_detection_cells} value(s) below the detection limit (`0.01L` or `<0.01`) were evaluated at the detection limit, an upper bound"
+        )?;
     }
     Ok(bad_cells)
 }
@@ -238,12 +251,21 @@ fn parameter_columns(
 }
 
 /// Reads one cell as a value of `parameter`, or says why not (naming the value).
-fn parse_value(parameter: Parameter, cell: &str) -> Result<Decimal, String> {
-    let value: Decimal = cell
+///
+/// A result below the detection limit, written as the limit followed by `L` (`0.01L`, HJ 91.2 notation) or
+/// preceded by `<` (`<0.01`), is evaluated at the detection limit: the true value is at most that, so the
+/// class found is an upper bound (never better than the truth allows). Returns whether that happened.
+fn parse_value(parameter: Parameter, cell: &str) -> Result<(Decimal, bool), String> {
+    let (number, below_detection) = match (cell.strip_prefix('<'), cell.strip_suffix(['L', 'l'])) {
+        (Some(rest), _) => (rest.trim(), true),
+        (None, Some(rest)) if !rest.is_empty() => (rest.trim(), true),
+        _ => (cell, false),
+    };
+    let value: Decimal = number
         .parse()
         .map_err(|e| format!("{cell:?} is not a usable number ({e})"))?;
     validate(parameter, value).map_err(|e| format!("{cell:?}: {e}"))?;
-    Ok(value)
+    Ok((value, below_detection))
 }
 
 /// `codmn(1.22);nh3n(0.77)`: the parameters that set the class, with their multiples over class III.
@@ -339,6 +361,24 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("t.csv:3: B: the sample has none"), "{err}");
+        assert_eq!(bad, 1);
+    }
+
+    #[test]
+    fn below_detection_limit_is_an_upper_bound() {
+        let (out, err, bad) = run_on("site,hg,nh3n\nA,0.00001L,<0.02\nB,L,0.1\n");
+        assert_eq!(
+            out,
+            "site,class,category,limiting\nA,1,I,nh3n;hg\nB,1,I,nh3n\n"
+        );
+        assert!(
+            err.contains("t.csv:3: column 2 (hg): \"L\" is not a usable number"),
+            "{err}"
+        );
+        assert!(
+            err.contains("2 value(s) below the detection limit"),
+            "{err}"
+        );
         assert_eq!(bad, 1);
     }
 
