@@ -252,9 +252,10 @@ fn parameter_columns(
 
 /// Reads one cell as a value of `parameter`, or says why not (naming the value).
 ///
-/// A result below the detection limit, written as the limit followed by `L` (`0.01L`, HJ 91.2 notation) or
-/// preceded by `<` (`<0.01`), is evaluated at the detection limit: the true value is at most that, so the
-/// class found is an upper bound (never better than the truth allows). Returns whether that happened.
+/// A result below the detection limit, written as the limit followed by `L` (`0.01L`, as Chinese
+/// monitoring reports write it) or preceded by `<` (`<0.01`), is evaluated at the detection limit: the
+/// true value is at most that, so the class found is an upper bound (never better than the truth allows).
+/// Returns whether that happened.
 fn parse_value(parameter: Parameter, cell: &str) -> Result<(Decimal, bool), String> {
     let (number, below_detection) = match (cell.strip_prefix('<'), cell.strip_suffix(['L', 'l'])) {
         (Some(rest), _) => (rest.trim(), true),
