@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod rollups;
 pub mod settings;
+pub mod web;
 
 pub use settings::{Limits, Settings};
 

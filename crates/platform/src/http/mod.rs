@@ -2,6 +2,7 @@
 
 mod api;
 mod openapi;
+pub mod public;
 
 use crate::Platform;
 use axum::Router;
@@ -66,7 +67,15 @@ pub fn router(platform: Arc<Platform>) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .nest("/api/v1", api::routes())
-        .fallback(|| async { ApiError::not_found("no such page or endpoint") })
+        .nest("/api/v1/public", public::routes())
+        .merge(crate::web::routes())
+        .fallback(|uri: axum::http::Uri, q: axum::extract::Query<std::collections::HashMap<String, String>>| async move {
+            if uri.path().starts_with("/api") {
+                ApiError::not_found("no such page or endpoint").into_response()
+            } else {
+                crate::web::not_found(q).await
+            }
+        })
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(platform)
 }

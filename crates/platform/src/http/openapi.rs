@@ -22,6 +22,32 @@ fn ok(description: &str, content_type: &str) -> Value {
     r
 }
 
+/// Paging and format parameters of every open data endpoint, after `extra`.
+fn public_list(extra: &[Value]) -> Value {
+    let mut v = extra.to_vec();
+    v.push(json!({"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}));
+    v.push(json!({"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "default": 1}}));
+    v.push(json!({"name": "per_page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 100}}));
+    Value::Array(v)
+}
+
+/// Responses of an open data endpoint: JSON `{data, page, per_page, total, next}` or CSV, with the
+/// rate-limit headers; 429 when the client's quota is spent.
+fn public_ok(description: &str) -> Value {
+    let rate = json!({
+        "RateLimit-Limit": {"description": "Requests allowed per window", "schema": {"type": "integer"}},
+        "RateLimit-Remaining": {"description": "Requests left in the window", "schema": {"type": "integer"}},
+        "RateLimit-Reset": {"description": "Seconds until the window resets", "schema": {"type": "integer"}}
+    });
+    let mut r = error_responses();
+    r["200"] = json!({"description": format!("{description}: JSON `{{data, page, per_page, total, next}}` or CSV (`format=csv`); `X-Total-Count` and `Link: rel=next` headers"),
+        "headers": rate, "content": {"application/json": {}, "text/csv": {}}});
+    let mut limited = rate.clone();
+    limited["Retry-After"] = json!({"description": "Seconds to wait", "schema": {"type": "integer"}});
+    r["429"] = json!({"description": "Rate limit exceeded", "headers": limited, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    r
+}
+
 /// The document.
 pub fn document() -> Value {
     let site = param("site", "path", true, "Site id");
@@ -74,6 +100,25 @@ pub fn document() -> Value {
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
                 "responses": ok("Quarantined frames", "application/json")}},
             "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes", "parameters": [param("id", "path", true, "Journal id")], "responses": ok("Frame", "application/json")}},
+            "/api/v1/public/stations": {"get": {"summary": "Open data: every monitored site (air stations, water sections, drinking-water sources, outlets)", "tags": ["public"],
+                "parameters": public_list(&[json!({"name": "kind", "in": "query", "required": false, "schema": {"type": "string", "enum": ["air_station", "water_section", "drinking_water_source", "flue_gas_outlet", "wastewater_outlet", "river_outfall", "other"]}})]),
+                "responses": public_ok("Sites")}},
+            "/api/v1/public/stations/{site}/latest": {"get": {"summary": "Open data: a site's latest values with its AQI, water class or limits (and why there is no current value)", "tags": ["public"],
+                "parameters": [site.clone()], "responses": public_ok("Latest state")}},
+            "/api/v1/public/stations/{site}/hourly": {"get": {"summary": "Open data: hourly means in local hours, with validity", "tags": ["public"],
+                "parameters": public_list(&[site.clone(), param("param", "query", false, "HJ 212 factor code (default: every parameter)"), param("from", "query", false, "Start, RFC 3339 (default: `to` minus one day)"), param("to", "query", false, "End (exclusive), RFC 3339 (default: now)")]),
+                "responses": public_ok("Hourly means")}},
+            "/api/v1/public/stations/{site}/daily": {"get": {"summary": "Open data: daily means in local days, with validity", "tags": ["public"],
+                "parameters": public_list(&[site.clone(), param("param", "query", false, "HJ 212 factor code (default: every parameter)"), param("from", "query", false, "Start, RFC 3339 (default: `to` minus 30 days)"), param("to", "query", false, "End (exclusive), RFC 3339 (default: now)")]),
+                "responses": public_ok("Daily means")}},
+            "/api/v1/public/stations/{site}/aqi": {"get": {"summary": "Open data: an air station's hourly (real-time) or daily AQI (HJ 633 in force on each date)", "tags": ["public"],
+                "parameters": public_list(&[site.clone(), json!({"name": "period", "in": "query", "required": false, "schema": {"type": "string", "enum": ["hour", "day"], "default": "hour"}}), param("from", "query", false, "Start, RFC 3339"), param("to", "query", false, "End (exclusive), RFC 3339")]),
+                "responses": public_ok("AQI series")}},
+            "/api/v1/public/aqi": {"get": {"summary": "Open data: the city's AQI now and every air station's", "tags": ["public"], "parameters": public_list(&[]), "responses": public_ok("City and station AQI")}},
+            "/api/v1/public/water/classes": {"get": {"summary": "Open data: latest GB 3838 class and limiting parameters of every water section and drinking-water source", "tags": ["public"], "parameters": public_list(&[]), "responses": public_ok("Water classes")}},
+            "/api/v1/public/bulletins/drinking-water": {"get": {"summary": "Open data: quarterly drinking-water bulletin (compliance by count and by volume, exceeding items and multiples)", "tags": ["public"],
+                "parameters": public_list(&[json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer"}}), json!({"name": "quarter", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 4}})]),
+                "responses": public_ok("Bulletin")}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
             "/healthz": {"get": {"summary": "Health", "responses": {"200": {"description": "Healthy"}, "503": {"description": "Database unavailable"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Prometheus text format"}}}}

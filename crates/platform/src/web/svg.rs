@@ -1,0 +1,429 @@
+//! Charts and the map as SVG strings drawn on the server. Every mark carries a `<title>` (the browser's
+//! tooltip); every SVG scales to its container (`viewBox`, width 100 %), so one drawing serves 390 px
+//! phones and desktop screens.
+
+use super::esc;
+use std::fmt::Write;
+
+fn open(w: f64, h: f64, class: &str, label: &str) -> String {
+    format!(
+        r#"<svg class="{class}" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">"#,
+        esc(label)
+    )
+}
+
+/// A bar of a time chart.
+pub struct Bar {
+    pub start: i64,
+    pub end: i64,
+    pub value: f64,
+    pub colour: String,
+    pub title: String,
+}
+
+/// A line of a time chart: its points (time, value) and each point's tooltip.
+pub struct Line {
+    pub label: String,
+    pub colour: String,
+    pub points: Vec<(i64, f64)>,
+}
+
+/// Axis labels along time: (time, text).
+pub type Ticks = Vec<(i64, String)>;
+
+const W: f64 = 720.0;
+const PAD_L: f64 = 44.0;
+const PAD_R: f64 = 10.0;
+const PAD_T: f64 = 10.0;
+const PAD_B: f64 = 24.0;
+
+fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if v <= m * mag {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+fn axes(s: &mut String, h: f64, t0: i64, t1: i64, ymax: f64, ticks: &Ticks, guides: &[f64]) {
+    let plot_h = h - PAD_T - PAD_B;
+    let x = |t: i64| PAD_L + (t - t0) as f64 / (t1 - t0).max(1) as f64 * (W - PAD_L - PAD_R);
+    let y = |v: f64| PAD_T + plot_h - v / ymax * plot_h;
+    for i in 0..=4 {
+        let v = ymax * i as f64 / 4.0;
+        let _ = write!(
+            s,
+            r##"<line x1="{PAD_L}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#e3e6ea"/><text x="{:.1}" y="{:.1}" class="ax" text-anchor="end">{}</text>"##,
+            W - PAD_R,
+            y(v),
+            y(v),
+            PAD_L - 4.0,
+            y(v) + 4.0,
+            fmt_num(v)
+        );
+    }
+    for &g in guides.iter().filter(|&&g| g < ymax) {
+        let _ = write!(
+            s,
+            r##"<line x1="{PAD_L}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#999" stroke-dasharray="4 3"/>"##,
+            W - PAD_R,
+            y(g),
+            y(g)
+        );
+    }
+    for (t, label) in ticks {
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" class="ax" text-anchor="middle">{}</text>"#,
+            x(*t),
+            h - 6.0,
+            esc(label)
+        );
+    }
+}
+
+/// Formats an axis or tooltip number compactly.
+pub fn fmt_num(v: f64) -> String {
+    if v.abs() >= 100.0 || v == v.trunc() {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// A bar chart over time (hourly AQI coloured by level): one `<rect>` with a `<title>` per bar.
+pub fn time_bars(label: &str, t0: i64, t1: i64, bars: &[Bar], ticks: &Ticks, guides: &[f64]) -> String {
+    let h = 200.0;
+    let ymax = nice_max(bars.iter().map(|b| b.value).fold(0.0, f64::max).max(100.0));
+    let mut s = open(W, h, "chart", label);
+    axes(&mut s, h, t0, t1, ymax, ticks, guides);
+    let plot_h = h - PAD_T - PAD_B;
+    let span = (t1 - t0).max(1) as f64;
+    let pw = W - PAD_L - PAD_R;
+    for b in bars {
+        let x0 = PAD_L + (b.start - t0) as f64 / span * pw;
+        let x1 = PAD_L + (b.end - t0) as f64 / span * pw;
+        let bh = b.value / ymax * plot_h;
+        let _ = write!(
+            s,
+            r#"<rect class="mark" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{}"><title>{}</title></rect>"#,
+            x0,
+            PAD_T + plot_h - bh,
+            ((x1 - x0) * 0.85).max(0.6),
+            bh,
+            esc(&b.colour),
+            esc(&b.title)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Lines over time with a legend; `hover` splits the time axis into bands, each with a tooltip (values of
+/// every line in that band), so a phone user can tap anywhere on the chart.
+pub fn time_lines(
+    label: &str,
+    t0: i64,
+    t1: i64,
+    lines: &[Line],
+    ticks: &Ticks,
+    hover: &[(i64, i64, String)],
+) -> String {
+    let h = 220.0;
+    let ymax = nice_max(
+        lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .fold(0.0, f64::max),
+    );
+    let mut s = open(W, h + 22.0, "chart", label);
+    axes(&mut s, h, t0, t1, ymax, ticks, &[]);
+    let plot_h = h - PAD_T - PAD_B;
+    let span = (t1 - t0).max(1) as f64;
+    let pw = W - PAD_L - PAD_R;
+    let x = |t: i64| PAD_L + (t - t0) as f64 / span * pw;
+    let y = |v: f64| PAD_T + plot_h - v / ymax * plot_h;
+    // A gap of more than three hours breaks the line.
+    for l in lines {
+        let mut d = String::new();
+        let mut prev: Option<i64> = None;
+        for &(t, v) in &l.points {
+            let cmd = if prev.is_some_and(|p| t - p <= 3 * 3600) { 'L' } else { 'M' };
+            let _ = write!(d, "{cmd}{:.1} {:.1}", x(t), y(v));
+            prev = Some(t);
+        }
+        let _ = write!(
+            s,
+            r#"<path class="mark" d="{d}" fill="none" stroke="{}" stroke-width="1.6"><title>{}</title></path>"#,
+            esc(&l.colour),
+            esc(&l.label)
+        );
+    }
+    for (a, b, title) in hover {
+        let _ = write!(
+            s,
+            r#"<rect class="hover" x="{:.1}" y="{PAD_T}" width="{:.1}" height="{plot_h:.1}" fill="transparent"><title>{}</title></rect>"#,
+            x(*a),
+            (x(*b) - x(*a)).max(0.5),
+            esc(title)
+        );
+    }
+    let mut lx = PAD_L;
+    for l in lines {
+        let _ = write!(
+            s,
+            r#"<rect x="{lx:.0}" y="{:.0}" width="12" height="4" fill="{}"/><text x="{:.0}" y="{:.0}" class="ax">{}</text>"#,
+            h + 8.0,
+            esc(&l.colour),
+            lx + 16.0,
+            h + 14.0,
+            esc(&l.label)
+        );
+        lx += 24.0 + 7.0 * l.label.chars().count() as f64;
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A cell of a grid chart (calendar, class strips).
+pub struct Cell {
+    pub fill: String,
+    pub text: String,
+    pub title: String,
+}
+
+/// A grid of coloured cells with row and column labels (the daily-AQI calendar, monthly class strips).
+pub fn grid(label: &str, rows: &[(String, Vec<Option<Cell>>)], cols: &[String], cell: f64, label_w: f64) -> String {
+    let ncols = cols.len().max(1) as f64;
+    let w = label_w + ncols * cell + 4.0;
+    let h = 16.0 + rows.len() as f64 * cell + 4.0;
+    let mut s = open(w, h, "grid", label).replacen("<svg ", &format!(r#"<svg style="max-width:{:.0}px" "#, w * 1.6), 1);
+    for (j, c) in cols.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="12" class="ax" text-anchor="middle">{}</text>"#,
+            label_w + (j as f64 + 0.5) * cell,
+            esc(c)
+        );
+    }
+    for (i, (name, cells)) in rows.iter().enumerate() {
+        let y = 16.0 + i as f64 * cell;
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" class="ax" text-anchor="end">{}</text>"#,
+            label_w - 4.0,
+            y + cell * 0.68,
+            esc(name)
+        );
+        for (j, c) in cells.iter().enumerate() {
+            let Some(c) = c else { continue };
+            let x = label_w + j as f64 * cell;
+            let _ = write!(
+                s,
+                r##"<g class="mark"><rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="2" fill="{}" stroke="#fff"/>"##,
+                cell - 1.0,
+                cell - 1.0,
+                esc(&c.fill)
+            );
+            if !c.text.is_empty() {
+                let _ = write!(
+                    s,
+                    r#"<text x="{:.1}" y="{:.1}" class="cell" text-anchor="middle">{}</text>"#,
+                    x + cell / 2.0,
+                    y + cell * 0.66,
+                    esc(&c.text)
+                );
+            }
+            let _ = write!(s, "<title>{}</title></g>", esc(&c.title));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A horizontal bar of a percentage with a target marker.
+pub fn ratio_bar(label: &str, value: Option<f64>, target: f64, value_text: &str, target_text: &str) -> String {
+    let (w, h) = (600.0, 46.0);
+    let mut s = open(w, h, "ratio", label);
+    let x = |p: f64| 4.0 + p.clamp(0.0, 100.0) / 100.0 * (w - 8.0);
+    let ok = value.is_some_and(|v| v >= target);
+    let _ = write!(s, r##"<rect x="4" y="8" width="{:.1}" height="18" rx="3" fill="#e3e6ea"/>"##, w - 8.0);
+    if let Some(v) = value {
+        let _ = write!(
+            s,
+            r#"<rect class="mark" x="4" y="8" width="{:.1}" height="18" rx="3" fill="{}"><title>{}</title></rect>"#,
+            x(v) - 4.0,
+            if ok { "#2e9d50" } else { "#d9822b" },
+            esc(value_text)
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{0:.1}" x2="{0:.1}" y1="3" y2="31" stroke="#222" stroke-width="2"><title>{1}</title></line><text x="{0:.1}" y="42" class="ax" text-anchor="middle">{1}</text>"##,
+        x(target),
+        esc(target_text)
+    );
+    s.push_str("</svg>");
+    s
+}
+
+/// A point drawn on the map.
+pub struct MapPoint {
+    pub lon: f64,
+    pub lat: f64,
+    pub fill: String,
+    /// `circle` (air), `square` (water), `diamond` (drinking water), `triangle` (outlets).
+    pub shape: &'static str,
+    pub title: String,
+    pub href: String,
+}
+
+fn rings(geometry: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
+    let ring = |r: &serde_json::Value| -> Vec<(f64, f64)> {
+        r.as_array()
+            .map(|pts| {
+                pts.iter()
+                    .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let coords = &geometry["coordinates"];
+    match geometry["type"].as_str() {
+        Some("Polygon") => coords.as_array().map(|rs| rs.iter().map(ring).collect()).unwrap_or_default(),
+        Some("MultiPolygon") => coords
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(|p| p.as_array())
+                    .flat_map(|rs| rs.iter().map(ring))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A county of the map layer: its name (by the property named `name_key`) and rings.
+pub struct MapLayer {
+    pub areas: Vec<(String, String, Vec<Vec<(f64, f64)>>)>,
+}
+
+impl MapLayer {
+    /// Reads a GeoJSON FeatureCollection of (multi)polygons; names from `name_zh`/`name`, and
+    /// `name_pinyin`/`name_en` for English.
+    pub fn parse(geojson: &str) -> MapLayer {
+        let v: serde_json::Value = serde_json::from_str(geojson).unwrap_or_default();
+        let mut areas = Vec::new();
+        for f in v["features"].as_array().into_iter().flatten() {
+            let p = &f["properties"];
+            let name = |keys: &[&str]| {
+                keys.iter()
+                    .find_map(|k| p[*k].as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            areas.push((
+                name(&["name_zh", "name"]),
+                name(&["name_pinyin", "name_en", "name"]),
+                rings(&f["geometry"]),
+            ));
+        }
+        MapLayer { areas }
+    }
+}
+
+/// The map: county areas from the layer and the points, projected equirectangularly around the mean
+/// latitude (distortion is negligible at city scale).
+pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) -> String {
+    let all = layer
+        .areas
+        .iter()
+        .flat_map(|a| a.2.iter().flatten().copied())
+        .chain(points.iter().map(|p| (p.lon, p.lat)));
+    let (mut lo0, mut lo1, mut la0, mut la1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for (lon, lat) in all {
+        lo0 = lo0.min(lon);
+        lo1 = lo1.max(lon);
+        la0 = la0.min(lat);
+        la1 = la1.max(lat);
+    }
+    if lo0 > lo1 {
+        return open(10.0, 10.0, "map", label) + "</svg>";
+    }
+    let k = ((la0 + la1) / 2.0).to_radians().cos();
+    let w = 800.0;
+    let pad = 14.0;
+    let scale = (w - 2.0 * pad) / ((lo1 - lo0) * k).max(1e-9);
+    let h = (la1 - la0) * scale + 2.0 * pad;
+    let px = |lon: f64| pad + (lon - lo0) * k * scale;
+    let py = |lat: f64| pad + (la1 - lat) * scale;
+    let mut s = open(w, h, "map", label);
+    for (zh, en, rs) in &layer.areas {
+        let mut d = String::new();
+        for r in rs {
+            for (i, (lon, lat)) in r.iter().enumerate() {
+                let _ = write!(d, "{}{:.1} {:.1}", if i == 0 { 'M' } else { 'L' }, px(*lon), py(*lat));
+            }
+            d.push('Z');
+        }
+        let name = if english { en } else { zh };
+        let _ = write!(s, r#"<path class="area" d="{d}"><title>{}</title></path>"#, esc(name));
+    }
+    for (zh, en, rs) in &layer.areas {
+        let Some(outer) = rs.first().filter(|r| !r.is_empty()) else { continue };
+        let n = outer.len() as f64;
+        let (cx, cy) = outer.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+        let name = if english { en } else { zh };
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" class="area-name" text-anchor="middle">{}</text>"#,
+            px(cx),
+            py(cy),
+            esc(name)
+        );
+    }
+    for p in points {
+        let (x, y) = (px(p.lon), py(p.lat));
+        let shape = match p.shape {
+            "square" => format!(r#"<rect x="{:.1}" y="{:.1}" width="13" height="13""#, x - 6.5, y - 6.5),
+            "diamond" => format!(
+                r#"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z""#,
+                y - 9.0,
+                x + 9.0,
+                y + 9.0,
+                x - 9.0
+            ),
+            "triangle" => format!(
+                r#"<path d="M{x:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z""#,
+                y - 8.0,
+                x + 7.0,
+                y + 5.0,
+                x - 7.0,
+                y + 5.0
+            ),
+            _ => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="7.5""#),
+        };
+        let _ = write!(
+            s,
+            r##"<a href="{}" class="pt">{shape} fill="{}" stroke="#222" stroke-width="1.2"><title>{}</title></{}></a>"##,
+            esc(&p.href),
+            esc(&p.fill),
+            esc(&p.title),
+            match p.shape {
+                "square" => "rect",
+                "diamond" | "triangle" => "path",
+                _ => "circle",
+            }
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
