@@ -373,17 +373,28 @@ impl Parameter {
     }
 }
 
-/// Lower case without spaces, `-`, `_`, `.`, and without a trailing bracketed unit: `"DO (mg/l)"` → `"do"`.
-/// Only a bracket holding a unit (with `/` or `°`, or 无量纲) is dropped, so `铬(六价)` stays whole.
+/// Lower case without spaces, `-`, `_`, `.`, and without trailing bracketed units or bases:
+/// `"DO (mg/l)"` → `"do"`, `"总磷(以P计)(mg/L)"` → `"总磷"`. Only a bracket holding a unit (with `/` or `°`,
+/// or 无量纲) or a basis (`以…计`, `as …`) is dropped, so `铬(六价)` stays whole.
 fn normalise(name: &str) -> String {
     let mut s = name.trim();
-    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
-        let unit = s
-            .strip_suffix(close)
-            .and_then(|rest| rest.rfind(open).map(|i| (i, &rest[i + open.len_utf8()..])))
-            .filter(|&(i, inner)| i > 0 && (inner.contains(['/', '°']) || inner == "无量纲"));
-        if let Some((i, _)) = unit {
-            s = s[..i].trim_end();
+    loop {
+        let dropped =
+            [('(', ')'), ('（', '）'), ('[', ']')]
+                .into_iter()
+                .find_map(|(open, close)| {
+                    let rest = s.strip_suffix(close)?;
+                    let i = rest.rfind(open)?;
+                    let inner = rest[i + open.len_utf8()..].trim();
+                    let droppable = inner.contains(['/', '°'])
+                        || inner == "无量纲"
+                        || inner.starts_with('以')
+                        || inner.to_ascii_lowercase().starts_with("as ");
+                    (i > 0 && droppable).then(|| rest[..i].trim_end())
+                });
+        match dropped {
+            Some(shorter) => s = shorter,
+            None => break,
         }
     }
     s.chars()
@@ -444,6 +455,10 @@ mod tests {
             ("铬(六价)", Chromium6),
             ("水温(°C)", WaterTemperature),
             ("pH(无量纲)", Ph),
+            ("总磷(以P计)(mg/L)", TotalPhosphorus),
+            ("总氮（以N计）", TotalNitrogen),
+            ("TP (as P)", TotalPhosphorus),
+            ("Hg[mg/L]", Mercury),
         ] {
             assert_eq!(Parameter::lookup(name), Some(p), "{name}");
         }
