@@ -248,6 +248,14 @@ pub enum WaterError {
         /// The value given.
         value: Decimal,
     },
+    /// A value of zero where the formula divides by it (dissolved oxygen in the CWQI).
+    #[error("{parameter} = {value} must be greater than zero for this index")]
+    NotPositive {
+        /// The parameter.
+        parameter: Parameter,
+        /// The value given.
+        value: Decimal,
+    },
     /// A pH outside 0–14.
     #[error("pH = {0} is outside 0–14")]
     PhOutOfRange(Decimal),

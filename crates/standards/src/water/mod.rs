@@ -5,12 +5,14 @@
 //!   exceedance multiples.
 //! - [`status`]: section and river/basin status ([`WaterStatus`], [`river_status`]).
 //! - [`trophic`]: lake trophic level index TLI(Σ) ([`trophic_index`]).
+//! - [`cwqi`]: the city water-quality index CWQI used for city rankings ([`cwqi()`](cwqi::cwqi); single source).
 //! - [`drinking`]: drinking-water source compliance with Tables 1–3 ([`drinking_source_compliance`]).
 //!
 //! All thresholds are compared as exact [`Decimal`](crate::Decimal)s; a value on a limit belongs to the
 //! better class.
 
 pub mod class;
+pub mod cwqi;
 pub mod drinking;
 pub mod parameter;
 pub mod status;
@@ -20,6 +22,7 @@ pub use class::{
     Criterion, Evaluation, ParameterResult, WaterClass, WaterError, WaterbodyKind, class_iii_limit,
     criterion, evaluate, exceedance_multiple, parameter_class, validate,
 };
+pub use cwqi::{Cwqi, cwqi};
 pub use drinking::{
     DrinkingCompliance, DrinkingFailure, DrinkingItem, MicrogramsPerLitre, SPECIFIC_ITEMS,
     SpecificItem, drinking_source_compliance, supplementary_limit,
