@@ -33,6 +33,8 @@ enum Command {
     /// Register and list devices (works whether or not the server is running).
     #[command(subcommand)]
     Device(cli::device::DeviceCommand),
+    /// Simulated HJ 212 data loggers over TCP: the demo city's devices, load generation, idle connections.
+    Simulate(cli::simulate::SimulateArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -44,6 +46,7 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => cli::serve::run(args),
         Command::Migrate(args) => cli::serve::migrate(args),
         Command::Device(cmd) => cli::device::run(cmd),
+        Command::Simulate(args) => cli::simulate::run(args),
         Command::Import(cmd) => cli::import::run(cmd),
     }
 }

@@ -5,3 +5,4 @@ pub mod evaluate;
 pub mod hj212;
 pub mod import;
 pub mod serve;
+pub mod simulate;
