@@ -4,6 +4,7 @@
 
 mod cli;
 mod config;
+mod demo;
 
 use clap::{Parser, Subcommand};
 

@@ -152,6 +152,15 @@ impl Store {
         rows.into_iter().map(|(t, v)| Ok((t, v.parse()?))).collect()
     }
 
+    /// When the last frame from this MN was received (unix ms), if any.
+    pub fn last_frame_at(&self, mn: &str) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(received_at) FROM journal WHERE mn = ?1",
+            [mn],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The number of journal entries.
     pub fn journal_len(&self) -> Result<i64> {
         Ok(self

@@ -1,12 +1,12 @@
 //! The demo city (Zhaotong, 昭通市): registry seed data compiled into the binary.
 //!
 //! The files under `crates/platform/demo/zhaotong/` were made for this project (see their README for what
-//! is real and what is synthetic). [`city`] reads them into counties, enterprises, sites and devices,
+//! is real and what is synthetic). [`city`] reads them into counties, enterprises and sites,
 //! which [`RegistryData::apply`] writes idempotently. Every demo site is marked `simulated`: its values come
 //! from the device simulator, and the UI and API say so.
 
 use crate::import::RegistryData;
-use store::{County, CrcPolicy, Device, Enterprise, Site, SiteKind};
+use store::{County, Enterprise, Site, SiteKind};
 
 const COUNTIES: &str = include_str!("../../demo/zhaotong/counties.csv");
 const STATIONS: &str = include_str!("../../demo/zhaotong/stations.csv");
@@ -24,17 +24,13 @@ pub enum DemoError {
     },
 }
 
-/// The password every demo device uses (they are simulated; real devices each get their own).
-pub const DEMO_PASSWORD: &str = "123456";
+/// Sources that discharge water rather than flue gas, besides the wastewater treatment plants (`P…`):
+/// the silica-sand plant, the coal mines and the phosphate works (mine water and process effluent), as the
+/// device simulator models them.
+const EFFLUENT_SOURCES: [&str; 5] = ["S06", "S12", "S13", "S14", "S15"];
 
-/// The demo device's MN for a site: 24 characters like an HJ 212-2017 EPC-96 MN, derived from the site id.
-pub fn demo_mn(site_id: &str) -> String {
-    let mut mn = String::from("QSDEMO");
-    mn.extend(site_id.chars().filter(char::is_ascii_alphanumeric));
-    format!("{mn:0<24}")
-}
-
-/// Reads the embedded demo city.
+/// Reads the embedded demo city: counties, enterprises and sites. Its devices come from the simulator's
+/// demo fleet, which names them (see `qingshan serve --demo`).
 pub fn city() -> Result<RegistryData, DemoError> {
     let mut counties = Vec::new();
     for (line, row) in rows("counties.csv", COUNTIES)? {
@@ -49,7 +45,6 @@ pub fn city() -> Result<RegistryData, DemoError> {
     }
     let mut enterprises = Vec::new();
     let mut sites = Vec::new();
-    let mut devices = Vec::new();
     for (line, row) in rows("stations.csv", STATIONS)? {
         let get = |name: &str| row.get(name).cloned().unwrap_or_default();
         let id = get("id");
@@ -61,9 +56,8 @@ pub fn city() -> Result<RegistryData, DemoError> {
                 SiteKind::DrinkingWaterSource
             }
             ("water", _) => SiteKind::WaterSection,
-            // Wastewater treatment plants, and mines discharging mine water.
             ("source", Some(b'P')) => SiteKind::WastewaterOutlet,
-            ("source", _) if name.contains("煤矿") => SiteKind::WastewaterOutlet,
+            ("source", _) if EFFLUENT_SOURCES.contains(&id.as_str()) => SiteKind::WastewaterOutlet,
             ("source", _) => SiteKind::FlueGasOutlet,
             (other, _) => {
                 return Err(DemoError::Data {
@@ -97,31 +91,13 @@ pub fn city() -> Result<RegistryData, DemoError> {
             enterprise_id,
             simulated: true,
         });
-        devices.push(Device {
-            mn: demo_mn(&id),
-            password: DEMO_PASSWORD.into(),
-            site_id: id,
-            protocol: "2017".into(),
-            crc_policy: CrcPolicy::Lenient,
-            realtime_interval_s: realtime_interval(kind),
-            minute_interval_min: 10,
-        });
     }
     Ok(RegistryData {
         counties,
         enterprises,
         sites,
-        devices,
+        devices: Vec::new(),
     })
-}
-
-/// Seconds between real-time uploads for a demo device of this kind.
-pub fn realtime_interval(kind: SiteKind) -> u32 {
-    match kind {
-        // Air stations and outlets report every minute; water stations every hour.
-        SiteKind::WaterSection | SiteKind::DrinkingWaterSource => 3600,
-        _ => 60,
-    }
 }
 
 fn number(file: &'static str, line: usize, text: &str) -> Result<Option<f64>, DemoError> {
@@ -177,7 +153,6 @@ mod tests {
         let city = city().unwrap();
         assert_eq!(city.counties.len(), 11);
         assert_eq!(city.sites.len(), 56);
-        assert_eq!(city.devices.len(), 56);
         assert_eq!(
             city.sites
                 .iter()
@@ -198,9 +173,6 @@ mod tests {
                 .iter()
                 .all(|s| s.simulated && s.lon.is_some() && s.county.is_some())
         );
-        let mns: std::collections::HashSet<_> = city.devices.iter().map(|d| d.mn.clone()).collect();
-        assert_eq!(mns.len(), 56, "MNs are unique");
-        assert_eq!(demo_mn("A01"), "QSDEMOA01000000000000000");
     }
 
     #[test]

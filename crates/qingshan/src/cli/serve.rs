@@ -8,9 +8,12 @@ use std::path::PathBuf;
 /// Where the platform keeps its data and listens; every flag overrides the file and the environment.
 #[derive(Args)]
 pub struct ServeArgs {
-    /// Seed the demo city (Zhaotong) and run simulated devices.
+    /// Seed the demo city (Zhaotong), backfill its history and run its simulated devices live.
     #[arg(long)]
     pub demo: bool,
+    /// Days of history the demo backfills.
+    #[arg(long, default_value_t = 90, requires = "demo")]
+    pub demo_days: u32,
     #[command(flatten)]
     pub common: CommonArgs,
     /// HJ 212 gateway address (key hj212_listen).
@@ -48,19 +51,58 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         ("hj212_listen", args.hj212_listen.clone()),
         ("http_listen", args.http_listen.clone()),
     ])?;
-    if args.demo {
-        anyhow::bail!(
-            "--demo is not available yet (issue 5): run `qingshan serve` and register devices with `qingshan device add`"
-        );
-    }
+    let fleet = if args.demo {
+        Some(seed_demo(&settings)?)
+    } else {
+        None
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let platform = platform::Platform::open(settings).context("opening the platform")?;
         tracing::info!(data = %platform.settings.database_path().display(), devices = platform.registry.len(), "platform open");
-        platform::serve(platform, shutdown_signal()).await.context("serving")?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut live = None;
+        if let Some(fleet) = fleet {
+            let p = platform.clone();
+            let days = args.demo_days;
+            let now = jiff::Timestamp::now().as_second();
+            let (done, fleet) =
+                tokio::task::spawn_blocking(move || crate::demo::backfill(&p, &fleet, days, now).map(|r| (r, fleet)))
+                    .await
+                    .context("demo backfill")??;
+            tracing::info!(frames = done.frames, rejected = done.rejected, seconds = format!("{:.1}", done.seconds),
+                "demo history backfilled; the demo devices now report live (all demo data is simulated)");
+            let target = platform.settings.hj212_listen.replace("0.0.0.0", "127.0.0.1").replace("[::]", "[::1]");
+            live = Some(tokio::spawn(sim::run_fleet(fleet, sim::RunConfig::new(target, crate::demo::DEMO_SEED), stop_rx)));
+        }
+        let shutdown = async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        };
+        platform::serve(platform, shutdown).await.context("serving")?;
+        if let Some(live) = live {
+            let _ = live.await;
+        }
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// Writes the demo city's registry (idempotent) and returns its fleet.
+fn seed_demo(settings: &platform::Settings) -> anyhow::Result<Vec<sim::DeviceSpec>> {
+    let fleet = crate::demo::fleet();
+    let data = crate::demo::registry(&fleet)?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
+    let mut store = store::Store::open(&settings.database_path(), settings.durability)?;
+    data.apply(&mut store)
+        .context("seeding the demo registry")?;
+    tracing::info!(
+        sites = data.sites.len(),
+        devices = data.devices.len(),
+        "demo city registered (Zhaotong, simulated data)"
+    );
+    Ok(fleet)
 }
 
 async fn shutdown_signal() {
