@@ -93,6 +93,10 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             d.realtime_interval_s = interval;
         }
     }
+    if let Some(dir) = &args.register {
+        register(dir, &devices)?;
+        eprintln!("registered {} devices in {}", devices.len(), dir.display());
+    }
     if args.list {
         println!("mn\tpassword\tkind\tsite\tprotocol\tcrc_policy\trealtime_interval_s\tquirks");
         for d in &devices {
@@ -109,10 +113,6 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             );
         }
         return Ok(());
-    }
-    if let Some(dir) = &args.register {
-        register(dir, &devices)?;
-        eprintln!("registered {} devices in {}", devices.len(), dir.display());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
