@@ -7,7 +7,8 @@
 //! status after the good rows are printed.
 
 use std::collections::HashMap;
-use std::io::{self, BufWriter, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -109,6 +110,39 @@ impl Field {
             Field::O3EightHour => Pollutant::O3,
         }
     }
+
+    /// Number of distinct fields (six main, `o3_8h`, six `_24h`).
+    const COUNT: usize = 13;
+
+    fn index(self) -> usize {
+        match self {
+            Field::Main(p) => p.index(),
+            Field::O3EightHour => 6,
+            Field::Moving24h(p) => 7 + p.index(),
+        }
+    }
+}
+
+/// The values of one row, by [`Field`]; `None` = missing.
+#[derive(Clone, Copy, Default)]
+struct Values([Option<Concentration>; Field::COUNT]);
+
+impl Values {
+    fn get(&self, field: Field) -> Option<Concentration> {
+        self.0[field.index()]
+    }
+
+    fn set(&mut self, field: Field, value: Concentration) {
+        self.0[field.index()] = Some(value);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+
+    fn has_main(&self) -> bool {
+        self.0[..6].iter().any(Option::is_some)
+    }
 }
 
 /// One input row after parsing: where, when, and the values present.
@@ -116,7 +150,7 @@ struct Row {
     station: String,
     time: String,
     date: Date,
-    values: HashMap<Field, Concentration>,
+    values: Values,
 }
 
 const OUTPUT_COLUMNS: [(&str, &[Indicator]); 7] = [
@@ -131,36 +165,38 @@ const OUTPUT_COLUMNS: [(&str, &[Indicator]); 7] = [
 
 /// Runs `qingshan evaluate air`.
 pub fn run(args: AirArgs) -> anyhow::Result<()> {
-    let text = std::fs::read(&args.input)
-        .with_context(|| format!("cannot read {}", args.input.display()))?;
-    let text = String::from_utf8_lossy(&text);
     let source = args.input.display().to_string();
     let mut errors = 0usize;
     let mut report_error = |line: usize, message: String| {
         errors += 1;
         eprintln!("{source}:{line}: {message}");
     };
-    let rows = match args.format {
-        Format::Csv => read_plain(&text, args.mode, &mut report_error)?,
-        Format::Cnemc => read_cnemc(&text, args.mode, &mut report_error)?,
-    };
-    let moving_values = rows
-        .iter()
-        .any(|r| r.values.keys().any(|f| !matches!(f, Field::Main(_))));
-    if args.format == Format::Csv
-        && args.mode == Mode::Hourly
-        && args.method == Method::Published
-        && moving_values
-    {
-        eprintln!(
-            "note: the published hourly method uses the 1-hour columns only; \
-             o3_8h and <pollutant>_24h are read by --method strict"
-        );
-    }
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let written = write_all(&mut out, &rows, &args);
-    match written {
+    let mut out = Output {
+        out: BufWriter::new(stdout.lock()),
+        args: &args,
+    };
+    let written = match args.format {
+        // Plain CSV is streamed: a year of hourly data for a whole network needs no more memory than a row.
+        Format::Csv => {
+            let file = File::open(&args.input)
+                .with_context(|| format!("cannot read {}", args.input.display()))?;
+            stream_plain(BufReader::new(file), &args, &mut out, &mut report_error)?
+        }
+        // A CNEMC file is one day, pivoted (one line per hour and pollutant): read it whole.
+        Format::Cnemc => {
+            let bytes = std::fs::read(&args.input)
+                .with_context(|| format!("cannot read {}", args.input.display()))?;
+            let rows = read_cnemc(
+                &String::from_utf8_lossy(&bytes),
+                args.mode,
+                &mut report_error,
+            )?;
+            out.header()
+                .and_then(|()| rows.iter().try_for_each(|row| out.row(row)))
+        }
+    };
+    match written.and_then(|()| out.out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
         other => other.context("cannot write to stdout")?,
     }
@@ -173,18 +209,27 @@ pub fn run(args: AirArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_all(out: &mut impl Write, rows: &[Row], args: &AirArgs) -> io::Result<()> {
-    let iaqi_header: Vec<&str> = OUTPUT_COLUMNS.iter().map(|(name, _)| *name).collect();
-    writeln!(
-        out,
-        "station,time,aqi,level,category,primary,{}",
-        iaqi_header.join(",")
-    )?;
-    for row in rows {
-        let report = evaluate(row, args);
+/// Writes the output CSV.
+struct Output<'a, W: Write> {
+    out: W,
+    args: &'a AirArgs,
+}
+
+impl<W: Write> Output<'_, W> {
+    fn header(&mut self) -> io::Result<()> {
+        let iaqi_header: Vec<&str> = OUTPUT_COLUMNS.iter().map(|(name, _)| *name).collect();
+        writeln!(
+            self.out,
+            "station,time,aqi,level,category,primary,{}",
+            iaqi_header.join(",")
+        )
+    }
+
+    fn row(&mut self, row: &Row) -> io::Result<()> {
+        let report = evaluate(row, self.args);
         let aqi = report.publishable_aqi();
         let level = aqi.map(standards::aqi::Level::of);
-        let category = level.map_or("", |l| match args.lang {
+        let category = level.map_or("", |l| match self.args.lang {
             Lang::Zh => l.category_zh(),
             Lang::En => l.category_en(),
         });
@@ -193,29 +238,28 @@ fn write_all(out: &mut impl Write, rows: &[Row], args: &AirArgs) -> io::Result<(
         } else {
             String::new()
         };
-        let iaqis: Vec<String> = OUTPUT_COLUMNS
-            .iter()
-            .map(|(_, indicators)| {
-                indicators
-                    .iter()
-                    .filter_map(|i| report.sub_index(*i).map(|s| s.value))
-                    .max()
-                    .map_or(String::new(), |v| v.to_string())
-            })
-            .collect();
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{}",
+        write!(
+            self.out,
+            "{},{},{},{},{},{}",
             csv_field(&row.station),
             row.time,
             aqi.map_or(String::new(), |a| a.to_string()),
             level.map_or(String::new(), |l| l.to_string()),
             category,
             primary,
-            iaqis.join(",")
         )?;
+        for (_, indicators) in OUTPUT_COLUMNS {
+            let iaqi = indicators
+                .iter()
+                .filter_map(|i| report.sub_index(*i).map(|s| s.value))
+                .max();
+            match iaqi {
+                Some(v) => write!(self.out, ",{v}")?,
+                None => write!(self.out, ",")?,
+            }
+        }
+        writeln!(self.out)
     }
-    out.flush()
 }
 
 fn evaluate(row: &Row, args: &AirArgs) -> AqiReport {
@@ -224,7 +268,7 @@ fn evaluate(row: &Row, args: &AirArgs) -> AqiReport {
         Standard::V2012 => AqiVersion::Hj633_2012,
         Standard::V2026 => AqiVersion::Hj633_2026,
     };
-    let v = |field| row.values.get(&field).copied();
+    let v = |field| row.values.get(field);
     match args.mode {
         Mode::Hourly => {
             let rules = match args.method {
@@ -313,89 +357,137 @@ fn parse_time(text: &str, date_only_ok: bool) -> Result<(Date, String), String> 
     }
 }
 
-fn read_plain(
-    text: &str,
-    mode: Mode,
-    report_error: &mut impl FnMut(usize, String),
-) -> anyhow::Result<Vec<Row>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
-        anyhow::bail!(
-            "the input is empty: expected a header station,time,so2,no2,co,o3,pm10,pm2_5"
-        );
-    };
-    let header: Vec<String> = split_csv(header.trim_start_matches('\u{feff}'));
-    let position = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
-    let (Some(station_col), Some(time_col)) = (position("station"), position("time")) else {
-        anyhow::bail!(
-            "the header must name `station` and `time` columns, found: {}",
-            header.join(",")
-        );
-    };
-    let mut fields: Vec<(usize, Field)> = Vec::new();
-    for (i, name) in header.iter().enumerate() {
-        if i == station_col || i == time_col {
-            continue;
-        }
-        match Field::from_header(name) {
-            Some(field) => fields.push((i, field)),
-            None => anyhow::bail!(
-                "unknown column {name:?} in the header (expected so2,no2,co,o3,pm10,pm2_5,o3_8h or <pollutant>_24h)"
-            ),
-        }
-    }
-    if fields.is_empty() {
-        anyhow::bail!("the header names no pollutant column");
-    }
-    let mut rows = Vec::new();
-    'lines: for (index, line) in lines {
-        let line_number = index + 1;
-        let cells = split_csv(line);
-        if cells.len() != header.len() {
-            report_error(
-                line_number,
-                format!("{} fields, the header has {}", cells.len(), header.len()),
+/// The columns of a plain CSV header.
+struct PlainLayout {
+    names: Vec<String>,
+    station: usize,
+    time: usize,
+    fields: Vec<(usize, Field)>,
+}
+
+impl PlainLayout {
+    fn from_header(line: &str) -> anyhow::Result<PlainLayout> {
+        let names: Vec<String> = split_csv(line.trim_start_matches('\u{feff}'))
+            .into_iter()
+            .map(|n| n.trim().to_string())
+            .collect();
+        let position = |name: &str| names.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let (Some(station), Some(time)) = (position("station"), position("time")) else {
+            anyhow::bail!(
+                "the header must name `station` and `time` columns, found: {}",
+                names.join(",")
             );
-            continue;
-        }
-        let (date, time) = match parse_time(&cells[time_col], mode == Mode::Daily) {
-            Ok(t) => t,
-            Err(message) => {
-                report_error(line_number, message);
-                continue;
-            }
         };
-        let mut values = HashMap::new();
-        for (i, field) in &fields {
-            let cell = cells[*i].trim();
-            if cell.is_empty() {
+        let mut fields = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            if i == station || i == time {
                 continue;
             }
-            match Concentration::parse(field.pollutant(), cell) {
-                Ok(c) => {
-                    values.insert(*field, c);
-                }
-                Err(e) => {
-                    report_error(line_number, format!("column {}: {e}", header[*i].trim()));
-                    continue 'lines;
-                }
+            match Field::from_header(name) {
+                Some(field) => fields.push((i, field)),
+                None => anyhow::bail!(
+                    "unknown column {name:?} in the header (expected so2,no2,co,o3,pm10,pm2_5,o3_8h or <pollutant>_24h)"
+                ),
             }
         }
-        rows.push(Row {
-            station: cells[station_col].trim().to_string(),
+        if fields.is_empty() {
+            anyhow::bail!("the header names no pollutant column");
+        }
+        Ok(PlainLayout {
+            names,
+            station,
+            time,
+            fields,
+        })
+    }
+
+    /// One data line as a row, or the message naming what is wrong with it.
+    fn row(&self, line: &str, mode: Mode) -> Result<Row, String> {
+        let cells = split_csv(line);
+        if cells.len() != self.names.len() {
+            return Err(format!(
+                "{} fields, the header has {}",
+                cells.len(),
+                self.names.len()
+            ));
+        }
+        let (date, time) = parse_time(&cells[self.time], mode == Mode::Daily)?;
+        let mut values = Values::default();
+        for (i, field) in &self.fields {
+            let cell = cells[*i].trim();
+            if !cell.is_empty() {
+                let c = Concentration::parse(field.pollutant(), cell)
+                    .map_err(|e| format!("column {}: {e}", self.names[*i]))?;
+                values.set(*field, c);
+            }
+        }
+        Ok(Row {
+            station: cells[self.station].trim().to_string(),
             time,
             date,
             values,
-        });
+        })
     }
-    Ok(rows)
+}
+
+/// Reads plain CSV line by line and writes each evaluated row as it goes.
+fn stream_plain(
+    mut reader: impl BufRead,
+    args: &AirArgs,
+    out: &mut Output<'_, impl Write>,
+    report_error: &mut impl FnMut(usize, String),
+) -> anyhow::Result<io::Result<()>> {
+    let mut buffer = Vec::new();
+    let mut line_number = 0usize;
+    let mut next_line =
+        |buffer: &mut Vec<u8>, line_number: &mut usize| -> anyhow::Result<Option<String>> {
+            buffer.clear();
+            let read = reader
+                .read_until(b'\n', buffer)
+                .with_context(|| format!("cannot read {}", args.input.display()))?;
+            *line_number += 1;
+            Ok((read > 0).then(|| {
+                String::from_utf8_lossy(buffer)
+                    .trim_end_matches(['\n', '\r'])
+                    .to_string()
+            }))
+        };
+    let layout = loop {
+        match next_line(&mut buffer, &mut line_number)? {
+            None => anyhow::bail!(
+                "the input is empty: expected a header station,time,so2,no2,co,o3,pm10,pm2_5"
+            ),
+            Some(line) if line.trim().is_empty() => continue,
+            Some(line) => break PlainLayout::from_header(&line)?,
+        }
+    };
+    let moving = layout
+        .fields
+        .iter()
+        .any(|(_, f)| !matches!(f, Field::Main(_)));
+    if args.mode == Mode::Hourly && args.method == Method::Published && moving {
+        eprintln!(
+            "note: the published hourly method uses the 1-hour columns only; \
+             o3_8h and <pollutant>_24h are read by --method strict"
+        );
+    }
+    if let Err(e) = out.header() {
+        return Ok(Err(e));
+    }
+    while let Some(line) = next_line(&mut buffer, &mut line_number)? {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match layout.row(&line, args.mode) {
+            Ok(row) => {
+                if let Err(e) = out.row(&row) {
+                    return Ok(Err(e));
+                }
+            }
+            Err(message) => report_error(line_number, message),
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// The `type`s of a CNEMC daily file that carry 1-hour values, and the field each fills.
@@ -433,7 +525,7 @@ fn read_cnemc(
     let stations = &header[3..];
     // (date, hour) in file order, and per station its values.
     let mut order: Vec<(Date, u8)> = Vec::new();
-    let mut cells: HashMap<(Date, u8), Vec<HashMap<Field, Concentration>>> = HashMap::new();
+    let mut cells: HashMap<(Date, u8), Vec<Values>> = HashMap::new();
     for (index, line) in lines {
         let line_number = index + 1;
         let row: Vec<&str> = line.split(',').collect();
@@ -468,16 +560,14 @@ fn read_cnemc(
         let key = (date, hour);
         let per_station = cells.entry(key).or_insert_with(|| {
             order.push(key);
-            vec![HashMap::new(); stations.len()]
+            vec![Values::default(); stations.len()]
         });
         for (s, cell) in row[3..].iter().enumerate() {
             if cell.is_empty() {
                 continue;
             }
             match Concentration::parse(field.pollutant(), cell) {
-                Ok(c) => {
-                    per_station[s].insert(field, c);
-                }
+                Ok(c) => per_station[s].set(field, c),
                 Err(e) => report_error(line_number, format!("station {}: {e}", stations[s])),
             }
         }
@@ -487,12 +577,12 @@ fn read_cnemc(
             let mut rows = Vec::new();
             for key in &order {
                 for (s, values) in cells[key].iter().enumerate() {
-                    if values.keys().any(|f| matches!(f, Field::Main(_))) {
+                    if values.has_main() {
                         rows.push(Row {
                             station: stations[s].to_string(),
                             time: format!("{} {:02}:00", key.0, key.1),
                             date: key.0,
-                            values: values.clone(),
+                            values: *values,
                         });
                     }
                 }
@@ -513,7 +603,7 @@ fn read_cnemc(
 fn daily_rows(
     stations: &[&str],
     order: &[(Date, u8)],
-    cells: &HashMap<(Date, u8), Vec<HashMap<Field, Concentration>>>,
+    cells: &HashMap<(Date, u8), Vec<Values>>,
 ) -> Vec<Row> {
     // Natural days present: the label's date, or the day before for label 0.
     let mut dates: Vec<Date> = order
@@ -541,7 +631,7 @@ fn daily_rows(
         for (s, station) in stations.iter().enumerate() {
             let hours: [HourlyReadings; 24] = std::array::from_fn(|i| {
                 let values = label(i).and_then(|key| cells.get(&key)).map(|c| &c[s]);
-                let v = |p| values.and_then(|m| m.get(&Field::Main(p)).copied());
+                let v = |p| values.and_then(|m| m.get(Field::Main(p)));
                 HourlyReadings {
                     so2: v(Pollutant::So2),
                     no2: v(Pollutant::No2),
@@ -553,7 +643,7 @@ fn daily_rows(
                 }
             });
             let day = air::daily_readings(date, &hours);
-            let mut values = HashMap::new();
+            let mut values = Values::default();
             for (field, value) in [
                 (Field::Main(Pollutant::So2), day.so2),
                 (Field::Main(Pollutant::No2), day.no2),
@@ -564,7 +654,7 @@ fn daily_rows(
                 (Field::Main(Pollutant::Pm2_5), day.pm2_5),
             ] {
                 if let Some(value) = value {
-                    values.insert(field, value);
+                    values.set(field, value);
                 }
             }
             if !values.is_empty() {
