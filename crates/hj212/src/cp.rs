@@ -42,11 +42,13 @@ impl<'a> Cp<'a> {
         Groups { rest: &self.text }
     }
 
-    /// All items of all groups in order, each with its group index.
-    pub fn items(&self) -> impl Iterator<Item = Item<'_>> {
-        self.groups()
-            .enumerate()
-            .flat_map(|(g, group)| group.items().map(move |item| Item { group: g, ..item }))
+    /// All items of all groups in order, each with its group index (one pass over the text).
+    pub fn items(&self) -> Items<'_> {
+        Items {
+            rest: &self.text,
+            group: 0,
+            group_used: false,
+        }
     }
 
     /// The value of the first item named `key` (exact, case-sensitive as the standard says, e.g. `DataTime`).
@@ -91,11 +93,36 @@ impl<'c> Group<'c> {
 
     /// The items of this group in order (separated by `,`).
     pub fn items(&self) -> impl Iterator<Item = Item<'c>> + use<'c> {
-        Splitter {
-            rest: self.text,
-            sep: b',',
+        let mut rest = self.text;
+        std::iter::from_fn(move || next_part(&mut rest, b',', b',').map(|(part, _)| part))
+            .filter_map(Item::parse)
+    }
+}
+
+/// Iterator over all items of a [`Cp`], returned by [`Cp::items`].
+#[derive(Debug, Clone)]
+pub struct Items<'c> {
+    rest: &'c str,
+    group: usize,
+    group_used: bool,
+}
+
+impl<'c> Iterator for Items<'c> {
+    type Item = Item<'c>;
+    fn next(&mut self) -> Option<Item<'c>> {
+        loop {
+            let (part, sep) = next_part(&mut self.rest, b';', b',')?;
+            let group = self.group;
+            let item = Item::parse(part);
+            self.group_used |= item.is_some();
+            if sep == b';' && self.group_used {
+                self.group += 1;
+                self.group_used = false;
+            }
+            if let Some(item) = item {
+                return Some(Item { group, ..item });
+            }
         }
-        .filter_map(Item::parse)
     }
 }
 
@@ -109,58 +136,50 @@ impl<'c> Iterator for Groups<'c> {
     type Item = Group<'c>;
     fn next(&mut self) -> Option<Group<'c>> {
         loop {
-            let text = next_part(&mut self.rest, b';')?;
-            if !text.trim().is_empty() {
-                return Some(Group { text });
+            let (text, _) = next_part(&mut self.rest, b';', b';')?;
+            let group = Group { text };
+            // A group with no item (only spaces or commas) is not a group.
+            if group.items().next().is_some() {
+                return Some(group);
             }
         }
     }
 }
 
-struct Splitter<'c> {
-    rest: &'c str,
-    sep: u8,
-}
-
-impl<'c> Iterator for Splitter<'c> {
-    type Item = &'c str;
-    fn next(&mut self) -> Option<&'c str> {
-        next_part(&mut self.rest, self.sep)
-    }
-}
-
-/// Cuts the next part off `rest` at `sep`, skipping separators inside `//…//` log text (HJ 212-2017 Table 4,
-/// `xxxxxx-Info`). Returns `None` once `rest` is exhausted.
-fn next_part<'c>(rest: &mut &'c str, sep: u8) -> Option<&'c str> {
+/// Cuts the next part off `rest` at the first `sep` or `sep2`, skipping separators inside `//…//` log text
+/// (HJ 212-2017 Table 4, `xxxxxx-Info`). Returns the part and the separator that ended it (0 at the end),
+/// or `None` once `rest` is exhausted.
+fn next_part<'c>(rest: &mut &'c str, sep: u8, sep2: u8) -> Option<(&'c str, u8)> {
     if rest.is_empty() {
         return None;
     }
-    let bytes = rest.as_bytes();
+    let text = *rest;
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b == sep {
-            let part = &rest[..i];
-            *rest = &rest[i + 1..];
-            return Some(part);
+        if b == sep || b == sep2 {
+            *rest = &text[i + 1..];
+            return Some((&text[..i], b));
         }
-        if b == b'=' && bytes[i + 1..].starts_with(b"//") {
-            // Log text: skip to the closing "//" (or the end if it is never closed).
-            let from = i + 3;
-            i = match bytes
-                .get(from..)
-                .and_then(|t| t.windows(2).position(|w| w == b"//"))
-            {
-                Some(p) => from + p + 2,
-                None => bytes.len(),
-            };
+        if b == b'=' && bytes.get(i + 1) == Some(&b'/') && bytes.get(i + 2) == Some(&b'/') {
+            // Log text: separators count again only after the closing "//".
+            i += 3;
+            while i < bytes.len() && !(bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/')) {
+                i += 1;
+            }
+            i += 2;
             continue;
         }
         i += 1;
     }
-    let part = *rest;
     *rest = "";
-    Some(part)
+    Some((text, 0))
+}
+
+/// The position of the first `byte` in `text` (a plain loop: parts are short, so `memchr` set-up costs more).
+fn position(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
 }
 
 /// One `Name=value` item of the data area.
@@ -180,16 +199,16 @@ pub struct Item<'c> {
 
 impl<'c> Item<'c> {
     fn parse(text: &'c str) -> Option<Item<'c>> {
-        let text = text.trim();
+        let text = text.trim_ascii();
         if text.is_empty() {
             return None;
         }
-        let (key, value) = match text.split_once('=') {
-            Some((k, v)) => (k.trim(), v.trim()),
+        let (key, value) = match position(text, b'=') {
+            Some(p) => (text[..p].trim_ascii_end(), text[p + 1..].trim_ascii_start()),
             None => (text, ""),
         };
-        let (code, field) = match key.split_once('-') {
-            Some((c, f)) if !c.is_empty() => (Some(c), f),
+        let (code, field) = match position(key, b'-') {
+            Some(p) if p > 0 => (Some(&key[..p]), &key[p + 1..]),
             _ => (None, key),
         };
         Some(Item {
@@ -270,6 +289,24 @@ pub enum Field {
 impl Field {
     /// The kind of a field name (ASCII case ignored).
     pub fn parse(name: &str) -> Field {
+        let exact = match name {
+            "Rtd" => Field::Rtd,
+            "Flag" => Field::Flag,
+            "Avg" => Field::Avg,
+            "Min" => Field::Min,
+            "Max" => Field::Max,
+            "Cou" => Field::Cou,
+            "ZsRtd" => Field::ZsRtd,
+            "ZsAvg" => Field::ZsAvg,
+            "ZsMin" => Field::ZsMin,
+            "ZsMax" => Field::ZsMax,
+            "RS" => Field::Rs,
+            "RT" => Field::Rt,
+            _ => Field::Other,
+        };
+        if exact != Field::Other {
+            return exact;
+        }
         const NAMES: [(&str, Field); 26] = [
             ("Rtd", Field::Rtd),
             ("Min", Field::Min),
@@ -298,9 +335,11 @@ impl Field {
             ("ResultType", Field::ResultType),
             ("RawAvg", Field::RawAvg),
         ];
+        // Exact spelling first (the common case), then any ASCII case.
         NAMES
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .find(|(n, _)| *n == name)
+            .or_else(|| NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
             .map_or(Field::Other, |&(_, f)| f)
     }
 }

@@ -338,12 +338,34 @@ fn evaluate<'a>(
     let declared = declared_len(buf, s);
     let start = s + 6;
     let max_end = s + cfg.max_frame_len();
+    let offset = base + s as u64;
+    // Fast path: the frame is where its length field says and its CRC is accepted. Nothing else is
+    // looked at (in particular the data segment is not scanned), so a valid frame costs one CRC.
+    let end = start + declared + 4;
+    if declared <= cfg.max_data_len && end <= buf.len() {
+        let data = &buf[start..start + declared];
+        let crc_field = &buf[start + declared..end];
+        if is_hex4(crc_field) && (data.ends_with(b"&&") || tail_visible(buf, end, eof)) {
+            if let Verdict::Accepted { data, crc, key } = verify(data, crc_field, cfg) {
+                let (terminator, used) = terminator_at(buf, end);
+                let frame = Frame {
+                    offset,
+                    raw: Cow::Borrowed(&buf[s..end]),
+                    data,
+                    declared_len: declared,
+                    crc,
+                    terminator,
+                    decrypted_with: key,
+                };
+                return Step::Frame(frame, end + used);
+            }
+        }
+    }
     let next = match find_header(buf, s + 2) {
         Header::At(t) => Some(t),
         _ => None,
     };
     let region_end = next.unwrap_or(buf.len()).min(max_end).min(buf.len());
-    let offset = base + s as u64;
     let reject = |error: FrameError, raw_end: usize| {
         let raw_end = raw_end.clamp(s, buf.len());
         Step::Reject(

@@ -408,12 +408,48 @@ pub struct Packet<'a> {
     pub deviations: Vec<Deviation>,
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// Finds `CP=&&` and checks that every byte before it is printable ASCII (HJ 212-2017 §6.3: the header is
+/// ASCII). Eight bytes are tested at a time; only words holding a `C` or a suspect byte are looked at closely.
+fn scan_header(data: &[u8]) -> Result<usize, PacketError> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let check = |k: usize| -> Option<Result<usize, PacketError>> {
+        let b = data[k];
+        if b == b'C' && data[k..].starts_with(b"CP=&&") {
+            Some(Ok(k))
+        } else if !(0x20..0x7F).contains(&b) {
+            Some(Err(PacketError::HeaderNotAscii { offset: k, byte: b }))
+        } else {
+            None
+        }
+    };
+    let mut i = 0;
+    while let Some(word) = data.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        let w = u64::from_le_bytes(word);
+        let suspect = has_zero(w ^ (ONES * u64::from(b'C')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+            | has_zero(w ^ (ONES * 0x7F))
+            | (w & HIGHS);
+        if suspect != 0 {
+            for k in i..i + 8 {
+                if let Some(result) = check(k) {
+                    return result;
+                }
+            }
+        }
+        i += 8;
+    }
+    for k in i..data.len() {
+        if let Some(result) = check(k) {
+            return result;
+        }
+    }
+    Err(PacketError::MissingCp)
 }
 
 fn parse_number(field: &'static str, offset: usize, value: &str) -> Result<u16, PacketError> {
-    let v = value.trim();
+    let v = value.trim_ascii();
     if v.is_empty() || v.len() > 5 || !v.bytes().all(|b| b.is_ascii_digit()) {
         return Err(PacketError::BadField {
             field,
@@ -440,14 +476,8 @@ impl<'a> Packet<'a> {
 
     /// Parses a data segment (the bytes between the length field and the CRC; [`crate::Frame::data`]).
     pub fn parse(data: &'a [u8]) -> Result<Packet<'a>, PacketError> {
-        let cp_at = find(data, b"CP=&&").ok_or(PacketError::MissingCp)?;
+        let cp_at = scan_header(data)?;
         let head = &data[..cp_at];
-        if let Some(offset) = head.iter().position(|&b| !(0x20..0x7F).contains(&b)) {
-            return Err(PacketError::HeaderNotAscii {
-                offset,
-                byte: head[offset],
-            });
-        }
         let open = cp_at + 5;
         if data.len() < open + 2 || !data.ends_with(b"&&") {
             return Err(PacketError::UnterminatedCp { offset: cp_at });
@@ -627,15 +657,21 @@ fn parse_header<'a>(
             deviations.push(d);
         }
     };
-    let base = head.as_ptr() as usize;
-    let items: Vec<&str> = head.split([';', ',']).collect();
-    let last = items.len().saturating_sub(1);
-    for (index, raw_item) in items.into_iter().enumerate() {
-        let offset = raw_item.as_ptr() as usize - base;
-        let item = raw_item.trim();
+    let mut from = 0;
+    let bounds = head
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b';' || b == b',')
+        .map(|(i, _)| i);
+    for to in bounds.chain(std::iter::once(head.len())) {
+        // The header is ASCII, so every byte position is a character boundary.
+        let raw_item = &head[from..to];
+        let offset = from;
+        from = to + 1;
+        let item = raw_item.trim_ascii();
         if item.is_empty() {
             // "…;Flag=5;CP=&&" leaves one empty item at the end; any other is a stray separator.
-            if index != last {
+            if offset + raw_item.len() != head.len() {
                 note(Deviation::HeaderSeparator, deviations);
             }
             continue;
@@ -643,15 +679,23 @@ fn parse_header<'a>(
         if offset > 0 && head.as_bytes()[offset - 1] == b',' {
             note(Deviation::HeaderSeparator, deviations);
         }
-        let Some((key, value)) = item.split_once('=') else {
+        let Some((key, value)) = item
+            .bytes()
+            .position(|b| b == b'=')
+            .map(|p| (&item[..p], &item[p + 1..]))
+        else {
             return Err(PacketError::MalformedHeaderItem {
                 offset,
                 item: item.to_owned(),
             });
         };
-        let key = key.trim();
-        let value = value.trim();
-        let value_offset = offset + raw_item.find('=').map_or(0, |p| p + 1);
+        let key = key.trim_ascii();
+        let value = value.trim_ascii();
+        let value_offset = offset
+            + raw_item
+                .bytes()
+                .position(|b| b == b'=')
+                .map_or(0, |p| p + 1);
         const CANONICAL: [&str; 9] = ["QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO", "RF"];
         let Some(canonical) = CANONICAL.iter().find(|c| c.eq_ignore_ascii_case(key)) else {
             extra.push((Cow::Borrowed(key), Cow::Borrowed(value)));

@@ -232,7 +232,7 @@ fn rejected_json(rejected: &Rejected<'_>) -> Value {
         "ok": false,
         "offset": rejected.offset,
         "error": error,
-        "raw": String::from_utf8_lossy(&rejected.raw),
+        "raw": String::from_utf8_lossy(rejected.raw),
     })
 }
 
