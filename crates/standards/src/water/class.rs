@@ -202,8 +202,10 @@ pub fn exceedance_multiple(
 /// `num / den` rounded once, half to even, to `places` decimal places (exact: integer arithmetic).
 /// Zero when `den` is zero (no caller divides by a zero limit).
 pub(crate) fn ratio_rounded(num: Decimal, den: Decimal, places: u32) -> Decimal {
-    let step = 10i128.pow(6 - places.min(6));
-    let n = num.units() as i128 * 1_000_000 / step;
+    let places = places.min(6);
+    let step = 10i128.pow(6 - places);
+    // num / den in units of 10^-places: (num.units × 10^places) / den.units
+    let n = num.units() as i128 * 10i128.pow(places);
     let d = den.units() as i128;
     if d == 0 {
         return Decimal::ZERO;
