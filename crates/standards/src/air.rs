@@ -799,6 +799,37 @@ mod tests {
         assert_eq!(percentile(&[], 50), None);
     }
 
+    proptest::proptest! {
+        /// The percentile lies between the smallest and largest value, never decreases with p, and at
+        /// p = 50 of an odd count is the median.
+        #[test]
+        fn percentile_is_bounded_and_monotonic(
+            units in proptest::collection::vec(0i64..1_000_000_000, 1..60),
+            p in 0u8..100,
+        ) {
+            let xs: Vec<Decimal> = units.iter().map(|u| Decimal::from_units(*u)).collect();
+            let (lo, hi) = (*xs.iter().min().unwrap(), *xs.iter().max().unwrap());
+            let a = percentile(&xs, p).unwrap();
+            let b = percentile(&xs, p + 1).unwrap();
+            proptest::prop_assert!(lo <= a && a <= b && b <= hi);
+            if xs.len() % 2 == 1 {
+                let mut sorted = xs.clone();
+                sorted.sort();
+                proptest::prop_assert_eq!(percentile(&xs, 50).unwrap(), sorted[xs.len() / 2]);
+            }
+        }
+    }
+
+    #[test]
+    fn february_needs_25_days_in_a_leap_year_too() {
+        // 2020: every day except 29 February and 1–3 February → February has 25 days: still valid.
+        let days = (0..366)
+            .map(|i| date(2020, 1, 1) + jiff::Span::new().days(i))
+            .filter(|d| !(d.month() == 2 && (d.day() <= 3 || d.day() == 29)));
+        let v = annual_validity(2020, days);
+        assert_eq!((v.per_month[1], v.days, v.valid), (25, 362, true));
+    }
+
     #[test]
     fn good_day_and_attainment_are_different_answers() {
         // GB 3095-2026 final, PM2.5 day mean 55: HJ 633-2026 AQI = 50 + 50 × 20/25 = 90 (良, a good day)
