@@ -4,13 +4,14 @@
 //! (deterministic pseudo-random values spread over classes I to worse than V) for at least one second and
 //! prints evaluations per second. Cases: the four parameters of the national weekly bulletin (pH, DO,
 //! CODMn, NH3-N); all 21 class-deciding items plus TN (a full monthly section sample); and the same
-//! four-parameter sample with its limiting parameters and exceedance multiples (what the CLI prints).
+//! four-parameter sample with its limiting parameters and exceedance multiples (what the CLI prints);
+//! and `class_of`, the class alone without per-parameter details.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use standards::Decimal;
-use standards::water::{Parameter, WaterbodyKind, class_iii_limit, evaluate};
+use standards::water::{Parameter, WaterbodyKind, class_iii_limit, class_of, evaluate};
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -102,6 +103,22 @@ fn main() {
         "water class, 22 parameters, lake/reservoir",
         monthly.len(),
         || class_sum(&monthly, WaterbodyKind::LakeOrReservoir),
+    );
+    let class_only = |samples: &[Vec<(Parameter, Decimal)>], kind: WaterbodyKind| -> u64 {
+        samples
+            .iter()
+            .map(|s| class_of(black_box(kind), black_box(s)).map_or(0, |c| u64::from(c.number())))
+            .sum()
+    };
+    measure(
+        "class_of (class only), 4 parameters, river",
+        weekly.len(),
+        || class_only(&weekly, WaterbodyKind::River),
+    );
+    measure(
+        "class_of (class only), 22 parameters, river",
+        monthly.len(),
+        || class_only(&monthly, WaterbodyKind::River),
     );
     measure(
         "water class + limiting parameters, 4 parameters",

@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 use standards::Decimal;
 use standards::water::{
-    Criterion, Parameter, WaterClass, WaterbodyKind, class_iii_limit, criterion, evaluate,
-    exceedance_multiple, parameter_class,
+    Criterion, Parameter, WaterClass, WaterbodyKind, class_iii_limit, class_of, criterion,
+    evaluate, exceedance_multiple, parameter_class,
 };
 
 fn graded() -> impl Strategy<Value = Parameter> {
@@ -81,6 +81,7 @@ proptest! {
             .max()
             .unwrap();
         prop_assert_eq!(evaluation.class, worst);
+        prop_assert_eq!(class_of(kind, &sample), Ok(worst));
         prop_assert!(!evaluation.limiting().is_empty());
         for r in evaluation.limiting() {
             prop_assert_eq!(r.class, Some(worst));

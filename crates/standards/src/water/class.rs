@@ -382,6 +382,28 @@ pub fn evaluate(
     })
 }
 
+/// The class alone of a sample, by the same rules and checks as [`evaluate`] (环办〔2011〕22号, 断面水质评价),
+/// without the per-parameter details and without allocating: for dashboards and bulk recomputation.
+pub fn class_of(
+    kind: WaterbodyKind,
+    sample: &[(Parameter, Decimal)],
+) -> Result<WaterClass, WaterError> {
+    let mut class: Option<WaterClass> = None;
+    let mut seen = 0u64;
+    for &(parameter, value) in sample {
+        let bit = 1u64 << (parameter as u32);
+        if seen & bit != 0 {
+            return Err(WaterError::DuplicateParameter(parameter));
+        }
+        seen |= bit;
+        validate(parameter, value)?;
+        if parameter.decides_class() {
+            class = class.max(parameter_class(parameter, kind, value));
+        }
+    }
+    class.ok_or(WaterError::NoClassItems)
+}
+
 /// The plausibility checks [`evaluate`] applies to one value.
 pub fn validate(parameter: Parameter, value: Decimal) -> Result<(), WaterError> {
     match parameter {
@@ -495,6 +517,24 @@ mod tests {
                 (PermanganateIndex, Some(d("1.22"))),
                 (AmmoniaNitrogen, Some(d("0.77")))
             ]
+        );
+    }
+
+    #[test]
+    fn class_of_agrees_with_evaluate() {
+        let sample = [
+            (Ph, d("7")),
+            (DissolvedOxygen, d("4")),
+            (TotalNitrogen, d("9")),
+        ];
+        assert_eq!(class_of(WaterbodyKind::River, &sample), Ok(WaterClass::IV));
+        assert_eq!(
+            class_of(WaterbodyKind::River, &sample),
+            evaluate(WaterbodyKind::River, &sample).map(|e| e.class)
+        );
+        assert_eq!(
+            class_of(WaterbodyKind::River, &[(Cod, d("1")), (Cod, d("1"))]),
+            Err(WaterError::DuplicateParameter(Cod))
         );
     }
 

@@ -20,7 +20,7 @@ pub mod trophic;
 
 pub use class::{
     Criterion, Evaluation, ParameterResult, WaterClass, WaterError, WaterbodyKind, class_iii_limit,
-    criterion, evaluate, exceedance_multiple, parameter_class, validate,
+    class_of, criterion, evaluate, exceedance_multiple, parameter_class, validate,
 };
 pub use cwqi::{Cwqi, cwqi};
 pub use drinking::{
