@@ -220,7 +220,8 @@ pub struct DrinkingFailure {
     pub item: DrinkingItem,
     /// The value (mg/L; µg/L for Table 3 items).
     pub value: Decimal,
-    /// The limit it fails (class III for basic items; `None` for pH, whose limit is the range 6–9).
+    /// The limit it fails: class III for basic items (a minimum for dissolved oxygen, a maximum otherwise);
+    /// `None` for pH, whose limit is the range 6–9.
     pub limit: Option<Decimal>,
     /// The exceedance multiple (C − S)/S, two places half to even; `None` for pH and DO.
     pub exceedance: Option<Decimal>,
@@ -305,6 +306,38 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn ph_and_oxygen_failures() {
+        use Parameter::*;
+        let r = drinking_source_compliance(
+            WaterbodyKind::River,
+            &[(Ph, d("5.5")), (DissolvedOxygen, d("4"))],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(r.basic_class, Some(WaterClass::WorseThanV));
+        let failures: Vec<_> = r
+            .failures
+            .iter()
+            .map(|f| (f.item, f.limit, f.exceedance))
+            .collect();
+        assert_eq!(
+            failures,
+            [
+                (DrinkingItem::Basic(Ph), None, None),
+                (DrinkingItem::Basic(DissolvedOxygen), Some(d("5")), None)
+            ]
+        );
+        // Only Table 2 items: no basic class, still checked.
+        let r =
+            drinking_source_compliance(WaterbodyKind::River, &[(Nitrate, d("10.5"))], &[]).unwrap();
+        assert_eq!(r.basic_class, None);
+        assert!(!r.compliant());
+        assert!(
+            drinking_source_compliance(WaterbodyKind::River, &[(Nitrate, d("-1"))], &[]).is_err()
+        );
     }
 
     #[test]
