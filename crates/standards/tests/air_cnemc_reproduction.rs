@@ -349,15 +349,14 @@ fn o3_8h_moving_mean_matches_the_published_series() {
         }
     }
     let (mut compared, mut equal, mut shifted_equal) = (0usize, 0usize, 0usize);
-    for s in 0..stations {
-        for end in 8..24 {
-            let (Some(expected), Some(ours)) = (published[s][end], o3_8h_moving_mean(&o3[s], end))
-            else {
+    for (hours, published) in o3.iter().zip(&published) {
+        for (end, expected) in published.iter().enumerate().skip(8) {
+            let (Some(expected), Some(ours)) = (*expected, o3_8h_moving_mean(hours, end)) else {
                 continue;
             };
             compared += 1;
             equal += usize::from(ours.rounded_for_aqi(Pollutant::O3) == expected);
-            let shifted = o3_8h_moving_mean(&o3[s], end - 1);
+            let shifted = o3_8h_moving_mean(hours, end - 1);
             shifted_equal +=
                 usize::from(shifted.is_some_and(|m| m.rounded_for_aqi(Pollutant::O3) == expected));
         }
@@ -366,13 +365,13 @@ fn o3_8h_moving_mean_matches_the_published_series() {
     // (label 1 = 00:00–01:00), the platform's day is labels 1–24, and label 0 belongs to the day before:
     // the evidence behind the natural-day grouping of `qingshan evaluate air --format cnemc --mode daily`.
     let (mut early, mut early_equal) = (0usize, 0usize);
-    for s in 0..stations {
-        for end in 1..8 {
-            let Some(expected) = published[s][end] else {
+    for (hours, published) in o3.iter().zip(&published) {
+        for (end, expected) in published.iter().enumerate().take(8).skip(1) {
+            let Some(expected) = *expected else {
                 continue;
             };
             let day_so_far: Vec<Decimal> =
-                o3[s][1..=end].iter().flatten().map(|c| c.value()).collect();
+                hours[1..=end].iter().flatten().map(|c| c.value()).collect();
             if day_so_far.is_empty() {
                 continue;
             }
