@@ -16,7 +16,10 @@ async fn open_data_json_csv_paging_and_rate_limit() {
         async move {
             let (status, headers, body) = server.get_raw(path).await;
             assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-            (headers, serde_json::from_slice::<serde_json::Value>(&body).unwrap())
+            (
+                headers,
+                serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+            )
         }
     };
 
@@ -29,7 +32,13 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     assert!(header(&headers, "link").unwrap().contains("rel=\"next\""));
     assert_eq!(header(&headers, "ratelimit-limit"), Some("12"));
     assert_eq!(header(&headers, "ratelimit-remaining"), Some("11"));
-    assert!(header(&headers, "ratelimit-reset").unwrap().parse::<u64>().unwrap() <= 60);
+    assert!(
+        header(&headers, "ratelimit-reset")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            <= 60
+    );
     // 2.
     let (_, page3) = get_json("/api/v1/public/stations?per_page=20&page=3").await;
     assert_eq!(page3["data"].as_array().unwrap().len(), 16);
@@ -37,9 +46,15 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     assert_eq!(page3["data"][0]["simulated"], true);
 
     // 3. CSV of the same list.
-    let (status, headers, csv) = server.get_raw("/api/v1/public/stations?kind=air_station&format=csv").await;
+    let (status, headers, csv) = server
+        .get_raw("/api/v1/public/stations?kind=air_station&format=csv")
+        .await;
     assert_eq!(status, 200);
-    assert!(header(&headers, "content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        header(&headers, "content-type")
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.starts_with("id,name,kind,county,lon,lat,enterprise_id,simulated\r\n"));
     assert_eq!(csv.lines().count(), 1 + 14);
@@ -49,7 +64,12 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     let n = hourly["total"].as_u64().unwrap();
     assert!((23..=25).contains(&n), "{n} hours");
     assert_eq!(hourly["data"][0]["param"], "a34004");
-    assert!(hourly["data"][0]["time"].as_str().unwrap().ends_with("+08:00"));
+    assert!(
+        hourly["data"][0]["time"]
+            .as_str()
+            .unwrap()
+            .ends_with("+08:00")
+    );
 
     // 5. Daily series.
     let (_, daily) = get_json("/api/v1/public/stations/W01/daily?param=w21003").await;
@@ -62,10 +82,17 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     let sub = standards::aqi::iaqi(
         standards::aqi::AqiVersion::Hj633_2026,
         standards::aqi::Indicator::Pm2_5Day,
-        standards::Concentration::new(standards::Pollutant::Pm2_5, standards::Decimal::from_f64(pm25).unwrap()).unwrap(),
+        standards::Concentration::new(
+            standards::Pollutant::Pm2_5,
+            standards::Decimal::from_f64(pm25).unwrap(),
+        )
+        .unwrap(),
     )
     .unwrap();
-    assert!(row["aqi"].as_u64().unwrap() >= sub.value as u64, "AQI is at least the PM2.5 sub-index");
+    assert!(
+        row["aqi"].as_u64().unwrap() >= sub.value as u64,
+        "AQI is at least the PM2.5 sub-index"
+    );
 
     // 7. City AQI and station states.
     let (_, city) = get_json("/api/v1/public/aqi").await;
@@ -75,7 +102,12 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     // 8. Water classes.
     let (_, water) = get_json("/api/v1/public/water/classes").await;
     assert_eq!(water["total"], 16);
-    let w16 = water["data"].as_array().unwrap().iter().find(|r| r["id"] == "W16").unwrap();
+    let w16 = water["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "W16")
+        .unwrap();
     assert!(w16["class"].is_string());
 
     // 9. Bad parameters answer 400 in JSON (and still count).
@@ -96,7 +128,13 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     assert_eq!(header(&headers, "ratelimit-remaining"), Some("0"));
     let retry: u64 = header(&headers, "retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry));
-    assert_eq!(header(&headers, "ratelimit-reset").unwrap().parse::<u64>().unwrap(), retry);
+    assert_eq!(
+        header(&headers, "ratelimit-reset")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap(),
+        retry
+    );
     assert!(String::from_utf8_lossy(&body).contains("rate limit"));
     // The portal's pages are not rate limited.
     let (status, _) = server.get("/").await;

@@ -69,13 +69,16 @@ pub fn router(platform: Arc<Platform>) -> Router {
         .nest("/api/v1", api::routes())
         .nest("/api/v1/public", public::routes())
         .merge(crate::web::routes())
-        .fallback(|uri: axum::http::Uri, q: axum::extract::Query<std::collections::HashMap<String, String>>| async move {
-            if uri.path().starts_with("/api") {
-                ApiError::not_found("no such page or endpoint").into_response()
-            } else {
-                crate::web::not_found(q).await
-            }
-        })
+        .fallback(
+            |uri: axum::http::Uri,
+             q: axum::extract::Query<std::collections::HashMap<String, String>>| async move {
+                if uri.path().starts_with("/api") {
+                    ApiError::not_found("no such page or endpoint").into_response()
+                } else {
+                    crate::web::not_found(q).await
+                }
+            },
+        )
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(platform)
 }

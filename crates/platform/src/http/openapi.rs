@@ -43,7 +43,8 @@ fn public_ok(description: &str) -> Value {
     r["200"] = json!({"description": format!("{description}: JSON `{{data, page, per_page, total, next}}` or CSV (`format=csv`); `X-Total-Count` and `Link: rel=next` headers"),
         "headers": rate, "content": {"application/json": {}, "text/csv": {}}});
     let mut limited = rate.clone();
-    limited["Retry-After"] = json!({"description": "Seconds to wait", "schema": {"type": "integer"}});
+    limited["Retry-After"] =
+        json!({"description": "Seconds to wait", "schema": {"type": "integer"}});
     r["429"] = json!({"description": "Rate limit exceeded", "headers": limited, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     r
 }

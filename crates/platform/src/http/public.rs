@@ -41,11 +41,21 @@ pub struct RateConfig {
 
 impl RateConfig {
     pub fn from_env() -> RateConfig {
-        let parsed = std::env::var("QINGSHAN_PUBLIC_RATE_LIMIT").ok().and_then(|v| {
-            let (n, s) = v.split_once('/')?;
-            Some(RateConfig { limit: n.trim().parse().ok()?, window: Duration::from_secs(s.trim().parse().ok()?) })
-        });
-        parsed.filter(|c| c.limit > 0 && !c.window.is_zero()).unwrap_or(RateConfig { limit: 300, window: Duration::from_secs(60) })
+        let parsed = std::env::var("QINGSHAN_PUBLIC_RATE_LIMIT")
+            .ok()
+            .and_then(|v| {
+                let (n, s) = v.split_once('/')?;
+                Some(RateConfig {
+                    limit: n.trim().parse().ok()?,
+                    window: Duration::from_secs(s.trim().parse().ok()?),
+                })
+            });
+        parsed
+            .filter(|c| c.limit > 0 && !c.window.is_zero())
+            .unwrap_or(RateConfig {
+                limit: 300,
+                window: Duration::from_secs(60),
+            })
     }
 }
 
@@ -67,7 +77,10 @@ pub struct RateDecision {
 
 impl RateLimiter {
     pub fn new(config: RateConfig) -> RateLimiter {
-        RateLimiter { config, clients: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            config,
+            clients: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts a request from `ip` now.
@@ -87,19 +100,32 @@ impl RateLimiter {
             entry.1 += 1;
         }
         let elapsed = now.duration_since(entry.0);
-        let reset = (window.saturating_sub(elapsed).as_millis() as u64).div_ceil(1000).max(1);
-        RateDecision { allowed, limit: self.config.limit, remaining: self.config.limit - entry.1.min(self.config.limit), reset }
+        let reset = (window.saturating_sub(elapsed).as_millis() as u64)
+            .div_ceil(1000)
+            .max(1);
+        RateDecision {
+            allowed,
+            limit: self.config.limit,
+            remaining: self.config.limit - entry.1.min(self.config.limit),
+            reset,
+        }
     }
 }
 
 fn set_rate_headers(resp: &mut Response, d: &RateDecision) {
     let h = resp.headers_mut();
-    for (name, value) in [("ratelimit-limit", d.limit as u64), ("ratelimit-remaining", d.remaining as u64), ("ratelimit-reset", d.reset)] {
+    for (name, value) in [
+        ("ratelimit-limit", d.limit as u64),
+        ("ratelimit-remaining", d.remaining as u64),
+        ("ratelimit-reset", d.reset),
+    ] {
         if let Ok(v) = HeaderValue::from_str(&value.to_string()) {
             h.insert(name, v);
         }
     }
-    if !d.allowed && let Ok(v) = HeaderValue::from_str(&d.reset.to_string()) {
+    if !d.allowed
+        && let Ok(v) = HeaderValue::from_str(&d.reset.to_string())
+    {
         h.insert(header::RETRY_AFTER, v);
     }
 }
@@ -116,7 +142,12 @@ async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next:
     } else {
         ApiError {
             status: StatusCode::TOO_MANY_REQUESTS,
-            message: format!("rate limit of {} requests per {} s exceeded; retry after {} s", d.limit, limiter.config.window.as_secs(), d.reset),
+            message: format!(
+                "rate limit of {} requests per {} s exceeded; retry after {} s",
+                d.limit,
+                limiter.config.window.as_secs(),
+                d.reset
+            ),
         }
         .into_response()
     };
@@ -129,8 +160,14 @@ pub fn routes() -> Router<Arc<Platform>> {
     Router::new()
         .route("/stations", get(stations))
         .route("/stations/{site}/latest", get(latest))
-        .route("/stations/{site}/hourly", get(|s, p, q| series(s, p, q, Period::Hour)))
-        .route("/stations/{site}/daily", get(|s, p, q| series(s, p, q, Period::Day)))
+        .route(
+            "/stations/{site}/hourly",
+            get(|s, p, q| series(s, p, q, Period::Hour)),
+        )
+        .route(
+            "/stations/{site}/daily",
+            get(|s, p, q| series(s, p, q, Period::Day)),
+        )
         .route("/stations/{site}/aqi", get(station_aqi))
         .route("/aqi", get(city_aqi))
         .route("/water/classes", get(water_classes))
@@ -149,7 +186,10 @@ struct Table {
 
 impl Table {
     fn new(columns: &[&'static str]) -> Table {
-        Table { columns: columns.to_vec(), rows: Vec::new() }
+        Table {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
     }
 }
 
@@ -159,12 +199,23 @@ fn csv_cell(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
 }
 
-fn paged(q: &HashMap<String, String>, path: &str, table: Table, extra: Option<Value>) -> Result<Response, ApiError> {
+fn paged(
+    q: &HashMap<String, String>,
+    path: &str,
+    table: Table,
+    extra: Option<Value>,
+) -> Result<Response, ApiError> {
     let page: usize = match q.get("page") {
-        Some(p) => p.parse().ok().filter(|&p| p >= 1).ok_or_else(|| ApiError::bad_request(format!("page={p:?} is not a page number (1, 2, ...)")))?,
+        Some(p) => p.parse().ok().filter(|&p| p >= 1).ok_or_else(|| {
+            ApiError::bad_request(format!("page={p:?} is not a page number (1, 2, ...)"))
+        })?,
         None => 1,
     };
     let per_page: usize = match q.get("per_page") {
@@ -172,7 +223,9 @@ fn paged(q: &HashMap<String, String>, path: &str, table: Table, extra: Option<Va
             .parse()
             .ok()
             .filter(|&p| (1..=MAX_PER_PAGE).contains(&p))
-            .ok_or_else(|| ApiError::bad_request(format!("per_page={p:?} must be 1..={MAX_PER_PAGE}")))?,
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("per_page={p:?} must be 1..={MAX_PER_PAGE}"))
+            })?,
         None => DEFAULT_PER_PAGE,
     };
     let total = table.rows.len();
@@ -202,7 +255,16 @@ fn paged(q: &HashMap<String, String>, path: &str, table: Table, extra: Option<Va
         "json" => {
             let data: Vec<Value> = table.rows[start..end]
                 .iter()
-                .map(|r| Value::Object(table.columns.iter().map(|c| c.to_string()).zip(r.iter().cloned()).collect::<Map<_, _>>()))
+                .map(|r| {
+                    Value::Object(
+                        table
+                            .columns
+                            .iter()
+                            .map(|c| c.to_string())
+                            .zip(r.iter().cloned())
+                            .collect::<Map<_, _>>(),
+                    )
+                })
                 .collect();
             let mut body = json!({"data": data, "page": page, "per_page": per_page, "total": total, "next": next});
             if let Some(Value::Object(m)) = extra {
@@ -212,7 +274,11 @@ fn paged(q: &HashMap<String, String>, path: &str, table: Table, extra: Option<Va
             }
             axum::Json(body).into_response()
         }
-        other => return Err(ApiError::bad_request(format!("format={other:?}: use json or csv"))),
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "format={other:?}: use json or csv"
+            )));
+        }
     };
     if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
         resp.headers_mut().insert("x-total-count", v);
@@ -231,7 +297,11 @@ fn time_param(q: &HashMap<String, String>, name: &str, default: i64) -> Result<i
         Some(t) => t
             .parse::<Timestamp>()
             .map(|ts| ts.as_second())
-            .map_err(|e| ApiError::bad_request(format!("{name}={t:?} is not an RFC 3339 time (e.g. 2026-11-28T08:00:00+08:00): {e}"))),
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "{name}={t:?} is not an RFC 3339 time (e.g. 2026-11-28T08:00:00+08:00): {e}"
+                ))
+            }),
     }
 }
 
@@ -242,7 +312,9 @@ fn range(q: &HashMap<String, String>, default_span: i64) -> Result<(i64, i64), A
         return Err(ApiError::bad_request("from must be before to"));
     }
     if to - from > MAX_RANGE_S {
-        return Err(ApiError::bad_request("the range may cover at most 366 days; page through longer spans"));
+        return Err(ApiError::bad_request(
+            "the range may cover at most 366 days; page through longer spans",
+        ));
     }
     Ok((from, to))
 }
@@ -252,7 +324,9 @@ fn t(p: &Platform, unix: i64) -> Value {
 }
 
 fn num(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
+    serde_json::Number::from_f64(v)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }
 
 fn dec(v: standards::Decimal) -> Value {
@@ -268,12 +342,27 @@ fn text(s: impl Into<String>) -> Value {
 
 async fn stations(State(p): AppState, Query(q): Q) -> Result<Response, ApiError> {
     let kind = match q.get("kind") {
-        Some(k) => Some(k.parse::<SiteKind>().map_err(|e| ApiError::bad_request(e.to_string()))?),
+        Some(k) => Some(
+            k.parse::<SiteKind>()
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+        ),
         None => None,
     };
     let sites = p.read(|s| s.sites()).await?;
-    let mut table = Table::new(&["id", "name", "kind", "county", "lon", "lat", "enterprise_id", "simulated"]);
-    for s in sites.into_iter().filter(|s| kind.is_none_or(|k| s.kind == k)) {
+    let mut table = Table::new(&[
+        "id",
+        "name",
+        "kind",
+        "county",
+        "lon",
+        "lat",
+        "enterprise_id",
+        "simulated",
+    ]);
+    for s in sites
+        .into_iter()
+        .filter(|s| kind.is_none_or(|k| s.kind == k))
+    {
         table.rows.push(vec![
             text(s.id),
             text(s.name),
@@ -388,18 +477,41 @@ fn water_json(p: &Platform, w: &data::WaterNow) -> Value {
     })
 }
 
-async fn series(State(p): AppState, Path(site): Path<String>, Query(q): Q, period: Period) -> Result<Response, ApiError> {
-    let span = if period == Period::Hour { 86400 } else { 30 * 86400 };
+async fn series(
+    State(p): AppState,
+    Path(site): Path<String>,
+    Query(q): Q,
+    period: Period,
+) -> Result<Response, ApiError> {
+    let span = if period == Period::Hour {
+        86400
+    } else {
+        30 * 86400
+    };
     let (from, to) = range(&q, span)?;
     let param = q.get("param").cloned();
     let site_id = site.clone();
     let pp = p.clone();
     let table = p
         .read(move |store| {
-            let Some(_) = store.site(&site)? else { return Ok(None) };
+            let Some(_) = store.site(&site)? else {
+                return Ok(None);
+            };
             let rows = store.site_rollups(&site, period, from, to)?;
-            let mut table = Table::new(&["time", "param", "mean", "min", "max", "count", "valid_count", "valid"]);
-            for r in rows.into_iter().filter(|r| param.as_ref().is_none_or(|p| &r.param == p)) {
+            let mut table = Table::new(&[
+                "time",
+                "param",
+                "mean",
+                "min",
+                "max",
+                "count",
+                "valid_count",
+                "valid",
+            ]);
+            for r in rows
+                .into_iter()
+                .filter(|r| param.as_ref().is_none_or(|p| &r.param == p))
+            {
                 table.rows.push(vec![
                     t(&pp, r.time),
                     text(r.param),
@@ -415,28 +527,58 @@ async fn series(State(p): AppState, Path(site): Path<String>, Query(q): Q, perio
         })
         .await?
         .ok_or_else(|| ApiError::not_found("no such station"))?;
-    let path = if period == Period::Hour { "hourly" } else { "daily" };
+    let path = if period == Period::Hour {
+        "hourly"
+    } else {
+        "daily"
+    };
     paged(&q, &format!("/stations/{site_id}/{path}"), table, None)
 }
 
-async fn station_aqi(State(p): AppState, Path(site): Path<String>, Query(q): Q) -> Result<Response, ApiError> {
+async fn station_aqi(
+    State(p): AppState,
+    Path(site): Path<String>,
+    Query(q): Q,
+) -> Result<Response, ApiError> {
     let daily = match q.get("period").map(String::as_str) {
         None | Some("hour") => false,
         Some("day") => true,
-        Some(other) => return Err(ApiError::bad_request(format!("period={other:?}: use hour or day"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "period={other:?}: use hour or day"
+            )));
+        }
     };
     let (from, to) = range(&q, if daily { 30 * 86400 } else { 86400 })?;
     let pp = p.clone();
     let site2 = site.clone();
     let table = p
         .read(move |store| {
-            let Some(s) = store.site(&site2)? else { return Ok(None) };
+            let Some(s) = store.site(&site2)? else {
+                return Ok(None);
+            };
             if s.kind != SiteKind::AirStation {
                 return Ok(Some(Err(())));
             }
             let hours = data::air_hours(store, &s.id, from, to)?;
-            let mut table = Table::new(&["time", "aqi", "level", "category_zh", "category_en", "primary", "standard", "so2", "no2", "co", "o3", "pm10", "pm2_5"]);
-            let conc = |c: Option<standards::Concentration>| c.map(|c| dec(c.value())).unwrap_or(Value::Null);
+            let mut table = Table::new(&[
+                "time",
+                "aqi",
+                "level",
+                "category_zh",
+                "category_en",
+                "primary",
+                "standard",
+                "so2",
+                "no2",
+                "co",
+                "o3",
+                "pm10",
+                "pm2_5",
+            ]);
+            let conc = |c: Option<standards::Concentration>| {
+                c.map(|c| dec(c.value())).unwrap_or(Value::Null)
+            };
             if daily {
                 for d in data::daily_from_hours(&pp.tz, &hours) {
                     let r = &d.report;
@@ -484,8 +626,17 @@ async fn station_aqi(State(p): AppState, Path(site): Path<String>, Query(q): Q) 
         .await?;
     match table {
         None => Err(ApiError::not_found("no such station")),
-        Some(Err(())) => Err(ApiError::bad_request(format!("{site} is not an air station"))),
-        Some(Ok(table)) => paged(&q, &format!("/stations/{site}/aqi"), table, Some(json!({"o3_column": if daily { "O3 daily maximum 8-hour mean" } else { "O3 1-hour mean" }}))),
+        Some(Err(())) => Err(ApiError::bad_request(format!(
+            "{site} is not an air station"
+        ))),
+        Some(Ok(table)) => paged(
+            &q,
+            &format!("/stations/{site}/aqi"),
+            table,
+            Some(
+                json!({"o3_column": if daily { "O3 daily maximum 8-hour mean" } else { "O3 1-hour mean" }}),
+            ),
+        ),
     }
 }
 
@@ -499,7 +650,18 @@ async fn city_aqi(State(p): AppState, Query(q): Q) -> Result<Response, ApiError>
             Ok((stations, city))
         })
         .await?;
-    let mut table = Table::new(&["id", "name", "simulated", "hour", "aqi", "level", "category_zh", "category_en", "primary", "no_data"]);
+    let mut table = Table::new(&[
+        "id",
+        "name",
+        "simulated",
+        "hour",
+        "aqi",
+        "level",
+        "category_zh",
+        "category_en",
+        "primary",
+        "no_data",
+    ]);
     for a in &stations {
         let r = a.report.as_ref();
         table.rows.push(vec![
@@ -512,7 +674,10 @@ async fn city_aqi(State(p): AppState, Query(q): Q) -> Result<Response, ApiError>
             json!(a.level().map(|l| l.category_zh())),
             json!(a.level().map(|l| l.category_en())),
             text(r.map(|r| r.primary.labels()).unwrap_or_default()),
-            no_data_json(&p, &a.no_data).get("cause").cloned().unwrap_or(Value::Null),
+            no_data_json(&p, &a.no_data)
+                .get("cause")
+                .cloned()
+                .unwrap_or(Value::Null),
         ]);
     }
     let city_json = city.map(|(h, _, r)| {
@@ -525,8 +690,20 @@ async fn city_aqi(State(p): AppState, Query(q): Q) -> Result<Response, ApiError>
 }
 
 async fn water_classes(State(p): AppState, Query(q): Q) -> Result<Response, ApiError> {
-    let water = p.read(|store| data::water_now(store, Timestamp::now().as_second())).await?;
-    let mut table = Table::new(&["id", "name", "kind", "simulated", "hour", "class", "limiting", "drinking_compliant", "no_data"]);
+    let water = p
+        .read(|store| data::water_now(store, Timestamp::now().as_second()))
+        .await?;
+    let mut table = Table::new(&[
+        "id",
+        "name",
+        "kind",
+        "simulated",
+        "hour",
+        "class",
+        "limiting",
+        "drinking_compliant",
+        "no_data",
+    ]);
     for w in &water {
         table.rows.push(vec![
             text(w.site.id.clone()),
@@ -538,14 +715,23 @@ async fn water_classes(State(p): AppState, Query(q): Q) -> Result<Response, ApiE
             text(
                 w.evaluation
                     .as_ref()
-                    .map(|e| e.limiting().iter().map(|r| match r.exceedance {
-                        Some(m) => format!("{}:{m}", r.parameter.short_name()),
-                        None => r.parameter.short_name().to_string(),
-                    }).collect::<Vec<_>>().join(";"))
+                    .map(|e| {
+                        e.limiting()
+                            .iter()
+                            .map(|r| match r.exceedance {
+                                Some(m) => format!("{}:{m}", r.parameter.short_name()),
+                                None => r.parameter.short_name().to_string(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(";")
+                    })
                     .unwrap_or_default(),
             ),
             json!(w.drinking.as_ref().map(|c| c.compliant())),
-            no_data_json(&p, &w.no_data).get("cause").cloned().unwrap_or(Value::Null),
+            no_data_json(&p, &w.no_data)
+                .get("cause")
+                .cloned()
+                .unwrap_or(Value::Null),
         ]);
     }
     paged(&q, "/water/classes", table, None)
@@ -553,13 +739,30 @@ async fn water_classes(State(p): AppState, Query(q): Q) -> Result<Response, ApiE
 
 async fn bulletin(State(p): AppState, Query(q): Q) -> Result<Response, ApiError> {
     let ctx = crate::web::context(&p, "/bulletin", &q);
-    if q.get("year").is_some_and(|y| y.parse::<i16>().is_err()) || q.get("quarter").is_some_and(|x| !matches!(x.as_str(), "1" | "2" | "3" | "4")) {
+    if q.get("year").is_some_and(|y| y.parse::<i16>().is_err())
+        || q.get("quarter")
+            .is_some_and(|x| !matches!(x.as_str(), "1" | "2" | "3" | "4"))
+    {
         return Err(ApiError::bad_request("year must be a year and quarter 1–4"));
     }
     let (year, quarter) = crate::web::pages::quarter_of(&ctx, &q);
     let tz = p.tz.clone();
-    let b = p.read(move |store| data::bulletin(store, &tz, year, quarter)).await?;
-    let mut table = Table::new(&["id", "name", "simulated", "samples", "compliant_samples", "compliance_by_count_pct", "intake_m3", "compliant_intake_m3", "compliance_by_volume_pct", "worst_class", "exceeding"]);
+    let b = p
+        .read(move |store| data::bulletin(store, &tz, year, quarter))
+        .await?;
+    let mut table = Table::new(&[
+        "id",
+        "name",
+        "simulated",
+        "samples",
+        "compliant_samples",
+        "compliance_by_count_pct",
+        "intake_m3",
+        "compliant_intake_m3",
+        "compliance_by_volume_pct",
+        "worst_class",
+        "exceeding",
+    ]);
     for r in &b.rows {
         table.rows.push(vec![
             text(r.site.id.clone()),
@@ -578,5 +781,10 @@ async fn bulletin(State(p): AppState, Query(q): Q) -> Result<Response, ApiError>
             json!(r.exceedances.iter().map(|e| json!({"item": e.item, "max_multiple": e.max_multiple.map(dec), "samples": e.samples})).collect::<Vec<_>>()),
         ]);
     }
-    paged(&q, "/bulletins/drinking-water", table, Some(json!({"year": year, "quarter": quarter})))
+    paged(
+        &q,
+        "/bulletins/drinking-water",
+        table,
+        Some(json!({"year": year, "quarter": quarter})),
+    )
 }

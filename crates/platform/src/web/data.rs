@@ -14,8 +14,8 @@ use standards::aqi::{
     daily_aqi, hourly_aqi,
 };
 use standards::emissions::{
-    self, FlueGasPollutant, Gb18918Conditions, Gb18918Grade, Gb8978Grade, Limit, MeasuredConcentration,
-    OxygenPolicy, WastewaterItem,
+    self, FlueGasPollutant, Gb8978Grade, Gb18918Conditions, Gb18918Grade, Limit,
+    MeasuredConcentration, OxygenPolicy, WastewaterItem,
 };
 use standards::water::{
     self, DrinkingCompliance, Evaluation, Parameter, WaterClass, WaterbodyKind,
@@ -71,11 +71,19 @@ pub fn day_start(tz: &TimeZone, day: Date) -> i64 {
 /// Local time as `YYYY-MM-DD HH:MM`.
 pub fn fmt_time(tz: &TimeZone, unix: i64) -> String {
     Timestamp::from_second(unix)
-        .map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
 fn decimal(v: f64) -> Option<Decimal> {
+    // Whole numbers (most published concentrations) convert exactly without the text round trip.
+    if v.fract() == 0.0 && v.abs() < 1e12 {
+        return Some(Decimal::from_int(v as i64));
+    }
     Decimal::from_f64(v).ok()
 }
 
@@ -143,14 +151,19 @@ pub struct Day {
 pub fn daily_from_hours(tz: &TimeZone, hours: &BTreeMap<i64, HourlyReadings>) -> Vec<Day> {
     let mut by_day: BTreeMap<Date, [HourlyReadings; 24]> = BTreeMap::new();
     for (&t, r) in hours {
+        let Ok(z) = Timestamp::from_second(t).map(|t| t.to_zoned(tz.clone())) else {
+            continue;
+        };
         let slot = by_day
-            .entry(local_date(tz, t))
+            .entry(z.date())
             .or_insert_with(|| [HourlyReadings::default(); 24]);
-        slot[local_hour(tz, t)] = *r;
+        slot[z.hour() as usize] = *r;
     }
     by_day
         .into_iter()
-        .map(|(date, hours)| daily_from_readings(date, standards::air::daily_readings(date, &hours)))
+        .map(|(date, hours)| {
+            daily_from_readings(date, standards::air::daily_readings(date, &hours))
+        })
         .collect()
 }
 
@@ -180,7 +193,11 @@ fn mean_of(values: impl Iterator<Item = Concentration>) -> Option<Concentration>
 pub fn city_hour(readings: &[HourlyReadings]) -> HourlyReadings {
     let mut out = HourlyReadings::default();
     for (_, p) in AIR_PARAMS {
-        set_reading(&mut out, p, mean_of(readings.iter().filter_map(|r| reading(r, p))));
+        set_reading(
+            &mut out,
+            p,
+            mean_of(readings.iter().filter_map(|r| reading(r, p))),
+        );
     }
     out
 }
@@ -301,7 +318,11 @@ pub fn air_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec<AirN
         store.devices()?.into_iter().map(|d| d.site_id).collect();
     let codes: Vec<&str> = AIR_PARAMS.iter().map(|(c, _)| *c).collect();
     let mut out = Vec::new();
-    for site in store.sites()?.into_iter().filter(|s| s.kind == SiteKind::AirStation) {
+    for site in store
+        .sites()?
+        .into_iter()
+        .filter(|s| s.kind == SiteKind::AirStation)
+    {
         let latest = store.latest_rollup_time(&site.id, &codes, Period::Hour, now)?;
         let current = latest.filter(|&h| now - h <= CURRENT_AIR_S);
         let mut item = AirNow {
@@ -405,7 +426,11 @@ pub fn water_samples<K: Ord + Copy>(
     for (code, p) in water_params() {
         for (t, mean, valid) in store.rollup_means(site, code, period, from, to)? {
             if let (true, Some(d)) = (valid, mean.and_then(decimal)) {
-                let e = acc.entry(bucket(t)).or_default().entry(p).or_insert((Decimal::ZERO, 0));
+                let e = acc
+                    .entry(bucket(t))
+                    .or_default()
+                    .entry(p)
+                    .or_insert((Decimal::ZERO, 0));
                 e.0 = e.0 + d;
                 e.1 += 1;
             }
@@ -430,7 +455,10 @@ pub fn water_now(store: &Store, now: i64) -> store::Result<Vec<WaterNow>> {
     let codes: Vec<&str> = water_params().iter().map(|(c, _)| *c).collect();
     let mut out = Vec::new();
     for site in store.sites()?.into_iter().filter(|s| {
-        matches!(s.kind, SiteKind::WaterSection | SiteKind::DrinkingWaterSource)
+        matches!(
+            s.kind,
+            SiteKind::WaterSection | SiteKind::DrinkingWaterSource
+        )
     }) {
         let kind = waterbody_kind(&site);
         let latest = store.latest_rollup_time(&site.id, &codes, Period::Hour, now)?;
@@ -494,7 +522,9 @@ pub fn monthly_classes(
     let from = day_start(tz, jiff::civil::date(y0, m0, 1));
     let to = day_start(tz, next_month(y1, m1));
     let kind = waterbody_kind(site);
-    let samples = water_samples(store, &site.id, Period::Day, from, to, |t| local_month(tz, t))?;
+    let samples = water_samples(store, &site.id, Period::Day, from, to, |t| {
+        local_month(tz, t)
+    })?;
     Ok(samples
         .into_iter()
         .filter_map(|(k, s)| Some((k, water::evaluate(kind, &s).ok()?)))
@@ -585,17 +615,24 @@ impl Bulletin {
     }
     /// Total and compliant intake volume over the sources that report one.
     pub fn volumes(&self) -> Option<(f64, f64)> {
-        let with: Vec<_> = self.rows.iter().filter_map(|r| Some((r.volume_m3?, r.compliant_volume_m3?))).collect();
+        let with: Vec<_> = self
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.volume_m3?, r.compliant_volume_m3?)))
+            .collect();
         (!with.is_empty()).then(|| with.iter().fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1)))
     }
 }
 
-fn item_names(item: &water::DrinkingItem) -> (String, String) {
+/// The English and Chinese names of a drinking-water item.
+pub fn item_names(item: &water::DrinkingItem) -> (String, String) {
     match item {
         water::DrinkingItem::Basic(p) | water::DrinkingItem::Supplementary(p) => {
             (p.english_name().to_string(), p.chinese_name().to_string())
         }
-        water::DrinkingItem::Specific(i) => (i.english_name.to_string(), i.chinese_name.to_string()),
+        water::DrinkingItem::Specific(i) => {
+            (i.english_name.to_string(), i.chinese_name.to_string())
+        }
     }
 }
 
@@ -613,7 +650,9 @@ pub fn bulletin(store: &Store, tz: &TimeZone, year: i16, quarter: u8) -> store::
         .filter(|s| s.kind == SiteKind::DrinkingWaterSource)
     {
         let kind = waterbody_kind(&site);
-        let samples = water_samples(store, &site.id, Period::Day, from, to, |t| local_month(tz, t))?;
+        let samples = water_samples(store, &site.id, Period::Day, from, to, |t| {
+            local_month(tz, t)
+        })?;
         // Monthly intake volume: Σ daily mean flow (m³/h) × 24 h.
         let mut volume: BTreeMap<(i16, i8), f64> = BTreeMap::new();
         for (t, mean, valid) in store.rollup_means(&site.id, FLOW_PARAM, Period::Day, from, to)? {
@@ -693,19 +732,64 @@ pub struct OutletParam {
 
 /// Parameters shown for flue-gas outlets (HJ 212-2017 codes).
 pub const FLUE_PARAMS: [OutletParam; 4] = [
-    OutletParam { code: "a34013", name_zh: "颗粒物", name_en: "Particulate matter", unit: "mg/m³" },
-    OutletParam { code: "a21026", name_zh: "二氧化硫", name_en: "SO2", unit: "mg/m³" },
-    OutletParam { code: "a21002", name_zh: "氮氧化物", name_en: "NOx", unit: "mg/m³" },
-    OutletParam { code: "a19001", name_zh: "氧含量", name_en: "O2", unit: "%" },
+    OutletParam {
+        code: "a34013",
+        name_zh: "颗粒物",
+        name_en: "Particulate matter",
+        unit: "mg/m³",
+    },
+    OutletParam {
+        code: "a21026",
+        name_zh: "二氧化硫",
+        name_en: "SO2",
+        unit: "mg/m³",
+    },
+    OutletParam {
+        code: "a21002",
+        name_zh: "氮氧化物",
+        name_en: "NOx",
+        unit: "mg/m³",
+    },
+    OutletParam {
+        code: "a19001",
+        name_zh: "氧含量",
+        name_en: "O2",
+        unit: "%",
+    },
 ];
 
 /// Parameters shown for wastewater outlets (HJ 212-2017 codes).
 pub const WASTEWATER_PARAMS: [OutletParam; 5] = [
-    OutletParam { code: "w01018", name_zh: "化学需氧量", name_en: "COD", unit: "mg/L" },
-    OutletParam { code: "w21003", name_zh: "氨氮", name_en: "NH3-N", unit: "mg/L" },
-    OutletParam { code: "w21011", name_zh: "总磷", name_en: "TP", unit: "mg/L" },
-    OutletParam { code: "w21001", name_zh: "总氮", name_en: "TN", unit: "mg/L" },
-    OutletParam { code: "w01001", name_zh: "pH值", name_en: "pH", unit: "" },
+    OutletParam {
+        code: "w01018",
+        name_zh: "化学需氧量",
+        name_en: "COD",
+        unit: "mg/L",
+    },
+    OutletParam {
+        code: "w21003",
+        name_zh: "氨氮",
+        name_en: "NH3-N",
+        unit: "mg/L",
+    },
+    OutletParam {
+        code: "w21011",
+        name_zh: "总磷",
+        name_en: "TP",
+        unit: "mg/L",
+    },
+    OutletParam {
+        code: "w21001",
+        name_zh: "总氮",
+        name_en: "TN",
+        unit: "mg/L",
+    },
+    OutletParam {
+        code: "w01001",
+        name_zh: "pH值",
+        name_en: "pH",
+        unit: "",
+    },
 ];
 
 /// The standard that applies to an outlet. Permits (which will name each outlet's standard) are not in the
@@ -713,7 +797,11 @@ pub const WASTEWATER_PARAMS: [OutletParam; 5] = [
 /// municipal WWTPs (污水处理厂) to GB 18918 grade 1A, other wastewater outlets to GB 8978 grade 1, and other
 /// flue-gas outlets get no limit (their sector standards — cement, aluminium, silicon — are not in the
 /// standards engine), which the page says.
-pub fn outlet_limit(site: &Site, enterprise: Option<&Enterprise>, code: &str) -> Option<OutletLimit> {
+pub fn outlet_limit(
+    site: &Site,
+    enterprise: Option<&Enterprise>,
+    code: &str,
+) -> Option<OutletLimit> {
     let name = enterprise.map_or(site.name.as_str(), |e| e.name.as_str());
     match site.kind {
         SiteKind::FlueGasOutlet if name.contains("电厂") => {
@@ -740,12 +828,28 @@ pub fn outlet_limit(site: &Site, enterprise: Option<&Enterprise>, code: &str) ->
                 _ => return None,
             };
             if name.contains("污水处理厂") {
-                let l = emissions::gb18918_limit(item, Gb18918Grade::OneA, Gb18918Conditions::default())?;
-                Some(OutletLimit { limit: l, reference_o2: None, standard: "GB 18918-2002 一级A" })
+                let l = emissions::gb18918_limit(
+                    item,
+                    Gb18918Grade::OneA,
+                    Gb18918Conditions::default(),
+                )?;
+                Some(OutletLimit {
+                    limit: l,
+                    reference_o2: None,
+                    standard: "GB 18918-2002 一级A",
+                })
             } else {
-                let item = if item == WastewaterItem::TotalPhosphorus { WastewaterItem::Phosphate } else { item };
+                let item = if item == WastewaterItem::TotalPhosphorus {
+                    WastewaterItem::Phosphate
+                } else {
+                    item
+                };
                 let l = emissions::gb8978_limit(item, Gb8978Grade::One)?;
-                Some(OutletLimit { limit: l, reference_o2: None, standard: "GB 8978-1996 一级" })
+                Some(OutletLimit {
+                    limit: l,
+                    reference_o2: None,
+                    standard: "GB 8978-1996 一级",
+                })
             }
         }
         _ => None,
@@ -765,13 +869,23 @@ pub struct Judged {
 
 /// Judges one hourly value of an outlet parameter.
 pub fn judge(limit: Option<&OutletLimit>, value: f64, o2: Option<f64>) -> Judged {
-    let mut j = Judged { measured: value, corrected: None, verdict: None, correction_failed: false };
+    let mut j = Judged {
+        measured: value,
+        corrected: None,
+        verdict: None,
+        correction_failed: false,
+    };
     let (Some(l), Some(v)) = (limit, decimal(value)) else {
         return j;
     };
     let compared = match l.reference_o2 {
         Some(reference) => match o2.and_then(decimal).map(|o2| {
-            emissions::oxygen_corrected(MeasuredConcentration(v), o2, reference, OxygenPolicy::default())
+            emissions::oxygen_corrected(
+                MeasuredConcentration(v),
+                o2,
+                reference,
+                OxygenPolicy::default(),
+            )
         }) {
             Some(Ok(c)) => {
                 j.corrected = Some(c.0.to_f64());
@@ -831,7 +945,10 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
     let mut out = Vec::new();
     for e in store.enterprises()? {
         let mut outlets = Vec::new();
-        for site in sites.iter().filter(|s| s.enterprise_id.as_deref() == Some(e.id.as_str())) {
+        for site in sites
+            .iter()
+            .filter(|s| s.enterprise_id.as_deref() == Some(e.id.as_str()))
+        {
             let params: &[OutletParam] = match site.kind {
                 SiteKind::FlueGasOutlet => &FLUE_PARAMS,
                 SiteKind::WastewaterOutlet => &WASTEWATER_PARAMS,
@@ -856,10 +973,16 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
                 let s = &series[p.code];
                 let exceedance_hours = s
                     .iter()
-                    .filter(|(t, v)| judge(limit.as_ref(), **v, o2.get(t).copied()).verdict.is_some_and(|v| v.exceeds()))
+                    .filter(|(t, v)| {
+                        judge(limit.as_ref(), **v, o2.get(t).copied())
+                            .verdict
+                            .is_some_and(|v| v.exceeds())
+                    })
                     .count() as u32;
-                let latest = current
-                    .and_then(|h| s.get(&h).map(|v| judge(limit.as_ref(), *v, o2.get(&h).copied())));
+                let latest = current.and_then(|h| {
+                    s.get(&h)
+                        .map(|v| judge(limit.as_ref(), *v, o2.get(&h).copied()))
+                });
                 values.push(OutletValue {
                     param: *p,
                     limit,
@@ -874,7 +997,13 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
             };
             let no_data = match current {
                 Some(_) => None,
-                None => Some(no_data_cause(store, site, &codes, devices.contains(&site.id), latest)?),
+                None => Some(no_data_cause(
+                    store,
+                    site,
+                    &codes,
+                    devices.contains(&site.id),
+                    latest,
+                )?),
             };
             outlets.push(OutletNow {
                 site: site.clone(),
@@ -886,7 +1015,10 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
             });
         }
         if !outlets.is_empty() {
-            out.push(EmitterNow { enterprise: e, outlets });
+            out.push(EmitterNow {
+                enterprise: e,
+                outlets,
+            });
         }
     }
     Ok(out)

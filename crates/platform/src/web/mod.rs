@@ -63,7 +63,12 @@ pub struct Targets {
 
 impl Targets {
     pub fn from_env() -> Targets {
-        let get = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+        let get = |k: &str, d: f64| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
         Targets {
             air_good_days_pct: get("QINGSHAN_TARGET_AIR_GOOD_DAYS", 97.2),
             water_good_pct: get("QINGSHAN_TARGET_WATER_GOOD", 95.0),
@@ -163,7 +168,11 @@ pub fn frame(ctx: &Ctx, page: &Page) -> String {
     let mut nav = String::new();
     let here_path = ctx.here.split('?').next().unwrap_or("/");
     for (path, zh, en) in NAV {
-        let current = if path == here_path { r#" aria-current="page""# } else { "" };
+        let current = if path == here_path {
+            r#" aria-current="page""#
+        } else {
+            ""
+        };
         nav.push_str(&format!(
             r#"<a href="{}"{current}>{}</a>"#,
             esc(&ctx.href(path)),
@@ -171,7 +180,11 @@ pub fn frame(ctx: &Ctx, page: &Page) -> String {
         ));
     }
     let other = match ctx.lang {
-        Lang::Zh => Ctx { lang: Lang::En, ..ctx.clone() }.href(&ctx.here),
+        Lang::Zh => Ctx {
+            lang: Lang::En,
+            ..ctx.clone()
+        }
+        .href(&ctx.here),
         Lang::En => ctx.here.clone(),
     };
     let notice = if page.simulated {
@@ -249,12 +262,17 @@ th,td{border-bottom:1px solid #e3e6ea;padding:5px 6px;text-align:left;vertical-a
 th{background:#eef2f0;font-weight:600;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 svg{display:block;width:100%;height:auto;max-width:100%}
+.scroll>svg.chart{min-width:560px}
+.scroll>svg.grid{min-width:520px}
+svg.map{max-width:760px;margin:0 auto}
+svg.ratio{max-width:640px}
+.pair{display:grid;gap:0 12px;grid-template-columns:repeat(auto-fit,minmax(min(100%,540px),1fr))}
 svg text{font-family:inherit}
 svg .ax{font-size:11px;fill:#5d6770}
 svg .cell{font-size:9px;fill:#111}
 svg .area{fill:#e8efe9;stroke:#7a9a85;stroke-width:1}
 svg .area:hover{fill:#d6e6da}
-svg .area-name{font-size:12px;fill:#55705e;pointer-events:none}
+svg .area-name{font-size:15px;fill:#55705e;pointer-events:none}
 svg a.pt:hover *{stroke-width:2.5}
 .legend{display:flex;flex-wrap:wrap;gap:4px 10px;font-size:13px;margin:6px 0}
 .legend span{display:inline-flex;align-items:center;gap:4px}
@@ -274,10 +292,16 @@ pub fn routes() -> Router<Arc<Platform>> {
         .route("/", get(|s, q| serve(s, q, "/", pages::home)))
         .route("/air", get(|s, q| serve(s, q, "/air", pages::air)))
         .route("/water", get(|s, q| serve(s, q, "/water", pages::water)))
-        .route("/bulletin", get(|s, q| serve(s, q, "/bulletin", pages::bulletin)))
+        .route(
+            "/bulletin",
+            get(|s, q| serve(s, q, "/bulletin", pages::bulletin)),
+        )
         .route("/bulletin.csv", get(bulletin_csv))
         .route("/bulletin.xlsx", get(bulletin_xlsx))
-        .route("/emitters", get(|s, q| serve(s, q, "/emitters", pages::emitters)))
+        .route(
+            "/emitters",
+            get(|s, q| serve(s, q, "/emitters", pages::emitters)),
+        )
 }
 
 type Query_ = Query<HashMap<String, String>>;
@@ -285,13 +309,18 @@ type Renderer = fn(&Store, &Ctx, &HashMap<String, String>) -> store::Result<Page
 
 /// The context of a request.
 pub fn context(p: &Platform, path: &str, q: &HashMap<String, String>) -> Ctx {
-    let mut keep: Vec<(&String, &String)> = q.iter().filter(|(k, _)| k.as_str() != "lang").collect();
+    let mut keep: Vec<(&String, &String)> =
+        q.iter().filter(|(k, _)| k.as_str() != "lang").collect();
     keep.sort();
     let query: Vec<String> = keep
         .iter()
         .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
         .collect();
-    let here = if query.is_empty() { path.to_string() } else { format!("{path}?{}", query.join("&")) };
+    let here = if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    };
     Ctx {
         tz: p.tz.clone(),
         lang: Lang::from_query(q),
@@ -316,12 +345,22 @@ pub fn urlencode(s: &str) -> String {
 }
 
 /// Renders a whole page (frame included) on a read connection.
-pub fn render(store: &Store, ctx: &Ctx, q: &HashMap<String, String>, page: Renderer) -> store::Result<String> {
+pub fn render(
+    store: &Store,
+    ctx: &Ctx,
+    q: &HashMap<String, String>,
+    page: Renderer,
+) -> store::Result<String> {
     let p = page(store, ctx, q)?;
     Ok(frame(ctx, &p))
 }
 
-async fn serve(State(p): State<Arc<Platform>>, Query(q): Query_, path: &'static str, page: Renderer) -> Response {
+async fn serve(
+    State(p): State<Arc<Platform>>,
+    Query(q): Query_,
+    path: &'static str,
+    page: Renderer,
+) -> Response {
     let ctx = context(&p, path, &q);
     let lang = ctx.lang;
     match p.read(move |store| render(store, &ctx, &q, page)).await {
@@ -347,7 +386,10 @@ async fn bulletin_csv(State(p): State<Arc<Platform>>, Query(q): Query_) -> Respo
     let ctx = context(&p, "/bulletin.csv", &q);
     let (year, quarter) = pages::quarter_of(&ctx, &q);
     let lang = ctx.lang;
-    match p.read(move |store| data::bulletin(store, &ctx.tz, year, quarter)).await {
+    match p
+        .read(move |store| data::bulletin(store, &ctx.tz, year, quarter))
+        .await
+    {
         Ok(b) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -367,13 +409,17 @@ async fn bulletin_xlsx(State(p): State<Arc<Platform>>, Query(q): Query_) -> Resp
     let ctx = context(&p, "/bulletin.xlsx", &q);
     let (year, quarter) = pages::quarter_of(&ctx, &q);
     let lang = ctx.lang;
-    match p.read(move |store| data::bulletin(store, &ctx.tz, year, quarter)).await {
+    match p
+        .read(move |store| data::bulletin(store, &ctx.tz, year, quarter))
+        .await
+    {
         Ok(b) => match pages::bulletin_xlsx(&b) {
             Ok(bytes) => (
                 [
                     (
                         header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
                     ),
                     (
                         header::CONTENT_DISPOSITION,
@@ -392,5 +438,9 @@ async fn bulletin_xlsx(State(p): State<Arc<Platform>>, Query(q): Query_) -> Resp
 /// The answer for an unknown path outside `/api`: an HTML 404 page.
 pub async fn not_found(Query(q): Query_) -> Response {
     let lang = Lang::from_query(&q);
-    error_page(lang, StatusCode::NOT_FOUND, lang.t("没有这个页面。", "No such page."))
+    error_page(
+        lang,
+        StatusCode::NOT_FOUND,
+        lang.t("没有这个页面。", "No such page."),
+    )
 }

@@ -41,7 +41,11 @@ fn primary(ctx: &Ctx, set: IndicatorSet) -> String {
             Lang::En => i.label(),
         })
         .collect();
-    if names.is_empty() { "—".into() } else { names.join(ctx.t("、", ", ")) }
+    if names.is_empty() {
+        "—".into()
+    } else {
+        names.join(ctx.t("、", ", "))
+    }
 }
 
 /// The display colour of a water class: the colour of its section status (环办〔2011〕22号 Table 2).
@@ -64,25 +68,44 @@ fn class_label(ctx: &Ctx, c: WaterClass) -> String {
 
 fn class_badge(ctx: &Ctx, c: WaterClass) -> String {
     let (hex, rgb) = class_colour(c);
-    format!(r#"<span class="badge" style="background:{hex};color:{}">{}</span>"#, ink(rgb), class_label(ctx, c))
+    format!(
+        r#"<span class="badge" style="background:{hex};color:{}">{}</span>"#,
+        ink(rgb),
+        class_label(ctx, c)
+    )
 }
 
 fn status_name(ctx: &Ctx, c: WaterClass) -> &'static str {
     let s = WaterStatus::of_section(c);
     match ctx.lang {
         Lang::Zh => s.chinese_name(),
-        Lang::En => ["Excellent", "Good", "Lightly polluted", "Moderately polluted", "Heavily polluted"][s as usize],
+        Lang::En => [
+            "Excellent",
+            "Good",
+            "Lightly polluted",
+            "Moderately polluted",
+            "Heavily polluted",
+        ][s as usize],
     }
 }
 
 fn no_data_text(ctx: &Ctx, n: &NoData) -> String {
     match n {
-        NoData::NoDevice => ctx.t("未登记监测设备", "no monitoring device registered").into(),
+        NoData::NoDevice => ctx
+            .t("未登记监测设备", "no monitoring device registered")
+            .into(),
         NoData::NeverReceived => ctx.t("从未收到数据", "no data ever received").into(),
-        NoData::Stale { last } => format!("{} {}", ctx.t("数据中断，最后数据时间", "no current data; last data at"), ctx.time(*last)),
+        NoData::Stale { last } => format!(
+            "{} {}",
+            ctx.t("数据中断，最后数据时间", "no current data; last data at"),
+            ctx.time(*last)
+        ),
         NoData::Invalid { hour } => format!(
             "{} {}",
-            ctx.t("最新小时数据无效（标记异常或有效数据不足）", "latest hour not valid (flagged or too few valid values):"),
+            ctx.t(
+                "最新小时数据无效（标记异常或有效数据不足）",
+                "latest hour not valid (flagged or too few valid values):"
+            ),
             ctx.time(*hour)
         ),
     }
@@ -91,7 +114,11 @@ fn no_data_text(ctx: &Ctx, n: &NoData) -> String {
 fn site_name(ctx: &Ctx, s: &Site) -> String {
     let mut n = esc(&s.name);
     if s.simulated {
-        let _ = write!(n, r#" <span class="muted">{}</span>"#, ctx.t("(模拟)", "(simulated)"));
+        let _ = write!(
+            n,
+            r#" <span class="muted">{}</span>"#,
+            ctx.t("(模拟)", "(simulated)")
+        );
     }
     n
 }
@@ -101,7 +128,8 @@ fn pollutant_label(p: Pollutant) -> String {
 }
 
 fn conc(v: Option<standards::Concentration>) -> String {
-    v.map(|c| svg::fmt_num(c.value().to_f64())).unwrap_or_else(|| "—".into())
+    v.map(|c| svg::fmt_num(c.value().to_f64()))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn air_title(ctx: &Ctx, name: &str, a: &AirNow) -> String {
@@ -114,7 +142,13 @@ fn air_title(ctx: &Ctx, name: &str, a: &AirNow) -> String {
             ctx.t("首要污染物", "Primary"),
             primary(ctx, r.primary)
         ),
-        _ => format!("{name}\n{}", a.no_data.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default()),
+        _ => format!(
+            "{name}\n{}",
+            a.no_data
+                .as_ref()
+                .map(|n| no_data_text(ctx, n))
+                .unwrap_or_default()
+        ),
     }
 }
 
@@ -127,7 +161,14 @@ fn water_title(ctx: &Ctx, w: &WaterNow) -> String {
             ctx.time(h),
             limiting_text(ctx, e)
         ),
-        _ => format!("{}\n{}", w.site.name, w.no_data.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default()),
+        _ => format!(
+            "{}\n{}",
+            w.site.name,
+            w.no_data
+                .as_ref()
+                .map(|n| no_data_text(ctx, n))
+                .unwrap_or_default()
+        ),
     }
 }
 
@@ -146,7 +187,15 @@ fn limiting_text(ctx: &Ctx, e: &standards::water::Evaluation) -> String {
             }
         })
         .collect();
-    format!("{} {}", ctx.t("定类因子:", "Limiting:"), if items.is_empty() { "—".into() } else { items.join(", ") })
+    format!(
+        "{} {}",
+        ctx.t("定类因子:", "Limiting:"),
+        if items.is_empty() {
+            "—".into()
+        } else {
+            items.join(", ")
+        }
+    )
 }
 
 fn simulated(sites: &[&Site]) -> bool {
@@ -156,21 +205,40 @@ fn simulated(sites: &[&Site]) -> bool {
 fn level_legend(ctx: &Ctx) -> String {
     let mut s = String::from(r#"<div class="legend">"#);
     for l in Level::ALL {
-        let _ = write!(s, r#"<span><i style="background:{}"></i>{}</span>"#, l.colour().hex, level_name(ctx, l));
+        let _ = write!(
+            s,
+            r#"<span><i style="background:{}"></i>{}</span>"#,
+            l.colour().hex,
+            level_name(ctx, l)
+        );
     }
-    let _ = write!(s, r#"<span><i style="background:{GREY}"></i>{}</span></div>"#, ctx.t("无当前数据", "no current data"));
+    let _ = write!(
+        s,
+        r#"<span><i style="background:{GREY}"></i>{}</span></div>"#,
+        ctx.t("无当前数据", "no current data")
+    );
     s
 }
 
 fn class_legend(ctx: &Ctx) -> String {
     let mut s = String::from(r#"<div class="legend">"#);
-    for c in [WaterClass::I, WaterClass::III, WaterClass::IV, WaterClass::V, WaterClass::WorseThanV] {
+    for c in [
+        WaterClass::I,
+        WaterClass::III,
+        WaterClass::IV,
+        WaterClass::V,
+        WaterClass::WorseThanV,
+    ] {
         let label = if c == WaterClass::I {
             ctx.t("Ⅰ–Ⅱ类", "Class I–II").to_string()
         } else {
             class_label(ctx, c)
         };
-        let _ = write!(s, r#"<span><i style="background:{}"></i>{label}</span>"#, class_colour(c).0);
+        let _ = write!(
+            s,
+            r#"<span><i style="background:{}"></i>{label}</span>"#,
+            class_colour(c).0
+        );
     }
     s.push_str("</div>");
     s
@@ -180,7 +248,13 @@ fn class_legend(ctx: &Ctx) -> String {
 // Home
 
 /// The city's AQI per hour over `[from, to)` from the stations' valid hourly readings.
-fn city_hours(store: &Store, ctx: &Ctx, sites: &[&Site], from: i64, to: i64) -> store::Result<BTreeMap<i64, (HourlyReadings, AqiReport)>> {
+fn city_hours(
+    store: &Store,
+    ctx: &Ctx,
+    sites: &[&Site],
+    from: i64,
+    to: i64,
+) -> store::Result<BTreeMap<i64, (HourlyReadings, AqiReport)>> {
     let mut by_hour: BTreeMap<i64, Vec<HourlyReadings>> = BTreeMap::new();
     for s in sites {
         for (t, r) in data::air_hours(store, &s.id, from, to)? {
@@ -197,17 +271,33 @@ fn city_hours(store: &Store, ctx: &Ctx, sites: &[&Site], from: i64, to: i64) -> 
 }
 
 /// The city's daily reports for the local days of `[from, to]` from each station's cached days.
-fn city_days(store: &Store, ctx: &Ctx, sites: &[&Site], from: Date, to: Date) -> store::Result<Vec<data::Day>> {
+fn city_days(
+    store: &Store,
+    ctx: &Ctx,
+    sites: &[&Site],
+    from: Date,
+    to: Date,
+) -> store::Result<Vec<data::Day>> {
     let year_from = Date::new(to.year(), 1, 1).unwrap_or(from);
     let year_to = Date::new(to.year(), 12, 31).unwrap_or(to);
     let mut per_day: BTreeMap<Date, Vec<standards::aqi::DailyReadings>> = BTreeMap::new();
     for s in sites {
-        let days = data::station_days(store, &ctx.tz, &ctx.cache_key, &s.id, year_from.min(from), year_to)?;
+        let days = data::station_days(
+            store,
+            &ctx.tz,
+            &ctx.cache_key,
+            &s.id,
+            year_from.min(from),
+            year_to,
+        )?;
         for d in days.iter().filter(|d| d.date >= from && d.date <= to) {
             per_day.entry(d.date).or_default().push(d.readings);
         }
     }
-    Ok(per_day.into_iter().map(|(d, rs)| data::city_day(d, &rs)).collect())
+    Ok(per_day
+        .into_iter()
+        .map(|(d, rs)| data::city_day(d, &rs))
+        .collect())
 }
 
 pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
@@ -221,7 +311,10 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let today = data::local_date(&ctx.tz, ctx.now);
     let today_start = data::day_start(&ctx.tz, today);
     let hours = city_hours(store, ctx, &air_sites, today_start, ctx.now + 1)?;
-    let good_hours = hours.values().filter(|(_, r)| r.aqi.is_some_and(|a| a <= 100)).count();
+    let good_hours = hours
+        .values()
+        .filter(|(_, r)| r.aqi.is_some_and(|a| a <= 100))
+        .count();
     let valid_hours = hours.values().filter(|(_, r)| r.aqi.is_some()).count();
     let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
     for a in &air {
@@ -239,13 +332,20 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                 b,
                 r#"<div class="card" id="city-aqi"><div class="muted">{}</div><div class="big" style="color:{}">{aqi}</div>{}<div class="muted">{} {} · {} {}</div><div class="muted">{}</div></div>"#,
                 ctx.t("全市空气质量指数 AQI（实时）", "City AQI (real time)"),
-                if l <= Level::Two { "#1d2329" } else { l.colour().hex },
+                if l <= Level::Two {
+                    "#1d2329"
+                } else {
+                    l.colour().hex
+                },
                 level_badge(ctx, l),
                 ctx.t("首要污染物", "Primary pollutant"),
                 primary(ctx, r.primary),
                 ctx.time(*h),
                 r.version.name(),
-                ctx.t("各站点浓度均值计算", "from the mean of the stations' concentrations"),
+                ctx.t(
+                    "各站点浓度均值计算",
+                    "from the mean of the stations' concentrations"
+                ),
             );
         }
         _ => {
@@ -261,21 +361,31 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         b,
         r#"<div class="card" id="today"><div class="muted">{}</div><div class="big">{good_hours}/{valid_hours}</div><div class="muted">{}</div></div>"#,
         ctx.t("今日优良小时数（全市）", "Good hours today (city)"),
-        ctx.t("小时AQI≤100的小时 / 有效小时", "hours with AQI ≤ 100 / valid hours"),
+        ctx.t(
+            "小时AQI≤100的小时 / 有效小时",
+            "hours with AQI ≤ 100 / valid hours"
+        ),
     );
     let mut lv = String::new();
     for (l, n) in &by_level {
         let _ = write!(lv, "{} {n} ", level_badge(ctx, *l));
     }
     if no_air > 0 {
-        let _ = write!(lv, r#"<span class="badge" style="background:{GREY}">{} {no_air}</span>"#, ctx.t("无数据", "no data"));
+        let _ = write!(
+            lv,
+            r#"<span class="badge" style="background:{GREY}">{} {no_air}</span>"#,
+            ctx.t("无数据", "no data")
+        );
     }
     let _ = write!(
         b,
         r#"<div class="card"><div class="muted">{}</div><div style="margin-top:6px">{lv}</div></div>"#,
         ctx.t("空气站点当前级别", "Air stations by current level")
     );
-    let classes: Vec<WaterClass> = water.iter().filter_map(|w| w.evaluation.as_ref().map(|e| e.class)).collect();
+    let classes: Vec<WaterClass> = water
+        .iter()
+        .filter_map(|w| w.evaluation.as_ref().map(|e| e.class))
+        .collect();
     let counts = ClassCounts::of(&classes);
     let _ = write!(
         b,
@@ -291,14 +401,26 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     b.push_str("</section>");
 
     // Warnings.
-    let week_from = today.checked_sub(jiff::Span::new().days(6)).unwrap_or(today);
+    let week_from = today
+        .checked_sub(jiff::Span::new().days(6))
+        .unwrap_or(today);
     let days = city_days(store, ctx, &air_sites, week_from, today)?;
-    let aqis: Vec<u16> = days.iter().filter_map(|d| d.report.publishable_aqi()).collect();
+    let aqis: Vec<u16> = days
+        .iter()
+        .filter_map(|d| d.report.publishable_aqi())
+        .collect();
     let scheme = WarningScheme::national_2018();
-    let _ = write!(b, r#"<h2>{}</h2><div class="panel" id="warnings">"#, ctx.t("重污染天气预警", "Heavy-pollution weather warnings"));
+    let _ = write!(
+        b,
+        r#"<h2>{}</h2><div class="panel" id="warnings">"#,
+        ctx.t("重污染天气预警", "Heavy-pollution weather warnings")
+    );
     match scheme.level(&aqis) {
         Some(w) => {
-            let first = days.get(w.episode.start).map(|d| d.date.to_string()).unwrap_or_default();
+            let first = days
+                .get(w.episode.start)
+                .map(|d| d.date.to_string())
+                .unwrap_or_default();
             let _ = write!(
                 b,
                 r#"<p><strong>{}{}</strong> ({} {}) · {} {first}, {} {}</p>"#,
@@ -315,7 +437,14 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             );
         }
         None => {
-            let _ = write!(b, "<p>{}</p>", ctx.t("当前无重污染天气预警。", "No heavy-pollution warning in effect."));
+            let _ = write!(
+                b,
+                "<p>{}</p>",
+                ctx.t(
+                    "当前无重污染天气预警。",
+                    "No heavy-pollution warning in effect."
+                )
+            );
         }
     }
     let _ = write!(
@@ -330,23 +459,36 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let layer = super::map_layer();
     let mut points = Vec::new();
     for a in &air {
-        let (Some(lon), Some(lat)) = (a.site.lon, a.site.lat) else { continue };
+        let (Some(lon), Some(lat)) = (a.site.lon, a.site.lat) else {
+            continue;
+        };
         points.push(MapPoint {
             lon,
             lat,
-            fill: a.level().map_or(GREY.to_string(), |l| l.colour().hex.to_string()),
+            fill: a
+                .level()
+                .map_or(GREY.to_string(), |l| l.colour().hex.to_string()),
             shape: "circle",
             title: air_title(ctx, &a.site.name, a),
             href: ctx.href(&format!("/air?station={}", super::urlencode(&a.site.id))),
         });
     }
     for w in &water {
-        let (Some(lon), Some(lat)) = (w.site.lon, w.site.lat) else { continue };
+        let (Some(lon), Some(lat)) = (w.site.lon, w.site.lat) else {
+            continue;
+        };
         points.push(MapPoint {
             lon,
             lat,
-            fill: w.evaluation.as_ref().map_or(GREY.to_string(), |e| class_colour(e.class).0.to_string()),
-            shape: if w.site.kind == store::SiteKind::DrinkingWaterSource { "diamond" } else { "square" },
+            fill: w
+                .evaluation
+                .as_ref()
+                .map_or(GREY.to_string(), |e| class_colour(e.class).0.to_string()),
+            shape: if w.site.kind == store::SiteKind::DrinkingWaterSource {
+                "diamond"
+            } else {
+                "square"
+            },
             title: water_title(ctx, w),
             href: ctx.href("/water"),
         });
@@ -365,12 +507,17 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     );
 
     // Stations without current data, with the cause.
+    let cause = |n: &Option<NoData>| n.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default();
     let missing: Vec<(String, String)> = air
         .iter()
-        .filter_map(|a| a.level().is_none().then(|| (site_name(ctx, &a.site), a.no_data.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default())))
-        .chain(water.iter().filter_map(|w| {
-            w.evaluation.is_none().then(|| (site_name(ctx, &w.site), w.no_data.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default()))
-        }))
+        .filter(|a| a.level().is_none())
+        .map(|a| (site_name(ctx, &a.site), cause(&a.no_data)))
+        .chain(
+            water
+                .iter()
+                .filter(|w| w.evaluation.is_none())
+                .map(|w| (site_name(ctx, &w.site), cause(&w.no_data))),
+        )
         .collect();
     if !missing.is_empty() {
         let _ = write!(
@@ -385,9 +532,15 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         }
         b.push_str("</table></div>");
     }
-    let sims: Vec<&Site> = air.iter().map(|a| &a.site).chain(water.iter().map(|w| &w.site)).collect();
+    let sims: Vec<&Site> = air
+        .iter()
+        .map(|a| &a.site)
+        .chain(water.iter().map(|w| &w.site))
+        .collect();
     Ok(Page {
-        title: ctx.t("全市环境质量实况", "Environmental quality now").into(),
+        title: ctx
+            .t("全市环境质量实况", "Environmental quality now")
+            .into(),
         body: b,
         simulated: simulated(&sims),
     })
@@ -400,7 +553,9 @@ fn ticks_hours(ctx: &Ctx, t0: i64, t1: i64, step_h: i64, fmt: &str) -> svg::Tick
     let mut out = Vec::new();
     let mut t = t0 - t0.rem_euclid(3600);
     while t <= t1 {
-        if data::local_hour(&ctx.tz, t) as i64 % step_h == 0 || step_h > 24 && data::local_hour(&ctx.tz, t) == 0 {
+        if data::local_hour(&ctx.tz, t) as i64 % step_h == 0
+            || step_h > 24 && data::local_hour(&ctx.tz, t) == 0
+        {
             let label = jiff::Timestamp::from_second(t)
                 .map(|x| x.to_zoned(ctx.tz.clone()).strftime(fmt).to_string())
                 .unwrap_or_default();
@@ -411,7 +566,12 @@ fn ticks_hours(ctx: &Ctx, t0: i64, t1: i64, step_h: i64, fmt: &str) -> svg::Tick
     if step_h > 24 {
         // Daily ticks: keep every n-th day so labels do not collide.
         let keep = (out.len() / 8).max(1);
-        out = out.into_iter().enumerate().filter(|(i, _)| i % keep == 0).map(|x| x.1).collect();
+        out = out
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % keep == 0)
+            .map(|x| x.1)
+            .collect();
     }
     out
 }
@@ -440,9 +600,17 @@ fn aqi_bars(ctx: &Ctx, hours: &BTreeMap<i64, HourlyReadings>) -> Vec<Bar> {
         .collect()
 }
 
-const LINE_COLOURS: [&str; 6] = ["#7b61ff", "#e07b39", "#555", "#2a9d8f", "#8d6e63", "#d62f7c"];
+const LINE_COLOURS: [&str; 6] = [
+    "#7b61ff", "#e07b39", "#555", "#2a9d8f", "#8d6e63", "#d62f7c",
+];
 
-fn pollutant_lines(ctx: &Ctx, hours: &BTreeMap<i64, HourlyReadings>, t0: i64, t1: i64, band_s: i64) -> (Vec<Line>, Vec<(i64, i64, String)>) {
+fn pollutant_lines(
+    ctx: &Ctx,
+    hours: &BTreeMap<i64, HourlyReadings>,
+    t0: i64,
+    t1: i64,
+    band_s: i64,
+) -> (Vec<Line>, Vec<(i64, i64, String)>) {
     // CO is in mg/m³ and would hug the axis; it is in the tooltips.
     let lines: Vec<Line> = AIR_PARAMS
         .iter()
@@ -451,7 +619,10 @@ fn pollutant_lines(ctx: &Ctx, hours: &BTreeMap<i64, HourlyReadings>, t0: i64, t1
         .map(|(i, (_, p))| Line {
             label: p.symbol().into(),
             colour: LINE_COLOURS[i].into(),
-            points: hours.iter().filter_map(|(&t, r)| Some((t + 1800, data::reading(r, *p)?.value().to_f64()))).collect(),
+            points: hours
+                .iter()
+                .filter_map(|(&t, r)| Some((t + 1800, data::reading(r, *p)?.value().to_f64())))
+                .collect(),
         })
         .collect();
     let mut hover = Vec::new();
@@ -460,9 +631,17 @@ fn pollutant_lines(ctx: &Ctx, hours: &BTreeMap<i64, HourlyReadings>, t0: i64, t1
         let end = (t + band_s).min(t1);
         let in_band: Vec<&HourlyReadings> = hours.range(t..end).map(|x| x.1).collect();
         if !in_band.is_empty() {
-            let mut title = if band_s == 3600 { ctx.time(t) } else { format!("{} – {}", ctx.time(t), ctx.time(end)) };
+            let mut title = if band_s == 3600 {
+                ctx.time(t)
+            } else {
+                format!("{} – {}", ctx.time(t), ctx.time(end))
+            };
             for (_, p) in AIR_PARAMS {
-                let vals: Vec<f64> = in_band.iter().filter_map(|r| data::reading(r, p)).map(|c| c.value().to_f64()).collect();
+                let vals: Vec<f64> = in_band
+                    .iter()
+                    .filter_map(|r| data::reading(r, p))
+                    .map(|c| c.value().to_f64())
+                    .collect();
                 if !vals.is_empty() {
                     let mean = vals.iter().sum::<f64>() / vals.len() as f64;
                     let _ = write!(title, "\n{} {}", pollutant_label(p), svg::fmt_num(mean));
@@ -485,8 +664,15 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
         .and_then(|id| air.iter().find(|a| &a.site.id == id))
         .or_else(|| air.first())
     else {
-        b.push_str(&format!("<p>{}</p>", ctx.t("尚未登记空气监测站。", "No air station is registered yet.")));
-        return Ok(Page { title: ctx.t("空气质量", "Air quality").into(), body: b, simulated: false });
+        b.push_str(&format!(
+            "<p>{}</p>",
+            ctx.t("尚未登记空气监测站。", "No air station is registered yet.")
+        ));
+        return Ok(Page {
+            title: ctx.t("空气质量", "Air quality").into(),
+            body: b,
+            simulated: false,
+        });
     };
     let today = data::local_date(&ctx.tz, ctx.now);
     let year_start = Date::new(today.year(), 1, 1).unwrap_or(today);
@@ -507,12 +693,27 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     b.push_str("</tr>");
     for a in &air {
         let link = ctx.href(&format!("/air?station={}", super::urlencode(&a.site.id)));
-        let _ = write!(b, r#"<tr><td><a href="{}">{}</a></td>"#, esc(&link), site_name(ctx, &a.site));
+        let _ = write!(
+            b,
+            r#"<tr><td><a href="{}">{}</a></td>"#,
+            esc(&link),
+            site_name(ctx, &a.site)
+        );
         match (&a.report, a.level()) {
             (Some(r), Some(l)) => {
-                let _ = write!(b, r#"<td class="num">{}</td><td>{}</td><td>{}</td>"#, r.aqi.unwrap_or(0), level_badge(ctx, l), primary(ctx, r.primary));
+                let _ = write!(
+                    b,
+                    r#"<td class="num">{}</td><td>{}</td><td>{}</td>"#,
+                    r.aqi.unwrap_or(0),
+                    level_badge(ctx, l),
+                    primary(ctx, r.primary)
+                );
                 for (_, p) in AIR_PARAMS {
-                    let _ = write!(b, r#"<td class="num">{}</td>"#, conc(data::reading(&a.readings, p)));
+                    let _ = write!(
+                        b,
+                        r#"<td class="num">{}</td>"#,
+                        conc(data::reading(&a.readings, p))
+                    );
                 }
             }
             _ => {
@@ -520,7 +721,11 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
                     b,
                     r#"<td class="num">—</td><td colspan="8"><span class="badge" style="background:{GREY}">{}</span> {}</td>"#,
                     ctx.t("无数据", "no data"),
-                    esc(&a.no_data.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default())
+                    esc(&a
+                        .no_data
+                        .as_ref()
+                        .map(|n| no_data_text(ctx, n))
+                        .unwrap_or_default())
                 );
             }
         }
@@ -529,23 +734,39 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     b.push_str("</table></div>");
 
     // Station picker.
-    let _ = write!(b, r#"<form class="pick" method="get" action="/air"><label for="station">{}</label><select id="station" name="station">"#, ctx.t("选择站点", "Station"));
+    let _ = write!(
+        b,
+        r#"<form class="pick" method="get" action="/air"><label for="station">{}</label><select id="station" name="station">"#,
+        ctx.t("选择站点", "Station")
+    );
     for a in &air {
         let _ = write!(
             b,
             r#"<option value="{}"{}>{}</option>"#,
             esc(&a.site.id),
-            if a.site.id == sel.site.id { " selected" } else { "" },
+            if a.site.id == sel.site.id {
+                " selected"
+            } else {
+                ""
+            },
             esc(&a.site.name)
         );
     }
     let _ = write!(
         b,
         r#"</select>{}<button type="submit">{}</button></form>"#,
-        if ctx.lang == Lang::En { r#"<input type="hidden" name="lang" value="en">"# } else { "" },
+        if ctx.lang == Lang::En {
+            r#"<input type="hidden" name="lang" value="en">"#
+        } else {
+            ""
+        },
         ctx.t("查看", "Show")
     );
-    let _ = write!(b, r#"<h2 id="station-name">{}</h2>"#, site_name(ctx, &sel.site));
+    let _ = write!(
+        b,
+        r#"<h2 id="station-name">{}</h2>"#,
+        site_name(ctx, &sel.site)
+    );
 
     // Last 24 hours and 30 days.
     let hour_now = ctx.now - ctx.now.rem_euclid(3600);
@@ -553,7 +774,8 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let t24 = t1 - 24 * 3600;
     let t30 = t1 - 30 * 24 * 3600;
     let hours30 = data::air_hours(store, &sel.site.id, t30, t1)?;
-    let hours24: BTreeMap<i64, HourlyReadings> = hours30.range(t24..).map(|(k, v)| (*k, *v)).collect();
+    let hours24: BTreeMap<i64, HourlyReadings> =
+        hours30.range(t24..).map(|(k, v)| (*k, *v)).collect();
     let guides = [50.0, 100.0, 150.0, 200.0, 300.0];
     let ticks24 = ticks_hours(ctx, t24, t1, 3, "%H:%M");
     let ticks30 = ticks_hours(ctx, t30, t1, 48, "%m-%d");
@@ -561,21 +783,62 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let (l30, h30) = pollutant_lines(ctx, &hours30, t30, t1, 24 * 3600);
     let _ = write!(
         b,
-        r#"<h3>{}</h3><div class="panel" id="aqi-24h">{}</div><div class="panel" id="pollutants-24h">{}</div>"#,
-        ctx.t("近24小时 小时AQI与污染物浓度 (µg/m³)", "Last 24 hours: hourly AQI and concentrations (µg/m³)"),
-        svg::time_bars(ctx.t("近24小时AQI", "Hourly AQI, last 24 hours"), t24, t1, &aqi_bars(ctx, &hours24), &ticks24, &guides),
-        svg::time_lines(ctx.t("近24小时污染物浓度", "Concentrations, last 24 hours"), t24, t1, &l24, &ticks24, &h24),
+        r#"<h3>{}</h3><div class="pair"><div class="panel scroll" id="aqi-24h">{}</div><div class="panel scroll" id="pollutants-24h">{}</div></div>"#,
+        ctx.t(
+            "近24小时 小时AQI与污染物浓度 (µg/m³)",
+            "Last 24 hours: hourly AQI and concentrations (µg/m³)"
+        ),
+        svg::time_bars(
+            ctx.t("近24小时AQI", "Hourly AQI, last 24 hours"),
+            t24,
+            t1,
+            &aqi_bars(ctx, &hours24),
+            &ticks24,
+            &guides
+        ),
+        svg::time_lines(
+            ctx.t("近24小时污染物浓度", "Concentrations, last 24 hours"),
+            t24,
+            t1,
+            &l24,
+            &ticks24,
+            &h24
+        ),
     );
     let _ = write!(
         b,
-        r#"<h3>{}</h3><div class="panel" id="aqi-30d">{}</div><div class="panel" id="pollutants-30d">{}</div>"#,
-        ctx.t("近30天 小时AQI与污染物浓度", "Last 30 days: hourly AQI and concentrations"),
-        svg::time_bars(ctx.t("近30天小时AQI", "Hourly AQI, last 30 days"), t30, t1, &aqi_bars(ctx, &hours30), &ticks30, &guides),
-        svg::time_lines(ctx.t("近30天污染物浓度", "Concentrations, last 30 days"), t30, t1, &l30, &ticks30, &h30),
+        r#"<h3>{}</h3><div class="pair"><div class="panel scroll" id="aqi-30d">{}</div><div class="panel scroll" id="pollutants-30d">{}</div></div>"#,
+        ctx.t(
+            "近30天 小时AQI与污染物浓度",
+            "Last 30 days: hourly AQI and concentrations"
+        ),
+        svg::time_bars(
+            ctx.t("近30天小时AQI", "Hourly AQI, last 30 days"),
+            t30,
+            t1,
+            &aqi_bars(ctx, &hours30),
+            &ticks30,
+            &guides
+        ),
+        svg::time_lines(
+            ctx.t("近30天污染物浓度", "Concentrations, last 30 days"),
+            t30,
+            t1,
+            &l30,
+            &ticks30,
+            &h30
+        ),
     );
 
     // Calendar of daily AQI for the year.
-    let days = data::station_days(store, &ctx.tz, &ctx.cache_key, &sel.site.id, year_start, year_end)?;
+    let days = data::station_days(
+        store,
+        &ctx.tz,
+        &ctx.cache_key,
+        &sel.site.id,
+        year_start,
+        year_end,
+    )?;
     let by_date: HashMap<Date, &data::Day> = days.iter().map(|d| (d.date, d)).collect();
     let mut rows = Vec::new();
     for m in 1..=12i8 {
@@ -585,56 +848,124 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
                 cells.push(None);
                 continue;
             };
-            let cell = match by_date.get(&date).and_then(|day| Some((day, day.report.publishable_aqi()?))) {
+            let cell = match by_date
+                .get(&date)
+                .and_then(|day| Some((day, day.report.publishable_aqi()?)))
+            {
                 Some((day, aqi)) => {
                     let l = Level::of(aqi);
                     Cell {
                         fill: l.colour().hex.into(),
                         text: String::new(),
-                        title: format!("{date} AQI {aqi} {} · {} {}", level_name(ctx, l), ctx.t("首要", "primary"), primary(ctx, day.report.primary)),
+                        title: format!(
+                            "{date} AQI {aqi} {} · {} {}",
+                            level_name(ctx, l),
+                            ctx.t("首要", "primary"),
+                            primary(ctx, day.report.primary)
+                        ),
                     }
                 }
                 None => Cell {
-                    fill: if date > today { "#f0f2f4".into() } else { "#dde1e5".into() },
+                    fill: if date > today {
+                        "#f0f2f4".into()
+                    } else {
+                        "#dde1e5".into()
+                    },
                     text: String::new(),
-                    title: format!("{date} {}", if date > today { ctx.t("未到", "future") } else { ctx.t("无有效日数据", "no valid daily value") }),
+                    title: format!(
+                        "{date} {}",
+                        if date > today {
+                            ctx.t("未到", "future")
+                        } else {
+                            ctx.t("无有效日数据", "no valid daily value")
+                        }
+                    ),
                 },
             };
             cells.push(Some(cell));
         }
-        rows.push((match ctx.lang {
-            Lang::Zh => format!("{m}月"),
-            Lang::En => ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m as usize - 1].to_string(),
-        }, cells));
+        rows.push((
+            match ctx.lang {
+                Lang::Zh => format!("{m}月"),
+                Lang::En => [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ][m as usize - 1]
+                    .to_string(),
+            },
+            cells,
+        ));
     }
-    let cols: Vec<String> = (1..=31).map(|d| if d % 5 == 1 { d.to_string() } else { String::new() }).collect();
+    let cols: Vec<String> = (1..=31)
+        .map(|d| {
+            if d % 5 == 1 {
+                d.to_string()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     let _ = write!(
         b,
-        r#"<h3>{} {}</h3><div class="panel" id="calendar">{}{}</div>"#,
+        r#"<h3>{} {}</h3><div class="panel" id="calendar"><div class="scroll">{}</div>{}</div>"#,
         today.year(),
         ctx.t("年 日AQI日历", "daily AQI calendar"),
-        svg::grid(ctx.t("日AQI日历", "Daily AQI calendar"), &rows, &cols, 18.0, 40.0),
+        svg::grid(
+            ctx.t("日AQI日历", "Daily AQI calendar"),
+            &rows,
+            &cols,
+            18.0,
+            40.0
+        ),
         level_legend(ctx)
     );
 
     // Good-day ratio year to date: city and station, against the target.
     let city = city_days(store, ctx, &sites, year_start, today)?;
-    let ratio = |ds: &[data::Day]| standards::air::good_day_ratio(ds.iter().filter(|d| d.date <= today).map(|d| d.report.publishable_aqi()));
+    let ratio = |ds: &[data::Day]| {
+        standards::air::good_day_ratio(
+            ds.iter()
+                .filter(|d| d.date <= today)
+                .map(|d| d.report.publishable_aqi()),
+        )
+    };
     let city_ratio = ratio(&city);
     let station_ratio = ratio(&days);
     let target = ctx.targets.air_good_days_pct;
-    let _ = write!(b, r#"<h3>{}</h3><div class="panel" id="good-days">"#, ctx.t("优良天数比例（年初至今）与目标", "Good-day ratio, year to date, against the target"));
-    for (name, r) in [(ctx.t("全市", "City").to_string(), city_ratio), (sel.site.name.clone(), station_ratio)] {
+    let _ = write!(
+        b,
+        r#"<h3>{}</h3><div class="panel" id="good-days">"#,
+        ctx.t(
+            "优良天数比例（年初至今）与目标",
+            "Good-day ratio, year to date, against the target"
+        )
+    );
+    for (name, r) in [
+        (ctx.t("全市", "City").to_string(), city_ratio),
+        (sel.site.name.clone(), station_ratio),
+    ] {
         let pct = r.percent().map(|p| p.to_f64());
         let text = match pct {
-            Some(p) => format!("{name}: {:.1}% ({}/{} {})", p, r.good_days, r.valid_days, ctx.t("天", "days")),
+            Some(p) => format!(
+                "{name}: {:.1}% ({}/{} {})",
+                p,
+                r.good_days,
+                r.valid_days,
+                ctx.t("天", "days")
+            ),
             None => format!("{name}: —"),
         };
         let _ = write!(
             b,
             "<p>{}</p>{}",
             esc(&text),
-            svg::ratio_bar(&text, pct, target, &text, &format!("{} {target}%", ctx.t("目标", "target")))
+            svg::ratio_bar(
+                &text,
+                pct,
+                target,
+                &text,
+                &format!("{} {target}%", ctx.t("目标", "target"))
+            )
         );
     }
     b.push_str("</div>");
@@ -642,7 +973,9 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     // Primary pollutants of the year's days (city).
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for d in &city {
-        let Some(aqi) = d.report.publishable_aqi() else { continue };
+        let Some(aqi) = d.report.publishable_aqi() else {
+            continue;
+        };
         for i in d.report.primary.iter() {
             let name = match ctx.lang {
                 Lang::Zh => i.name_zh().to_string(),
@@ -658,19 +991,40 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let _ = write!(
         b,
         r#"<h3>{}</h3><div class="scroll"><table id="primary"><tr><th>{}</th><th>{}</th><th>{}</th></tr>"#,
-        ctx.t("首要污染物（全市，年初至今）", "Primary pollutants (city, year to date)"),
+        ctx.t(
+            "首要污染物（全市，年初至今）",
+            "Primary pollutants (city, year to date)"
+        ),
         ctx.t("污染物", "Pollutant"),
         ctx.t("作为首要污染物的天数", "Days as primary pollutant"),
-        ctx.t("其中超标天（AQI>100）", "of which polluted days (AQI > 100)")
+        ctx.t(
+            "其中超标天（AQI>100）",
+            "of which polluted days (AQI > 100)"
+        )
     );
     for (name, (n, bad)) in &counts {
-        let _ = write!(b, r#"<tr><td>{}</td><td class="num">{n}</td><td class="num">{bad}</td></tr>"#, esc(name));
+        let _ = write!(
+            b,
+            r#"<tr><td>{}</td><td class="num">{n}</td><td class="num">{bad}</td></tr>"#,
+            esc(name)
+        );
     }
     if counts.is_empty() {
-        let _ = write!(b, r#"<tr><td colspan="3">{}</td></tr>"#, ctx.t("无（AQI≤50的日子无首要污染物）", "none (days with AQI ≤ 50 have no primary pollutant)"));
+        let _ = write!(
+            b,
+            r#"<tr><td colspan="3">{}</td></tr>"#,
+            ctx.t(
+                "无（AQI≤50的日子无首要污染物）",
+                "none (days with AQI ≤ 50 have no primary pollutant)"
+            )
+        );
     }
     b.push_str("</table></div>");
-    Ok(Page { title: ctx.t("空气质量", "Air quality").into(), body: b, simulated: simulated(&sites) })
+    Ok(Page {
+        title: ctx.t("空气质量", "Air quality").into(),
+        body: b,
+        simulated: simulated(&sites),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -678,14 +1032,28 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
 
 pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let water = data::water_now(store, ctx.now)?;
-    let sections: Vec<&WaterNow> = water.iter().filter(|w| w.site.kind == store::SiteKind::WaterSection).collect();
-    let sources: Vec<&WaterNow> = water.iter().filter(|w| w.site.kind == store::SiteKind::DrinkingWaterSource).collect();
+    let sections: Vec<&WaterNow> = water
+        .iter()
+        .filter(|w| w.site.kind == store::SiteKind::WaterSection)
+        .collect();
+    let sources: Vec<&WaterNow> = water
+        .iter()
+        .filter(|w| w.site.kind == store::SiteKind::DrinkingWaterSource)
+        .collect();
     let mut b = String::new();
-    let classes: Vec<WaterClass> = water.iter().filter_map(|w| w.evaluation.as_ref().map(|e| e.class)).collect();
+    let classes: Vec<WaterClass> = water
+        .iter()
+        .filter_map(|w| w.evaluation.as_ref().map(|e| e.class))
+        .collect();
     let counts = ClassCounts::of(&classes);
     let target = ctx.targets.water_good_pct;
     let pct = counts.good_percent().to_f64();
-    let text = format!("{}: {pct:.1}% ({}/{})", ctx.t("Ⅰ–Ⅲ类断面比例", "Sections in class I–III"), counts.good(), counts.total());
+    let text = format!(
+        "{}: {pct:.1}% ({}/{})",
+        ctx.t("Ⅰ–Ⅲ类断面比例", "Sections in class I–III"),
+        counts.good(),
+        counts.total()
+    );
     let _ = write!(
         b,
         r#"<h2>{}</h2><div class="panel" id="good-share"><p>{}</p>{}<p class="muted">{}</p></div>"#,
@@ -702,7 +1070,10 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         ctx.t("断面", "Section"),
         ctx.t("类别", "Class"),
         ctx.t("水质状况", "Status"),
-        ctx.t("定类因子（超Ⅲ类倍数）", "Limiting parameters (multiple over III)"),
+        ctx.t(
+            "定类因子（超Ⅲ类倍数）",
+            "Limiting parameters (multiple over III)"
+        ),
         ctx.t("时间", "Time")
     );
     for w in sections.iter().chain(sources.iter()) {
@@ -723,7 +1094,11 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                     b,
                     r#"<td><span class="badge" style="background:{GREY}">{}</span></td><td colspan="3">{}</td>"#,
                     ctx.t("无数据", "no data"),
-                    esc(&w.no_data.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default())
+                    esc(&w
+                        .no_data
+                        .as_ref()
+                        .map(|n| no_data_text(ctx, n))
+                        .unwrap_or_default())
                 );
             }
         }
@@ -745,7 +1120,14 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                     Cell {
                         fill: class_colour(e.class).0.into(),
                         text: e.class.label().replace('劣', "≫"),
-                        title: format!("{} {}-{:02}: {} · {}", w.site.name, m.0, m.1, class_label(ctx, e.class), limiting_text(ctx, e)),
+                        title: format!(
+                            "{} {}-{:02}: {} · {}",
+                            w.site.name,
+                            m.0,
+                            m.1,
+                            class_label(ctx, e.class),
+                            limiting_text(ctx, e)
+                        ),
                     }
                 })
             })
@@ -755,7 +1137,7 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let cols: Vec<String> = months.iter().map(|(_, m)| format!("{m}")).collect();
     let _ = write!(
         b,
-        r#"<h2>{}</h2><div class="panel" id="monthly">{}{}<p class="muted">{}</p></div>"#,
+        r#"<h2>{}</h2><div class="panel" id="monthly"><div class="scroll">{}</div>{}<p class="muted">{}</p></div>"#,
         ctx.t("逐月水质类别（月均值评价）", "Class by month (monthly mean)"),
         svg::grid(ctx.t("逐月水质类别", "Class by month"), &rows, &cols, 26.0, 46.0),
         class_legend(ctx),
@@ -773,20 +1155,45 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                 start: from,
                 end: to,
                 value: p,
-                colour: if p >= target { "#2e9d50".into() } else { "#d9822b".into() },
+                colour: if p >= target {
+                    "#2e9d50".into()
+                } else {
+                    "#d9822b".into()
+                },
                 title: format!("{}-{:02}: {p:.1}% ({}/{})", m.0, m.1, c.good(), c.total()),
             })
         })
         .collect();
-    let t0 = months.first().map(|m| data::day_start(&ctx.tz, jiff::civil::date(m.0, m.1, 1))).unwrap_or(0);
-    let t1 = months.last().map(|m| data::day_start(&ctx.tz, data::next_month(m.0, m.1))).unwrap_or(0);
-    let ticks: svg::Ticks = months.iter().map(|m| (data::day_start(&ctx.tz, jiff::civil::date(m.0, m.1, 15)), format!("{}", m.1))).collect();
+    let t0 = months
+        .first()
+        .map(|m| data::day_start(&ctx.tz, jiff::civil::date(m.0, m.1, 1)))
+        .unwrap_or(0);
+    let t1 = months
+        .last()
+        .map(|m| data::day_start(&ctx.tz, data::next_month(m.0, m.1)))
+        .unwrap_or(0);
+    let ticks: svg::Ticks = months
+        .iter()
+        .map(|m| {
+            (
+                data::day_start(&ctx.tz, jiff::civil::date(m.0, m.1, 15)),
+                format!("{}", m.1),
+            )
+        })
+        .collect();
     let _ = write!(
         b,
-        r#"<div class="panel" id="monthly-share"><p>{} ({} {target}%)</p>{}</div>"#,
+        r#"<div class="panel" id="monthly-share"><p>{} ({} {target}%)</p><div class="scroll">{}</div></div>"#,
         ctx.t("逐月Ⅰ–Ⅲ类比例 (%)", "Share in class I–III by month (%)"),
         ctx.t("虚线为目标", "dashed line: target"),
-        svg::time_bars(ctx.t("逐月Ⅰ–Ⅲ类比例", "Share in class I–III by month"), t0, t1, &bars, &ticks, &[target])
+        svg::time_bars(
+            ctx.t("逐月Ⅰ–Ⅲ类比例", "Share in class I–III by month"),
+            t0,
+            t1,
+            &bars,
+            &ticks,
+            &[target]
+        )
     );
 
     // Drinking-water sources.
@@ -806,18 +1213,44 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                 let items: Vec<String> = c
                     .failures
                     .iter()
-                    .map(|f| format!("{}{}", f.item, f.exceedance.map(|m| format!(" ({m})")).unwrap_or_default()))
+                    .map(|f| {
+                        let (en, zh) = data::item_names(&f.item);
+                        format!(
+                            "{}{}",
+                            ctx.t(&zh, &en),
+                            f.exceedance.map(|m| format!(" ({m})")).unwrap_or_default()
+                        )
+                    })
                     .collect();
                 let _ = write!(
                     b,
                     r#"<td>{}</td><td>{}</td><td>{}</td>"#,
-                    if c.compliant() { format!(r#"<span class="ok">{}</span>"#, ctx.t("达标", "complies")) } else { format!(r#"<span class="exceed">{}</span>"#, ctx.t("不达标", "does not comply")) },
-                    if items.is_empty() { "—".into() } else { esc(&items.join(", ")) },
+                    if c.compliant() {
+                        format!(r#"<span class="ok">{}</span>"#, ctx.t("达标", "complies"))
+                    } else {
+                        format!(
+                            r#"<span class="exceed">{}</span>"#,
+                            ctx.t("不达标", "does not comply")
+                        )
+                    },
+                    if items.is_empty() {
+                        "—".into()
+                    } else {
+                        esc(&items.join(", "))
+                    },
                     ctx.time(h)
                 );
             }
             _ => {
-                let _ = write!(b, r#"<td colspan="3">{}</td>"#, esc(&w.no_data.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default()));
+                let _ = write!(
+                    b,
+                    r#"<td colspan="3">{}</td>"#,
+                    esc(&w
+                        .no_data
+                        .as_ref()
+                        .map(|n| no_data_text(ctx, n))
+                        .unwrap_or_default())
+                );
             }
         }
         b.push_str("</tr>");
@@ -826,10 +1259,17 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         b,
         r#"</table></div><p><a href="{}">{}</a></p>"#,
         esc(&ctx.href("/bulletin")),
-        ctx.t("季度饮用水水质公报 →", "Quarterly drinking-water bulletin →")
+        ctx.t(
+            "季度饮用水水质公报 →",
+            "Quarterly drinking-water bulletin →"
+        )
     );
     let sims: Vec<&Site> = water.iter().map(|w| &w.site).collect();
-    Ok(Page { title: ctx.t("水环境质量", "Water quality").into(), body: b, simulated: simulated(&sims) })
+    Ok(Page {
+        title: ctx.t("水环境质量", "Water quality").into(),
+        body: b,
+        simulated: simulated(&sims),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -839,14 +1279,30 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
 pub fn quarter_of(ctx: &Ctx, q: &Q) -> (i16, u8) {
     let today = data::local_date(&ctx.tz, ctx.now);
     let current = ((today.month() - 1) / 3 + 1) as u8;
-    let (dy, dq) = if current == 1 { (today.year() - 1, 4) } else { (today.year(), current - 1) };
-    let year = q.get("year").and_then(|y| y.parse().ok()).filter(|y| (1990..=2200).contains(y)).unwrap_or(dy);
-    let quarter = q.get("quarter").and_then(|x| x.parse().ok()).filter(|x| (1..=4).contains(x)).unwrap_or(dq);
+    let (dy, dq) = if current == 1 {
+        (today.year() - 1, 4)
+    } else {
+        (today.year(), current - 1)
+    };
+    let year = q
+        .get("year")
+        .and_then(|y| y.parse().ok())
+        .filter(|y| (1990..=2200).contains(y))
+        .unwrap_or(dy);
+    let quarter = q
+        .get("quarter")
+        .and_then(|x| x.parse().ok())
+        .filter(|x| (1..=4).contains(x))
+        .unwrap_or(dq);
     (year, quarter)
 }
 
 fn pct(n: f64, d: f64) -> String {
-    if d > 0.0 { format!("{:.1}%", n / d * 100.0) } else { "—".into() }
+    if d > 0.0 {
+        format!("{:.1}%", n / d * 100.0)
+    } else {
+        "—".into()
+    }
 }
 
 pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
@@ -854,22 +1310,43 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let bl = data::bulletin(store, &ctx.tz, year, quarter)?;
     let mut b = String::new();
     let today = data::local_date(&ctx.tz, ctx.now);
-    let _ = write!(b, r#"<form class="pick noprint" method="get" action="/bulletin"><label for="year">{}</label><select id="year" name="year">"#, ctx.t("年份", "Year"));
+    let _ = write!(
+        b,
+        r#"<form class="pick noprint" method="get" action="/bulletin"><label for="year">{}</label><select id="year" name="year">"#,
+        ctx.t("年份", "Year")
+    );
     for y in (today.year() - 4..=today.year()).rev() {
-        let _ = write!(b, r#"<option value="{y}"{}>{y}</option>"#, if y == year { " selected" } else { "" });
+        let _ = write!(
+            b,
+            r#"<option value="{y}"{}>{y}</option>"#,
+            if y == year { " selected" } else { "" }
+        );
     }
-    let _ = write!(b, r#"</select><label for="quarter">{}</label><select id="quarter" name="quarter">"#, ctx.t("季度", "Quarter"));
+    let _ = write!(
+        b,
+        r#"</select><label for="quarter">{}</label><select id="quarter" name="quarter">"#,
+        ctx.t("季度", "Quarter")
+    );
     for x in 1..=4u8 {
-        let _ = write!(b, r#"<option value="{x}"{}>{}</option>"#, if x == quarter { " selected" } else { "" }, match ctx.lang {
-            Lang::Zh => format!("第{x}季度"),
-            Lang::En => format!("Q{x}"),
-        });
+        let _ = write!(
+            b,
+            r#"<option value="{x}"{}>{}</option>"#,
+            if x == quarter { " selected" } else { "" },
+            match ctx.lang {
+                Lang::Zh => format!("第{x}季度"),
+                Lang::En => format!("Q{x}"),
+            }
+        );
     }
     let qs = format!("year={year}&quarter={quarter}");
     let _ = write!(
         b,
         r#"</select>{}<button type="submit">{}</button> <a href="/bulletin.csv?{qs}" id="csv" download>CSV</a> <a href="/bulletin.xlsx?{qs}" id="xlsx" download>XLSX</a> <button type="button" onclick="window.print()">{}</button></form>"#,
-        if ctx.lang == Lang::En { r#"<input type="hidden" name="lang" value="en">"# } else { "" },
+        if ctx.lang == Lang::En {
+            r#"<input type="hidden" name="lang" value="en">"#
+        } else {
+            ""
+        },
         ctx.t("查看", "Show"),
         ctx.t("打印", "Print")
     );
@@ -888,12 +1365,21 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let _ = write!(
         b,
         r#"<section class="cards" id="summary"><div class="card"><div class="muted">{}</div><div class="big">{compliant}/{assessed}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div><div class="muted">{ok_samples}/{samples}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div><div class="muted">{}</div></div></section>"#,
-        ctx.t("达标水源地 / 监测水源地", "Compliant sources / sources assessed"),
+        ctx.t(
+            "达标水源地 / 监测水源地",
+            "Compliant sources / sources assessed"
+        ),
         ctx.t("按次数达标率", "Compliance by count"),
         pct(ok_samples as f64, samples as f64),
         ctx.t("按水量达标率", "Compliance by volume"),
-        bl.volumes().map(|(t, ok)| pct(ok, t)).unwrap_or_else(|| "—".into()),
-        bl.volumes().map(|(t, ok)| format!("{:.0} / {:.0} m³", ok, t)).unwrap_or_else(|| ctx.t("水源地未报送取水量", "no intake volume reported").into()),
+        bl.volumes()
+            .map(|(t, ok)| pct(ok, t))
+            .unwrap_or_else(|| "—".into()),
+        bl.volumes()
+            .map(|(t, ok)| format!("{:.0} / {:.0} m³", ok, t))
+            .unwrap_or_else(|| ctx
+                .t("水源地未报送取水量", "no intake volume reported")
+                .into()),
     );
     let rows: Vec<(String, Vec<Option<Cell>>)> = bl
         .rows
@@ -905,33 +1391,68 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
                 .map(|m| {
                     Some(match r.months.iter().find(|x| x.0 == *m) {
                         Some((_, ok, class)) => Cell {
-                            fill: if *ok { "#2e9d50".into() } else { "#d93434".into() },
-                            text: class.map(|c| c.label().replace('劣', "≫")).unwrap_or_default(),
+                            fill: if *ok {
+                                "#2e9d50".into()
+                            } else {
+                                "#d93434".into()
+                            },
+                            text: class
+                                .map(|c| c.label().replace('劣', "≫"))
+                                .unwrap_or_default(),
                             title: format!(
                                 "{} {}-{:02}: {}{}",
                                 r.site.name,
                                 m.0,
                                 m.1,
-                                if *ok { ctx.t("达标", "complies") } else { ctx.t("不达标", "does not comply") },
-                                class.map(|c| format!(" · {}", class_label(ctx, c))).unwrap_or_default()
+                                if *ok {
+                                    ctx.t("达标", "complies")
+                                } else {
+                                    ctx.t("不达标", "does not comply")
+                                },
+                                class
+                                    .map(|c| format!(" · {}", class_label(ctx, c)))
+                                    .unwrap_or_default()
                             ),
                         },
-                        None => Cell { fill: "#dde1e5".into(), text: String::new(), title: format!("{} {}-{:02}: {}", r.site.name, m.0, m.1, ctx.t("无监测数据", "no data")) },
+                        None => Cell {
+                            fill: "#dde1e5".into(),
+                            text: String::new(),
+                            title: format!(
+                                "{} {}-{:02}: {}",
+                                r.site.name,
+                                m.0,
+                                m.1,
+                                ctx.t("无监测数据", "no data")
+                            ),
+                        },
                     })
                 })
                 .collect();
             (r.site.id.clone(), cells)
         })
         .collect();
-    let cols: Vec<String> = bl.months.iter().map(|m| match ctx.lang {
-        Lang::Zh => format!("{}月", m.1),
-        Lang::En => format!("{}-{:02}", m.0, m.1),
-    }).collect();
+    let cols: Vec<String> = bl
+        .months
+        .iter()
+        .map(|m| match ctx.lang {
+            Lang::Zh => format!("{}月", m.1),
+            Lang::En => format!("{}-{:02}", m.0, m.1),
+        })
+        .collect();
     let _ = write!(
         b,
         r#"<div class="panel" id="months"><p>{}</p>{}</div>"#,
-        ctx.t("逐月达标情况（绿：达标，红：不达标，格内为水质类别）", "Compliance by month (green: complies, red: does not; class in the cell)"),
-        svg::grid(ctx.t("逐月达标情况", "Compliance by month"), &rows, &cols, 44.0, 46.0)
+        ctx.t(
+            "逐月达标情况（绿：达标，红：不达标，格内为水质类别）",
+            "Compliance by month (green: complies, red: does not; class in the cell)"
+        ),
+        svg::grid(
+            ctx.t("逐月达标情况", "Compliance by month"),
+            &rows,
+            &cols,
+            44.0,
+            46.0
+        )
     );
     let _ = write!(
         b,
@@ -942,15 +1463,28 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
         ctx.t("按次数达标率", "By count"),
         ctx.t("取水量 / 达标水量 (m³)", "Intake / compliant volume (m³)"),
         ctx.t("最差类别", "Worst class"),
-        ctx.t("超标项目（最大超标倍数，超标次数）", "Exceeding items (largest multiple, samples)")
+        ctx.t(
+            "超标项目（最大超标倍数，超标次数）",
+            "Exceeding items (largest multiple, samples)"
+        )
     );
     for r in &bl.rows {
         let exc: Vec<String> = r
             .exceedances
             .iter()
             .map(|e| {
-                let name = if ctx.lang == Lang::Zh { &e.item_zh } else { &e.item };
-                format!("{name} ({}, {})", e.max_multiple.map(|m| m.to_string()).unwrap_or_else(|| "—".into()), e.samples)
+                let name = if ctx.lang == Lang::Zh {
+                    &e.item_zh
+                } else {
+                    &e.item
+                };
+                format!(
+                    "{name} ({}, {})",
+                    e.max_multiple
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                    e.samples
+                )
             })
             .collect();
         let _ = write!(
@@ -964,12 +1498,25 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
                 (Some(v), Some(ok)) => format!("{v:.0} / {ok:.0} ({})", pct(ok, v)),
                 _ => "—".into(),
             },
-            r.worst_class.map(|c| class_badge(ctx, c)).unwrap_or_else(|| "—".into()),
-            if exc.is_empty() { "—".into() } else { esc(&exc.join("; ")) }
+            r.worst_class
+                .map(|c| class_badge(ctx, c))
+                .unwrap_or_else(|| "—".into()),
+            if exc.is_empty() {
+                "—".into()
+            } else {
+                esc(&exc.join("; "))
+            }
         );
     }
     if bl.rows.is_empty() {
-        let _ = write!(b, r#"<tr><td colspan="7">{}</td></tr>"#, ctx.t("尚未登记饮用水水源地。", "No drinking-water source registered."));
+        let _ = write!(
+            b,
+            r#"<tr><td colspan="7">{}</td></tr>"#,
+            ctx.t(
+                "尚未登记饮用水水源地。",
+                "No drinking-water source registered."
+            )
+        );
     }
     let _ = write!(
         b,
@@ -981,26 +1528,51 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     );
     let sims: Vec<&Site> = bl.rows.iter().map(|r| &r.site).collect();
     Ok(Page {
-        title: ctx.t("饮用水水源地水质季度公报", "Quarterly drinking-water bulletin").into(),
+        title: ctx
+            .t(
+                "饮用水水源地水质季度公报",
+                "Quarterly drinking-water bulletin",
+            )
+            .into(),
         body: b,
         simulated: simulated(&sims),
     })
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 fn bulletin_rows(b: &Bulletin) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let header = vec![
-        "year", "quarter", "site_id", "source", "simulated", "samples", "compliant_samples", "compliance_by_count_pct",
-        "intake_m3", "compliant_intake_m3", "compliance_by_volume_pct", "worst_class", "exceeding_items",
+        "year",
+        "quarter",
+        "site_id",
+        "source",
+        "simulated",
+        "samples",
+        "compliant_samples",
+        "compliance_by_count_pct",
+        "intake_m3",
+        "compliant_intake_m3",
+        "compliance_by_volume_pct",
+        "worst_class",
+        "exceeding_items",
     ];
     let rows = b
         .rows
         .iter()
         .map(|r| {
-            let by_count = (r.samples > 0).then(|| format!("{:.1}", r.compliant_samples as f64 / r.samples as f64 * 100.0));
+            let by_count = (r.samples > 0).then(|| {
+                format!(
+                    "{:.1}",
+                    r.compliant_samples as f64 / r.samples as f64 * 100.0
+                )
+            });
             let by_volume = match (r.volume_m3, r.compliant_volume_m3) {
                 (Some(v), Some(ok)) if v > 0.0 => Some(format!("{:.1}", ok / v * 100.0)),
                 _ => None,
@@ -1015,12 +1587,22 @@ fn bulletin_rows(b: &Bulletin) -> (Vec<&'static str>, Vec<Vec<String>>) {
                 r.compliant_samples.to_string(),
                 by_count.unwrap_or_default(),
                 r.volume_m3.map(|v| format!("{v:.0}")).unwrap_or_default(),
-                r.compliant_volume_m3.map(|v| format!("{v:.0}")).unwrap_or_default(),
+                r.compliant_volume_m3
+                    .map(|v| format!("{v:.0}"))
+                    .unwrap_or_default(),
                 by_volume.unwrap_or_default(),
-                r.worst_class.map(|c| c.label().to_string()).unwrap_or_default(),
+                r.worst_class
+                    .map(|c| c.label().to_string())
+                    .unwrap_or_default(),
                 r.exceedances
                     .iter()
-                    .map(|e| format!("{}:{}", e.item, e.max_multiple.map(|m| m.to_string()).unwrap_or_default()))
+                    .map(|e| {
+                        format!(
+                            "{}:{}",
+                            e.item,
+                            e.max_multiple.map(|m| m.to_string()).unwrap_or_default()
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(";"),
             ]
@@ -1049,9 +1631,11 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet();
-    ws.set_name(format!("{}-Q{}", b.year, b.quarter)).map_err(|e| e.to_string())?;
+    ws.set_name(format!("{}-Q{}", b.year, b.quarter))
+        .map_err(|e| e.to_string())?;
     for (j, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, j as u16, *h, &bold).map_err(|e| e.to_string())?;
+        ws.write_string_with_format(0, j as u16, *h, &bold)
+            .map_err(|e| e.to_string())?;
     }
     let numeric = [0usize, 1, 5, 6, 7, 8, 9, 10];
     for (i, r) in rows.iter().enumerate() {
@@ -1072,6 +1656,91 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, String> {
 // ---------------------------------------------------------------------------------------------------------
 // Key emitters
 
+fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> String {
+    let limit_text = v.limit.map(|l| {
+        let t = match l.limit {
+            standards::emissions::Limit::AtMost(x) => format!("≤{x}"),
+            standards::emissions::Limit::Range { low, high } => format!("{low}–{high}"),
+            standards::emissions::Limit::NotDetectable => ctx.t("不得检出", "n.d.").into(),
+        };
+        (t, l)
+    });
+    let Some(j) = &v.latest else {
+        return match &limit_text {
+            Some((t, _)) => format!(
+                r#"<td class="num">— <span class="muted">/ {}</span></td>"#,
+                esc(t)
+            ),
+            None => r#"<td class="num">—</td>"#.into(),
+        };
+    };
+    let shown = j.corrected.unwrap_or(j.measured);
+    let mut title = format!(
+        "{} {} {}",
+        ctx.t(v.param.name_zh, v.param.name_en),
+        ctx.t("实测", "measured"),
+        svg::fmt_num(j.measured)
+    );
+    if let Some(c) = j.corrected {
+        let _ = write!(
+            title,
+            ", {} {}",
+            ctx.t("折算", "O2-corrected"),
+            svg::fmt_num(c)
+        );
+    }
+    let (class, mark) = match j.verdict {
+        Some(x) if x.exceeds() => {
+            if let standards::emissions::Verdict::Exceeds { multiple: Some(m) } = x {
+                let _ = write!(
+                    title,
+                    ", {} {m}",
+                    ctx.t("超标倍数", "multiple over the limit")
+                );
+            }
+            ("exceed", "✗")
+        }
+        Some(_) => ("ok", "✓"),
+        None if j.correction_failed => {
+            title.push_str(ctx.t(
+                "，无法折算（缺氧含量或氧含量过高）",
+                "; cannot correct (no or too high O2)",
+            ));
+            ("muted", "?")
+        }
+        None => ("", ""),
+    };
+    if let Some((t, l)) = &limit_text {
+        let _ = write!(
+            title,
+            "; {} {t} {}{} ({}); {} {}",
+            ctx.t("限值", "limit"),
+            v.param.unit,
+            l.reference_o2
+                .map(|r| format!(" @O2 {r}%"))
+                .unwrap_or_default(),
+            l.standard,
+            ctx.t("本月超标小时", "exceedance hours this month"),
+            v.exceedance_hours
+        );
+    }
+    let corrected_mark = if j.corrected.is_some() { "*" } else { "" };
+    let limit_html = match &limit_text {
+        Some((t, _)) => format!(r#" <span class="muted">/ {}</span>"#, esc(t)),
+        None => String::new(),
+    };
+    let hours = if v.limit.is_some() && v.exceedance_hours > 0 {
+        format!(r#"<br><span class="exceed">{}h</span>"#, v.exceedance_hours)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"<td class="num" title="{}"><span class="{class}">{}{corrected_mark} {mark}</span>{limit_html}{hours}</td>"#,
+        esc(&title),
+        svg::fmt_num(shown)
+    )
+}
+
 pub fn emitters(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let list = data::emitters_now(store, &ctx.tz, ctx.now)?;
     let mut b = String::new();
@@ -1079,85 +1748,136 @@ pub fn emitters(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         b,
         r#"<p class="muted">{}</p>"#,
         ctx.t(
-            "各重点排污单位排放口最新小时均值与排放限值比较；烟气按标准规定的基准氧含量折算后比较。本月超标小时数、数据完整率按本地自然月统计。未经审核的数据标注为“初步数据”。",
-            "Latest hourly means of each outlet against its limits; flue gas is corrected to the standard's reference O2 before comparing. Exceedance hours and completeness count the local calendar month so far. Values not yet reviewed are marked preliminary."
+            "各排放口最新小时均值与排放限值比较（数值 / 限值）；带 * 的为按标准基准氧含量折算后的浓度。红色小时数为本月（本地自然月）超标小时数；完整率 = 本月有效小时 / 已过小时。未经审核的数据标注为“初步”。悬停或点按数值查看实测值、折算值、适用标准。",
+            "Latest hourly mean of each outlet against its limit (value / limit); * marks concentrations corrected to the standard's reference O2. Red hours: exceedance hours this local calendar month; completeness = valid hours / hours elapsed this month. Values not yet reviewed are marked preliminary. Hover or tap a value for the measured and corrected values and the standard."
         )
     );
-    for e in &list {
-        let _ = write!(b, r#"<h2 class="enterprise">{}</h2>"#, esc(&e.enterprise.name));
-        for o in &e.outlets {
+    for (kind, heading, params) in [
+        (
+            store::SiteKind::FlueGasOutlet,
+            ctx.t("废气排放口", "Flue-gas outlets"),
+            &data::FLUE_PARAMS[..],
+        ),
+        (
+            store::SiteKind::WastewaterOutlet,
+            ctx.t("废水排放口", "Wastewater outlets"),
+            &data::WASTEWATER_PARAMS[..],
+        ),
+    ] {
+        let outlets: Vec<(&data::EmitterNow, &data::OutletNow)> = list
+            .iter()
+            .flat_map(|e| {
+                e.outlets
+                    .iter()
+                    .filter(|o| o.site.kind == kind)
+                    .map(move |o| (e, o))
+            })
+            .collect();
+        if outlets.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            b,
+            r#"<h2>{heading}</h2><div class="scroll"><table class="outlets" id="{}"><tr><th>{}</th><th>{}</th>"#,
+            kind.code(),
+            ctx.t("单位 / 排放口", "Enterprise / outlet"),
+            ctx.t("时间", "Hour")
+        );
+        for p in params {
+            let unit = if p.unit.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", p.unit)
+            };
+            let _ = write!(b, "<th>{}{}</th>", ctx.t(p.name_zh, p.name_en), esc(&unit));
+        }
+        let _ = write!(
+            b,
+            "<th>{}</th><th>{}</th><th>{}</th></tr>",
+            ctx.t("本月完整率", "Completeness"),
+            ctx.t("适用标准", "Standard"),
+            ctx.t("状态", "Status")
+        );
+        for (e, o) in outlets {
             let reviewed = o.preliminary.1 > 0 && o.preliminary.0 == 0;
             let _ = write!(
                 b,
-                r#"<h3>{} {}</h3>"#,
-                site_name(ctx, &o.site),
-                if reviewed { format!(r#"<span class="ok">{}</span>"#, ctx.t("已审核", "reviewed")) } else { format!(r#"<span class="prelim">{}</span>"#, ctx.t("初步数据（未审核）", "preliminary (not reviewed)")) }
+                r#"<tr><td>{}{}</td>"#,
+                esc(&e.enterprise.name),
+                if o.site.simulated {
+                    format!(
+                        r#" <span class="muted">{}</span>"#,
+                        ctx.t("(模拟)", "(simulated)")
+                    )
+                } else {
+                    String::new()
+                }
             );
-            if let Some(n) = &o.no_data {
-                let _ = write!(b, r#"<p><span class="badge" style="background:{GREY}">{}</span> {}</p>"#, ctx.t("无当前数据", "no current data"), esc(&no_data_text(ctx, n)));
-            } else if let Some(h) = o.hour {
-                let _ = write!(b, r#"<p class="muted">{} {}</p>"#, ctx.t("数据时间", "Hour"), ctx.time(h));
+            match (&o.no_data, o.hour) {
+                (None, Some(h)) => {
+                    let _ = write!(
+                        b,
+                        r#"<td class="num">{}</td>"#,
+                        ctx.time(h).get(5..).unwrap_or_default()
+                    );
+                    for v in &o.values {
+                        b.push_str(&outlet_cell(ctx, v));
+                    }
+                }
+                (n, _) => {
+                    let _ = write!(
+                        b,
+                        r#"<td colspan="{}"><span class="badge" style="background:{GREY}">{}</span> {}</td>"#,
+                        1 + o.values.len(),
+                        ctx.t("无当前数据", "no current data"),
+                        esc(&n.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default())
+                    );
+                }
             }
+            let valid = o.values.iter().map(|v| v.valid_hours).max().unwrap_or(0);
+            let standard = o.values.iter().find_map(|v| v.limit.map(|l| l.standard));
             let _ = write!(
                 b,
-                r#"<div class="scroll"><table class="outlet"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"#,
-                ctx.t("项目", "Parameter"),
-                ctx.t("实测值", "Measured"),
-                ctx.t("折算值", "O2-corrected"),
-                ctx.t("限值", "Limit"),
-                ctx.t("评价", "Verdict"),
-                ctx.t("本月超标小时", "Exceedance hours this month"),
-                ctx.t("本月数据完整率", "Completeness this month")
+                r#"<td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
+                pct(valid as f64, o.hours_elapsed as f64),
+                standard.map(esc).unwrap_or_else(|| format!(
+                    r#"<span class="muted">{}</span>"#,
+                    ctx.t(
+                        "行业标准未纳入标准库",
+                        "sector standard not in the standards engine"
+                    )
+                )),
+                if reviewed {
+                    format!(r#"<span class="ok">{}</span>"#, ctx.t("已审核", "reviewed"))
+                } else {
+                    format!(
+                        r#"<span class="prelim">{}</span>"#,
+                        ctx.t("初步", "preliminary")
+                    )
+                }
             );
-            for v in &o.values {
-                let name = ctx.t(v.param.name_zh, v.param.name_en);
-                let limit = match &v.limit {
-                    Some(l) => {
-                        let text = match l.limit {
-                            standards::emissions::Limit::AtMost(x) => format!("≤ {x} {}", v.param.unit),
-                            standards::emissions::Limit::Range { low, high } => format!("{low}–{high}"),
-                            standards::emissions::Limit::NotDetectable => ctx.t("不得检出", "not detectable").into(),
-                        };
-                        let o2 = l.reference_o2.map(|r| format!(" @O2 {r}%")).unwrap_or_default();
-                        format!(r#"{}{}<br><span class="muted">{}</span>"#, esc(&text), esc(&o2), esc(l.standard))
-                    }
-                    None if v.param.code == data::O2_PARAM => "—".into(),
-                    None => format!(r#"<span class="muted">{}</span>"#, ctx.t("未配置适用标准", "no applicable standard configured")),
-                };
-                let (measured, corrected, verdict) = match &v.latest {
-                    Some(j) => (
-                        svg::fmt_num(j.measured),
-                        j.corrected.map(svg::fmt_num).unwrap_or_else(|| "—".into()),
-                        match (j.verdict, j.correction_failed) {
-                            (Some(x), _) if x.exceeds() => {
-                                let m = match x {
-                                    standards::emissions::Verdict::Exceeds { multiple: Some(m) } => format!(" ({} {m})", ctx.t("超标倍数", "multiple")),
-                                    _ => String::new(),
-                                };
-                                format!(r#"<span class="exceed">{}{m}</span>"#, ctx.t("超标", "exceeds"))
-                            }
-                            (Some(_), _) => format!(r#"<span class="ok">{}</span>"#, ctx.t("达标", "meets")),
-                            (None, true) => ctx.t("无法折算（缺氧含量或氧含量过高）", "cannot correct (no or too high O2)").into(),
-                            (None, false) => "—".into(),
-                        },
-                    ),
-                    None => ("—".into(), "—".into(), "—".into()),
-                };
-                let _ = write!(
-                    b,
-                    r#"<tr><td>{} <span class="muted">{}</span></td><td class="num">{measured}</td><td class="num">{corrected}</td><td>{limit}</td><td>{verdict}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
-                    esc(name),
-                    esc(v.param.unit),
-                    if v.limit.is_some() { v.exceedance_hours.to_string() } else { "—".into() },
-                    pct(v.valid_hours as f64, o.hours_elapsed as f64)
-                );
-            }
-            b.push_str("</table></div>");
         }
+        b.push_str("</table></div>");
     }
     if list.is_empty() {
-        let _ = write!(b, "<p>{}</p>", ctx.t("尚未登记重点排污单位。", "No key emitter registered yet."));
+        let _ = write!(
+            b,
+            "<p>{}</p>",
+            ctx.t("尚未登记重点排污单位。", "No key emitter registered yet.")
+        );
     }
-    let sims: Vec<&Site> = list.iter().flat_map(|e| e.outlets.iter().map(|o| &o.site)).collect();
-    Ok(Page { title: ctx.t("重点排污单位自动监测数据", "Key emitters: automatic monitoring").into(), body: b, simulated: simulated(&sims) })
+    let sims: Vec<&Site> = list
+        .iter()
+        .flat_map(|e| e.outlets.iter().map(|o| &o.site))
+        .collect();
+    Ok(Page {
+        title: ctx
+            .t(
+                "重点排污单位自动监测数据",
+                "Key emitters: automatic monitoring",
+            )
+            .into(),
+        body: b,
+        simulated: simulated(&sims),
+    })
 }

@@ -99,7 +99,14 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 /// A bar chart over time (hourly AQI coloured by level): one `<rect>` with a `<title>` per bar.
-pub fn time_bars(label: &str, t0: i64, t1: i64, bars: &[Bar], ticks: &Ticks, guides: &[f64]) -> String {
+pub fn time_bars(
+    label: &str,
+    t0: i64,
+    t1: i64,
+    bars: &[Bar],
+    ticks: &Ticks,
+    guides: &[f64],
+) -> String {
     let h = 200.0;
     let ymax = nice_max(bars.iter().map(|b| b.value).fold(0.0, f64::max).max(100.0));
     let mut s = open(W, h, "chart", label);
@@ -155,7 +162,11 @@ pub fn time_lines(
         let mut d = String::new();
         let mut prev: Option<i64> = None;
         for &(t, v) in &l.points {
-            let cmd = if prev.is_some_and(|p| t - p <= 3 * 3600) { 'L' } else { 'M' };
+            let cmd = if prev.is_some_and(|p| t - p <= 3 * 3600) {
+                'L'
+            } else {
+                'M'
+            };
             let _ = write!(d, "{cmd}{:.1} {:.1}", x(t), y(v));
             prev = Some(t);
         }
@@ -200,11 +211,21 @@ pub struct Cell {
 }
 
 /// A grid of coloured cells with row and column labels (the daily-AQI calendar, monthly class strips).
-pub fn grid(label: &str, rows: &[(String, Vec<Option<Cell>>)], cols: &[String], cell: f64, label_w: f64) -> String {
+pub fn grid(
+    label: &str,
+    rows: &[(String, Vec<Option<Cell>>)],
+    cols: &[String],
+    cell: f64,
+    label_w: f64,
+) -> String {
     let ncols = cols.len().max(1) as f64;
     let w = label_w + ncols * cell + 4.0;
     let h = 16.0 + rows.len() as f64 * cell + 4.0;
-    let mut s = open(w, h, "grid", label).replacen("<svg ", &format!(r#"<svg style="max-width:{:.0}px" "#, w * 1.6), 1);
+    let mut s = open(w, h, "grid", label).replacen(
+        "<svg ",
+        &format!(r#"<svg style="max-width:{:.0}px" "#, w * 1.6),
+        1,
+    );
     for (j, c) in cols.iter().enumerate() {
         let _ = write!(
             s,
@@ -249,12 +270,22 @@ pub fn grid(label: &str, rows: &[(String, Vec<Option<Cell>>)], cols: &[String], 
 }
 
 /// A horizontal bar of a percentage with a target marker.
-pub fn ratio_bar(label: &str, value: Option<f64>, target: f64, value_text: &str, target_text: &str) -> String {
+pub fn ratio_bar(
+    label: &str,
+    value: Option<f64>,
+    target: f64,
+    value_text: &str,
+    target_text: &str,
+) -> String {
     let (w, h) = (600.0, 46.0);
     let mut s = open(w, h, "ratio", label);
     let x = |p: f64| 4.0 + p.clamp(0.0, 100.0) / 100.0 * (w - 8.0);
     let ok = value.is_some_and(|v| v >= target);
-    let _ = write!(s, r##"<rect x="4" y="8" width="{:.1}" height="18" rx="3" fill="#e3e6ea"/>"##, w - 8.0);
+    let _ = write!(
+        s,
+        r##"<rect x="4" y="8" width="{:.1}" height="18" rx="3" fill="#e3e6ea"/>"##,
+        w - 8.0
+    );
     if let Some(v) = value {
         let _ = write!(
             s,
@@ -297,7 +328,10 @@ fn rings(geometry: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
     };
     let coords = &geometry["coordinates"];
     match geometry["type"].as_str() {
-        Some("Polygon") => coords.as_array().map(|rs| rs.iter().map(ring).collect()).unwrap_or_default(),
+        Some("Polygon") => coords
+            .as_array()
+            .map(|rs| rs.iter().map(ring).collect())
+            .unwrap_or_default(),
         Some("MultiPolygon") => coords
             .as_array()
             .map(|ps| {
@@ -311,9 +345,12 @@ fn rings(geometry: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
     }
 }
 
-/// A county of the map layer: its name (by the property named `name_key`) and rings.
+/// A polygon's rings of (lon, lat).
+pub type Rings = Vec<Vec<(f64, f64)>>;
+
+/// The areas of the map layer: (Chinese name, English name, rings).
 pub struct MapLayer {
-    pub areas: Vec<(String, String, Vec<Vec<(f64, f64)>>)>,
+    pub areas: Vec<(String, String, Rings)>,
 }
 
 impl MapLayer {
@@ -370,17 +407,31 @@ pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) ->
         let mut d = String::new();
         for r in rs {
             for (i, (lon, lat)) in r.iter().enumerate() {
-                let _ = write!(d, "{}{:.1} {:.1}", if i == 0 { 'M' } else { 'L' }, px(*lon), py(*lat));
+                let _ = write!(
+                    d,
+                    "{}{:.1} {:.1}",
+                    if i == 0 { 'M' } else { 'L' },
+                    px(*lon),
+                    py(*lat)
+                );
             }
             d.push('Z');
         }
         let name = if english { en } else { zh };
-        let _ = write!(s, r#"<path class="area" d="{d}"><title>{}</title></path>"#, esc(name));
+        let _ = write!(
+            s,
+            r#"<path class="area" d="{d}"><title>{}</title></path>"#,
+            esc(name)
+        );
     }
     for (zh, en, rs) in &layer.areas {
-        let Some(outer) = rs.first().filter(|r| !r.is_empty()) else { continue };
+        let Some(outer) = rs.first().filter(|r| !r.is_empty()) else {
+            continue;
+        };
         let n = outer.len() as f64;
-        let (cx, cy) = outer.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+        let (cx, cy) = outer
+            .iter()
+            .fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
         let name = if english { en } else { zh };
         let _ = write!(
             s,
@@ -393,7 +444,11 @@ pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) ->
     for p in points {
         let (x, y) = (px(p.lon), py(p.lat));
         let shape = match p.shape {
-            "square" => format!(r#"<rect x="{:.1}" y="{:.1}" width="13" height="13""#, x - 6.5, y - 6.5),
+            "square" => format!(
+                r#"<rect x="{:.1}" y="{:.1}" width="13" height="13""#,
+                x - 6.5,
+                y - 6.5
+            ),
             "diamond" => format!(
                 r#"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z""#,
                 y - 9.0,
@@ -409,7 +464,7 @@ pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) ->
                 x - 7.0,
                 y + 5.0
             ),
-            _ => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="7.5""#),
+            _ => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="9.5""#),
         };
         let _ = write!(
             s,

@@ -8,7 +8,10 @@ use platform::{Platform, Settings};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-use store::{County, Device, Enterprise, FrameRecord, Interval, NewValue, Period, Rollup, Site, SiteKind, Store, Verdict};
+use store::{
+    County, Device, Enterprise, FrameRecord, Interval, NewValue, Period, Rollup, Site, SiteKind,
+    Store, Verdict,
+};
 
 /// A small deterministic generator (SplitMix64).
 pub struct Rng(u64);
@@ -28,7 +31,9 @@ impl Rng {
 }
 
 fn seed_of(s: &str) -> u64 {
-    s.bytes().fold(1469598103934665603u64, |h, b| (h ^ b as u64).wrapping_mul(1099511628211))
+    s.bytes().fold(1469598103934665603u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(1099511628211)
+    })
 }
 
 /// Sites seeded without any data ("never received"), and sites whose data stops six hours before now.
@@ -36,7 +41,14 @@ pub const SILENT_SITE: &str = "W12";
 pub const STALE_SITE: &str = "A13";
 
 /// What one site reports per hour: (param, value) at local hour `h` of day `d` (days since the start).
-fn hour_values(kind: SiteKind, id: &str, name: &str, d: i64, h: i64, rng: &mut Rng) -> Vec<(&'static str, f64)> {
+fn hour_values(
+    kind: SiteKind,
+    id: &str,
+    name: &str,
+    d: i64,
+    h: i64,
+    rng: &mut Rng,
+) -> Vec<(&'static str, f64)> {
     let r = |rng: &mut Rng, a: f64, b: f64| a + (b - a) * rng.next();
     let hf = h as f64;
     match kind {
@@ -52,7 +64,12 @@ fn hour_values(kind: SiteKind, id: &str, name: &str, d: i64, h: i64, rng: &mut R
                 ("a21026", r(rng, 6.0, 16.0).round()),
                 ("a21004", (r(rng, 10.0, 26.0) * diurnal).round()),
                 ("a21005", (r(rng, 0.4, 1.0) * 10.0).round() / 10.0),
-                ("a05024", (r(rng, 30.0, 60.0) + o3_peak * r(rng, 60.0, if d % 11 == 3 { 190.0 } else { 120.0 })).round()),
+                (
+                    "a05024",
+                    (r(rng, 30.0, 60.0)
+                        + o3_peak * r(rng, 60.0, if d % 11 == 3 { 190.0 } else { 120.0 }))
+                    .round(),
+                ),
             ]
         }
         SiteKind::WaterSection | SiteKind::DrinkingWaterSource => {
@@ -63,7 +80,22 @@ fn hour_values(kind: SiteKind, id: &str, name: &str, d: i64, h: i64, rng: &mut R
                 ("w01009", r(rng, 6.2, 8.8)),
                 ("w01019", r(rng, 1.5, if worst { 9.0 } else { 5.0 })),
                 ("w21003", r(rng, 0.1, if worst { 2.6 } else { 0.9 })),
-                ("w21011", r(rng, 0.01, if lake { if id == "W15" && d % 30 < 12 { 0.09 } else { 0.045 } } else { 0.18 })),
+                (
+                    "w21011",
+                    r(
+                        rng,
+                        0.01,
+                        if lake {
+                            if id == "W15" && d % 30 < 12 {
+                                0.09
+                            } else {
+                                0.045
+                            }
+                        } else {
+                            0.18
+                        },
+                    ),
+                ),
                 ("w21001", r(rng, 0.3, 1.4)),
             ];
             if kind == SiteKind::DrinkingWaterSource {
@@ -110,8 +142,16 @@ pub fn seed(store: &mut Store, tz: &TimeZone, now: i64, days: i64, year_site: Op
         if site.id == SILENT_SITE {
             continue;
         }
-        let span = if Some(site.id.as_str()) == year_site { 365 } else { days };
-        let stop = if site.id == STALE_SITE { end_hour - 6 * 3600 } else { end_hour };
+        let span = if Some(site.id.as_str()) == year_site {
+            365
+        } else {
+            days
+        };
+        let stop = if site.id == STALE_SITE {
+            end_hour - 6 * 3600
+        } else {
+            end_hour
+        };
         let mut rng = Rng::new(seed_of(&site.id));
         let mut daily: BTreeMap<(String, i64), Vec<f64>> = BTreeMap::new();
         let start = end_hour - span * 86400;
@@ -121,14 +161,22 @@ pub fn seed(store: &mut Store, tz: &TimeZone, now: i64, days: i64, year_site: Op
             let h = platform::web::data::local_hour(tz, t) as i64;
             for (param, v) in hour_values(site.kind, &site.id, &site.name, d, h, &mut rng) {
                 batch.push(rollup(&site.id, param, Period::Hour, t, Some(v), true));
-                let day = platform::web::data::day_start(tz, platform::web::data::local_date(tz, t));
+                let day =
+                    platform::web::data::day_start(tz, platform::web::data::local_date(tz, t));
                 daily.entry((param.to_string(), day)).or_default().push(v);
             }
             t += 3600;
         }
         for ((param, day), vs) in daily {
             let mean = vs.iter().sum::<f64>() / vs.len() as f64;
-            batch.push(rollup(&site.id, &param, Period::Day, day, Some(mean), vs.len() >= 20));
+            batch.push(rollup(
+                &site.id,
+                &param,
+                Period::Day,
+                day,
+                Some(mean),
+                vs.len() >= 20,
+            ));
         }
         if batch.len() > 200_000 {
             store.put_rollups(&batch, &[]).expect("rollups");
@@ -149,7 +197,12 @@ pub struct DemoCity {
 
 pub fn demo_city() -> DemoCity {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/zhaotong");
-    let mut city = DemoCity { counties: Vec::new(), enterprises: Vec::new(), sites: Vec::new(), devices: Vec::new() };
+    let mut city = DemoCity {
+        counties: Vec::new(),
+        enterprises: Vec::new(),
+        sites: Vec::new(),
+        devices: Vec::new(),
+    };
     let mut r = csv::Reader::from_path(format!("{dir}/counties.csv")).unwrap();
     for row in r.records() {
         let row = row.unwrap();
@@ -164,21 +217,36 @@ pub fn demo_city() -> DemoCity {
     let mut r = csv::Reader::from_path(format!("{dir}/stations.csv")).unwrap();
     for row in r.records() {
         let row = row.unwrap();
-        let (id, kind, name, county) = (row[0].to_string(), &row[1], row[2].to_string(), row[3].to_string());
+        let (id, kind, name, county) = (
+            row[0].to_string(),
+            &row[1],
+            row[2].to_string(),
+            row[3].to_string(),
+        );
         let kind = match kind {
             "air" => SiteKind::AirStation,
-            "water" if ["W13", "W14", "W15"].contains(&id.as_str()) => SiteKind::DrinkingWaterSource,
+            "water" if ["W13", "W14", "W15"].contains(&id.as_str()) => {
+                SiteKind::DrinkingWaterSource
+            }
             "water" => SiteKind::WaterSection,
             _ if id.starts_with('P') || name.contains("煤矿") => SiteKind::WastewaterOutlet,
             _ => SiteKind::FlueGasOutlet,
         };
         let enterprise_id = (row[1] == *"source").then(|| format!("E{id}"));
         if let Some(e) = &enterprise_id {
-            city.enterprises.push(Enterprise { id: e.clone(), name: name.clone(), county: Some(county.clone()) });
+            city.enterprises.push(Enterprise {
+                id: e.clone(),
+                name: name.clone(),
+                county: Some(county.clone()),
+            });
         }
         city.sites.push(Site {
             id: id.clone(),
-            name: if enterprise_id.is_some() { format!("{name} 总排口") } else { name },
+            name: if enterprise_id.is_some() {
+                format!("{name} 总排口")
+            } else {
+                name
+            },
             kind,
             county: Some(county),
             lon: row[4].parse().ok(),
@@ -199,7 +267,14 @@ pub fn demo_city() -> DemoCity {
     city
 }
 
-fn rollup(site: &str, param: &str, period: Period, time: i64, mean: Option<f64>, valid: bool) -> Rollup {
+fn rollup(
+    site: &str,
+    param: &str,
+    period: Period,
+    time: i64,
+    mean: Option<f64>,
+    valid: bool,
+) -> Rollup {
     Rollup {
         site_id: site.into(),
         param: param.into(),
@@ -217,7 +292,13 @@ fn rollup(site: &str, param: &str, period: Period, time: i64, mean: Option<f64>,
 
 /// Writes one hour of real-time values for an air station through the store's frame path (as the
 /// gateway does) and rolls them up with the platform's rollup code.
-pub fn ingest_hour(store: &mut Store, tz: &TimeZone, site: &str, hour: i64, values: &[(&str, f64)]) {
+pub fn ingest_hour(
+    store: &mut Store,
+    tz: &TimeZone,
+    site: &str,
+    hour: i64,
+    values: &[(&str, f64)],
+) {
     let frames: Vec<FrameRecord> = (0..60)
         .map(|m| FrameRecord {
             received_at_ms: (hour + m * 60 + 5) * 1000,
@@ -261,7 +342,11 @@ impl Server {
     /// Seeds a fresh database with `prepare` and serves it.
     pub async fn start(prepare: impl FnOnce(&mut Store, &TimeZone)) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let settings = Settings { data_dir: dir.path().to_path_buf(), durability: store::Durability::Normal, ..Settings::default() };
+        let settings = Settings {
+            data_dir: dir.path().to_path_buf(),
+            durability: store::Durability::Normal,
+            ..Settings::default()
+        };
         let tz = TimeZone::get(&settings.timezone).unwrap();
         {
             let mut store = Store::open(&settings.database_path(), settings.durability).unwrap();
@@ -280,7 +365,13 @@ impl Server {
             .await
             .unwrap();
         });
-        Server { http: http_addr, platform, stop: Some(stop), task, dir }
+        Server {
+            http: http_addr,
+            platform,
+            stop: Some(stop),
+            task,
+            dir,
+        }
     }
 
     pub async fn stop(mut self) {
@@ -298,7 +389,10 @@ impl Server {
         s.write_all(req.as_bytes()).await.unwrap();
         let mut out = Vec::new();
         s.read_to_end(&mut out).await.unwrap();
-        let split = out.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+        let split = out
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("header end");
         let head = String::from_utf8_lossy(&out[..split]).to_string();
         let body = out[split + 4..].to_vec();
         let mut lines = head.lines();
@@ -317,5 +411,8 @@ impl Server {
 }
 
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }

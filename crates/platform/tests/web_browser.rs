@@ -1,0 +1,42 @@
+//! The portal in a real browser: seeds the demo city with 90 days of data, serves it on port 0 and runs
+//! `tests/browser/portal.mjs` (Node + playwright-core driving the Debian Chromium). Needs Chromium and the
+//! npm packages, so it is ignored by default; `scripts/test` installs both and runs it with `--ignored`.
+//! Screenshots go to `target/browser-screenshots/`.
+
+mod web_support;
+
+use std::path::PathBuf;
+use web_support::{Server, seed};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and Node (scripts/test installs them)"]
+async fn portal_in_headless_chromium() {
+    let now = jiff::Timestamp::now().as_second();
+    let server = Server::start(|store, tz| seed(store, tz, now, 90, Some("A01"))).await;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let shots = root.join("target/browser-screenshots");
+    let base = format!("http://{}", server.http);
+    let script = root.join("tests/browser/portal.mjs");
+    let dir = root.join("tests/browser");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(&script)
+            .arg(&base)
+            .arg(&shots)
+            .current_dir(dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node is installed (scripts/test installs the browser test dependencies)");
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    server.stop().await;
+    assert!(
+        out.status.success(),
+        "browser tests failed (see the output above)"
+    );
+}

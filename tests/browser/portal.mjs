@@ -1,0 +1,153 @@
+// Drives the Debian Chromium (headless) against a running Qingshan server seeded with demo data.
+//
+//   node tests/browser/portal.mjs <base-url> <screenshot-dir>
+//
+// For every public page, at 390 px (phone) and 1366 px (laptop), in Chinese and in English: the page
+// loads with no console error, no page error and no failed request; it does not overflow horizontally;
+// its SVG charts and map render with a size and carry tooltips; the language switch works. A full-page
+// screenshot of each is written to <screenshot-dir>. Exits non-zero with a list of failures.
+
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [base, outDir] = process.argv.slice(2);
+if (!base || !outDir) {
+  console.error('usage: portal.mjs <base-url> <screenshot-dir>');
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const pages = [
+  { name: 'home', path: '/', svg: ['svg.map'], extra: 'map' },
+  { name: 'air', path: '/air?station=A01', svg: ['#aqi-24h svg', '#pollutants-24h svg', '#aqi-30d svg', '#pollutants-30d svg', '#calendar svg', '#good-days svg'] },
+  { name: 'water', path: '/water', svg: ['#good-share svg', '#monthly svg', '#monthly-share svg'] },
+  { name: 'bulletin', path: '/bulletin', svg: ['#months svg'] },
+  { name: 'emitters', path: '/emitters', svg: [] },
+];
+const widths = [390, 1366];
+const failures = [];
+const fail = (what) => {
+  failures.push(what);
+  console.log('FAIL ' + what);
+};
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'qingshan-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+let shots = 0;
+try {
+  for (const width of widths) {
+    for (const lang of ['zh', 'en']) {
+      for (const p of pages) {
+        const page = await context.newPage();
+        await page.setViewportSize({ width, height: width < 500 ? 844 : 900 });
+        const problems = [];
+        page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+        page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+        page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+        page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+        const sep = p.path.includes('?') ? '&' : '?';
+        const url = base + p.path + (lang === 'en' ? `${sep}lang=en` : '');
+        const label = `${p.name} ${lang} ${width}px`;
+        const t0 = Date.now();
+        const resp = await page.goto(url, { waitUntil: 'load' });
+        const ms = Date.now() - t0;
+        if (!resp || resp.status() !== 200) fail(`${label}: status ${resp && resp.status()}`);
+        const info = await page.evaluate((selectors) => {
+          const doc = document.documentElement;
+          const out = {
+            lang: doc.lang,
+            scrollWidth: doc.scrollWidth,
+            innerWidth: window.innerWidth,
+            svgs: [],
+            titles: document.querySelectorAll('svg title').length,
+            h1: document.querySelector('h1')?.textContent || '',
+            nav: [...document.querySelectorAll('nav a')].map((a) => a.textContent),
+            simulated: !!document.querySelector('.sim'),
+            // Elements wider than the viewport that are not inside a horizontal scroller.
+            wide: [...document.querySelectorAll('body *')].filter((e) => {
+              const r = e.getBoundingClientRect();
+              if (r.right <= window.innerWidth + 1) return false;
+              for (let a = e.parentElement; a; a = a.parentElement) if (a.classList.contains('scroll')) return false;
+              return true;
+            }).slice(0, 5).map((e) => e.tagName + '.' + e.className + '#' + e.id),
+          };
+          for (const s of selectors) {
+            const el = document.querySelector(s);
+            const r = el && el.getBoundingClientRect();
+            out.svgs.push({ s, found: !!el, w: r ? r.width : 0, h: r ? r.height : 0, marks: el ? el.querySelectorAll('.mark, a.pt, path.area').length : 0 });
+          }
+          if (document.querySelector('svg.map')) {
+            out.points = document.querySelectorAll('svg.map a.pt').length;
+            out.areas = document.querySelectorAll('svg.map path.area').length;
+          }
+          return out;
+        }, p.svg);
+        if (info.lang !== (lang === 'en' ? 'en' : 'zh-CN')) fail(`${label}: html lang ${info.lang}`);
+        if (info.scrollWidth > info.innerWidth) fail(`${label}: horizontal overflow ${info.scrollWidth} > ${info.innerWidth} (${info.wide.join(', ')})`);
+        if (info.wide.length) fail(`${label}: elements wider than the viewport: ${info.wide.join(', ')}`);
+        if (!info.simulated) fail(`${label}: no simulated-data notice`);
+        for (const s of info.svgs) {
+          if (!s.found) fail(`${label}: ${s.s} missing`);
+          else if (s.w < 100 || s.h < 20) fail(`${label}: ${s.s} not rendered (${s.w}x${s.h})`);
+          else if (s.marks < 1) fail(`${label}: ${s.s} has no marks`);
+        }
+        if (p.svg.length && info.titles < 1) fail(`${label}: no SVG tooltips`);
+        if (p.extra === 'map' && (info.points < 10 || info.areas < 1)) fail(`${label}: map has ${info.points} points, ${info.areas} areas`);
+        const enNav = info.nav.includes('Air');
+        if (lang === 'en' ? !enNav : enNav) fail(`${label}: navigation language ${info.nav.join('|')}`);
+        for (const pr of problems) fail(`${label}: ${pr}`);
+        const file = join(outDir, `${p.name}-${lang}-${width}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        shots++;
+        console.log(`ok   ${label}: ${ms} ms, ${info.svgs.length} charts, ${info.titles} tooltips${info.points !== undefined ? `, ${info.points} map points` : ''} -> ${file}`);
+        await page.close();
+      }
+    }
+  }
+
+  // The language switch: from each Chinese page to English and back, by clicking.
+  for (const p of pages) {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(base + p.path, { waitUntil: 'load' });
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#lang-switch')]);
+    const en = await page.evaluate(() => [document.documentElement.lang, location.search]);
+    if (en[0] !== 'en') fail(`${p.name}: language switch to English gave lang=${en[0]}`);
+    if (p.path.includes('station=A01') && !en[1].includes('station=A01')) fail(`${p.name}: language switch lost the query (${en[1]})`);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#lang-switch')]);
+    const zh = await page.evaluate(() => document.documentElement.lang);
+    if (zh !== 'zh-CN') fail(`${p.name}: language switch back gave lang=${zh}`);
+    else console.log(`ok   ${p.name}: language switch zh -> en -> zh`);
+    await page.close();
+  }
+
+  // A tooltip of the map names a station and its AQI or its cause.
+  {
+    const page = await context.newPage();
+    await page.goto(base + '/', { waitUntil: 'load' });
+    const tips = await page.$$eval('svg.map a.pt title', (ts) => ts.map((t) => t.textContent));
+    if (!tips.some((t) => /AQI \d+/.test(t))) fail('home: no map tooltip with an AQI');
+    if (!tips.some((t) => t.includes('最后数据时间') || t.includes('从未收到数据'))) fail('home: no map tooltip with a no-data cause');
+    else console.log(`ok   home: ${tips.length} map tooltips, e.g. ${JSON.stringify(tips[0])}`);
+    await page.close();
+  }
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+console.log(`${shots} screenshots in ${outDir}`);
+if (failures.length) {
+  console.log(`${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('browser tests passed');
