@@ -297,12 +297,12 @@ async fn connection(
                         continue;
                     }
                     let Some(qn) = p.header.qn.as_ref().map(|q| q.as_str()) else { continue };
-                    if let Some(i) = in_flight.iter().position(|(q, _)| q == qn) {
-                        if let Some((_, sent_at)) = in_flight.remove(i) {
-                            let us = arrived.duration_since(sent_at).as_micros();
-                            out.latencies.push(us.min(u128::from(u32::MAX)) as u32);
-                            out.answered += 1;
-                        }
+                    if let Some(i) = in_flight.iter().position(|(q, _)| q == qn)
+                        && let Some((_, sent_at)) = in_flight.remove(i)
+                    {
+                        let us = arrived.duration_since(sent_at).as_micros();
+                        out.latencies.push(us.min(u128::from(u32::MAX)) as u32);
+                        out.answered += 1;
                     }
                 }
             }
