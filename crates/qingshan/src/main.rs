@@ -39,6 +39,7 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
+    restore_sigpipe();
     let cli = Cli::parse();
     init_logging();
     match cli.command {
@@ -66,5 +67,15 @@ fn init_logging() {
         builder.json().init();
     } else {
         builder.init();
+    }
+}
+
+/// Makes `qingshan ... | head` end quietly like other Unix tools instead of panicking on a closed pipe
+/// (Rust ignores SIGPIPE by default, so every later `println!` would fail).
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -45,6 +45,7 @@ impl Store {
             let mut dirty = tx.prepare_cached(
                 "INSERT OR IGNORE INTO rollup_dirty (site_id, param, hour) VALUES (?1, ?2, ?3)",
             )?;
+            let mut dirty_hours = std::collections::HashSet::new();
             for f in frames {
                 journal.execute(params![
                     f.received_at_ms,
@@ -75,13 +76,17 @@ impl Store {
                     ])?;
                     summary.values_changed += changed;
                     if changed > 0 && matches!(v.interval, Interval::Realtime | Interval::Minute) {
-                        dirty.execute(params![
-                            v.site_id,
-                            v.param,
-                            v.time.div_euclid(3600) * 3600
-                        ])?;
+                        dirty_hours.insert((
+                            v.site_id.as_str(),
+                            v.param.as_str(),
+                            v.time.div_euclid(3600) * 3600,
+                        ));
                     }
                 }
+            }
+            // One mark per hour and series, however many of its values the batch held.
+            for (site, param, hour) in dirty_hours {
+                dirty.execute(params![site, param, hour])?;
             }
         }
         tx.commit()?;
