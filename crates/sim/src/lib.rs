@@ -32,7 +32,7 @@ pub use devices::{
 };
 pub use fleet::{Profile, fleet, fleet_with_quirks};
 pub use history::{History, Sent, history};
-pub use live::{RunConfig, RunReport, run_fleet};
+pub use live::{Counters, RunConfig, RunReport, run_fleet, run_fleet_counting};
 pub use rng::Rng;
 pub use uploads::{Due, Schedule, Upload};
 pub use values::{Model, Status};

@@ -40,6 +40,8 @@ pub struct RunConfig {
     pub backoff_max: Duration,
     /// How long to wait for outstanding answers when stopping.
     pub drain: Duration,
+    /// Whether devices go silent (disconnected) during their communication gaps.
+    pub gaps: bool,
 }
 
 impl RunConfig {
@@ -53,6 +55,7 @@ impl RunConfig {
             backoff_min: Duration::from_secs(1),
             backoff_max: Duration::from_secs(60),
             drain: Duration::from_secs(3),
+            gaps: true,
         }
     }
 }
@@ -69,6 +72,7 @@ pub struct Counters {
     connects: AtomicU64,
     connect_failures: AtomicU64,
     disconnects: AtomicU64,
+    gaps: AtomicU64,
     time_set: AtomicU64,
     requests: AtomicU64,
     unanswered_at_end: AtomicU64,
@@ -87,6 +91,7 @@ impl Counters {
             connects: self.connects.load(Relaxed),
             connect_failures: self.connect_failures.load(Relaxed),
             disconnects: self.disconnects.load(Relaxed),
+            gaps: self.gaps.load(Relaxed),
             time_calibrations: self.time_set.load(Relaxed),
             requests_answered: self.requests.load(Relaxed),
             unanswered_at_end: self.unanswered_at_end.load(Relaxed),
@@ -115,6 +120,8 @@ pub struct RunReport {
     pub connect_failures: u64,
     /// Connections lost or dropped (closed by the server or after the retries).
     pub disconnects: u64,
+    /// Communication gaps: the device hung up and stayed silent for a while.
+    pub gaps: u64,
     /// Set-time requests (1012) obeyed.
     pub time_calibrations: u64,
     /// Platform requests answered with 9011/9012.
@@ -128,7 +135,8 @@ impl std::fmt::Display for RunReport {
         write!(
             f,
             "packets {} ({} writes), asked for answers {}, answered {}, retries {}, given up {}, \
-             unanswered at end {}, connects {} (failed {}, lost {}), time calibrations {}, requests answered {}",
+             unanswered at end {}, connects {} (failed {}, lost {}, gaps {}), time calibrations {}, \
+             requests answered {}",
             self.packets,
             self.writes,
             self.wanting_answer,
@@ -139,6 +147,7 @@ impl std::fmt::Display for RunReport {
             self.connects,
             self.connect_failures,
             self.disconnects,
+            self.gaps,
             self.time_calibrations,
             self.requests_answered
         )
@@ -152,7 +161,16 @@ pub async fn run_fleet(
     config: RunConfig,
     stop: watch::Receiver<bool>,
 ) -> RunReport {
-    let counters = Arc::new(Counters::default());
+    run_fleet_counting(devices, config, stop, Arc::new(Counters::default())).await
+}
+
+/// Like [`run_fleet`], counting into `counters` so a caller can report progress while it runs.
+pub async fn run_fleet_counting(
+    devices: Vec<DeviceSpec>,
+    config: RunConfig,
+    stop: watch::Receiver<bool>,
+    counters: Arc<Counters>,
+) -> RunReport {
     let config = Arc::new(config);
     let tasks: Vec<_> = devices
         .into_iter()
@@ -203,6 +221,8 @@ struct Pending {
 enum Closed {
     Stop,
     Lost,
+    /// A communication gap until this device-clock time (unix seconds).
+    Gap(i64),
 }
 
 struct Device {
@@ -214,8 +234,8 @@ struct Device {
     schedule: Schedule,
     next: Option<crate::uploads::Due>,
     pending: VecDeque<Pending>,
-    /// Frames waiting to be written (new or re-sent after a reconnect).
-    outbox: VecDeque<Vec<u8>>,
+    /// Frames waiting to be written, each marked new (true) or re-sent after a reconnect.
+    outbox: VecDeque<(Vec<u8>, bool)>,
     held: Option<(Vec<u8>, Instant)>,
     powered_on_ms: i64,
     announced: bool,
@@ -293,23 +313,28 @@ impl Device {
             };
             backoff = config.backoff_min;
             counters.connects.fetch_add(1, Relaxed);
-            match self.connection(stream, config, counters, &mut stop).await {
-                Closed::Stop => break,
-                Closed::Lost => {
-                    counters.disconnects.fetch_add(1, Relaxed);
-                    // Unanswered packets are sent again on the next connection.
-                    for p in self.pending.drain(..) {
-                        self.outbox.push_back(p.frame);
-                    }
-                    if let Some((f, _)) = self.held.take() {
-                        self.outbox.push_back(f);
-                    }
-                    self.outbox.truncate(1000);
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff) => {}
-                        _ = stop.changed() => {}
-                    }
+            let closed = self.connection(stream, config, counters, &mut stop).await;
+            if let Closed::Stop = closed {
+                break;
+            }
+            // Unanswered packets are sent again on the next connection.
+            let pending: Vec<_> = self.pending.drain(..).map(|p| (p.frame, false)).collect();
+            let held = self.held.take().map(|(f, _)| (f, false));
+            self.outbox.extend(pending.into_iter().chain(held));
+            self.outbox.truncate(1000);
+            let pause = match closed {
+                Closed::Gap(until) => {
+                    counters.gaps.fetch_add(1, Relaxed);
+                    Duration::from_millis((until * 1000 - self.clock_ms()).max(0) as u64)
                 }
+                _ => {
+                    counters.disconnects.fetch_add(1, Relaxed);
+                    backoff
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = stop.changed() => {}
             }
         }
         counters
@@ -338,16 +363,16 @@ impl Device {
                 Cn::PowerOnTime,
                 format!("DataTime={now};RestartTime={restart}"),
             );
-            self.outbox.push_back(f);
+            self.outbox.push_back((f, true));
             if self.spec.quirks.wants_answers() {
                 let f = self.notice(Cn::TimeCalibrationRequest, String::new());
-                self.outbox.push_back(f);
+                self.outbox.push_back((f, true));
             }
         }
         let mut stopping: Option<Instant> = None;
         loop {
-            while let Some(f) = self.outbox.pop_front() {
-                if self.send(&mut wr, f, config, counters, true).await.is_err() {
+            while let Some((f, new)) = self.outbox.pop_front() {
+                if self.send(&mut wr, f, config, counters, new).await.is_err() {
                     return Closed::Lost;
                 }
             }
@@ -360,8 +385,9 @@ impl Device {
             tokio::select! {
                 _ = tokio::time::sleep_until(wake) => {
                     match self.on_timer(&mut wr, config, counters, stopping.is_some()).await {
-                        Ok(true) => {}
-                        Ok(false) | Err(_) => return Closed::Lost,
+                        Ok(None) => {}
+                        Ok(Some(closed)) => return closed,
+                        Err(_) => return Closed::Lost,
                     }
                 }
                 r = rd.read(&mut buf) => {
@@ -414,14 +440,14 @@ impl Device {
         wake
     }
 
-    /// Sends what is due; re-sends what timed out. `Ok(false)` when the link is to be dropped.
+    /// Sends what is due; re-sends what timed out. `Some` when the link is to be dropped.
     async fn on_timer(
         &mut self,
         wr: &mut OwnedWriteHalf,
         config: &RunConfig,
         counters: &Counters,
         stopping: bool,
-    ) -> std::io::Result<bool> {
+    ) -> std::io::Result<Option<Closed>> {
         let now = Instant::now();
         if let Some((f, since)) = self.held.take() {
             if now >= since + Duration::from_millis(500) {
@@ -435,8 +461,15 @@ impl Device {
             && due.send_at * 1000 <= self.clock_ms()
         {
             self.next = self.schedule.next();
-            if self.model.offline(due.send_at) {
-                continue;
+            if config.gaps && self.model.offline(due.send_at) {
+                // Hang up until the gap ends; what fell due meanwhile is never sent.
+                let mut until = due.send_at;
+                while self.model.offline(until) && until < due.send_at + 8 * 3600 {
+                    until += 60;
+                }
+                self.schedule = Schedule::new(&self.spec, until);
+                self.next = self.schedule.next();
+                return Ok(Some(Closed::Gap(until)));
             }
             let f = encode(&self.spec, &self.model, &due);
             self.send(wr, f, config, counters, true).await?;
@@ -445,7 +478,7 @@ impl Device {
         for p in self.pending.iter_mut().filter(|p| p.deadline <= now) {
             if p.tries >= config.retries {
                 counters.given_up.fetch_add(1, Relaxed);
-                return Ok(false);
+                return Ok(Some(Closed::Lost));
             }
             p.tries += 1;
             p.deadline = now + config.answer_timeout;
@@ -455,7 +488,7 @@ impl Device {
         for f in resend {
             self.write(wr, &[f], counters).await?;
         }
-        Ok(true)
+        Ok(None)
     }
 
     /// Writes a new frame and remembers it until answered when it asks for an answer.
@@ -474,7 +507,9 @@ impl Device {
             && self.spec.quirks.wants_answers()
             && wants_answer(&f)
         {
-            counters.wanting_answer.fetch_add(1, Relaxed);
+            if count {
+                counters.wanting_answer.fetch_add(1, Relaxed);
+            }
             self.pending.push_back(Pending {
                 qn,
                 frame: f.clone(),

@@ -11,7 +11,7 @@
 
 use anyhow::{Context, bail};
 use sim::load::{LoadConfig, hold_idle};
-use sim::{DeviceSpec, Profile, RunConfig, fleet_with_quirks, run_fleet};
+use sim::{DeviceSpec, Profile, RunConfig, fleet_with_quirks, run_fleet_counting};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -168,7 +168,18 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                     let _ = stop_tx.send(true);
                 });
                 eprintln!("{} simulated devices reporting to {}", devices.len(), args.target);
-                let report = run_fleet(devices, config, stop_rx).await;
+                let counters = std::sync::Arc::new(sim::Counters::default());
+                let progress = counters.clone();
+                let ticker = tokio::spawn(async move {
+                    let mut every = tokio::time::interval(Duration::from_secs(60));
+                    every.tick().await;
+                    loop {
+                        every.tick().await;
+                        eprintln!("{}", progress.report());
+                    }
+                });
+                let report = run_fleet_counting(devices, config, stop_rx, counters).await;
+                ticker.abort();
                 println!("{report}");
             }
         }
