@@ -136,8 +136,8 @@ impl<'c> Iterator for Groups<'c> {
     type Item = Group<'c>;
     fn next(&mut self) -> Option<Group<'c>> {
         loop {
-            let (text, _) = next_part(&mut self.rest, b';', b';')?;
-            let group = Group { text };
+            let (part, _) = next_part(&mut self.rest, b';', b';')?;
+            let group = Group { text: part.text };
             // A group with no item (only spaces or commas) is not a group.
             if group.items().next().is_some() {
                 return Some(group);
@@ -146,40 +146,70 @@ impl<'c> Iterator for Groups<'c> {
     }
 }
 
+/// Bytes the tokenizer must stop at: the separators, `=` and `-`. Everything else is skipped with one
+/// table look-up.
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b';' as usize] = true;
+    table[b',' as usize] = true;
+    table[b'=' as usize] = true;
+    table[b'-' as usize] = true;
+    table
+};
+
+/// One part cut off the data area's text, with where its first `=` and first `-` (before the `=`) are.
+pub(crate) struct Part<'c> {
+    pub(crate) text: &'c str,
+    pub(crate) eq: Option<usize>,
+    pub(crate) dash: Option<usize>,
+}
+
 /// Cuts the next part off `rest` at the first `sep` or `sep2`, skipping separators inside `//…//` log text
 /// (HJ 212-2017 Table 4, `xxxxxx-Info`). Returns the part and the separator that ended it (0 at the end),
-/// or `None` once `rest` is exhausted.
-fn next_part<'c>(rest: &mut &'c str, sep: u8, sep2: u8) -> Option<(&'c str, u8)> {
+/// or `None` once `rest` is exhausted. One pass: the `=` and `-` of the item are noted on the way.
+pub(crate) fn next_part<'c>(rest: &mut &'c str, sep: u8, sep2: u8) -> Option<(Part<'c>, u8)> {
     if rest.is_empty() {
         return None;
     }
     let text = *rest;
     let bytes = text.as_bytes();
+    let (mut eq, mut dash) = (None, None);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if !SPECIAL[usize::from(b)] {
+            i += 1;
+            continue;
+        }
         if b == sep || b == sep2 {
             *rest = &text[i + 1..];
-            return Some((&text[..i], b));
+            return Some((
+                Part {
+                    text: &text[..i],
+                    eq,
+                    dash,
+                },
+                b,
+            ));
         }
-        if b == b'=' && bytes.get(i + 1) == Some(&b'/') && bytes.get(i + 2) == Some(&b'/') {
-            // Log text: separators count again only after the closing "//".
-            i += 3;
-            while i < bytes.len() && !(bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/')) {
-                i += 1;
+        if b == b'-' && eq.is_none() && dash.is_none() {
+            dash = Some(i);
+        } else if b == b'=' && eq.is_none() {
+            eq = Some(i);
+            if bytes.get(i + 1) == Some(&b'/') && bytes.get(i + 2) == Some(&b'/') {
+                // Log text: separators count again only after the closing "//".
+                i += 3;
+                while i < bytes.len() && !(bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+                continue;
             }
-            i += 2;
-            continue;
         }
         i += 1;
     }
     *rest = "";
-    Some((text, 0))
-}
-
-/// The position of the first `byte` in `text` (a plain loop: parts are short, so `memchr` set-up costs more).
-fn position(text: &str, byte: u8) -> Option<usize> {
-    text.bytes().position(|b| b == byte)
+    Some((Part { text, eq, dash }, 0))
 }
 
 /// One `Name=value` item of the data area.
@@ -198,17 +228,21 @@ pub struct Item<'c> {
 }
 
 impl<'c> Item<'c> {
-    fn parse(text: &'c str) -> Option<Item<'c>> {
-        let text = text.trim_ascii();
-        if text.is_empty() {
+    fn parse(part: Part<'c>) -> Option<Item<'c>> {
+        let Part { text, eq, dash } = part;
+        let (key, value) = match eq {
+            Some(p) => (text[..p].trim_ascii(), text[p + 1..].trim_ascii()),
+            None => (text.trim_ascii(), ""),
+        };
+        if key.is_empty() && eq.is_none() {
             return None;
         }
-        let (key, value) = match position(text, b'=') {
-            Some(p) => (text[..p].trim_ascii_end(), text[p + 1..].trim_ascii_start()),
-            None => (text, ""),
-        };
-        let (code, field) = match position(key, b'-') {
-            Some(p) if p > 0 => (Some(&key[..p]), &key[p + 1..]),
+        let (code, field) = match dash {
+            // The dash is in the key; it splits it unless it is the key's first character.
+            Some(p) if !text[..p].trim_ascii().is_empty() => (
+                Some(text[..p].trim_ascii_start()),
+                text[p + 1..eq.unwrap_or(text.len())].trim_ascii_end(),
+            ),
             _ => (None, key),
         };
         Some(Item {

@@ -345,20 +345,21 @@ fn evaluate<'a>(
     if declared <= cfg.max_data_len && end <= buf.len() {
         let data = &buf[start..start + declared];
         let crc_field = &buf[start + declared..end];
-        if is_hex4(crc_field) && (data.ends_with(b"&&") || tail_visible(buf, end, eof)) {
-            if let Verdict::Accepted { data, crc, key } = verify(data, crc_field, cfg) {
-                let (terminator, used) = terminator_at(buf, end);
-                let frame = Frame {
-                    offset,
-                    raw: Cow::Borrowed(&buf[s..end]),
-                    data,
-                    declared_len: declared,
-                    crc,
-                    terminator,
-                    decrypted_with: key,
-                };
-                return Step::Frame(frame, end + used);
-            }
+        if is_hex4(crc_field)
+            && (data.ends_with(b"&&") || tail_visible(buf, end, eof))
+            && let Verdict::Accepted { data, crc, key } = verify(data, crc_field, cfg)
+        {
+            let (terminator, used) = terminator_at(buf, end);
+            let frame = Frame {
+                offset,
+                raw: Cow::Borrowed(&buf[s..end]),
+                data,
+                declared_len: declared,
+                crc,
+                terminator,
+                decrypted_with: key,
+            };
+            return Step::Frame(frame, end + used);
         }
     }
     let next = match find_header(buf, s + 2) {

@@ -267,7 +267,12 @@ impl<'p> Message<'p> {
             | Cn::NoiseSingleData
             | Cn::StandardCheckData
             | Cn::FurnaceTemperature => {
-                if has("BeginTime")
+                // History requests start with BeginTime (HJ 212-2017 C.21–C.23), uploads with DataTime:
+                // the first item decides without a scan of the whole data area.
+                let first = cp.items().next();
+                let first_key = first.map(|i| i.key);
+                if first_key == Some("BeginTime")
+                    || (first_key != Some("DataTime") && has("BeginTime"))
                     || (cp.is_empty() && cn != Cn::RealTimeData && cn != Cn::RunState)
                 {
                     return Message::HistoryRequest {
@@ -276,7 +281,10 @@ impl<'p> Message<'p> {
                         end: time(cp, "EndTime"),
                     };
                 }
-                let data_time_text = cp.get("DataTime");
+                let data_time_text = match first {
+                    Some(item) if item.key == "DataTime" => Some(item.value),
+                    _ => cp.get("DataTime"),
+                };
                 let kind = DataKind::from_cn(cn).unwrap_or(DataKind::RealTime);
                 Message::Data(DataUpload {
                     kind,

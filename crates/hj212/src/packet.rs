@@ -638,6 +638,30 @@ fn assemble(data: &[u8], crc: u16) -> Result<Vec<u8>, EncodeError> {
     Ok(out)
 }
 
+/// The standard's spelling of a header key, whatever the case it was sent in (HJ 212-2017 Table 3).
+fn canonical_key(key: &str) -> Option<&'static str> {
+    let exact = match key {
+        "QN" => "QN",
+        "ST" => "ST",
+        "CN" => "CN",
+        "PW" => "PW",
+        "MN" => "MN",
+        "Flag" => "Flag",
+        "PNUM" => "PNUM",
+        "PNO" => "PNO",
+        "RF" => "RF",
+        _ => "",
+    };
+    if !exact.is_empty() {
+        return Some(exact);
+    }
+    const CANONICAL: [&str; 9] = ["QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO", "RF"];
+    CANONICAL
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(key))
+        .copied()
+}
+
 fn parse_header<'a>(
     head: &'a str,
     deviations: &mut Vec<Deviation>,
@@ -657,17 +681,11 @@ fn parse_header<'a>(
             deviations.push(d);
         }
     };
-    let mut from = 0;
-    let bounds = head
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b';' || b == b',')
-        .map(|(i, _)| i);
-    for to in bounds.chain(std::iter::once(head.len())) {
-        // The header is ASCII, so every byte position is a character boundary.
-        let raw_item = &head[from..to];
-        let offset = from;
-        from = to + 1;
+    let base = head.as_ptr() as usize;
+    let mut rest = head;
+    while let Some((part, _)) = crate::cp::next_part(&mut rest, b';', b',') {
+        let raw_item = part.text;
+        let offset = raw_item.as_ptr() as usize - base;
         let item = raw_item.trim_ascii();
         if item.is_empty() {
             // "…;Flag=5;CP=&&" leaves one empty item at the end; any other is a stray separator.
@@ -679,32 +697,23 @@ fn parse_header<'a>(
         if offset > 0 && head.as_bytes()[offset - 1] == b',' {
             note(Deviation::HeaderSeparator, deviations);
         }
-        let Some((key, value)) = item
-            .bytes()
-            .position(|b| b == b'=')
-            .map(|p| (&item[..p], &item[p + 1..]))
-        else {
+        let Some(eq) = part.eq else {
             return Err(PacketError::MalformedHeaderItem {
                 offset,
                 item: item.to_owned(),
             });
         };
-        let key = key.trim_ascii();
-        let value = value.trim_ascii();
-        let value_offset = offset
-            + raw_item
-                .bytes()
-                .position(|b| b == b'=')
-                .map_or(0, |p| p + 1);
-        const CANONICAL: [&str; 9] = ["QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO", "RF"];
-        let Some(canonical) = CANONICAL.iter().find(|c| c.eq_ignore_ascii_case(key)) else {
+        let key = raw_item[..eq].trim_ascii();
+        let value = raw_item[eq + 1..].trim_ascii();
+        let value_offset = offset + eq + 1;
+        let Some(canonical) = canonical_key(key) else {
             extra.push((Cow::Borrowed(key), Cow::Borrowed(value)));
             continue;
         };
-        if *canonical != key {
+        if canonical != key {
             note(Deviation::KeyCase, deviations);
         }
-        let duplicate = match *canonical {
+        let duplicate = match canonical {
             "QN" => qn.replace(Qn(Cow::Borrowed(value))).is_some(),
             "ST" => st.replace(St(Cow::Borrowed(value))).is_some(),
             "CN" => {
