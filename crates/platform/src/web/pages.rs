@@ -289,6 +289,7 @@ fn city_days(
             &s.id,
             year_from.min(from),
             year_to,
+            ctx.now,
         )?;
         for d in days.iter().filter(|d| d.date >= from && d.date <= to) {
             per_day.entry(d.date).or_default().push(d.readings);
@@ -838,6 +839,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
         &sel.site.id,
         year_start,
         year_end,
+        ctx.now,
     )?;
     let by_date: HashMap<Date, &data::Day> = days.iter().map(|d| (d.date, d)).collect();
     let mut rows = Vec::new();
