@@ -258,6 +258,12 @@ async fn quarterly_bulletin_page_csv_and_xlsx() {
             .contains("spreadsheetml")
     );
     assert_eq!(&xlsx[..2], b"PK", "an XLSX is a zip");
+    // Kept for inspection (e.g. unzip -p <file> xl/worksheets/sheet1.xml).
+    std::fs::write(
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/bulletin.xlsx"),
+        &xlsx,
+    )
+    .unwrap();
     assert!(xlsx.len() > 2000);
     let (_, json) = server
         .get(&format!("/api/v1/public/bulletins/drinking-water?{q}"))

@@ -260,6 +260,7 @@ h3{font-size:16px;margin:14px 0 6px}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:14px}
 th,td{border-bottom:1px solid #e3e6ea;padding:5px 6px;text-align:left;vertical-align:top}
 th{background:#eef2f0;font-weight:600;white-space:nowrap}
+td:first-child{min-width:8.5em}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 svg{display:block;width:100%;height:auto;max-width:100%}
 .scroll>svg.chart{min-width:560px}
