@@ -18,56 +18,82 @@ fn devices() -> Vec<DeviceSpec> {
     devices
 }
 
-/// Starts a platform with `devices` registered (`strict`: every device's CRC policy strict), runs them for
-/// `seconds`, and returns the run's counts and the database path.
-async fn run(devices: &[DeviceSpec], strict: bool, seconds: u64) -> (RunReport, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        data_dir: dir.path().to_path_buf(),
-        durability: store::Durability::Normal,
-        ..Settings::default()
-    };
-    {
-        let store = Store::open(&settings.database_path(), settings.durability).unwrap();
-        for d in devices {
-            store
-                .upsert_site(&Site {
-                    id: d.site_id.clone(),
-                    name: d.site_id.clone(),
-                    kind: SiteKind::AirStation,
-                    county: None,
-                    lon: None,
-                    lat: None,
-                    enterprise_id: None,
-                    simulated: true,
-                })
-                .unwrap();
-            store
-                .upsert_device(&Device {
-                    mn: d.mn.clone(),
-                    password: d.password.clone(),
-                    site_id: d.site_id.clone(),
-                    protocol: d.protocol().into(),
-                    crc_policy: if strict {
-                        CrcPolicy::Strict
-                    } else {
-                        d.crc_policy().parse().unwrap()
-                    },
-                    realtime_interval_s: d.realtime_interval_s,
-                    minute_interval_min: d.minute_interval_min,
-                })
-                .unwrap();
+/// A platform on loopback ports with `devices` registered (`strict`: every device's CRC policy strict).
+struct Server {
+    target: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), platform::StartError>>,
+    dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start(devices: &[DeviceSpec], strict: bool) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            data_dir: dir.path().to_path_buf(),
+            durability: store::Durability::Normal,
+            ..Settings::default()
+        };
+        {
+            let store = Store::open(&settings.database_path(), settings.durability).unwrap();
+            for d in devices {
+                store
+                    .upsert_site(&Site {
+                        id: d.site_id.clone(),
+                        name: d.site_id.clone(),
+                        kind: d.kind.site_kind().parse::<SiteKind>().unwrap(),
+                        county: None,
+                        lon: None,
+                        lat: None,
+                        enterprise_id: None,
+                        simulated: true,
+                    })
+                    .unwrap();
+                store
+                    .upsert_device(&Device {
+                        mn: d.mn.clone(),
+                        password: d.password.clone(),
+                        site_id: d.site_id.clone(),
+                        protocol: d.protocol().into(),
+                        crc_policy: if strict {
+                            CrcPolicy::Strict
+                        } else {
+                            d.crc_policy().parse().unwrap()
+                        },
+                        realtime_interval_s: d.realtime_interval_s,
+                        minute_interval_min: d.minute_interval_min,
+                    })
+                    .unwrap();
+            }
+        }
+        let platform = Platform::open(settings).unwrap();
+        let hj = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target = hj.local_addr().unwrap().to_string();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(platform::serve_on(platform, hj, http, async move {
+            let _ = stopped.await;
+        }));
+        Server {
+            target,
+            stop,
+            task,
+            dir,
         }
     }
-    let platform = Platform::open(settings).unwrap();
-    let hj = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let target = hj.local_addr().unwrap().to_string();
-    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(platform::serve_on(platform, hj, http, async move {
-        let _ = stopped.await;
-    }));
-    let mut config = RunConfig::new(target, 11);
+
+    /// Stops the server; returns its data folder (the database stays readable).
+    async fn stop(self) -> tempfile::TempDir {
+        let _ = self.stop.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        self.dir
+    }
+}
+
+/// Runs `devices` against a fresh platform for `seconds`; returns the run's counts and the data folder.
+async fn run(devices: &[DeviceSpec], strict: bool, seconds: u64) -> (RunReport, tempfile::TempDir) {
+    let server = Server::start(devices, strict).await;
+    let mut config = RunConfig::new(server.target.clone(), 11);
     config.answer_timeout = Duration::from_millis(1500);
     config.backoff_min = Duration::from_millis(200);
     config.drain = Duration::from_secs(2);
@@ -78,9 +104,7 @@ async fn run(devices: &[DeviceSpec], strict: bool, seconds: u64) -> (RunReport, 
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     stop.send(true).unwrap();
     let report = fleet.await.unwrap();
-    let _ = stop_server.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
-    (report, dir)
+    (report, server.stop().await)
 }
 
 fn realtime_values(store: &Store, site: &str) -> usize {
@@ -176,4 +200,41 @@ async fn a_strict_gateway_quarantines_the_modbus_crc_devices_only() {
             );
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_mode_gets_every_packet_answered_and_idle_connections_stay_open() {
+    let devices = sim::fleet(5, 4, Profile::Load);
+    let server = Server::start(&devices, false).await;
+    let mut config = sim::load::LoadConfig::new(server.target.clone(), 5);
+    config.duration = Duration::from_millis(1500);
+    config.window = 8;
+    let report = sim::load::run(&devices, &config).await.unwrap();
+    println!("{report}");
+    assert_eq!(report.connections, 4);
+    assert!(report.sent > 100, "{report}");
+    assert_eq!(report.answered, report.sent, "{report}");
+    assert_eq!(report.errors, 0, "{report}");
+    assert_eq!(report.values_answered, report.answered * 7);
+    assert!(report.latency_ms(0.5) <= report.latency_ms(0.99));
+    let idle = sim::load::hold_idle(&server.target, 50, Duration::from_millis(500), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (idle.opened, idle.failed, idle.closed_by_server),
+        (50, 0, 0)
+    );
+    let elsewhere =
+        sim::load::run(&devices, &sim::load::LoadConfig::new("192.0.2.1:9212", 5)).await;
+    assert!(matches!(
+        elsewhere,
+        Err(sim::load::LoadError::NotLoopback(_))
+    ));
+    let dir = server.stop().await;
+    let store = Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let stored = store
+        .series("LOAD0001", "a21026", Interval::Realtime, 0, i64::MAX)
+        .unwrap()
+        .len();
+    assert!(stored > 10, "answered packets are stored: {stored}");
 }
