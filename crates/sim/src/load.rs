@@ -247,10 +247,11 @@ async fn connection(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let first_data_time = now - 86_400 * 30;
+    // Values of this moment: a repeated run rewrites the same keys with new values, not unchanged rows.
     let due = Due {
         send_at: now,
         upload: Upload::RealTime,
-        data_time: first_data_time,
+        data_time: now,
         span: 0,
     };
     let body = data_area(&model, &due);
