@@ -24,6 +24,25 @@ async fn seeded() -> (Server, i64, u16) {
     let server = Server::start(|store, tz| {
         seed(store, tz, now, 40, None);
         ingest_hour(store, tz, "A02", hour, &values);
+        // A03's hour in progress has too few values yet: its rollups are not valid.
+        let partial: Vec<store::Rollup> =
+            ["a34004", "a34002", "a21026", "a21004", "a21005", "a05024"]
+                .iter()
+                .map(|p| store::Rollup {
+                    site_id: "A03".into(),
+                    param: p.to_string(),
+                    period: store::Period::Hour,
+                    time: hour,
+                    source: store::Interval::Realtime,
+                    count: 10,
+                    valid_count: 10,
+                    mean: Some(30.0),
+                    min: None,
+                    max: None,
+                    valid: false,
+                })
+                .collect();
+        store.put_rollups(&partial, &[]).unwrap();
     })
     .await;
     let c = |p, v: f64| Concentration::new(p, standards::Decimal::from_f64(v).unwrap()).unwrap();
@@ -44,7 +63,7 @@ async fn seeded() -> (Server, i64, u16) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_in_both_languages() {
-    let (server, _now, expected_a02) = seeded().await;
+    let (server, now, expected_a02) = seeded().await;
     for path in PAGES {
         let (status, zh) = server.get(path).await;
         assert_eq!(status, 200, "{path}: {zh}");
@@ -113,6 +132,17 @@ async fn every_page_in_both_languages() {
         .await
         .1;
     assert!(silent.contains("never_received"), "{silent}");
+    // A station whose hour in progress is not yet valid shows its last complete hour.
+    let a03: serde_json::Value =
+        serde_json::from_str(&server.get("/api/v1/public/stations/A03/latest").await.1).unwrap();
+    let hour = now - now.rem_euclid(3600);
+    let previous = jiff::Timestamp::from_second(hour - 3600)
+        .unwrap()
+        .to_zoned(server.platform.tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string();
+    assert_eq!(a03["hour"], previous.as_str(), "{a03}");
+    assert!(a03["aqi"]["aqi"].as_u64().is_some());
     let stale = server
         .get(&format!("/api/v1/public/stations/{STALE_SITE}/latest"))
         .await

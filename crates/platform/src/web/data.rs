@@ -367,31 +367,32 @@ pub fn air_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec<AirN
         .into_iter()
         .filter(|s| s.kind == SiteKind::AirStation)
     {
+        // The current hour is the latest complete, valid hour in the window (the hour in progress has
+        // too few values for a valid mean until it ends).
         let latest = store.latest_rollup_time(&site.id, &codes, Period::Hour, now)?;
-        let current = latest.filter(|&h| now - h <= CURRENT_AIR_S);
+        let recent = air_hours(store, &site.id, now - CURRENT_AIR_S - 3600, now + 1)?;
+        let valid = recent
+            .iter()
+            .rev()
+            .map(|(&h, r)| (h, r, hourly_report(tz, h, r)))
+            .find(|(_, _, rep)| rep.aqi.is_some());
         let mut item = AirNow {
             site: site.clone(),
-            hour: current,
+            hour: None,
             readings: HourlyReadings::default(),
             report: None,
             no_data: None,
         };
-        match current {
-            Some(h) => {
-                let hours = air_hours(store, &site.id, h, h + 1)?;
-                match hours.get(&h) {
-                    Some(r) => {
-                        let report = hourly_report(tz, h, r);
-                        if report.aqi.is_none() {
-                            item.no_data = Some(NoData::Invalid { hour: h });
-                        }
-                        item.readings = *r;
-                        item.report = Some(report);
-                    }
-                    None => item.no_data = Some(NoData::Invalid { hour: h }),
-                }
+        match (valid, latest) {
+            (Some((h, r, report)), _) => {
+                item.hour = Some(h);
+                item.readings = *r;
+                item.report = Some(report);
             }
-            None => {
+            (None, Some(h)) if now - h <= CURRENT_AIR_S => {
+                item.no_data = Some(NoData::Invalid { hour: h });
+            }
+            _ => {
                 item.no_data = Some(no_data_cause(
                     store,
                     &site,
@@ -505,30 +506,42 @@ pub fn water_now(store: &Store, now: i64) -> store::Result<Vec<WaterNow>> {
         )
     }) {
         let kind = waterbody_kind(&site);
+        // The latest hour in the window whose sample can be evaluated.
         let latest = store.latest_rollup_time(&site.id, &codes, Period::Hour, now)?;
-        let current = latest.filter(|&h| now - h <= CURRENT_WATER_S);
+        let recent = water_samples(
+            store,
+            &site.id,
+            Period::Hour,
+            now - CURRENT_WATER_S,
+            now + 1,
+            |t| t,
+        )?;
+        let valid = recent
+            .into_iter()
+            .rev()
+            .find_map(|(h, sample)| Some((h, water::evaluate(kind, &sample).ok()?, sample)));
         let mut item = WaterNow {
             site: site.clone(),
             kind,
-            hour: current,
+            hour: None,
             sample: Vec::new(),
             evaluation: None,
             drinking: None,
             no_data: None,
         };
-        match current {
-            Some(h) => {
-                let samples = water_samples(store, &site.id, Period::Hour, h, h + 1, |t| t)?;
-                item.sample = samples.into_values().next().unwrap_or_default();
-                item.evaluation = water::evaluate(kind, &item.sample).ok();
+        match (valid, latest) {
+            (Some((h, evaluation, sample)), _) => {
                 if site.kind == SiteKind::DrinkingWaterSource {
-                    item.drinking = water::drinking_source_compliance(kind, &item.sample, &[]).ok();
+                    item.drinking = water::drinking_source_compliance(kind, &sample, &[]).ok();
                 }
-                if item.evaluation.is_none() {
-                    item.no_data = Some(NoData::Invalid { hour: h });
-                }
+                item.hour = Some(h);
+                item.sample = sample;
+                item.evaluation = Some(evaluation);
             }
-            None => {
+            (None, Some(h)) if now - h <= CURRENT_WATER_S => {
+                item.no_data = Some(NoData::Invalid { hour: h });
+            }
+            _ => {
                 item.no_data = Some(no_data_cause(
                     store,
                     &site,
@@ -999,24 +1012,31 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
                 _ => continue,
             };
             let codes: Vec<&str> = params.iter().map(|p| p.code).collect();
+            // The month so far, and at least the "current" window before it.
+            let read_from = month_start.min(now - CURRENT_AIR_S - 3600);
             let mut series: HashMap<&str, BTreeMap<i64, f64>> = HashMap::new();
             for p in params {
                 let s = store
-                    .rollup_means(&site.id, p.code, Period::Hour, month_start, now + 1)?
+                    .rollup_means(&site.id, p.code, Period::Hour, read_from, now + 1)?
                     .into_iter()
                     .filter_map(|(t, m, valid)| Some((t, m.filter(|_| valid)?)))
                     .collect();
                 series.insert(p.code, s);
             }
             let latest = store.latest_rollup_time(&site.id, &codes, Period::Hour, now)?;
-            let current = latest.filter(|&h| now - h <= CURRENT_AIR_S);
+            // The latest hour with a valid mean of any parameter (the hour in progress is not yet one).
+            let current = series
+                .values()
+                .filter_map(|s| s.keys().next_back().copied())
+                .max()
+                .filter(|&h| now - h <= CURRENT_AIR_S);
             let o2 = series.get(O2_PARAM).cloned().unwrap_or_default();
             let mut values = Vec::new();
             for p in params {
                 let limit = outlet_limit(site, Some(&e), p.code);
                 let s = &series[p.code];
                 let exceedance_hours = s
-                    .iter()
+                    .range(month_start..)
                     .filter(|(t, v)| {
                         judge(limit.as_ref(), **v, o2.get(t).copied())
                             .verdict
@@ -1032,16 +1052,17 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
                     limit,
                     latest,
                     exceedance_hours,
-                    valid_hours: s.len() as u32,
+                    valid_hours: s.range(month_start..).count() as u32,
                 });
             }
             let preliminary = match current {
                 Some(h) => store.tier_counts(&site.id, &codes, h, h + 3600)?,
                 None => (0, 0),
             };
-            let no_data = match current {
-                Some(_) => None,
-                None => Some(no_data_cause(
+            let no_data = match (current, latest) {
+                (Some(_), _) => None,
+                (None, Some(h)) if now - h <= CURRENT_AIR_S => Some(NoData::Invalid { hour: h }),
+                (None, _) => Some(no_data_cause(
                     store,
                     site,
                     &codes,
