@@ -43,8 +43,6 @@ pub enum StartError {
 
 /// Read connections kept open for reuse.
 const READER_POOL: usize = 8;
-/// Dirty hours rolled up per idle moment of the writer.
-const ROLLUP_BATCH: u32 = 2000;
 
 /// The running application's shared state.
 pub struct Platform {
@@ -74,8 +72,8 @@ impl Platform {
             store,
             metrics.clone(),
             settings.limits.max_write_batch,
-            Box::new(move |store| {
-                if let Err(e) = rollups::run(store, &rollup_tz, ROLLUP_BATCH) {
+            Box::new(move |store, deadline| {
+                if let Err(e) = rollups::run_until(store, &rollup_tz, deadline) {
                     tracing::error!(error = %e, "rollup recomputation failed; will retry");
                 }
             }),

@@ -24,6 +24,27 @@ pub fn flag_is_valid(flag: Option<&str>) -> bool {
     flag.is_none_or(|f| hj212::cp::DataFlag::parse(f).is_valid())
 }
 
+/// Dirty hours taken per step of [`run_until`].
+const STEP: u32 = 64;
+
+/// Recomputes rollups in small steps until no dirty hour is left or `deadline` has passed; returns how
+/// many dirty hours were processed.
+pub fn run_until(
+    store: &mut Store,
+    tz: &TimeZone,
+    deadline: std::time::Instant,
+) -> store::Result<usize> {
+    let mut done = 0;
+    while std::time::Instant::now() < deadline {
+        let n = run(store, tz, STEP)?;
+        done += n;
+        if n == 0 {
+            break;
+        }
+    }
+    Ok(done)
+}
+
 /// Recomputes the rollups of up to `limit` dirty hours; returns how many were processed.
 pub fn run(store: &mut Store, tz: &TimeZone, limit: u32) -> store::Result<usize> {
     let dirty = store.dirty_hours(limit)?;

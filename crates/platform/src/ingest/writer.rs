@@ -9,7 +9,7 @@ use crate::metrics::Metrics;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use store::{FrameRecord, Store, WriteSummary};
 use tokio::sync::oneshot;
 
@@ -29,8 +29,16 @@ struct Job {
     done: oneshot::Sender<Result<WriteSummary, WriteError>>,
 }
 
-/// Work the writer thread does on its connection when no frames are waiting (rollups).
-pub type IdleWork = Box<dyn FnMut(&mut Store) + Send>;
+/// Work the writer thread does on its connection between batches (rollups). It must return by the given
+/// deadline, since frames wait meanwhile.
+pub type IdleWork = Box<dyn FnMut(&mut Store, Instant) + Send>;
+
+/// Time the idle work may take while frames are arriving, and how often it gets it.
+const BUSY_SLICE: Duration = Duration::from_millis(10);
+const BUSY_EVERY: Duration = Duration::from_millis(250);
+/// Time the idle work may take when no frame has arrived for [`QUIET`].
+const QUIET_SLICE: Duration = Duration::from_millis(100);
+const QUIET: Duration = Duration::from_millis(50);
 
 /// A handle to the writer thread; cheap to clone.
 #[derive(Clone)]
@@ -39,8 +47,9 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `store`. `idle` runs whenever the queue has been empty for a moment
-    /// (and at least every few hundred batches under sustained load).
+    /// Starts the writer thread on `store`. `idle` gets short time slices between batches: longer ones
+    /// when no frames are waiting, a few milliseconds every quarter second under sustained load, so
+    /// rollups keep up without holding answers back.
     pub fn start(store: Store, metrics: Arc<Metrics>, max_batch: usize, idle: IdleWork) -> Writer {
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
@@ -76,13 +85,13 @@ fn run(
     max_batch: usize,
     mut idle: IdleWork,
 ) {
-    let mut batches_since_idle = 0u32;
+    let mut last_idle = Instant::now();
     loop {
-        let first = match queue.recv_timeout(Duration::from_millis(500)) {
+        let first = match queue.recv_timeout(QUIET) {
             Ok(job) => job,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                idle(&mut store);
-                batches_since_idle = 0;
+                idle(&mut store, Instant::now() + QUIET_SLICE);
+                last_idle = Instant::now();
                 continue;
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -100,10 +109,9 @@ fn run(
         }
         commit(&mut store, jobs, &metrics);
         metrics.write_batch.observe(frames as u64);
-        batches_since_idle += 1;
-        if batches_since_idle >= 200 {
-            idle(&mut store);
-            batches_since_idle = 0;
+        if last_idle.elapsed() >= BUSY_EVERY {
+            idle(&mut store, Instant::now() + BUSY_SLICE);
+            last_idle = Instant::now();
         }
     }
 }
