@@ -159,4 +159,144 @@ mod tests {
             "the same seed names the same devices"
         );
     }
+
+    fn open(dir: &std::path::Path) -> Arc<Platform> {
+        let settings = platform::Settings {
+            data_dir: dir.to_path_buf(),
+            durability: store::Durability::Normal,
+            ..Default::default()
+        };
+        let mut store = store::Store::open(&settings.database_path(), settings.durability).unwrap();
+        registry(&fleet()).unwrap().apply(&mut store).unwrap();
+        Platform::open(settings).unwrap()
+    }
+
+    type Row = (String, String, String, i64, Option<f64>, Option<String>);
+
+    /// Every stored value of every series of `sites`, without provenance (journal ids differ by design).
+    fn contents(dir: &std::path::Path, sites: &[String]) -> Vec<Row> {
+        let db = store::Store::open_reader(&dir.join("qingshan.db")).unwrap();
+        let mut out = Vec::new();
+        for site in sites {
+            for info in db.series_of_site(site).unwrap() {
+                for v in db
+                    .series(site, &info.param, info.interval, i64::MIN, i64::MAX)
+                    .unwrap()
+                {
+                    out.push((
+                        site.clone(),
+                        info.param.clone(),
+                        info.interval.code().to_string(),
+                        v.time,
+                        v.value,
+                        v.flag,
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn seeding_twice_gives_the_same_registry() {
+        let dir = tempfile::tempdir().unwrap();
+        let _ = open(dir.path());
+        let db = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+        let first = (
+            db.counties().unwrap(),
+            db.enterprises().unwrap(),
+            db.sites().unwrap(),
+            db.devices().unwrap(),
+        );
+        let _ = open(dir.path());
+        let second = (
+            db.counties().unwrap(),
+            db.enterprises().unwrap(),
+            db.sites().unwrap(),
+            db.devices().unwrap(),
+        );
+        assert_eq!(first, second);
+        assert_eq!(first.3.len(), 56);
+    }
+
+    /// The backfill path stores exactly what the TCP gateway stores for the same frames.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn backfill_stores_what_the_gateway_stores() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let fleet = fleet();
+        // An air station, a water section, an outlet, and a device with a quirk.
+        let mut picked: Vec<sim::DeviceSpec> = ["A01", "W13", "S01"]
+            .iter()
+            .map(|id| fleet.iter().find(|d| d.site_id == *id).unwrap().clone())
+            .collect();
+        picked.push(
+            fleet
+                .iter()
+                .find(|d| !d.quirks.is_conforming())
+                .unwrap()
+                .clone(),
+        );
+        let sites: Vec<String> = picked.iter().map(|d| d.site_id.clone()).collect();
+        let now = "2026-11-28T06:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+
+        let bulk = tempfile::tempdir().unwrap();
+        let p = open(bulk.path());
+        let (p2, specs) = (p.clone(), picked.clone());
+        let report = tokio::task::spawn_blocking(move || backfill(&p2, &specs, 1, now))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(report.frames > 4000 && report.rejected == 0, "{report:?}");
+
+        let wire = tempfile::tempdir().unwrap();
+        let p = open(wire.path());
+        let hj = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = hj.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(platform::serve_on(p.clone(), hj, http, async move {
+            let _ = stopped.await;
+        }));
+        let mut sent = 0;
+        for spec in &picked {
+            let frames: Vec<sim::Sent> = sim::history(spec, now - 86_400, now, DEMO_SEED).collect();
+            sent += frames.len();
+            let bytes: Vec<u8> = frames.into_iter().flat_map(|s| s.frame).collect();
+            let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let (mut rd, mut wr) = conn.split();
+            let drain = async {
+                let mut sink = vec![0u8; 65536];
+                while rd.read(&mut sink).await.is_ok_and(|n| n > 0) {}
+            };
+            let write = async {
+                wr.write_all(&bytes).await.unwrap();
+                wr.shutdown().await.unwrap();
+            };
+            tokio::join!(drain, write);
+        }
+        let journal = store::Store::open_reader(&wire.path().join("qingshan.db")).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while (journal.journal_len().unwrap() as usize) < sent {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the gateway stored {} of {sent} frames",
+                journal.journal_len().unwrap()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let _ = stop.send(());
+        let _ = server.await;
+        assert_eq!(sent, report.frames);
+        let (a, b) = (contents(bulk.path(), &sites), contents(wire.path(), &sites));
+        assert!(a.len() > 20_000, "{} values", a.len());
+        assert!(
+            a == b,
+            "backfill and gateway differ: {} vs {} values",
+            a.len(),
+            b.len()
+        );
+    }
 }
