@@ -136,8 +136,14 @@ try {
     await page.goto(base + '/', { waitUntil: 'load' });
     const tips = await page.$$eval('svg.map a.pt title', (ts) => ts.map((t) => t.textContent));
     if (!tips.some((t) => /AQI \d+/.test(t))) fail('home: no map tooltip with an AQI');
-    if (!tips.some((t) => t.includes('最后数据时间') || t.includes('从未收到数据'))) fail('home: no map tooltip with a no-data cause');
-    else console.log(`ok   home: ${tips.length} map tooltips, e.g. ${JSON.stringify(tips[0])}`);
+    // Every grey point (no current data) says why.
+    const grey = await page.$$eval('svg.map a.pt', (as) => as
+      .filter((a) => a.firstElementChild && a.firstElementChild.getAttribute('fill') === '#b7bcc2')
+      .map((a) => a.querySelector('title').textContent));
+    for (const t of grey) {
+      if (!/数据中断|从未收到数据|无效|未登记/.test(t)) fail(`home: grey point without a cause: ${JSON.stringify(t)}`);
+    }
+    console.log(`ok   home: ${tips.length} map tooltips (${grey.length} grey, each with its cause), e.g. ${JSON.stringify(tips[0])}`);
     await page.close();
   }
 } finally {
