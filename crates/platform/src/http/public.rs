@@ -283,6 +283,10 @@ fn paged(
     if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
         resp.headers_mut().insert("x-total-count", v);
     }
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
     if let Some(n) = next
         && let Ok(v) = HeaderValue::from_str(&format!("<{n}>; rel=\"next\""))
     {
@@ -787,4 +791,42 @@ async fn bulletin(State(p): AppState, Query(q): Q) -> Result<Response, ApiError>
         table,
         Some(json!({"year": year, "quarter": quarter})),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_window_per_client() {
+        let limiter = RateLimiter::new(RateConfig {
+            limit: 2,
+            window: Duration::from_millis(400),
+        });
+        let a = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+        let b = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
+        let first = limiter.check(a);
+        assert!(first.allowed && first.remaining == 1 && first.limit == 2 && first.reset == 1);
+        assert!(limiter.check(a).allowed);
+        let denied = limiter.check(a);
+        assert!(!denied.allowed && denied.remaining == 0);
+        assert!(
+            limiter.check(b).allowed,
+            "another client has its own window"
+        );
+        std::thread::sleep(Duration::from_millis(450));
+        let again = limiter.check(a);
+        assert!(again.allowed && again.remaining == 1, "a new window starts");
+    }
+
+    #[test]
+    fn config_from_text() {
+        // Bad values fall back to the default rather than disabling the limit.
+        unsafe { std::env::set_var("QINGSHAN_PUBLIC_RATE_LIMIT", "0/60") };
+        assert_eq!(RateConfig::from_env().limit, 300);
+        unsafe { std::env::set_var("QINGSHAN_PUBLIC_RATE_LIMIT", "50/10") };
+        let c = RateConfig::from_env();
+        assert_eq!((c.limit, c.window), (50, Duration::from_secs(10)));
+        unsafe { std::env::remove_var("QINGSHAN_PUBLIC_RATE_LIMIT") };
+    }
 }

@@ -365,7 +365,8 @@ async fn serve(
     let ctx = context(&p, path, &q);
     let lang = ctx.lang;
     match p.read(move |store| render(store, &ctx, &q, page)).await {
-        Ok(html) => Html(html).into_response(),
+        // Figures change hourly; a minute of caching spares the server a crowd refreshing a page.
+        Ok(html) => ([(header::CACHE_CONTROL, "public, max-age=60")], Html(html)).into_response(),
         Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.message),
     }
 }

@@ -297,9 +297,16 @@ pub fn ratio_bar(
     }
     let _ = write!(
         s,
-        r##"<line x1="{0:.1}" x2="{0:.1}" y1="3" y2="31" stroke="#222" stroke-width="2"><title>{1}</title></line><text x="{0:.1}" y="42" class="ax" text-anchor="middle">{1}</text>"##,
+        r##"<line x1="{0:.1}" x2="{0:.1}" y1="3" y2="31" stroke="#222" stroke-width="2"><title>{1}</title></line><text x="{0:.1}" y="42" class="ax" text-anchor="{2}">{1}</text>"##,
         x(target),
-        esc(target_text)
+        esc(target_text),
+        if target > 85.0 {
+            "end"
+        } else if target < 15.0 {
+            "start"
+        } else {
+            "middle"
+        }
     );
     s.push_str("</svg>");
     s
