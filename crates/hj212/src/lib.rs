@@ -39,6 +39,8 @@
 //!
 //! Nothing here panics on any input; every limit is explicit ([`FramerConfig`]).
 
+#![warn(missing_docs)]
+
 pub mod answers;
 pub mod cp;
 pub mod crc;
