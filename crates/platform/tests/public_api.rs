@@ -6,11 +6,29 @@ use web_support::{Server, header, seed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_data_json_csv_paging_and_rate_limit() {
-    // 12 requests per minute: enough for the checks below, then the limit is hit on purpose.
+    // 13 requests per minute: enough for the checks below, then the limit is hit on purpose.
     // SAFETY: set before the server starts, in the only test of this binary.
-    unsafe { std::env::set_var("QINGSHAN_PUBLIC_RATE_LIMIT", "12/60") };
+    unsafe { std::env::set_var("QINGSHAN_PUBLIC_RATE_LIMIT", "13/60") };
     let now = jiff::Timestamp::now().as_second();
-    let server = Server::start(|store, tz| seed(store, tz, now, 3, None)).await;
+    let server = Server::start(|store, tz| {
+        seed(store, tz, now, 3, None);
+        let old = (now - now.rem_euclid(3600)) - 5 * 86400;
+        web_support::device_hours(
+            store,
+            "A01",
+            old,
+            3,
+            &[
+                ("a34004", 40.0),
+                ("a34002", 60.0),
+                ("a21026", 8.0),
+                ("a21004", 20.0),
+                ("a21005", 0.6),
+                ("a05024", 50.0),
+            ],
+        );
+    })
+    .await;
     let get_json = |path: &'static str| {
         let server = &server;
         async move {
@@ -30,8 +48,8 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     assert_eq!(page1["next"], "/api/v1/public/stations?per_page=20&page=2");
     assert_eq!(header(&headers, "x-total-count"), Some("56"));
     assert!(header(&headers, "link").unwrap().contains("rel=\"next\""));
-    assert_eq!(header(&headers, "ratelimit-limit"), Some("12"));
-    assert_eq!(header(&headers, "ratelimit-remaining"), Some("11"));
+    assert_eq!(header(&headers, "ratelimit-limit"), Some("13"));
+    assert_eq!(header(&headers, "ratelimit-remaining"), Some("12"));
     assert!(
         header(&headers, "ratelimit-reset")
             .unwrap()
@@ -119,12 +137,29 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     // 11, 12.
     let (_, _) = get_json("/api/v1/public/stations?per_page=1").await;
     let (headers, _) = get_json("/api/v1/public/stations?per_page=1").await;
-    assert_eq!(header(&headers, "ratelimit-remaining"), Some("0"));
+    assert_eq!(header(&headers, "ratelimit-remaining"), Some("1"));
 
-    // 13: over the limit — 429 with the headers and Retry-After.
+    // 13. A logger that uploads only hourly data (CN 2061) is shown from those values where no rollup
+    // exists: three hours five days back, before the seeded rollups.
+    let old = (now - now.rem_euclid(3600)) - 5 * 86400;
+    let ts = |t: i64| jiff::Timestamp::from_second(t).unwrap().to_string();
+    let path = format!(
+        "/api/v1/public/stations/A01/aqi?from={}&to={}",
+        ts(old),
+        ts(old + 3 * 3600)
+    );
+    let (status, headers, body) = server.get_raw(&path).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(header(&headers, "ratelimit-remaining"), Some("0"));
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["data"][0]["pm2_5"], 40.0);
+    assert!(v["data"][2]["aqi"].as_u64().is_some());
+
+    // 14: over the limit — 429 with the headers and Retry-After.
     let (status, headers, body) = server.get_raw("/api/v1/public/stations").await;
     assert_eq!(status, 429, "{}", String::from_utf8_lossy(&body));
-    assert_eq!(header(&headers, "ratelimit-limit"), Some("12"));
+    assert_eq!(header(&headers, "ratelimit-limit"), Some("13"));
     assert_eq!(header(&headers, "ratelimit-remaining"), Some("0"));
     let retry: u64 = header(&headers, "retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry));

@@ -120,6 +120,45 @@ pub fn hourly_report(tz: &TimeZone, hour: i64, r: &HourlyReadings) -> AqiReport 
     hourly_aqi(&rules, r)
 }
 
+/// `(time, mean, valid)` of one series over `[from, to)`, oldest first: the platform's rollups of
+/// `period`, completed by the values the device itself sent for that period (HJ 212 CN 2061 hourly /
+/// CN 2031 daily data, stored with interval `hour` / `day`) where no rollup exists — loggers that upload
+/// only hourly data, and histories backfilled that way. A device value counts when its flag does
+/// ([`crate::rollups::flag_is_valid`]).
+pub fn means(
+    store: &Store,
+    site: &str,
+    param: &str,
+    period: Period,
+    from: i64,
+    to: i64,
+) -> store::Result<Vec<(i64, Option<f64>, bool)>> {
+    let mut out = store.rollup_means(site, param, period, from, to)?;
+    let interval = match period {
+        Period::Hour => store::Interval::Hour,
+        Period::Day => store::Interval::Day,
+    };
+    let device = store.series(site, param, interval, from, to)?;
+    if device.is_empty() {
+        return Ok(out);
+    }
+    let have: std::collections::HashSet<i64> = out.iter().map(|r| r.0).collect();
+    out.extend(
+        device
+            .into_iter()
+            .filter(|v| !have.contains(&v.time))
+            .map(|v| {
+                (
+                    v.time,
+                    v.value,
+                    crate::rollups::flag_is_valid(v.flag.as_deref()),
+                )
+            }),
+    );
+    out.sort_by_key(|r| r.0);
+    Ok(out)
+}
+
 /// Valid hourly readings of an air station over `[from, to)`, keyed by the start of the hour.
 pub fn air_hours(
     store: &Store,
@@ -129,7 +168,7 @@ pub fn air_hours(
 ) -> store::Result<BTreeMap<i64, HourlyReadings>> {
     let mut out: BTreeMap<i64, HourlyReadings> = BTreeMap::new();
     for (code, p) in AIR_PARAMS {
-        for (time, mean, valid) in store.rollup_means(site, code, Period::Hour, from, to)? {
+        for (time, mean, valid) in means(store, site, code, Period::Hour, from, to)? {
             if let (true, Some(v)) = (valid, mean) {
                 set_reading(out.entry(time).or_default(), p, concentration(p, v));
             }
@@ -469,7 +508,7 @@ pub fn water_samples<K: Ord + Copy>(
 ) -> store::Result<BTreeMap<K, Sample>> {
     let mut acc: BTreeMap<K, BTreeMap<Parameter, (Decimal, i64)>> = BTreeMap::new();
     for (code, p) in water_params() {
-        for (t, mean, valid) in store.rollup_means(site, code, period, from, to)? {
+        for (t, mean, valid) in means(store, site, code, period, from, to)? {
             if let (true, Some(d)) = (valid, mean.and_then(decimal)) {
                 let e = acc
                     .entry(bucket(t))
@@ -563,7 +602,8 @@ pub fn local_month(tz: &TimeZone, unix: i64) -> (i16, i8) {
 }
 
 /// Monthly class of a site over the twelve months ending with the month of `now`: the class of the
-/// monthly mean sample (GB 3838 single-factor evaluation of the mean, 环办〔2011〕22号).
+/// monthly mean sample (the mean of the month's valid hourly values; GB 3838 single-factor evaluation
+/// of the mean, 环办〔2011〕22号).
 pub fn monthly_classes(
     store: &Store,
     tz: &TimeZone,
@@ -579,7 +619,7 @@ pub fn monthly_classes(
     let from = day_start(tz, jiff::civil::date(y0, m0, 1));
     let to = day_start(tz, next_month(y1, m1));
     let kind = waterbody_kind(site);
-    let samples = water_samples(store, &site.id, Period::Day, from, to, |t| {
+    let samples = water_samples(store, &site.id, Period::Hour, from, to, |t| {
         local_month(tz, t)
     })?;
     Ok(samples
@@ -630,7 +670,7 @@ pub struct Exceedance {
 #[derive(Debug, Clone)]
 pub struct BulletinRow {
     pub site: Site,
-    /// Monthly samples evaluated (monthly means of the quarter's valid daily values).
+    /// Monthly samples evaluated (monthly means of the quarter's valid hourly values).
     pub samples: u32,
     pub compliant_samples: u32,
     /// Intake volume of the quarter (m³) from the flow series, when the source reports one.
@@ -694,7 +734,7 @@ pub fn item_names(item: &water::DrinkingItem) -> (String, String) {
 }
 
 /// The quarterly drinking-water bulletin: per source, each month of the quarter is a sample (the mean of
-/// the month's valid daily values), judged by `standards::water::drinking_source_compliance`.
+/// the month's valid hourly values), judged by `standards::water::drinking_source_compliance`.
 pub fn bulletin(store: &Store, tz: &TimeZone, year: i16, quarter: u8) -> store::Result<Bulletin> {
     let q = quarter.clamp(1, 4) as i8;
     let first_month = (q - 1) * 3 + 1;
@@ -707,14 +747,14 @@ pub fn bulletin(store: &Store, tz: &TimeZone, year: i16, quarter: u8) -> store::
         .filter(|s| s.kind == SiteKind::DrinkingWaterSource)
     {
         let kind = waterbody_kind(&site);
-        let samples = water_samples(store, &site.id, Period::Day, from, to, |t| {
+        let samples = water_samples(store, &site.id, Period::Hour, from, to, |t| {
             local_month(tz, t)
         })?;
-        // Monthly intake volume: Σ daily mean flow (m³/h) × 24 h.
+        // Monthly intake volume: Σ hourly mean flow (m³/h) × 1 h.
         let mut volume: BTreeMap<(i16, i8), f64> = BTreeMap::new();
-        for (t, mean, valid) in store.rollup_means(&site.id, FLOW_PARAM, Period::Day, from, to)? {
+        for (t, mean, valid) in means(store, &site.id, FLOW_PARAM, Period::Hour, from, to)? {
             if let (true, Some(v)) = (valid, mean) {
-                *volume.entry(local_month(tz, t)).or_default() += v * 24.0;
+                *volume.entry(local_month(tz, t)).or_default() += v;
             }
         }
         let mut row = BulletinRow {
@@ -1016,8 +1056,7 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
             let read_from = month_start.min(now - CURRENT_AIR_S - 3600);
             let mut series: HashMap<&str, BTreeMap<i64, f64>> = HashMap::new();
             for p in params {
-                let s = store
-                    .rollup_means(&site.id, p.code, Period::Hour, read_from, now + 1)?
+                let s = means(store, &site.id, p.code, Period::Hour, read_from, now + 1)?
                     .into_iter()
                     .filter_map(|(t, m, valid)| Some((t, m.filter(|_| valid)?)))
                     .collect();

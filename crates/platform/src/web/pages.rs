@@ -1524,8 +1524,8 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
         b,
         r#"</table></div><p class="muted">{}</p>"#,
         ctx.t(
-            "每月一次评价：取当月有效日均值的均值，按 GB 3838-2002 表1（Ⅲ类）及表2 判定（环办〔2011〕22号）；超标倍数 =（C−S）/S。按水量达标率 = 达标月份取水量 / 总取水量（取水流量 w00000 日均值 × 24 h）。",
-            "One evaluation per month: the mean of the month's valid daily means, judged against GB 3838-2002 Table 1 (class III) and Table 2 (环办〔2011〕22号); multiple = (C − S)/S. Compliance by volume = intake volume in compliant months / total intake (daily mean intake flow w00000 × 24 h)."
+            "每月一次评价：取当月有效小时均值的均值，按 GB 3838-2002 表1（Ⅲ类）及表2 判定（环办〔2011〕22号）；超标倍数 =（C−S）/S。按水量达标率 = 达标月份取水量 / 总取水量（取水流量 w00000，m³/h，逐小时累计）。",
+            "One evaluation per month: the mean of the month's valid hourly means, judged against GB 3838-2002 Table 1 (class III) and Table 2 (环办〔2011〕22号); multiple = (C − S)/S. Compliance by volume = intake volume in compliant months / total intake (intake flow w00000 in m³/h, summed hour by hour)."
         )
     );
     let sims: Vec<&Site> = bl.rows.iter().map(|r| &r.site).collect();

@@ -329,6 +329,37 @@ pub fn ingest_hour(
     platform::web::data::clear_cache();
 }
 
+/// Writes `hours` hours of hourly device data (HJ 212 CN 2061, interval `hour`) from `start` through the
+/// store's frame path; no rollups are made from them.
+pub fn device_hours(store: &mut Store, site: &str, start: i64, hours: i64, values: &[(&str, f64)]) {
+    let frames: Vec<FrameRecord> = (0..hours)
+        .map(|h| FrameRecord {
+            received_at_ms: (start + h * 3600 + 3600 + 30) * 1000,
+            peer: "127.0.0.1:1".into(),
+            mn: Some(format!("QSDEMO{site:0<18}")),
+            cn: Some("2061".into()),
+            verdict: Verdict::Accepted,
+            cause: None,
+            raw: b"test".to_vec(),
+            values: values
+                .iter()
+                .map(|(p, v)| NewValue {
+                    site_id: site.into(),
+                    param: p.to_string(),
+                    interval: Interval::Hour,
+                    time: start + h * 3600,
+                    value: Some(*v),
+                    min: None,
+                    max: None,
+                    cou: None,
+                    flag: Some("N".into()),
+                })
+                .collect(),
+        })
+        .collect();
+    store.write_frames(&frames).expect("write frames");
+}
+
 /// A running server on port 0 over a seeded database.
 pub struct Server {
     pub http: String,
