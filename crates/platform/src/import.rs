@@ -110,8 +110,7 @@ pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
         id: id.to_string(),
         message,
     };
-    let mut data = RegistryData::default();
-    data.counties = file
+    let counties = file
         .counties
         .into_iter()
         .map(|c| County {
@@ -122,7 +121,7 @@ pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
             lat: c.lat,
         })
         .collect();
-    data.enterprises = file
+    let enterprises = file
         .enterprises
         .into_iter()
         .map(|e| Enterprise {
@@ -131,6 +130,12 @@ pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
             county: e.county,
         })
         .collect();
+    let mut data = RegistryData {
+        counties,
+        enterprises,
+        sites: Vec::new(),
+        devices: Vec::new(),
+    };
     for s in file.sites {
         let kind = s
             .kind

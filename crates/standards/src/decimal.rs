@@ -110,6 +110,8 @@ impl Decimal {
     }
 
     /// `self × other`, rounded half to even to six places.
+    // Not `std::ops::Mul`: the rounding should be visible at the call site.
+    #[allow(clippy::should_implement_trait)]
     pub fn mul(self, other: Decimal) -> Decimal {
         Decimal(div_round_half_even(
             self.0 as i128 * other.0 as i128,
@@ -118,6 +120,8 @@ impl Decimal {
     }
 
     /// `self ÷ other`, rounded half to even to six places; `None` when `other` is zero.
+    // Not `std::ops::Div`: division by zero is an answer (`None`), not a panic.
+    #[allow(clippy::should_implement_trait)]
     pub fn div(self, other: Decimal) -> Option<Decimal> {
         (other.0 != 0).then(|| {
             Decimal(div_round_half_even(

@@ -111,11 +111,11 @@ fn number(file: &'static str, line: usize, text: &str) -> Result<Option<f64>, De
     })
 }
 
-/// The rows of a CSV file with a header, as (line number, column → value).
-fn rows(
-    file: &'static str,
-    text: &'static str,
-) -> Result<Vec<(usize, std::collections::HashMap<String, String>)>, DemoError> {
+/// A CSV row: column name → value.
+type Row = std::collections::HashMap<String, String>;
+
+/// The rows of a CSV file with a header, as (line number, row).
+fn rows(file: &'static str, text: &'static str) -> Result<Vec<(usize, Row)>, DemoError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader
         .headers()
