@@ -184,3 +184,22 @@ fn full_decode_to_typed_messages(bencher: Bencher) {
         values
     });
 }
+
+/// A hostile or broken sender: a `##9999` header followed by 9 000 bytes trickled one byte per read.
+/// Each read re-judges the waiting candidate; resuming the scan keeps this linear in the bytes received.
+#[divan::bench]
+fn waiting_candidate_fed_byte_by_byte(bencher: Bencher) {
+    let mut input = b"##9999QN=".to_vec();
+    input.extend(std::iter::repeat_n(b'7', 9000));
+    bencher.counter(BytesCount::new(input.len())).bench(|| {
+        let mut framer = Framer::new(FramerConfig::default());
+        let mut found = 0;
+        for byte in black_box(&input).chunks(1) {
+            framer.push(byte);
+            while let Some(r) = framer.next_frame() {
+                found += usize::from(r.is_ok());
+            }
+        }
+        found
+    });
+}

@@ -151,8 +151,10 @@ enum Step<'a> {
     Frame(Frame<'a>, usize),
     /// A rejected candidate; scanning continues at `next` (just after its `##`).
     Reject(Rejected<'a>, usize),
-    /// Nothing decidable yet: bytes before `keep` are garbage and may be dropped.
-    NeedMore { keep: usize },
+    /// Nothing decidable yet: bytes before `keep` are garbage and may be dropped. `scanned` says that the
+    /// candidate at `keep` was scanned to the end of the buffer without finding another frame start, so the
+    /// next judgement may resume scanning where this one stopped.
+    NeedMore { keep: usize, scanned: bool },
 }
 
 /// Where the next candidate header is.
@@ -284,14 +286,14 @@ fn verify<'a>(data: &'a [u8], crc_field: &[u8], cfg: &FramerConfig) -> Verdict<'
 fn fallback<'a>(
     buf: &'a [u8],
     s: usize,
-    limit: usize,
+    (limit, from): (usize, usize),
     eof: bool,
     cfg: &FramerConfig,
     base: u64,
 ) -> Option<Step<'a>> {
     let declared = declared_len(buf, s);
     let start = s + 6;
-    let mut p = start;
+    let mut p = start.max(from);
     while p + 6 <= limit {
         let Some(q) = buf[p..limit - 4].windows(2).position(|w| w == b"&&") else {
             break;
@@ -326,7 +328,9 @@ fn fallback<'a>(
 }
 
 /// Judges the candidate whose `##dddd` starts at `s`. `lookahead` allows looking at the next candidate to
-/// decide that this one was cut short.
+/// decide that this one was cut short. `resume` is where an earlier judgement of the same candidate stopped
+/// scanning (0 for none): what lies before it holds no frame start and no recoverable frame end, so only the
+/// last few bytes before it are looked at again. This keeps a candidate fed byte by byte linear, not quadratic.
 fn evaluate<'a>(
     buf: &'a [u8],
     s: usize,
@@ -334,6 +338,7 @@ fn evaluate<'a>(
     cfg: &FramerConfig,
     base: u64,
     lookahead: bool,
+    resume: usize,
 ) -> Step<'a> {
     let declared = declared_len(buf, s);
     let start = s + 6;
@@ -362,7 +367,10 @@ fn evaluate<'a>(
             return Step::Frame(frame, end + used);
         }
     }
-    let next = match find_header(buf, s + 2) {
+    // A header cut by the old end of the buffer, or a fallback end whose terminator was not yet visible,
+    // lies within the last 8 bytes before `resume`.
+    let from = resume.saturating_sub(8);
+    let next = match find_header(buf, (s + 2).max(from)) {
         Header::At(t) => Some(t),
         _ => None,
     };
@@ -380,7 +388,7 @@ fn evaluate<'a>(
     };
 
     if declared > cfg.max_data_len {
-        if let Some(step) = fallback(buf, s, region_end, eof, cfg, base) {
+        if let Some(step) = fallback(buf, s, (region_end, from), eof, cfg, base) {
             return step;
         }
         if next.is_some() || eof || buf.len() >= max_end {
@@ -393,7 +401,10 @@ fn evaluate<'a>(
                 region_end,
             );
         }
-        return Step::NeedMore { keep: s };
+        return Step::NeedMore {
+            keep: s,
+            scanned: true,
+        };
     }
 
     let end = start + declared + 4;
@@ -419,7 +430,7 @@ fn evaluate<'a>(
                 Verdict::Refused { crc } => {
                     // The structure is where the length says; only a shorter frame inside it could be the
                     // real one (a length field that is too long).
-                    if let Some(step) = fallback(buf, s, end.min(region_end), eof, cfg, base) {
+                    if let Some(step) = fallback(buf, s, (end.min(region_end), 0), eof, cfg, base) {
                         return step;
                     }
                     let error = FrameError::CrcMismatch {
@@ -432,7 +443,7 @@ fn evaluate<'a>(
                 }
             }
         }
-        if let Some(step) = fallback(buf, s, region_end, eof, cfg, base) {
+        if let Some(step) = fallback(buf, s, (region_end, from), eof, cfg, base) {
             return step;
         }
         if next.is_some() || eof || buf.len() >= max_end {
@@ -457,11 +468,14 @@ fn evaluate<'a>(
             };
             return reject(error, raw_end);
         }
-        return Step::NeedMore { keep: s };
+        return Step::NeedMore {
+            keep: s,
+            scanned: true,
+        };
     }
 
     // The declared frame is not complete yet.
-    if let Some(step) = fallback(buf, s, region_end, eof, cfg, base) {
+    if let Some(step) = fallback(buf, s, (region_end, from), eof, cfg, base) {
         return step;
     }
     let available = buf.len() - start;
@@ -477,7 +491,7 @@ fn evaluate<'a>(
     }
     if lookahead
         && let Some(t) = next
-        && let Step::Frame(..) = evaluate(buf, t, eof, cfg, base, false)
+        && let Step::Frame(..) = evaluate(buf, t, eof, cfg, base, false, 0)
     {
         let available = t - start;
         return reject(
@@ -489,15 +503,30 @@ fn evaluate<'a>(
             t,
         );
     }
-    Step::NeedMore { keep: s }
+    Step::NeedMore {
+        keep: s,
+        scanned: next.is_none(),
+    }
 }
 
 /// One scanning step from `pos`: skips garbage to the next candidate and judges it.
-fn step<'a>(buf: &'a [u8], pos: usize, eof: bool, cfg: &FramerConfig, base: u64) -> Step<'a> {
+/// `resume` is `(candidate, scanned_to)` from an earlier judgement that ended in `NeedMore { scanned: true }`.
+fn step<'a>(
+    buf: &'a [u8],
+    pos: usize,
+    eof: bool,
+    cfg: &FramerConfig,
+    base: u64,
+    resume: Option<(usize, usize)>,
+) -> Step<'a> {
     match find_header(buf, pos) {
-        Header::At(s) => evaluate(buf, s, eof, cfg, base, true),
+        Header::At(s) => {
+            let resume = resume.filter(|&(at, _)| at == s).map_or(0, |(_, to)| to);
+            evaluate(buf, s, eof, cfg, base, true, resume)
+        }
         Header::Partial(s) => Step::NeedMore {
             keep: if eof { buf.len() } else { s },
+            scanned: false,
         },
         Header::None => {
             // Keep a trailing '#', which may be the first half of the next "##".
@@ -508,6 +537,7 @@ fn step<'a>(buf: &'a [u8], pos: usize, eof: bool, cfg: &FramerConfig, base: u64)
             };
             Step::NeedMore {
                 keep: keep.max(pos),
+                scanned: false,
             }
         }
     }
@@ -537,7 +567,7 @@ impl<'a> Iterator for Frames<'a, '_> {
     type Item = Result<Frame<'a>, Rejected<'a>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match step(self.input, self.pos, true, self.config, 0) {
+        match step(self.input, self.pos, true, self.config, 0, None) {
             Step::Frame(frame, next) => {
                 self.pos = next;
                 Some(Ok(frame))
@@ -579,6 +609,9 @@ pub struct Framer {
     /// Stream offset of `buf[0]`.
     base: u64,
     eof: bool,
+    /// `(candidate, scanned_to)` in stream offsets: a candidate still waiting for bytes, and how far the last
+    /// judgement scanned, so the next one resumes there.
+    resume: Option<(u64, u64)>,
 }
 
 impl Framer {
@@ -590,6 +623,7 @@ impl Framer {
             pos: 0,
             base: 0,
             eof: false,
+            resume: None,
         }
     }
 
@@ -601,11 +635,13 @@ impl Framer {
     /// Replaces the device's SM4 keys (HJ 212-2025 §6.4.3 key rotation), current key first.
     pub fn set_sm4_keys(&mut self, keys: Vec<Sm4Key>) {
         self.config.sm4_keys = keys;
+        self.resume = None;
     }
 
     /// Replaces the CRC policy (e.g. once the device's MN is known).
     pub fn set_crc_policy(&mut self, policy: CrcPolicy) {
         self.config.crc_policy = policy;
+        self.resume = None;
     }
 
     /// Appends bytes received from the stream.
@@ -617,6 +653,7 @@ impl Framer {
     /// Marks the end of the stream: a candidate still waiting for bytes is then reported as truncated.
     pub fn finish(&mut self) {
         self.eof = true;
+        self.resume = None;
     }
 
     /// Bytes held and not yet judged.
@@ -632,7 +669,12 @@ impl Framer {
     /// The next frame or rejected candidate, or `None` when more bytes are needed.
     #[allow(clippy::should_implement_trait)]
     pub fn next_frame(&mut self) -> Option<Result<Frame<'_>, Rejected<'_>>> {
-        match step(&self.buf, self.pos, self.eof, &self.config, self.base) {
+        let base = self.base;
+        let resume = self
+            .resume
+            .take()
+            .map(|(at, to)| ((at - base) as usize, (to - base) as usize));
+        match step(&self.buf, self.pos, self.eof, &self.config, base, resume) {
             Step::Frame(frame, next) => {
                 self.pos = next;
                 Some(Ok(frame))
@@ -641,8 +683,11 @@ impl Framer {
                 self.pos = next;
                 Some(Err(rejected))
             }
-            Step::NeedMore { keep } => {
+            Step::NeedMore { keep, scanned } => {
                 self.pos = keep;
+                if scanned {
+                    self.resume = Some((base + keep as u64, base + self.buf.len() as u64));
+                }
                 None
             }
         }

@@ -218,3 +218,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Frames whose length field is wrong (too long or too short) are recovered by locating `&&` + CRC +
+    /// terminator, whatever the chunking, and the frames after them are not lost.
+    #[test]
+    fn wrong_length_fields_recover_under_any_chunking(
+        packets in proptest::collection::vec((arb_packet(), -20i32..40, garbage()), 1..5),
+        cuts in proptest::collection::vec(1usize..64, 0..40),
+    ) {
+        let mut input = Vec::new();
+        let mut expected = Vec::new();
+        for (packet, delta, junk) in &packets {
+            input.extend_from_slice(junk);
+            let mut bytes = packet.encode().unwrap();
+            let len = bytes.len() - 12;
+            let wrong = (len as i32 + delta).clamp(0, 9999) as usize;
+            bytes[2..6].copy_from_slice(format!("{wrong:04}").as_bytes());
+            expected.push(bytes[..bytes.len() - 2].to_vec());
+            input.extend_from_slice(&bytes);
+        }
+        let config = FramerConfig::default();
+        let whole_result = whole(&input, &config);
+        let found: Vec<Vec<u8>> = whole_result.iter().filter_map(|r| r.as_ref().ok()).map(|(_, raw)| raw.clone()).collect();
+        prop_assert_eq!(found, expected);
+        prop_assert_eq!(streamed(&input, &cuts, &config), whole_result.clone());
+        prop_assert_eq!(streamed(&input, &vec![1; input.len()], &config), whole_result);
+    }
+}
