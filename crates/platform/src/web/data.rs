@@ -324,7 +324,8 @@ pub fn station_days(
     Ok(days)
 }
 
-/// Makes every cached entry due for its incremental refresh (benchmarks measure that path with it).
+/// Makes every cached entry due for its incremental refresh: station years recompute their last two
+/// days, the current month of the water classes is recomputed (benchmarks measure that path with it).
 pub fn expire_cache() {
     if let Ok(mut guard) = YEAR_CACHE.lock()
         && let Some(map) = guard.as_mut()
@@ -335,11 +336,23 @@ pub fn expire_cache() {
             }
         }
     }
+    if let Ok(mut guard) = MONTH_CACHE.lock()
+        && let Some(map) = guard.as_mut()
+    {
+        for (at, _) in map.values_mut() {
+            if let Some(t) = at.checked_sub(CACHE_TTL) {
+                *at = t;
+            }
+        }
+    }
 }
 
 /// Drops every cached figure (tests that write new data call this).
 pub fn clear_cache() {
     if let Ok(mut guard) = YEAR_CACHE.lock() {
+        *guard = None;
+    }
+    if let Ok(mut guard) = MONTH_CACHE.lock() {
         *guard = None;
     }
 }
@@ -601,31 +614,58 @@ pub fn local_month(tz: &TimeZone, unix: i64) -> (i16, i8) {
     (d.year(), d.month())
 }
 
-/// Monthly class of a site over the twelve months ending with the month of `now`: the class of the
-/// monthly mean sample (the mean of the month's valid hourly values; GB 3838 single-factor evaluation
-/// of the mean, 环办〔2011〕22号).
+type MonthKey = (String, (i16, i8));
+static MONTH_CACHE: Mutex<Option<HashMap<MonthKey, (Instant, Option<Evaluation>)>>> =
+    Mutex::new(None);
+
+/// The class of each of `months` of a site: the class of the monthly mean sample (the mean of the month's
+/// valid hourly values; GB 3838 single-factor evaluation of the mean, 环办〔2011〕22号). A month is
+/// computed once and reused: the month of `now` for [`CACHE_TTL`], earlier months for [`CACHE_REBUILD`].
+/// `cache_key` distinguishes databases (pass the database path).
 pub fn monthly_classes(
     store: &Store,
     tz: &TimeZone,
+    cache_key: &str,
     site: &Site,
     months: &[(i16, i8)],
+    now: i64,
 ) -> store::Result<BTreeMap<(i16, i8), Evaluation>> {
-    let Some(&(y0, m0)) = months.first() else {
-        return Ok(BTreeMap::new());
-    };
-    let Some(&(y1, m1)) = months.last() else {
-        return Ok(BTreeMap::new());
-    };
-    let from = day_start(tz, jiff::civil::date(y0, m0, 1));
-    let to = day_start(tz, next_month(y1, m1));
     let kind = waterbody_kind(site);
-    let samples = water_samples(store, &site.id, Period::Hour, from, to, |t| {
-        local_month(tz, t)
-    })?;
-    Ok(samples
-        .into_iter()
-        .filter_map(|(k, s)| Some((k, water::evaluate(kind, &s).ok()?)))
-        .collect())
+    let this_month = local_month(tz, now);
+    let key = format!("{cache_key}|{}", site.id);
+    let mut out = BTreeMap::new();
+    for &m in months {
+        let ttl = if m == this_month {
+            CACHE_TTL
+        } else {
+            CACHE_REBUILD
+        };
+        let cached = MONTH_CACHE.lock().ok().and_then(|g| {
+            g.as_ref()
+                .and_then(|c| c.get(&(key.clone(), m)))
+                .filter(|(at, _)| at.elapsed() < ttl)
+                .map(|(_, e)| e.clone())
+        });
+        let evaluation = match cached {
+            Some(e) => e,
+            None => {
+                let from = day_start(tz, jiff::civil::date(m.0, m.1, 1));
+                let to = day_start(tz, next_month(m.0, m.1));
+                let samples = water_samples(store, &site.id, Period::Hour, from, to, |_| ())?;
+                let e = samples.get(&()).and_then(|s| water::evaluate(kind, s).ok());
+                if let Ok(mut g) = MONTH_CACHE.lock() {
+                    let c = g.get_or_insert_with(HashMap::new);
+                    c.retain(|_, (at, _)| at.elapsed() < CACHE_REBUILD);
+                    c.insert((key.clone(), m), (Instant::now(), e.clone()));
+                }
+                e
+            }
+        };
+        if let Some(e) = evaluation {
+            out.insert(m, e);
+        }
+    }
+    Ok(out)
 }
 
 /// The first day of the month after (y, m).

@@ -1113,7 +1113,7 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let mut rows = Vec::new();
     let mut month_classes: BTreeMap<(i16, i8), Vec<WaterClass>> = BTreeMap::new();
     for w in sections.iter().chain(sources.iter()) {
-        let per = data::monthly_classes(store, &ctx.tz, &w.site, &months)?;
+        let per = data::monthly_classes(store, &ctx.tz, &ctx.cache_key, &w.site, &months, ctx.now)?;
         let cells = months
             .iter()
             .map(|m| {
