@@ -17,6 +17,9 @@ pub struct Settings {
     pub timezone: String,
     /// Whether a commit must survive power loss (`full`) or only a process crash (`normal`).
     pub durability: store::Durability,
+    /// Bearer token that authorises registry changes through the API (`POST /api/v1/sites`, `/devices`).
+    /// Without one, such changes are accepted only from the loopback interface.
+    pub admin_token: Option<String>,
     pub limits: Limits,
 }
 
@@ -47,6 +50,7 @@ impl Default for Settings {
             http_listen: "0.0.0.0:8080".into(),
             timezone: "Asia/Shanghai".into(),
             durability: store::Durability::Full,
+            admin_token: None,
             limits: Limits::default(),
         }
     }

@@ -485,3 +485,26 @@ async fn http_errors_are_json_and_the_openapi_paths_exist() {
     assert_eq!(health["status"], "ok");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_changes_need_the_admin_token_when_one_is_set() {
+    let server = Server::start(|s| s.admin_token = Some("s3cret-token".into())).await;
+    let device = r#"{"mn":"TOKEN0000001","password":"abcdef","site_id":"OUT1"}"#;
+    let (status, body) = server.request("POST", "/api/v1/devices", device).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(server.platform.registry.get("TOKEN0000001").is_none());
+    let mut s = TcpStream::connect(&server.http).await.unwrap();
+    let req = format!(
+        "POST /api/v1/devices HTTP/1.0\r\nAuthorization: Bearer s3cret-token\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{device}",
+        device.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    assert!(
+        out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"),
+        "{out}"
+    );
+    assert!(server.platform.registry.get("TOKEN0000001").is_some());
+    server.stop().await;
+}

@@ -125,6 +125,7 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "hj212_listen" => s.hj212_listen = value.to_string(),
         "http_listen" => s.http_listen = value.to_string(),
         "timezone" => s.timezone = value.to_string(),
+        "admin_token" => s.admin_token = Some(value.to_string()).filter(|t| !t.is_empty()),
         "durability" => {
             s.durability = match value {
                 "full" => store::Durability::Full,

@@ -5,13 +5,14 @@ use crate::{Platform, completeness};
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use store::{CrcPolicy, Device, Interval, JournalEntry, Period, Site, SiteKind, Verdict};
 
@@ -75,6 +76,42 @@ fn parse_code<T: std::str::FromStr<Err = store::UnknownCode>>(text: &str) -> Res
         .map_err(|e: store::UnknownCode| ApiError::bad_request(e.to_string()))
 }
 
+/// Who may change the registry: a request carrying `Authorization: Bearer <admin_token>` when a token is
+/// configured; otherwise only requests from the loopback interface (the operator on the server itself).
+fn require_admin(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
+    let forbidden = |m: &str| ApiError {
+        status: StatusCode::FORBIDDEN,
+        message: m.to_string(),
+    };
+    match &p.settings.admin_token {
+        Some(token) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or("");
+            // Compare every byte so the time taken does not reveal how much of the token matched.
+            let same = given.len() == token.len()
+                && given
+                    .bytes()
+                    .zip(token.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0;
+            if same {
+                Ok(())
+            } else {
+                Err(forbidden(
+                    "registry changes need Authorization: Bearer <admin_token>",
+                ))
+            }
+        }
+        None if peer.ip().is_loopback() => Ok(()),
+        None => Err(forbidden(
+            "registry changes are accepted from loopback only unless admin_token is configured",
+        )),
+    }
+}
+
 fn site_json(s: &Site) -> Json_ {
     json!({
         "id": s.id, "name": s.name, "kind": s.kind.code(), "county": s.county,
@@ -123,8 +160,11 @@ struct SiteInput {
 
 async fn put_site(
     State(p): AppState,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     b: Result<Json<SiteInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    require_admin(&p, peer, &headers)?;
     let i = body(b)?;
     if i.id.trim().is_empty() {
         return Err(ApiError::bad_request("site id must not be empty"));
@@ -171,8 +211,11 @@ struct DeviceInput {
 
 async fn put_device(
     State(p): AppState,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     b: Result<Json<DeviceInput>, JsonRejection>,
 ) -> Result<Json<Json_>, ApiError> {
+    require_admin(&p, peer, &headers)?;
     let i = body(b)?;
     if i.mn.is_empty() || i.mn.len() > 64 || !i.mn.bytes().all(|c| c.is_ascii_graphic()) {
         return Err(ApiError::bad_request(format!(
