@@ -615,8 +615,8 @@ pub fn local_month(tz: &TimeZone, unix: i64) -> (i16, i8) {
 }
 
 type MonthKey = (String, (i16, i8));
-static MONTH_CACHE: Mutex<Option<HashMap<MonthKey, (Instant, Option<Evaluation>)>>> =
-    Mutex::new(None);
+type MonthCache = HashMap<MonthKey, (Instant, Option<Evaluation>)>;
+static MONTH_CACHE: Mutex<Option<MonthCache>> = Mutex::new(None);
 
 /// The class of each of `months` of a site: the class of the monthly mean sample (the mean of the month's
 /// valid hourly values; GB 3838 single-factor evaluation of the mean, 环办〔2011〕22号). A month is
