@@ -304,7 +304,11 @@ fn city_days(
 pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let air = data::air_now(store, &ctx.tz, ctx.now)?;
     let water = data::water_now(store, ctx.now)?;
-    let air_sites: Vec<&Site> = air.iter().map(|a| &a.site).collect();
+    let air_sites: Vec<&Site> = air
+        .iter()
+        .map(|a| &a.site)
+        .filter(|s| data::in_city(&s.id))
+        .collect();
     let mut b = String::new();
 
     // City AQI now and today's summary.
@@ -343,10 +347,10 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                 primary(ctx, r.primary),
                 ctx.time(*h),
                 r.version.name(),
-                ctx.t(
-                    "各站点浓度均值计算",
-                    "from the mean of the stations' concentrations"
-                ),
+                match ctx.lang {
+                    Lang::Zh => format!("{} 个站点浓度均值计算", air_sites.len()),
+                    Lang::En => format!("mean concentrations of {} stations", air_sites.len()),
+                },
             );
         }
         _ => {
@@ -923,7 +927,12 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     );
 
     // Good-day ratio year to date: city and station, against the target.
-    let city = city_days(store, ctx, &sites, year_start, today)?;
+    let city_sites: Vec<&Site> = sites
+        .iter()
+        .copied()
+        .filter(|s| data::in_city(&s.id))
+        .collect();
+    let city = city_days(store, ctx, &city_sites, year_start, today)?;
     let ratio = |ds: &[data::Day]| {
         standards::air::good_day_ratio(
             ds.iter()
