@@ -264,7 +264,8 @@ td:first-child{min-width:8.5em}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 svg{display:block;width:100%;height:auto;max-width:100%}
 .scroll>svg.chart{min-width:560px}
-.scroll>svg.grid{min-width:520px}
+#calendar svg.grid{min-width:520px}
+#monthly-share svg.chart{min-width:0}
 svg.map{max-width:760px;margin:0 auto}
 svg.ratio{max-width:640px}
 .pair{display:grid;gap:0 12px;grid-template-columns:repeat(auto-fit,minmax(min(100%,540px),1fr))}
