@@ -11,6 +11,7 @@ fn param(name: &str, location: &str, required: bool, description: &str) -> Value
 
 fn error_responses() -> Value {
     json!({
+        "403": {"description": "Registry changes need `Authorization: Bearer <admin_token>` (or loopback when no token is configured)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "400": {"description": "Bad parameters", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     })
