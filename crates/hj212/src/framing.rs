@@ -446,6 +446,17 @@ fn evaluate<'a>(
         if let Some(step) = fallback(buf, s, (region_end, from), eof, cfg, base) {
             return step;
         }
+        // A frame whose data does not end with "&&" is accepted on its terminator; when the buffer ends
+        // right where the terminator would be, more bytes may still make it whole.
+        let tail_pending = crc_hex
+            && !eof
+            && (end == buf.len() || (buf[end] == b'#' && end + 1 == buf.len()));
+        if tail_pending {
+            return Step::NeedMore {
+                keep: s,
+                scanned: false,
+            };
+        }
         if next.is_some() || eof || buf.len() >= max_end {
             let error = if let Some(t) = next.filter(|&t| t < end) {
                 FrameError::Truncated {
@@ -778,6 +789,30 @@ mod tests {
         assert_eq!(first.error.kind(), "truncated");
         assert!(framer.next_frame().unwrap().is_ok());
         assert!(framer.next_frame().is_none());
+    }
+
+    #[test]
+    fn frame_accepted_on_its_terminator_does_not_depend_on_chunking() {
+        // Found by the fuzzer: a frame whose data does not end with "&&" (accepted on its CRLF) with a
+        // frame header inside it; cut right before the CRLF, it must wait for the terminator.
+        let input = b"##0098QN=1617936069734;ST=21;CN=1011;PW=123456;MN=DXCBZ000000005;Fl\xa6\x98\xc2\xca\xc4\xbc\xaf\xc2&&SystemT##0098QN=161793/\xff\xff\xff&7580\r\n";
+        let cfg = FramerConfig::default();
+        let whole = all(input, &cfg);
+        for cut in 1..input.len() {
+            let mut framer = Framer::new(cfg.clone());
+            let mut streamed = Vec::new();
+            for piece in [&input[..cut], &input[cut..]] {
+                framer.push(piece);
+                while let Some(r) = framer.next_frame() {
+                    streamed.push(r.map(|f| f.raw.to_vec()).map_err(|e| e.error.kind()));
+                }
+            }
+            framer.finish();
+            while let Some(r) = framer.next_frame() {
+                streamed.push(r.map(|f| f.raw.to_vec()).map_err(|e| e.error.kind()));
+            }
+            assert_eq!(streamed, whole, "cut at {cut}");
+        }
     }
 
     #[test]

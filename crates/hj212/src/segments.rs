@@ -86,7 +86,10 @@ impl Reassembler {
             .remove(&key)
             .map(|p| p.parts.into_iter().flatten().collect())
             .unwrap_or_default();
-        Reassembly::Complete(merge(parts))
+        match merge(parts) {
+            Some(merged) => Reassembly::Complete(merged),
+            None => Reassembly::Incomplete,
+        }
     }
 
     /// Drops groups first seen before `older_than`, returning how many segments were discarded.
@@ -108,7 +111,8 @@ impl Reassembler {
     }
 }
 
-fn merge(parts: Vec<Packet<'static>>) -> Packet<'static> {
+/// The merged packet; `None` only for an empty list, which `push` never passes.
+fn merge(parts: Vec<Packet<'static>>) -> Option<Packet<'static>> {
     let mut text = String::new();
     let mut push = |group: &str| {
         if !text.is_empty() {
@@ -126,15 +130,11 @@ fn merge(parts: Vec<Packet<'static>>) -> Packet<'static> {
             }
         }
     }
-    let mut header = parts
-        .into_iter()
-        .next()
-        .map(|p| p.header)
-        .expect("at least two segments");
+    let mut header = parts.into_iter().next()?.header;
     header.pnum = None;
     header.pno = None;
     header.flag = header.flag.map(|f| Flag(f.0 & !2));
-    Packet::new(header, Cp::new(text))
+    Some(Packet::new(header, Cp::new(text)))
 }
 
 #[cfg(test)]

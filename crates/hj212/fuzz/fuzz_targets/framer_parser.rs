@@ -2,8 +2,8 @@
 //!
 //! Checks beyond "never panics": every accepted packet re-encodes into a frame that decodes to the same
 //! command and data area; the streaming framer fed in chunks (size taken from the input) reports candidates
-//! in stream order; and when the input is a clean sequence of frames (nothing rejected), streaming finds
-//! exactly what the in-memory scanner finds.
+//! in stream order; and when the input is a clean sequence of frames (nothing rejected, no frame header
+//! nested inside a frame), streaming finds exactly what the in-memory scanner finds.
 #![no_main]
 
 use hj212::{AnswerOptions, CrcPolicy, Framer, FramerConfig, Message, Packet, answer_for, frames};
@@ -55,7 +55,11 @@ fuzz_target!(|input: &[u8]| {
         Ok((o, _)) | Err((o, _)) => *o,
     }).collect();
     assert!(offsets.windows(2).all(|w| w[0] < w[1]), "candidates out of order");
-    if whole.iter().all(Result::is_ok) && policy == CrcPolicy::Strict {
+    // A frame with another frame header inside it may be judged differently when the inner frame completes
+    // first in a chunked stream (the framer then prefers the inner, complete frame); real frames never
+    // carry `##dddd` inside, so the equality is required for streams without such frames.
+    let nested = |raw: &[u8]| raw.windows(6).skip(1).any(|w| w[..2] == *b"##" && w[2..].iter().all(u8::is_ascii_digit));
+    if policy == CrcPolicy::Strict && whole.iter().all(|r| r.as_ref().is_ok_and(|(_, raw)| !nested(raw))) {
         assert_eq!(whole, streamed, "chunking changed a clean stream");
     }
 });
