@@ -448,9 +448,8 @@ fn evaluate<'a>(
         }
         // A frame whose data does not end with "&&" is accepted on its terminator; when the buffer ends
         // right where the terminator would be, more bytes may still make it whole.
-        let tail_pending = crc_hex
-            && !eof
-            && (end == buf.len() || (buf[end] == b'#' && end + 1 == buf.len()));
+        let tail_pending =
+            crc_hex && !eof && (end == buf.len() || (buf[end] == b'#' && end + 1 == buf.len()));
         if tail_pending {
             return Step::NeedMore {
                 keep: s,

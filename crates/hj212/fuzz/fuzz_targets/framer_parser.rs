@@ -13,7 +13,9 @@ fuzz_target!(|input: &[u8]| {
     let (control, data) = input.split_first().map_or((0u8, input), |(c, d)| (*c, d));
     let policy = [CrcPolicy::Strict, CrcPolicy::Lenient, CrcPolicy::Off][usize::from(control % 3)];
     let max = [9999, 1024, 100, 0][usize::from((control >> 2) % 4)];
-    let config = FramerConfig::default().with_crc_policy(policy).with_max_data_len(max);
+    let config = FramerConfig::default()
+        .with_crc_policy(policy)
+        .with_max_data_len(max);
 
     let mut whole = Vec::new();
     for result in frames(data, &config) {
@@ -44,22 +46,42 @@ fuzz_target!(|input: &[u8]| {
     for piece in data.chunks(chunk) {
         framer.push(piece);
         while let Some(r) = framer.next_frame() {
-            streamed.push(r.map(|f| (f.offset, f.raw.to_vec())).map_err(|e| (e.offset, e.error.kind())));
+            streamed.push(
+                r.map(|f| (f.offset, f.raw.to_vec()))
+                    .map_err(|e| (e.offset, e.error.kind())),
+            );
         }
     }
     framer.finish();
     while let Some(r) = framer.next_frame() {
-        streamed.push(r.map(|f| (f.offset, f.raw.to_vec())).map_err(|e| (e.offset, e.error.kind())));
+        streamed.push(
+            r.map(|f| (f.offset, f.raw.to_vec()))
+                .map_err(|e| (e.offset, e.error.kind())),
+        );
     }
-    let offsets: Vec<u64> = streamed.iter().map(|r| match r {
-        Ok((o, _)) | Err((o, _)) => *o,
-    }).collect();
-    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "candidates out of order");
+    let offsets: Vec<u64> = streamed
+        .iter()
+        .map(|r| match r {
+            Ok((o, _)) | Err((o, _)) => *o,
+        })
+        .collect();
+    assert!(
+        offsets.windows(2).all(|w| w[0] < w[1]),
+        "candidates out of order"
+    );
     // A frame with another frame header inside it may be judged differently when the inner frame completes
     // first in a chunked stream (the framer then prefers the inner, complete frame); real frames never
     // carry `##dddd` inside, so the equality is required for streams without such frames.
-    let nested = |raw: &[u8]| raw.windows(6).skip(1).any(|w| w[..2] == *b"##" && w[2..].iter().all(u8::is_ascii_digit));
-    if policy == CrcPolicy::Strict && whole.iter().all(|r| r.as_ref().is_ok_and(|(_, raw)| !nested(raw))) {
+    let nested = |raw: &[u8]| {
+        raw.windows(6)
+            .skip(1)
+            .any(|w| w[..2] == *b"##" && w[2..].iter().all(u8::is_ascii_digit))
+    };
+    if policy == CrcPolicy::Strict
+        && whole
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|(_, raw)| !nested(raw)))
+    {
         assert_eq!(whole, streamed, "chunking changed a clean stream");
     }
 });
