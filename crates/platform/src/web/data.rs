@@ -80,9 +80,14 @@ pub fn fmt_time(tz: &TimeZone, unix: i64) -> String {
 }
 
 fn decimal(v: f64) -> Option<Decimal> {
-    // Whole numbers (most published concentrations) convert exactly without the text round trip.
-    if v.fract() == 0.0 && v.abs() < 1e12 {
-        return Some(Decimal::from_int(v as i64));
+    // Fast path, same result as `Decimal::from_f64`: a value with at most six decimal places (nearly every
+    // measurement) is exactly the decimal `round(v × 10⁶) / 10⁶` when that converts back to `v` — two
+    // decimals 10⁻⁶ apart never share an f64 at these magnitudes. Anything else takes the text route.
+    if v.is_finite() && v.abs() < 1e9 {
+        let units = (v * 1e6).round();
+        if units / 1e6 == v {
+            return Some(Decimal::from_units(units as i64));
+        }
     }
     Decimal::from_f64(v).ok()
 }
@@ -1187,4 +1192,45 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_decimal_conversion_agrees_with_the_engine() {
+        let mut x = 0x2545F4914F6CDD1Du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut values = vec![
+            0.0,
+            0.1,
+            0.3,
+            1.005,
+            2.675,
+            0.0000005,
+            0.0000015,
+            123456.789012,
+            7.1234565,
+            1e-7,
+            999999.999999,
+        ];
+        for _ in 0..200_000 {
+            let r = next();
+            // Typed decimals with 0–8 places, and arbitrary doubles.
+            let places = (r % 9) as i32;
+            let n = (next() % 10_000_000_000) as f64;
+            values.push(n / 10f64.powi(places));
+            values
+                .push(f64::from_bits(0x3FF0_0000_0000_0000 | (next() >> 12)) * ((r % 1000) as f64));
+        }
+        for v in values {
+            assert_eq!(decimal(v), Decimal::from_f64(v).ok(), "{v:?}");
+        }
+    }
 }
