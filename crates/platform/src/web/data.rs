@@ -1,4 +1,5 @@
-//! What the portal and the open data API show, computed from stored rollups by the standards engine.
+//! What the portal and the open data API show, computed by the standards engine from stored rollups
+//! (completed by the devices' own hourly and daily values where no rollup exists, see [`means`]).
 //!
 //! Nothing here holds a limit, a breakpoint or a class boundary: AQI, levels and primary pollutants come
 //! from `standards::aqi`, daily inputs and the good-day ratio from `standards::air`, classes and limiting

@@ -6,7 +6,14 @@
 //! - [`pages`]: home (map, city AQI, warnings), air, water, the quarterly drinking-water bulletin (HTML,
 //!   CSV, XLSX) and key emitters;
 //! - this file: routes, language, the page frame and its stylesheet. Everything is compiled into the
-//!   binary; there is no script, font or image from outside, and no JavaScript at all.
+//!   binary; there is no script, font or image from outside. The only JavaScript is the bulletin's print
+//!   button (`window.print()`); tooltips are SVG `<title>`s and the language switch is a link.
+//!
+//! Configuration (environment; the settings file does not carry these yet):
+//! `QINGSHAN_MAP_GEOJSON` (the operator's county layer; default the demo's schematic one),
+//! `QINGSHAN_CITY_AIR_STATIONS` (stations averaged into the city's figures; default all),
+//! `QINGSHAN_TARGET_AIR_GOOD_DAYS`, `QINGSHAN_TARGET_WATER_GOOD` (targets, per cent), and for the open
+//! data API `QINGSHAN_PUBLIC_RATE_LIMIT` (`requests/seconds` per client address, default `300/60`).
 
 pub mod data;
 pub mod pages;
