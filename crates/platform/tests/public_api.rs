@@ -47,6 +47,7 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     assert_eq!(page1["data"].as_array().unwrap().len(), 20);
     assert_eq!(page1["next"], "/api/v1/public/stations?per_page=20&page=2");
     assert_eq!(header(&headers, "x-total-count"), Some("56"));
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
     assert!(header(&headers, "link").unwrap().contains("rel=\"next\""));
     assert_eq!(header(&headers, "ratelimit-limit"), Some("13"));
     assert_eq!(header(&headers, "ratelimit-remaining"), Some("12"));
@@ -161,6 +162,7 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     assert_eq!(status, 429, "{}", String::from_utf8_lossy(&body));
     assert_eq!(header(&headers, "ratelimit-limit"), Some("13"));
     assert_eq!(header(&headers, "ratelimit-remaining"), Some("0"));
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
     let retry: u64 = header(&headers, "retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry));
     assert_eq!(

@@ -303,3 +303,32 @@ async fn quarterly_bulletin_page_csv_and_xlsx() {
     assert_eq!(v["quarter"], quarter);
     server.stop().await;
 }
+
+/// A fresh installation (no site, no data) gets every page, saying there is nothing yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_database_pages() {
+    let server = Server::start(|_, _| {}).await;
+    for path in PAGES.iter().chain(
+        [
+            "/bulletin.csv",
+            "/api/v1/public/aqi",
+            "/api/v1/public/water/classes",
+        ]
+        .iter(),
+    ) {
+        let (status, body) = server.get(path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert!(
+            !body.contains("演示数据"),
+            "{path}: nothing simulated to announce"
+        );
+    }
+    let (_, air) = server.get("/air").await;
+    assert!(air.contains("尚未登记空气监测站"));
+    let (_, home) = server.get("/").await;
+    assert!(
+        home.contains(r#"class="area""#),
+        "the map layer is drawn even without stations"
+    );
+    server.stop().await;
+}

@@ -152,6 +152,15 @@ async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next:
         .into_response()
     };
     set_rate_headers(&mut resp, &d);
+    // Open data: any web page may read it (GET only, no credentials).
+    resp.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    resp.headers_mut().insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, X-Total-Count, Link"),
+    );
     resp
 }
 
