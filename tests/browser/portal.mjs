@@ -130,6 +130,29 @@ try {
     await page.close();
   }
 
+  // The bulletin prints: print styles hide the navigation and the form, keep the table; a PDF is written.
+  {
+    const page = await context.newPage();
+    await page.goto(base + '/bulletin', { waitUntil: 'load' });
+    await page.emulateMedia({ media: 'print' });
+    const shown = await page.evaluate(() => ({
+      nav: getComputedStyle(document.querySelector('nav')).display,
+      form: getComputedStyle(document.querySelector('form.pick')).display,
+      table: getComputedStyle(document.querySelector('#bulletin')).display,
+      rows: document.querySelectorAll('#bulletin tr').length,
+    }));
+    if (shown.nav !== 'none' || shown.form !== 'none') fail(`bulletin print: navigation or form still shown (${JSON.stringify(shown)})`);
+    if (shown.table === 'none' || shown.rows < 2) fail(`bulletin print: no table (${JSON.stringify(shown)})`);
+    await page.setViewportSize({ width: 794, height: 1123 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > 794) fail(`bulletin print: wider than A4 (${wide} px)`);
+    await page.screenshot({ path: join(outDir, 'bulletin-print.png'), fullPage: true });
+    const pdf = join(outDir, 'bulletin-print.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    console.log(`ok   bulletin: print layout (${shown.rows - 1} sources) -> ${pdf}`);
+    await page.close();
+  }
+
   // A tooltip of the map names a station and its AQI or its cause.
   {
     const page = await context.newPage();

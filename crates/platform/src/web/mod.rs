@@ -292,7 +292,7 @@ select,button,input{font:inherit;padding:4px 6px;max-width:100%}
 .exceed{color:#b00020;font-weight:600}
 .ok{color:#1f7a3f}
 footer{color:#5d6770;font-size:12px;padding-top:18px;padding-bottom:24px}
-@media print{.top,nav,form.pick,.noprint,footer{display:none}body{background:#fff}.panel,.card{box-shadow:none}}
+@media print{.top,nav,form.pick,.noprint,footer{display:none}body{background:#fff;font-size:12px}.panel,.card{box-shadow:none}.scroll{overflow:visible}table{font-size:11px}th{white-space:normal}.wrap{max-width:none;padding:0}}
 "#;
 
 /// The portal's routes (merged at the root of the router).
