@@ -135,8 +135,22 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     // 10.
     let (status, _, _) = server.get_raw("/api/v1/public/stations/NOPE/latest").await;
     assert_eq!(status, 404);
-    // 11, 12.
-    let (_, _) = get_json("/api/v1/public/stations?per_page=1").await;
+    // 11. Hourly series include the device's own hourly values where no rollup exists.
+    let old = (now - now.rem_euclid(3600)) - 5 * 86400;
+    let from = jiff::Timestamp::from_second(old).unwrap();
+    let to = jiff::Timestamp::from_second(old + 3 * 3600).unwrap();
+    let (status, _, body) = server
+        .get_raw(&format!(
+            "/api/v1/public/stations/A01/hourly?param=a34004&from={from}&to={to}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["data"][0]["source"], "device");
+    assert_eq!(v["data"][0]["mean"], 40.0);
+    assert_eq!(v["data"][0]["valid"], true);
+    // 12.
     let (headers, _) = get_json("/api/v1/public/stations?per_page=1").await;
     assert_eq!(header(&headers, "ratelimit-remaining"), Some("1"));
 

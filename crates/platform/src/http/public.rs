@@ -353,6 +353,22 @@ fn text(s: impl Into<String>) -> Value {
 // ---------------------------------------------------------------------------------------------------------
 // Endpoints.
 
+/// The HJ 212 codes a site of this kind measures (for device values without a rollup).
+fn kind_params(kind: SiteKind) -> Vec<String> {
+    let codes: Vec<&str> = match kind {
+        SiteKind::AirStation => AIR_PARAMS.iter().map(|(c, _)| *c).collect(),
+        SiteKind::WaterSection | SiteKind::DrinkingWaterSource => {
+            let mut c: Vec<&str> = data::water_params().iter().map(|(c, _)| *c).collect();
+            c.push(data::FLOW_PARAM);
+            c
+        }
+        SiteKind::FlueGasOutlet => data::FLUE_PARAMS.iter().map(|p| p.code).collect(),
+        SiteKind::WastewaterOutlet => data::WASTEWATER_PARAMS.iter().map(|p| p.code).collect(),
+        _ => Vec::new(),
+    };
+    codes.into_iter().map(String::from).collect()
+}
+
 async fn stations(State(p): AppState, Query(q): Q) -> Result<Response, ApiError> {
     let kind = match q.get("kind") {
         Some(k) => Some(
@@ -507,7 +523,7 @@ async fn series(
     let pp = p.clone();
     let table = p
         .read(move |store| {
-            let Some(_) = store.site(&site)? else {
+            let Some(s) = store.site(&site)? else {
                 return Ok(None);
             };
             let rows = store.site_rollups(&site, period, from, to)?;
@@ -520,22 +536,58 @@ async fn series(
                 "count",
                 "valid_count",
                 "valid",
+                "source",
             ]);
+            // (time, param) → row, so the device's own values fill in where no rollup exists.
+            let mut out: std::collections::BTreeMap<(i64, String), Vec<Value>> = Default::default();
             for r in rows
                 .into_iter()
                 .filter(|r| param.as_ref().is_none_or(|p| &r.param == p))
             {
-                table.rows.push(vec![
-                    t(&pp, r.time),
-                    text(r.param),
-                    r.mean.map(num).unwrap_or(Value::Null),
-                    r.min.map(num).unwrap_or(Value::Null),
-                    r.max.map(num).unwrap_or(Value::Null),
-                    json!(r.count),
-                    json!(r.valid_count),
-                    json!(r.valid),
-                ]);
+                out.insert(
+                    (r.time, r.param.clone()),
+                    vec![
+                        t(&pp, r.time),
+                        text(r.param),
+                        r.mean.map(num).unwrap_or(Value::Null),
+                        r.min.map(num).unwrap_or(Value::Null),
+                        r.max.map(num).unwrap_or(Value::Null),
+                        json!(r.count),
+                        json!(r.valid_count),
+                        json!(r.valid),
+                        text("rollup"),
+                    ],
+                );
             }
+            // The device's own hourly (CN 2061) or daily (CN 2031) values, for the parameters asked for
+            // or those the site's kind measures.
+            let interval = if period == Period::Hour {
+                store::Interval::Hour
+            } else {
+                store::Interval::Day
+            };
+            let codes: Vec<String> = match &param {
+                Some(p) => vec![p.clone()],
+                None => kind_params(s.kind),
+            };
+            for code in &codes {
+                for v in store.series(&site, code, interval, from, to)? {
+                    out.entry((v.time, code.clone())).or_insert_with(|| {
+                        vec![
+                            t(&pp, v.time),
+                            text(code.clone()),
+                            v.value.map(num).unwrap_or(Value::Null),
+                            v.min.map(num).unwrap_or(Value::Null),
+                            v.max.map(num).unwrap_or(Value::Null),
+                            Value::Null,
+                            Value::Null,
+                            json!(crate::rollups::flag_is_valid(v.flag.as_deref())),
+                            text("device"),
+                        ]
+                    });
+                }
+            }
+            table.rows = out.into_values().collect();
             Ok(Some(table))
         })
         .await?
