@@ -132,11 +132,14 @@ pub const DEMO_GEOJSON: &str = include_str!("../../demo/zhaotong/counties_schema
 pub fn map_layer() -> &'static svg::MapLayer {
     static LAYER: std::sync::OnceLock<svg::MapLayer> = std::sync::OnceLock::new();
     LAYER.get_or_init(|| {
-        let text = std::env::var("QINGSHAN_MAP_GEOJSON")
-            .ok()
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .unwrap_or_else(|| DEMO_GEOJSON.to_string());
-        svg::MapLayer::parse(&text)
+        if let Ok(path) = std::env::var("QINGSHAN_MAP_GEOJSON") {
+            match std::fs::read_to_string(&path).map(|t| svg::MapLayer::parse(&t)) {
+                Ok(layer) if !layer.areas.is_empty() => return layer,
+                Ok(_) => tracing::warn!(%path, "QINGSHAN_MAP_GEOJSON has no polygon features; using the demo's schematic layer"),
+                Err(e) => tracing::warn!(%path, error = %e, "cannot read QINGSHAN_MAP_GEOJSON; using the demo's schematic layer"),
+            }
+        }
+        svg::MapLayer::parse(DEMO_GEOJSON)
     })
 }
 
