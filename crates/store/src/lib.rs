@@ -85,10 +85,11 @@ impl Store {
         conn.pragma_update(None, "synchronous", sync)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // The default 2 MB page cache makes every insert into a grown B-tree read and spill pages
-        // (measured: most of the write path's time in kernel page copies). 64 MB keeps the hot pages, and
-        // checkpointing every 10,000 WAL pages (~40 MB) instead of 1,000 writes a page changed by many
-        // batches once. `cargo bench -p store --bench write`: 12.0 k → 20.5 k frames/s of 7 values.
-        conn.pragma_update(None, "cache_size", -65_536)?;
+        // (measured: most of the write path's time in kernel page copies). 16 MB keeps the hot pages; much
+        // more costs time at every commit (SQLite walks the cache), which small batches feel. Checkpointing
+        // every 10,000 WAL pages (~40 MB) instead of 1,000 writes a page changed by many batches once.
+        // See `cargo bench -p store --bench write`.
+        conn.pragma_update(None, "cache_size", -16_384)?;
         conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
         let mut store = Store { conn };
         store.migrate()?;
