@@ -221,45 +221,15 @@ fn daily_from_readings(date: Date, readings: DailyReadings) -> Day {
     }
 }
 
-fn mean_of(values: impl Iterator<Item = Concentration>) -> Option<Concentration> {
-    let mut n = 0i64;
-    let mut sum = Decimal::ZERO;
-    for v in values {
-        n += 1;
-        sum = sum + v.value();
-    }
-    let mean = sum.div(Decimal::from_int(n))?;
-    // A mean of non-negative concentrations is non-negative.
-    Concentration::new(Pollutant::Pm2_5, mean).ok()
-}
-
-/// The city's hourly readings: for each pollutant the mean over the stations that have it (HJ 663: city
-/// concentrations are the arithmetic mean of the stations').
+/// The city's hourly readings: for each pollutant the mean over the stations that have it (the standards
+/// engine's city rule, `standards::air::city_hourly_readings`).
 pub fn city_hour(readings: &[HourlyReadings]) -> HourlyReadings {
-    let mut out = HourlyReadings::default();
-    for (_, p) in AIR_PARAMS {
-        set_reading(
-            &mut out,
-            p,
-            mean_of(readings.iter().filter_map(|r| reading(r, p))),
-        );
-    }
-    out
+    standards::air::city_hourly_readings(readings)
 }
 
-/// The city's daily report of a day from its stations' daily inputs (mean over stations per indicator).
+/// The city's daily report of a day from its stations' daily inputs (`standards::air::city_daily_readings`).
 pub fn city_day(date: Date, stations: &[DailyReadings]) -> Day {
-    let m = |f: fn(&DailyReadings) -> Option<Concentration>| mean_of(stations.iter().filter_map(f));
-    let readings = DailyReadings {
-        so2: m(|d| d.so2),
-        no2: m(|d| d.no2),
-        co: m(|d| d.co),
-        o3_1h_max: m(|d| d.o3_1h_max),
-        o3_8h_max: m(|d| d.o3_8h_max),
-        pm10: m(|d| d.pm10),
-        pm2_5: m(|d| d.pm2_5),
-    };
-    daily_from_readings(date, readings)
+    daily_from_readings(date, standards::air::city_daily_readings(stations))
 }
 
 // ---------------------------------------------------------------------------------------------------------
