@@ -94,7 +94,7 @@ impl<'c> Group<'c> {
     /// The items of this group in order (separated by `,`).
     pub fn items(&self) -> impl Iterator<Item = Item<'c>> + use<'c> {
         let mut rest = self.text;
-        std::iter::from_fn(move || next_part(&mut rest, b',', b',').map(|(part, _)| part))
+        std::iter::from_fn(move || next_part(&mut rest, b',', b',', true).map(|(part, _)| part))
             .filter_map(Item::parse)
     }
 }
@@ -111,7 +111,7 @@ impl<'c> Iterator for Items<'c> {
     type Item = Item<'c>;
     fn next(&mut self) -> Option<Item<'c>> {
         loop {
-            let (part, sep) = next_part(&mut self.rest, b';', b',')?;
+            let (part, sep) = next_part(&mut self.rest, b';', b',', true)?;
             let group = self.group;
             let item = Item::parse(part);
             self.group_used |= item.is_some();
@@ -136,7 +136,7 @@ impl<'c> Iterator for Groups<'c> {
     type Item = Group<'c>;
     fn next(&mut self) -> Option<Group<'c>> {
         loop {
-            let (part, _) = next_part(&mut self.rest, b';', b';')?;
+            let (part, _) = next_part(&mut self.rest, b';', b';', true)?;
             let group = Group { text: part.text };
             // A group with no item (only spaces or commas) is not a group.
             if group.items().next().is_some() {
@@ -167,7 +167,13 @@ pub(crate) struct Part<'c> {
 /// Cuts the next part off `rest` at the first `sep` or `sep2`, skipping separators inside `//…//` log text
 /// (HJ 212-2017 Table 4, `xxxxxx-Info`). Returns the part and the separator that ended it (0 at the end),
 /// or `None` once `rest` is exhausted. One pass: the `=` and `-` of the item are noted on the way.
-pub(crate) fn next_part<'c>(rest: &mut &'c str, sep: u8, sep2: u8) -> Option<(Part<'c>, u8)> {
+/// `log_text` is false for the header, where `//` has no meaning.
+pub(crate) fn next_part<'c>(
+    rest: &mut &'c str,
+    sep: u8,
+    sep2: u8,
+    log_text: bool,
+) -> Option<(Part<'c>, u8)> {
     if rest.is_empty() {
         return None;
     }
@@ -196,7 +202,7 @@ pub(crate) fn next_part<'c>(rest: &mut &'c str, sep: u8, sep2: u8) -> Option<(Pa
             dash = Some(i);
         } else if b == b'=' && eq.is_none() {
             eq = Some(i);
-            if bytes.get(i + 1) == Some(&b'/') && bytes.get(i + 2) == Some(&b'/') {
+            if log_text && bytes.get(i + 1) == Some(&b'/') && bytes.get(i + 2) == Some(&b'/') {
                 // Log text: separators count again only after the closing "//".
                 i += 3;
                 while i < bytes.len() && !(bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/')) {

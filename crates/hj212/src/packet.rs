@@ -582,7 +582,9 @@ impl<'a> Packet<'a> {
         if let Some(rf) = &h.rf {
             field("RF", rf);
         }
-        for (k, v) in &h.extra {
+        // An extra key spelled `CP` (received as `CP =&&…` or `CP=&…`) is not written: it would open the
+        // data area early.
+        for (k, v) in h.extra.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("CP")) {
             field(k, v);
         }
         out.extend_from_slice(b"CP=&&");
@@ -683,7 +685,7 @@ fn parse_header<'a>(
     };
     let base = head.as_ptr() as usize;
     let mut rest = head;
-    while let Some((part, _)) = crate::cp::next_part(&mut rest, b';', b',') {
+    while let Some((part, _)) = crate::cp::next_part(&mut rest, b';', b',', false) {
         let raw_item = part.text;
         let offset = raw_item.as_ptr() as usize - base;
         let item = raw_item.trim_ascii();
@@ -834,6 +836,16 @@ mod tests {
                 .kind(),
             "bad_field"
         );
+    }
+
+    #[test]
+    fn header_values_are_not_log_text() {
+        // Found by the fuzzer: "=//" in a header value must not swallow the separators after it.
+        let p = Packet::parse(b"ST=//22;Flig=4;CN=1013;PW=1;MN=A;CP=&&&&").unwrap();
+        assert_eq!(p.header.st.as_str(), "//22");
+        assert_eq!(p.header.cn, Cn::TimeCalibrationRequest);
+        let again = p.encode().unwrap();
+        assert_eq!(Packet::parse(&again[6..again.len() - 6]).unwrap(), p);
     }
 
     #[test]
