@@ -10,6 +10,7 @@ mod web_support;
 
 use platform::web::{self, Ctx, Lang, Targets, pages};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 use store::Store;
 
@@ -32,15 +33,15 @@ fn main() {
         "seeded the demo city (56 sites, 90 days; A01 365 days = {rollups} hourly rollups) in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    let map_layer = Arc::new(web::map_layer(None));
     let ctx = |lang| Ctx {
         tz: tz.clone(),
         lang,
         now,
         cache_key: path.display().to_string(),
-        targets: Targets {
-            air_good_days_pct: 97.2,
-            water_good_pct: 95.0,
-        },
+        targets: Targets::default(),
+        city_air_stations: Arc::from([]),
+        map_layer: map_layer.clone(),
         here: "/".into(),
     };
     let q = |k: &str, v: &str| HashMap::from([(k.to_string(), v.to_string())]);

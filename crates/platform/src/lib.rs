@@ -14,7 +14,7 @@ pub mod rollups;
 pub mod settings;
 pub mod web;
 
-pub use settings::{Limits, Settings};
+pub use settings::{Limits, PortalSettings, Settings};
 
 use http::ApiError;
 use jiff::tz::TimeZone;
@@ -51,6 +51,8 @@ pub struct Platform {
     pub tz: TimeZone,
     pub registry: ingest::Registry,
     pub writer: ingest::Writer,
+    /// The portal map's area layer, read from `settings.portal.map_geojson` when the platform opens.
+    pub map_layer: Arc<web::svg::MapLayer>,
     readers: Mutex<Vec<Store>>,
 }
 
@@ -66,6 +68,7 @@ impl Platform {
         let store = Store::open(&settings.database_path(), settings.durability)?;
         let registry = ingest::Registry::default();
         registry.refresh(&store)?;
+        let map_layer = Arc::new(web::map_layer(settings.portal.map_geojson.as_deref()));
         let metrics = Arc::new(Metrics::default());
         let rollup_tz = tz.clone();
         let writer = ingest::Writer::start(
@@ -84,6 +87,7 @@ impl Platform {
             tz,
             registry,
             writer,
+            map_layer,
             readers: Mutex::new(Vec::new()),
         }))
     }

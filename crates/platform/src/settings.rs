@@ -21,6 +21,7 @@ pub struct Settings {
     /// Without one, such changes are accepted only from the loopback interface.
     pub admin_token: Option<String>,
     pub limits: Limits,
+    pub portal: PortalSettings,
 }
 
 /// Explicit bounds on what clients may cost the server.
@@ -42,6 +43,44 @@ pub struct Limits {
     pub http_body_bytes: usize,
 }
 
+/// The public portal (`crate::web`) and its open data API (`/api/v1/public/`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalSettings {
+    /// Target share of good air days (daily AQI ≤ 100) in the year, per cent; the air page compares the
+    /// city's good-day ratio with it. Default 97.2, the Zhaotong 2018 programme's 2020 indicator (DESIGN §1).
+    pub air_good_days_target_pct: f64,
+    /// Target share of water sections of class I–III, per cent; the water page compares with it.
+    /// Default 95, the same programme's indicator.
+    pub water_good_target_pct: f64,
+    /// GeoJSON FeatureCollection of (multi)polygons drawn as the home page map's areas: the operator's own
+    /// licensed county boundaries. `None`, or a file that cannot be read or has no polygon, draws the
+    /// demo's schematic layer (not real borders). Read once, when the platform opens.
+    pub map_geojson: Option<PathBuf>,
+    /// Ids of the air stations whose mean is the city's figure (e.g. the national-control stations, as the
+    /// national platform computes a city's AQI). Empty: every air station.
+    pub city_air_stations: Vec<String>,
+    /// Requests to the open data API allowed per client address per [`public_rate_window`]. Zero is
+    /// treated as the default (the limit cannot be switched off).
+    ///
+    /// [`public_rate_window`]: PortalSettings::public_rate_window
+    pub public_rate_limit: u32,
+    /// The open data API's rate-limit window (fixed, per client address). Zero is treated as the default.
+    pub public_rate_window: Duration,
+}
+
+impl Default for PortalSettings {
+    fn default() -> PortalSettings {
+        PortalSettings {
+            air_good_days_target_pct: 97.2,
+            water_good_target_pct: 95.0,
+            map_geojson: None,
+            city_air_stations: Vec::new(),
+            public_rate_limit: 300,
+            public_rate_window: Duration::from_secs(60),
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
@@ -52,6 +91,7 @@ impl Default for Settings {
             durability: store::Durability::Full,
             admin_token: None,
             limits: Limits::default(),
+            portal: PortalSettings::default(),
         }
     }
 }

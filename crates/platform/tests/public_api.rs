@@ -2,15 +2,19 @@
 
 mod web_support;
 
+use platform::Settings;
+use std::time::Duration;
 use web_support::{Server, header, seed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_data_json_csv_paging_and_rate_limit() {
     // 13 requests per minute: enough for the checks below, then the limit is hit on purpose.
-    // SAFETY: set before the server starts, in the only test of this binary.
-    unsafe { std::env::set_var("QINGSHAN_PUBLIC_RATE_LIMIT", "13/60") };
     let now = jiff::Timestamp::now().as_second();
-    let server = Server::start(|store, tz| {
+    let rate = |s: &mut Settings| {
+        s.portal.public_rate_limit = 13;
+        s.portal.public_rate_window = Duration::from_secs(60);
+    };
+    let server = Server::start_with(rate, |store, tz| {
         seed(store, tz, now, 3, None);
         let old = (now - now.rem_euclid(3600)) - 5 * 86400;
         web_support::device_hours(

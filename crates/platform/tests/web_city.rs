@@ -1,18 +1,22 @@
-//! The city's figure is the mean of the configured stations (`QINGSHAN_CITY_AIR_STATIONS`), computed by
-//! the standards engine: checked against the engine applied to the two stations' own latest values.
+//! The city's figure is the mean of the configured stations (`portal.city_air_stations`), computed by
+//! the standards engine: checked against the engine applied to the two stations' own latest values. And
+//! the portal's settings belong to each platform: two servers in one process each see their own.
 
 mod web_support;
 
 use standards::aqi::{HourlyMethod, HourlyReadings, HourlyRules, hourly_aqi};
 use standards::{Concentration, Decimal, Pollutant};
-use web_support::{Server, seed};
+use std::time::Duration;
+use web_support::{Server, header, seed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn city_aqi_is_the_mean_of_the_configured_stations() {
-    // SAFETY: set before the server starts, in the only test of this binary.
-    unsafe { std::env::set_var("QINGSHAN_CITY_AIR_STATIONS", "A01, A02") };
     let now = jiff::Timestamp::now().as_second();
-    let server = Server::start(|store, tz| seed(store, tz, now, 2, None)).await;
+    let server = Server::start_with(
+        |s| s.portal.city_air_stations = vec!["A01".into(), "A02".into()],
+        |store, tz| seed(store, tz, now, 2, None),
+    )
+    .await;
     let json = |body: String| serde_json::from_str::<serde_json::Value>(&body).unwrap();
     let a01 = json(server.get("/api/v1/public/stations/A01/latest").await.1);
     let a02 = json(server.get("/api/v1/public/stations/A02/latest").await.1);
@@ -55,4 +59,60 @@ async fn city_aqi_is_the_mean_of_the_configured_stations() {
         "the home page shows the city AQI"
     );
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_platform_has_its_own_portal_settings() {
+    let now = jiff::Timestamp::now().as_second();
+    let layer_dir = tempfile::tempdir().unwrap();
+    let geojson = layer_dir.path().join("counties.geojson");
+    std::fs::write(
+        &geojson,
+        r#"{"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"name_zh": "试验县", "name_pinyin": "Shiyan Xian"},
+            "geometry": {"type": "Polygon", "coordinates": [[[103.0, 27.0], [104.0, 27.0], [104.0, 28.0], [103.0, 27.0]]]}}]}"#,
+    )
+    .unwrap();
+    let configured = Server::start_with(
+        |s| {
+            let p = &mut s.portal;
+            p.city_air_stations = vec!["A01".into(), "A02".into(), "A03".into()];
+            p.map_geojson = Some(geojson.clone());
+            p.air_good_days_target_pct = 88.5;
+            p.water_good_target_pct = 77.5;
+            p.public_rate_limit = 5;
+            p.public_rate_window = Duration::from_secs(30);
+        },
+        |store, tz| seed(store, tz, now, 2, None),
+    )
+    .await;
+    let default = Server::start(|store, tz| seed(store, tz, now, 2, None)).await;
+
+    let area = |name: &str| format!(r#"class="area-name" text-anchor="middle">{name}</text>"#);
+    let (_, home) = configured.get("/").await;
+    assert!(home.contains("3 个站点浓度均值计算"), "city stations");
+    assert!(
+        home.contains(&area("试验县")) && !home.contains(&area("巧家县")),
+        "map layer"
+    );
+    assert!(home.contains("目标 77.5%"), "water target");
+    let (_, air) = configured.get("/air?station=A01").await;
+    assert!(air.contains("目标 88.5%"), "air target");
+    let (_, headers, _) = configured.get_raw("/api/v1/public/stations").await;
+    assert_eq!(header(&headers, "ratelimit-limit"), Some("5"));
+
+    let (_, home) = default.get("/").await;
+    assert!(home.contains("14 个站点浓度均值计算"), "every air station");
+    assert!(
+        home.contains(&area("巧家县")) && !home.contains(&area("试验县")),
+        "demo layer"
+    );
+    assert!(home.contains("目标 95%"), "default water target");
+    let (_, air) = default.get("/air?station=A01").await;
+    assert!(air.contains("目标 97.2%"), "default air target");
+    let (_, headers, _) = default.get_raw("/api/v1/public/stations").await;
+    assert_eq!(header(&headers, "ratelimit-limit"), Some("300"));
+
+    configured.stop().await;
+    default.stop().await;
 }

@@ -2,7 +2,9 @@
 //!
 //! Every setting has one dotted key (`http_listen`, `limits.max_connections`); the environment variable
 //! is the key upper-cased with dots as underscores and a `QINGSHAN_` prefix (`QINGSHAN_LIMITS_MAX_CONNECTIONS`).
-//! [`KEYS`] lists them all; an unknown key in the file is an error, not a silent no-op.
+//! [`KEYS`] lists them all; an unknown key in the file is an error, not a silent no-op. The one list-valued
+//! key, `portal.city_air_stations`, is comma-separated text in the environment and a flag, and either that
+//! or an array of strings in the file.
 
 use anyhow::{Context, bail};
 use platform::Settings;
@@ -53,6 +55,48 @@ pub const KEYS: &[(&str, &str)] = &[
         "limits.http_body_bytes",
         "largest HTTP request body (default 1048576)",
     ),
+    (
+        "portal.air_good_days_target_pct",
+        "target share of good air days, per cent, shown on the air page (default 97.2)",
+    ),
+    (
+        "portal.water_good_target_pct",
+        "target share of class I-III water sections, per cent (default 95)",
+    ),
+    (
+        "portal.map_geojson",
+        "GeoJSON file of the operator's county areas for the portal map (default the demo's schematic layer)",
+    ),
+    (
+        "portal.city_air_stations",
+        "comma-separated air station ids averaged into the city's figures (default every air station)",
+    ),
+    (
+        "portal.public_rate_limit",
+        "open data API requests per client address per window (default 300)",
+    ),
+    (
+        "portal.public_rate_window_s",
+        "the open data API's rate-limit window in seconds (default 60)",
+    ),
+];
+
+/// Keys whose value may be a list (an array of strings in the file).
+const LIST_KEYS: &[&str] = &["portal.city_air_stations"];
+
+/// Environment variables the portal read before its settings moved here, and the keys that replace them.
+const RETIRED_VARIABLES: &[(&str, &str)] = &[
+    (
+        "QINGSHAN_TARGET_AIR_GOOD_DAYS",
+        "portal.air_good_days_target_pct",
+    ),
+    ("QINGSHAN_TARGET_WATER_GOOD", "portal.water_good_target_pct"),
+    ("QINGSHAN_MAP_GEOJSON", "portal.map_geojson"),
+    ("QINGSHAN_CITY_AIR_STATIONS", "portal.city_air_stations"),
+    (
+        "QINGSHAN_PUBLIC_RATE_LIMIT",
+        "portal.public_rate_limit and portal.public_rate_window_s",
+    ),
 ];
 
 /// Builds the settings from `file` (or `./qingshan.toml` when present), the environment and `flags`
@@ -72,9 +116,16 @@ pub fn load(file: Option<&Path>, flags: &[(&str, Option<String>)]) -> anyhow::Re
             .parse()
             .with_context(|| format!("parsing {}", path.display()))?;
         let mut pairs = Vec::new();
-        flatten("", &table, &mut pairs);
+        flatten("", &table, &mut pairs).with_context(|| format!("in {}", path.display()))?;
         for (key, value) in pairs {
             set(&mut settings, &key, &value).with_context(|| format!("in {}", path.display()))?;
+        }
+    }
+    for (var, keys) in RETIRED_VARIABLES {
+        if std::env::var_os(var).is_some() {
+            tracing::warn!(
+                "{var} is no longer read: set {keys} in the configuration file or as QINGSHAN_PORTAL_* variables"
+            );
         }
     }
     for (key, _) in KEYS {
@@ -92,7 +143,13 @@ pub fn load(file: Option<&Path>, flags: &[(&str, Option<String>)]) -> anyhow::Re
     Ok(settings)
 }
 
-fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, String)>) {
+/// The file's (dotted key, value as text) pairs. The array of strings of a list key becomes
+/// comma-separated text.
+fn flatten(
+    prefix: &str,
+    table: &toml::Table,
+    out: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
     for (k, v) in table {
         let key = if prefix.is_empty() {
             k.clone()
@@ -100,15 +157,28 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, String)>) {
             format!("{prefix}.{k}")
         };
         match v {
-            toml::Value::Table(t) => flatten(&key, t, out),
+            toml::Value::Table(t) => flatten(&key, t, out)?,
             toml::Value::String(s) => out.push((key, s.clone())),
             toml::Value::Integer(i) => out.push((key, i.to_string())),
             toml::Value::Float(f) => out.push((key, f.to_string())),
             toml::Value::Boolean(b) => out.push((key, b.to_string())),
-            // Dates and arrays are no setting's type; keep the key so `set` names it.
+            toml::Value::Array(items) if LIST_KEYS.contains(&key.as_str()) => {
+                let texts: Option<Vec<&str>> = items.iter().map(toml::Value::as_str).collect();
+                match texts {
+                    Some(texts) if !texts.iter().any(|t| t.contains(',')) => {
+                        out.push((key, texts.join(",")))
+                    }
+                    _ => bail!("{key}: expected an array of strings without commas"),
+                }
+            }
+            _ if KEYS.iter().any(|k| k.0 == key) => {
+                bail!("{key}: expected one value (text or a number), not an array or a date")
+            }
+            // Unknown key: keep it so `set` names it.
             _ => out.push((key, String::new())),
         }
     }
+    Ok(())
 }
 
 /// Sets one key from its text.
@@ -119,7 +189,25 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
             .parse()
             .map_err(|_| anyhow::anyhow!("{key} = {value:?} is not a valid number"))
     }
+    fn pct(key: &str, value: &str) -> anyhow::Result<f64> {
+        let v: f64 = num(key, value)?;
+        if !(0.0..=100.0).contains(&v) {
+            bail!("{key} = {value:?}: expected a percentage from 0 to 100");
+        }
+        Ok(v)
+    }
+    fn positive<T: std::str::FromStr + Default + PartialEq>(
+        key: &str,
+        value: &str,
+    ) -> anyhow::Result<T> {
+        let v: T = num(key, value)?;
+        if v == T::default() {
+            bail!("{key} = {value:?}: must be more than 0");
+        }
+        Ok(v)
+    }
     let l = &mut s.limits;
+    let p = &mut s.portal;
     match key {
         "data_dir" => s.data_dir = PathBuf::from(value),
         "hj212_listen" => s.hj212_listen = value.to_string(),
@@ -140,6 +228,23 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "limits.frame_timeout_s" => l.frame_timeout = Duration::from_secs(num(key, value)?),
         "limits.max_write_batch" => l.max_write_batch = num(key, value)?,
         "limits.http_body_bytes" => l.http_body_bytes = num(key, value)?,
+        "portal.air_good_days_target_pct" => p.air_good_days_target_pct = pct(key, value)?,
+        "portal.water_good_target_pct" => p.water_good_target_pct = pct(key, value)?,
+        // An unreadable file is a warning when the platform opens, and the demo's layer is drawn.
+        "portal.map_geojson" => {
+            p.map_geojson = Some(PathBuf::from(value)).filter(|_| !value.is_empty())
+        }
+        "portal.city_air_stations" => {
+            p.city_air_stations = value
+                .split(',')
+                .map(|id| id.trim().to_string())
+                .filter(|id| !id.is_empty())
+                .collect()
+        }
+        "portal.public_rate_limit" => p.public_rate_limit = positive(key, value)?,
+        "portal.public_rate_window_s" => {
+            p.public_rate_window = Duration::from_secs(positive(key, value)?)
+        }
         _ => bail!(
             "unknown configuration key {key:?}; known keys: {}",
             KEYS.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
@@ -188,5 +293,76 @@ mod tests {
         std::fs::write(&path, "[limits]\nmax_connections = \"many\"\n").unwrap();
         let err = format!("{:#}", load(Some(&path), &[]).unwrap_err());
         assert!(err.contains("is not a valid number"), "{err}");
+    }
+
+    #[test]
+    fn portal_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.toml");
+        std::fs::write(&path, "").unwrap();
+        let defaults = load(Some(&path), &[]).unwrap().portal;
+        assert_eq!(defaults, platform::PortalSettings::default());
+        assert_eq!(defaults.air_good_days_target_pct, 97.2);
+        assert_eq!(defaults.public_rate_window, Duration::from_secs(60));
+        std::fs::write(
+            &path,
+            r#"
+[portal]
+air_good_days_target_pct = 90.5
+water_good_target_pct = 80
+map_geojson = "/srv/qingshan/counties.geojson"
+city_air_stations = ["A01", " A02 "]
+public_rate_limit = 50
+public_rate_window_s = 10
+"#,
+        )
+        .unwrap();
+        let p = load(Some(&path), &[]).unwrap().portal;
+        assert_eq!(p.air_good_days_target_pct, 90.5);
+        assert_eq!(p.water_good_target_pct, 80.0);
+        assert_eq!(
+            p.map_geojson,
+            Some(PathBuf::from("/srv/qingshan/counties.geojson"))
+        );
+        assert_eq!(p.city_air_stations, ["A01", "A02"]);
+        assert_eq!(p.public_rate_limit, 50);
+        assert_eq!(p.public_rate_window, Duration::from_secs(10));
+
+        // Comma-separated text (as in QINGSHAN_PORTAL_CITY_AIR_STATIONS) overrides the file's list.
+        let p = load(
+            Some(&path),
+            &[("portal.city_air_stations", Some("A03, ,A04".into()))],
+        )
+        .unwrap()
+        .portal;
+        assert_eq!(p.city_air_stations, ["A03", "A04"]);
+        let p = load(
+            Some(&path),
+            &[("portal.city_air_stations", Some(String::new()))],
+        )
+        .unwrap()
+        .portal;
+        assert!(p.city_air_stations.is_empty(), "empty: every station");
+
+        // Bad values are errors, not silent fallbacks.
+        for (text, expected) in [
+            ("[portal]\nair_good_days_target_pct = 120\n", "percentage"),
+            (
+                "[portal]\nwater_good_target_pct = \"high\"\n",
+                "not a valid number",
+            ),
+            ("[portal]\npublic_rate_limit = 0\n", "more than 0"),
+            ("[portal]\npublic_rate_window_s = 0\n", "more than 0"),
+            ("[portal]\ncity_air_stations = [1, 2]\n", "array of strings"),
+            ("[portal]\nmap_geojson = [\"a\"]\n", "not an array"),
+            (
+                "[portal]\nrate_limit = 5\n",
+                "unknown configuration key \"portal.rate_limit\"",
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = format!("{:#}", load(Some(&path), &[]).unwrap_err());
+            assert!(err.contains(expected), "{text}: {err}");
+        }
     }
 }

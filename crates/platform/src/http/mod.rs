@@ -67,7 +67,7 @@ pub fn router(platform: Arc<Platform>) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .nest("/api/v1", api::routes())
-        .nest("/api/v1/public", public::routes())
+        .nest("/api/v1/public", public::routes(&platform.settings.portal))
         .merge(crate::web::routes())
         .fallback(
             |uri: axum::http::Uri,

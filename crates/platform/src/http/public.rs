@@ -6,8 +6,8 @@
 //! Every figure comes from `crate::web::data`, i.e. from the standards engine, as on the portal's pages.
 
 use super::ApiError;
-use crate::Platform;
 use crate::web::data::{self, AIR_PARAMS};
+use crate::{Platform, PortalSettings};
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -31,8 +31,8 @@ pub const MAX_PER_PAGE: usize = 5000;
 /// The longest time range one request may cover.
 pub const MAX_RANGE_S: i64 = 366 * 86400;
 
-/// Requests allowed per client address per window: `QINGSHAN_PUBLIC_RATE_LIMIT` as `requests/seconds`
-/// (default `300/60`).
+/// Requests allowed per client address per window: settings `portal.public_rate_limit` and
+/// `portal.public_rate_window_s` (default 300 per 60 s).
 #[derive(Debug, Clone, Copy)]
 pub struct RateConfig {
     pub limit: u32,
@@ -40,22 +40,22 @@ pub struct RateConfig {
 }
 
 impl RateConfig {
-    pub fn from_env() -> RateConfig {
-        let parsed = std::env::var("QINGSHAN_PUBLIC_RATE_LIMIT")
-            .ok()
-            .and_then(|v| {
-                let (n, s) = v.split_once('/')?;
-                Some(RateConfig {
-                    limit: n.trim().parse().ok()?,
-                    window: Duration::from_secs(s.trim().parse().ok()?),
-                })
-            });
-        parsed
-            .filter(|c| c.limit > 0 && !c.window.is_zero())
-            .unwrap_or(RateConfig {
-                limit: 300,
-                window: Duration::from_secs(60),
-            })
+    /// The portal settings' limit; a zero limit or window falls back to the default rather than
+    /// disabling the limit.
+    pub fn from_settings(s: &PortalSettings) -> RateConfig {
+        let default = PortalSettings::default();
+        RateConfig {
+            limit: if s.public_rate_limit > 0 {
+                s.public_rate_limit
+            } else {
+                default.public_rate_limit
+            },
+            window: if s.public_rate_window.is_zero() {
+                default.public_rate_window
+            } else {
+                s.public_rate_window
+            },
+        }
     }
 }
 
@@ -164,8 +164,9 @@ async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next:
     resp
 }
 
-pub fn routes() -> Router<Arc<Platform>> {
-    let limiter = Arc::new(RateLimiter::new(RateConfig::from_env()));
+/// The open data API's routes, rate limited by `settings`.
+pub fn routes(settings: &PortalSettings) -> Router<Arc<Platform>> {
+    let limiter = Arc::new(RateLimiter::new(RateConfig::from_settings(settings)));
     Router::new()
         .route("/stations", get(stations))
         .route("/stations/{site}/latest", get(latest))
@@ -711,7 +712,7 @@ async fn city_aqi(State(p): AppState, Query(q): Q) -> Result<Response, ApiError>
         .read(move |store| {
             let now = Timestamp::now().as_second();
             let stations = data::air_now(store, &pp.tz, now)?;
-            let city = data::city_now(&pp.tz, &stations);
+            let city = data::city_now(&pp.tz, &stations, &pp.settings.portal.city_air_stations);
             Ok((stations, city))
         })
         .await?;
@@ -881,13 +882,19 @@ mod tests {
     }
 
     #[test]
-    fn config_from_text() {
-        // Bad values fall back to the default rather than disabling the limit.
-        unsafe { std::env::set_var("QINGSHAN_PUBLIC_RATE_LIMIT", "0/60") };
-        assert_eq!(RateConfig::from_env().limit, 300);
-        unsafe { std::env::set_var("QINGSHAN_PUBLIC_RATE_LIMIT", "50/10") };
-        let c = RateConfig::from_env();
+    fn config_from_settings() {
+        let c = RateConfig::from_settings(&PortalSettings {
+            public_rate_limit: 50,
+            public_rate_window: Duration::from_secs(10),
+            ..PortalSettings::default()
+        });
         assert_eq!((c.limit, c.window), (50, Duration::from_secs(10)));
-        unsafe { std::env::remove_var("QINGSHAN_PUBLIC_RATE_LIMIT") };
+        // Zero values fall back to the default rather than disabling the limit.
+        let c = RateConfig::from_settings(&PortalSettings {
+            public_rate_limit: 0,
+            public_rate_window: Duration::ZERO,
+            ..PortalSettings::default()
+        });
+        assert_eq!((c.limit, c.window), (300, Duration::from_secs(60)));
     }
 }

@@ -435,33 +435,28 @@ pub fn air_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec<AirN
     Ok(out)
 }
 
-/// The air stations whose mean is the city's figure: the ids listed in `QINGSHAN_CITY_AIR_STATIONS`
-/// (comma-separated; e.g. the national-control stations, as the national platform computes a city's
-/// AQI), or every air station when it is not set.
-pub fn in_city(site_id: &str) -> bool {
-    static LIST: std::sync::OnceLock<Option<Vec<String>>> = std::sync::OnceLock::new();
-    LIST.get_or_init(|| {
-        std::env::var("QINGSHAN_CITY_AIR_STATIONS").ok().map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-    })
-    .as_ref()
-    .is_none_or(|l| l.iter().any(|s| s == site_id))
+/// Whether `site_id` is one of the air stations whose mean is the city's figure: the ids listed in
+/// `city_air_stations` (setting `portal.city_air_stations`; e.g. the national-control stations, as the
+/// national platform computes a city's AQI), or every air station when the list is empty.
+pub fn in_city(city_air_stations: &[String], site_id: &str) -> bool {
+    city_air_stations.is_empty() || city_air_stations.iter().any(|s| s == site_id)
 }
 
-/// The city's AQI for the latest hour any station reported (mean of the stations' concentrations).
-pub fn city_now(tz: &TimeZone, stations: &[AirNow]) -> Option<(i64, HourlyReadings, AqiReport)> {
+/// The city's AQI for the latest hour any city station (see [`in_city`]) reported (mean of those
+/// stations' concentrations).
+pub fn city_now(
+    tz: &TimeZone,
+    stations: &[AirNow],
+    city_air_stations: &[String],
+) -> Option<(i64, HourlyReadings, AqiReport)> {
     let hour = stations
         .iter()
-        .filter(|s| in_city(&s.site.id))
+        .filter(|s| in_city(city_air_stations, &s.site.id))
         .filter_map(|s| s.hour)
         .max()?;
     let readings: Vec<HourlyReadings> = stations
         .iter()
-        .filter(|s| in_city(&s.site.id) && s.hour == Some(hour))
+        .filter(|s| in_city(city_air_stations, &s.site.id) && s.hour == Some(hour))
         .map(|s| s.readings)
         .collect();
     let city = city_hour(&readings);

@@ -9,17 +9,16 @@
 //!   binary; there is no script, font or image from outside. The only JavaScript is the bulletin's print
 //!   button (`window.print()`); tooltips are SVG `<title>`s and the language switch is a link.
 //!
-//! Configuration (environment; the settings file does not carry these yet):
-//! `QINGSHAN_MAP_GEOJSON` (the operator's county layer; default the demo's schematic one),
-//! `QINGSHAN_CITY_AIR_STATIONS` (stations averaged into the city's figures; default all),
-//! `QINGSHAN_TARGET_AIR_GOOD_DAYS`, `QINGSHAN_TARGET_WATER_GOOD` (targets, per cent), and for the open
-//! data API `QINGSHAN_PUBLIC_RATE_LIMIT` (`requests/seconds` per client address, default `300/60`).
+//! Configuration: [`crate::PortalSettings`] (`settings.portal`; keys `portal.*` of the settings file):
+//! the map layer, the stations averaged into the city's figures, the targets and the open data API's rate
+//! limit. Each [`Platform`] reads its own; there is no process-wide portal state except the figure cache,
+//! which is keyed by database.
 
 pub mod data;
 pub mod pages;
 pub mod svg;
 
-use crate::Platform;
+use crate::{Platform, PortalSettings};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -59,27 +58,27 @@ impl Lang {
     }
 }
 
-/// Targets the pages compare against. They are policy, so they are configuration: environment variables
-/// `QINGSHAN_TARGET_AIR_GOOD_DAYS` and `QINGSHAN_TARGET_WATER_GOOD` (per cent). The defaults are the
-/// Zhaotong 2018 programme's 2020 indicators (DESIGN §1: good-day ratio ≥ 97.2 %, water ≥ 95 %).
+/// Targets the pages compare against. They are policy, so they are configuration
+/// (`portal.air_good_days_target_pct`, `portal.water_good_target_pct`, per cent; see
+/// [`crate::PortalSettings`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Targets {
     pub air_good_days_pct: f64,
     pub water_good_pct: f64,
 }
 
-impl Targets {
-    pub fn from_env() -> Targets {
-        let get = |k: &str, d: f64| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(d)
-        };
+impl From<&PortalSettings> for Targets {
+    fn from(s: &PortalSettings) -> Targets {
         Targets {
-            air_good_days_pct: get("QINGSHAN_TARGET_AIR_GOOD_DAYS", 97.2),
-            water_good_pct: get("QINGSHAN_TARGET_WATER_GOOD", 95.0),
+            air_good_days_pct: s.air_good_days_target_pct,
+            water_good_pct: s.water_good_target_pct,
         }
+    }
+}
+
+impl Default for Targets {
+    fn default() -> Targets {
+        Targets::from(&PortalSettings::default())
     }
 }
 
@@ -93,6 +92,11 @@ pub struct Ctx {
     /// Distinguishes databases in the figure cache (the database path).
     pub cache_key: String,
     pub targets: Targets,
+    /// Ids of the air stations averaged into the city's figures; empty: every air station
+    /// (`portal.city_air_stations`; see [`data::in_city`]).
+    pub city_air_stations: Arc<[String]>,
+    /// The map's area layer (the platform's, read once when it opened).
+    pub map_layer: Arc<svg::MapLayer>,
     /// The page's own path and query without `lang` (for the language switch).
     pub here: String,
 }
@@ -127,20 +131,23 @@ pub struct Page {
 /// The demo's schematic county layer (Voronoi cells around the county seats; CC0, not real borders).
 pub const DEMO_GEOJSON: &str = include_str!("../../demo/zhaotong/counties_schematic.geojson");
 
-/// The map's area layer: the GeoJSON file named by `QINGSHAN_MAP_GEOJSON` (the operator's own licensed
-/// boundaries), else the demo's schematic layer. Parsed once.
-pub fn map_layer() -> &'static svg::MapLayer {
-    static LAYER: std::sync::OnceLock<svg::MapLayer> = std::sync::OnceLock::new();
-    LAYER.get_or_init(|| {
-        if let Ok(path) = std::env::var("QINGSHAN_MAP_GEOJSON") {
-            match std::fs::read_to_string(&path).map(|t| svg::MapLayer::parse(&t)) {
-                Ok(layer) if !layer.areas.is_empty() => return layer,
-                Ok(_) => tracing::warn!(%path, "QINGSHAN_MAP_GEOJSON has no polygon features; using the demo's schematic layer"),
-                Err(e) => tracing::warn!(%path, error = %e, "cannot read QINGSHAN_MAP_GEOJSON; using the demo's schematic layer"),
+/// Reads the map's area layer: the GeoJSON file `path` (setting `portal.map_geojson`: the operator's own
+/// licensed boundaries), else, or when it cannot be read or has no polygon (with a warning), the demo's
+/// schematic layer.
+pub fn map_layer(path: Option<&std::path::Path>) -> svg::MapLayer {
+    if let Some(path) = path {
+        let shown = path.display();
+        match std::fs::read_to_string(path).map(|t| svg::MapLayer::parse(&t)) {
+            Ok(layer) if !layer.areas.is_empty() => return layer,
+            Ok(_) => {
+                tracing::warn!(path = %shown, "portal.map_geojson has no polygon features; using the demo's schematic layer")
+            }
+            Err(e) => {
+                tracing::warn!(path = %shown, error = %e, "cannot read portal.map_geojson; using the demo's schematic layer")
             }
         }
-        svg::MapLayer::parse(DEMO_GEOJSON)
-    })
+    }
+    svg::MapLayer::parse(DEMO_GEOJSON)
 }
 
 /// Escapes text for HTML and SVG (element content and quoted attributes).
@@ -338,7 +345,9 @@ pub fn context(p: &Platform, path: &str, q: &HashMap<String, String>) -> Ctx {
         lang: Lang::from_query(q),
         now: jiff::Timestamp::now().as_second(),
         cache_key: p.settings.database_path().display().to_string(),
-        targets: Targets::from_env(),
+        targets: Targets::from(&p.settings.portal),
+        city_air_stations: p.settings.portal.city_air_stations.as_slice().into(),
+        map_layer: p.map_layer.clone(),
         here,
     }
 }

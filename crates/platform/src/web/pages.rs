@@ -307,12 +307,12 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let air_sites: Vec<&Site> = air
         .iter()
         .map(|a| &a.site)
-        .filter(|s| data::in_city(&s.id))
+        .filter(|s| data::in_city(&ctx.city_air_stations, &s.id))
         .collect();
     let mut b = String::new();
 
     // City AQI now and today's summary.
-    let city = data::city_now(&ctx.tz, &air);
+    let city = data::city_now(&ctx.tz, &air, &ctx.city_air_stations);
     let today = data::local_date(&ctx.tz, ctx.now);
     let today_start = data::day_start(&ctx.tz, today);
     let hours = city_hours(store, ctx, &air_sites, today_start, ctx.now + 1)?;
@@ -461,7 +461,7 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     );
 
     // Map.
-    let layer = super::map_layer();
+    let layer = &*ctx.map_layer;
     let mut points = Vec::new();
     for a in &air {
         let (Some(lon), Some(lat)) = (a.site.lon, a.site.lat) else {
@@ -930,7 +930,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let city_sites: Vec<&Site> = sites
         .iter()
         .copied()
-        .filter(|s| data::in_city(&s.id))
+        .filter(|s| data::in_city(&ctx.city_air_stations, &s.id))
         .collect();
     let city = city_days(store, ctx, &city_sites, year_start, today)?;
     let ratio = |ds: &[data::Day]| {

@@ -356,6 +356,7 @@ fn rings(geometry: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
 pub type Rings = Vec<Vec<(f64, f64)>>;
 
 /// The areas of the map layer: (Chinese name, English name, rings).
+#[derive(Debug)]
 pub struct MapLayer {
     pub areas: Vec<(String, String, Rings)>,
 }

@@ -370,14 +370,23 @@ pub struct Server {
 }
 
 impl Server {
-    /// Seeds a fresh database with `prepare` and serves it.
+    /// Seeds a fresh database with `prepare` and serves it with the default settings.
     pub async fn start(prepare: impl FnOnce(&mut Store, &TimeZone)) -> Server {
+        Server::start_with(|_| {}, prepare).await
+    }
+
+    /// Like [`Server::start`], with the settings changed by `configure` (e.g. `settings.portal`).
+    pub async fn start_with(
+        configure: impl FnOnce(&mut Settings),
+        prepare: impl FnOnce(&mut Store, &TimeZone),
+    ) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let settings = Settings {
+        let mut settings = Settings {
             data_dir: dir.path().to_path_buf(),
             durability: store::Durability::Normal,
             ..Settings::default()
         };
+        configure(&mut settings);
         let tz = TimeZone::get(&settings.timezone).unwrap();
         {
             let mut store = Store::open(&settings.database_path(), settings.durability).unwrap();
