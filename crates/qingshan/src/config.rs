@@ -28,6 +28,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "full (survives power loss, default) or normal (survives a crash)",
     ),
     (
+        "admin_token",
+        "bearer token for registry changes through the API (default: none, loopback only)",
+    ),
+    (
         "limits.max_connections",
         "HJ 212 connections open at once (default 20000)",
     ),

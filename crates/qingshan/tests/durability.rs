@@ -10,14 +10,23 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_qingshan");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start(data: &std::path::Path, hj: u16, http: u16) -> Child {
     let child = Command::new(BIN)
         .args(["serve", "--data-dir"])
         .arg(data)
-        .args(["--hj212-listen", &format!("127.0.0.1:{hj}"), "--http-listen", &format!("127.0.0.1:{http}")])
+        .args([
+            "--hj212-listen",
+            &format!("127.0.0.1:{hj}"),
+            "--http-listen",
+            &format!("127.0.0.1:{http}"),
+        ])
         .env("QINGSHAN_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -47,7 +56,16 @@ fn every_answered_packet_survives_sigkill() {
     let status = Command::new(BIN)
         .args(["device", "add", "--data-dir"])
         .arg(dir.path())
-        .args(["--mn", "DURABLE00001", "--password", "123456", "--site", "STACK1", "--kind", "flue_gas_outlet"])
+        .args([
+            "--mn",
+            "DURABLE00001",
+            "--password",
+            "123456",
+            "--site",
+            "STACK1",
+            "--kind",
+            "flue_gas_outlet",
+        ])
         .status()
         .unwrap();
     assert!(status.success());
@@ -68,7 +86,11 @@ fn every_answered_packet_survives_sigkill() {
                     let Ok(line) = line else { break };
                     // QN=20261128hhmmsszzz: recover i from hh:mm:ss.
                     let qn = &line[line.find("QN=").unwrap() + 3..][..17];
-                    let (h, m, s): (u32, u32, u32) = (qn[8..10].parse().unwrap(), qn[10..12].parse().unwrap(), qn[12..14].parse().unwrap());
+                    let (h, m, s): (u32, u32, u32) = (
+                        qn[8..10].parse().unwrap(),
+                        qn[10..12].parse().unwrap(),
+                        qn[12..14].parse().unwrap(),
+                    );
                     answered.lock().unwrap().push(h * 3600 + m * 60 + s);
                 }
             });
@@ -87,7 +109,11 @@ fn every_answered_packet_survives_sigkill() {
     // Kill the server once a good part of the stream has been answered, while packets are still flowing.
     let deadline = Instant::now() + Duration::from_secs(120);
     while answered.lock().unwrap().len() < 2000 {
-        assert!(Instant::now() < deadline, "too few answers: {}", answered.lock().unwrap().len());
+        assert!(
+            Instant::now() < deadline,
+            "too few answers: {}",
+            answered.lock().unwrap().len()
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     server.kill().unwrap(); // SIGKILL
@@ -95,17 +121,47 @@ fn every_answered_packet_survives_sigkill() {
     client.join().unwrap();
     let answered = answered.lock().unwrap().clone();
     let sent = *sent_until.lock().unwrap();
-    assert!(answered.len() < sent as usize || sent < TOTAL, "the kill happened mid-stream");
+    assert!(
+        answered.len() < sent as usize || sent < TOTAL,
+        "the kill happened mid-stream"
+    );
 
     // Restart (runs recovery and migrations), then check the store directly.
     let mut server = start(dir.path(), hj, http);
     let store = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
-    let from = "2026-11-27T16:00:00Z".parse::<jiff::Timestamp>().unwrap().as_second();
-    let stored: std::collections::HashSet<i64> =
-        store.series("STACK1", "a21026", store::Interval::Realtime, from, from + 86_400).unwrap().iter().map(|v| v.time - from).collect();
-    let lost: Vec<u32> = answered.iter().copied().filter(|&i| !stored.contains(&(i as i64))).collect();
-    assert!(lost.is_empty(), "{} answered packets lost after SIGKILL, e.g. {:?}", lost.len(), &lost[..lost.len().min(10)]);
-    eprintln!("answered {} of {} sent before SIGKILL; {} values stored; none lost", answered.len(), sent, stored.len());
+    let from = "2026-11-27T16:00:00Z"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .as_second();
+    let stored: std::collections::HashSet<i64> = store
+        .series(
+            "STACK1",
+            "a21026",
+            store::Interval::Realtime,
+            from,
+            from + 86_400,
+        )
+        .unwrap()
+        .iter()
+        .map(|v| v.time - from)
+        .collect();
+    let lost: Vec<u32> = answered
+        .iter()
+        .copied()
+        .filter(|&i| !stored.contains(&(i as i64)))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} answered packets lost after SIGKILL, e.g. {:?}",
+        lost.len(),
+        &lost[..lost.len().min(10)]
+    );
+    eprintln!(
+        "answered {} of {} sent before SIGKILL; {} values stored; none lost",
+        answered.len(),
+        sent,
+        stored.len()
+    );
     server.kill().unwrap();
     server.wait().unwrap();
 }

@@ -85,3 +85,25 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
     let (_, out, _) = run(&["device", "list"], dir.path());
     assert_eq!(out.lines().count(), 3, "{out}");
 }
+
+#[test]
+fn every_configuration_key_is_listed_with_its_environment_variable() {
+    let out = Command::new(BIN)
+        .args(["serve", "--help-config"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for key in [
+        "data_dir",
+        "admin_token",
+        "limits.max_connections",
+        "portal.public_rate_limit",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(key)),
+            "{key} missing from:\n{text}"
+        );
+    }
+    assert!(text.contains("QINGSHAN_LIMITS_MAX_CONNECTIONS"));
+}

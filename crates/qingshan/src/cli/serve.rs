@@ -22,6 +22,9 @@ pub struct ServeArgs {
     /// HTTP address (key http_listen).
     #[arg(long)]
     pub http_listen: Option<String>,
+    /// Print every configuration key with its environment variable and meaning, and exit.
+    #[arg(long)]
+    pub help_config: bool,
 }
 
 /// Flags shared by every command that opens the database.
@@ -47,6 +50,15 @@ impl CommonArgs {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    if args.help_config {
+        for (key, meaning) in config::KEYS {
+            println!(
+                "{key:32} QINGSHAN_{:40} {meaning}",
+                key.to_uppercase().replace('.', "_")
+            );
+        }
+        return Ok(());
+    }
     let settings = args.common.settings(&[
         ("hj212_listen", args.hj212_listen.clone()),
         ("http_listen", args.http_listen.clone()),
