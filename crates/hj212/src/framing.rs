@@ -815,6 +815,35 @@ mod tests {
     }
 
     #[test]
+    fn buffer_stays_bounded_under_garbage_and_broken_frames() {
+        let cfg = FramerConfig::default().with_max_data_len(1024);
+        let bound = cfg.max_frame_len();
+        let mut framer = Framer::new(cfg);
+        let mut rejected = 0;
+        for i in 0..2000 {
+            // Modbus-like noise, then a header whose frame never ends.
+            framer.push(b"0E0F00000006010400000064");
+            if i % 100 == 0 {
+                framer.push(b"##0999QN=");
+            }
+            while let Some(r) = framer.next_frame() {
+                rejected += usize::from(r.is_err());
+            }
+            assert!(
+                framer.buffered() <= bound + 64,
+                "{} bytes held",
+                framer.buffered()
+            );
+        }
+        assert!(rejected > 0);
+        // 20 broken headers, each rejected once the size bound passed; a good frame still comes through.
+        assert_eq!(rejected, 20);
+        framer.push(STD);
+        assert!(framer.next_frame().unwrap().is_ok());
+        assert!(framer.next_frame().is_none());
+    }
+
+    #[test]
     fn too_long_is_rejected_with_the_bound() {
         let cfg = FramerConfig::default().with_max_data_len(100);
         let got = all(STD, &cfg);

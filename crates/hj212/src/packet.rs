@@ -584,7 +584,11 @@ impl<'a> Packet<'a> {
         }
         // An extra key spelled `CP` (received as `CP =&&…` or `CP=&…`) is not written: it would open the
         // data area early.
-        for (k, v) in h.extra.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("CP")) {
+        for (k, v) in h
+            .extra
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("CP"))
+        {
             field(k, v);
         }
         out.extend_from_slice(b"CP=&&");
