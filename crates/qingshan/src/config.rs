@@ -88,21 +88,6 @@ pub const KEYS: &[(&str, &str)] = &[
 /// Keys whose value may be a list (an array of strings in the file).
 const LIST_KEYS: &[&str] = &["portal.city_air_stations"];
 
-/// Environment variables the portal read before its settings moved here, and the keys that replace them.
-const RETIRED_VARIABLES: &[(&str, &str)] = &[
-    (
-        "QINGSHAN_TARGET_AIR_GOOD_DAYS",
-        "portal.air_good_days_target_pct",
-    ),
-    ("QINGSHAN_TARGET_WATER_GOOD", "portal.water_good_target_pct"),
-    ("QINGSHAN_MAP_GEOJSON", "portal.map_geojson"),
-    ("QINGSHAN_CITY_AIR_STATIONS", "portal.city_air_stations"),
-    (
-        "QINGSHAN_PUBLIC_RATE_LIMIT",
-        "portal.public_rate_limit and portal.public_rate_window_s",
-    ),
-];
-
 /// Builds the settings from `file` (or `./qingshan.toml` when present), the environment and `flags`
 /// (dotted key, value) pairs, later sources winning.
 pub fn load(file: Option<&Path>, flags: &[(&str, Option<String>)]) -> anyhow::Result<Settings> {
@@ -123,13 +108,6 @@ pub fn load(file: Option<&Path>, flags: &[(&str, Option<String>)]) -> anyhow::Re
         flatten("", &table, &mut pairs).with_context(|| format!("in {}", path.display()))?;
         for (key, value) in pairs {
             set(&mut settings, &key, &value).with_context(|| format!("in {}", path.display()))?;
-        }
-    }
-    for (var, keys) in RETIRED_VARIABLES {
-        if std::env::var_os(var).is_some() {
-            tracing::warn!(
-                "{var} is no longer read: set {keys} in the configuration file or as QINGSHAN_PORTAL_* variables"
-            );
         }
     }
     for (key, _) in KEYS {
