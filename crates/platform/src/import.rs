@@ -5,6 +5,17 @@
 //! code = "530602"
 //! name = "昭阳区"
 //!
+//! [[waterbodies]]
+//! id = "WB12"
+//! name = "渔洞水库"
+//! kind = "reservoir"          # river, lake or reservoir
+//!
+//! [[sites]]
+//! id = "W13"
+//! name = "渔洞水库取水口"
+//! kind = "drinking_water_source"
+//! waterbody = "WB12"
+//!
 //! [[sites]]
 //! id = "S01"
 //! name = "1号锅炉排口"
@@ -19,14 +30,17 @@
 //! ```
 
 use serde::Deserialize;
-use store::{County, CrcPolicy, Device, Enterprise, Site, Store};
+use store::{County, CrcPolicy, Device, Enterprise, Site, Store, Waterbody};
 
 /// A registry to write: the demo city, or an operator's file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistryData {
     pub counties: Vec<County>,
+    pub waterbodies: Vec<Waterbody>,
     pub enterprises: Vec<Enterprise>,
     pub sites: Vec<Site>,
+    /// (site id, water body id): which water body each water site samples.
+    pub site_waterbodies: Vec<(String, String)>,
     pub devices: Vec<Device>,
 }
 
@@ -51,6 +65,8 @@ struct File {
     #[serde(default)]
     counties: Vec<CountyIn>,
     #[serde(default)]
+    waterbodies: Vec<WaterbodyIn>,
+    #[serde(default)]
     enterprises: Vec<EnterpriseIn>,
     #[serde(default)]
     sites: Vec<SiteIn>,
@@ -64,6 +80,18 @@ struct CountyIn {
     code: String,
     name: String,
     name_en: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaterbodyIn {
+    id: String,
+    name: String,
+    name_en: Option<String>,
+    kind: String,
+    basin: Option<String>,
     lon: Option<f64>,
     lat: Option<f64>,
 }
@@ -86,6 +114,7 @@ struct SiteIn {
     lon: Option<f64>,
     lat: Option<f64>,
     enterprise: Option<String>,
+    waterbody: Option<String>,
     #[serde(default)]
     simulated: bool,
 }
@@ -130,13 +159,34 @@ pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
             county: e.county,
         })
         .collect();
+    let mut waterbodies = Vec::new();
+    for w in file.waterbodies {
+        let kind = w
+            .kind
+            .parse()
+            .map_err(|e: store::UnknownCode| invalid("water body", &w.id, e.to_string()))?;
+        waterbodies.push(Waterbody {
+            id: w.id,
+            name: w.name,
+            name_en: w.name_en,
+            kind,
+            basin: w.basin,
+            lon: w.lon,
+            lat: w.lat,
+        });
+    }
     let mut data = RegistryData {
         counties,
+        waterbodies,
         enterprises,
         sites: Vec::new(),
+        site_waterbodies: Vec::new(),
         devices: Vec::new(),
     };
     for s in file.sites {
+        if let Some(w) = &s.waterbody {
+            data.site_waterbodies.push((s.id.clone(), w.clone()));
+        }
         let kind = s
             .kind
             .parse()
@@ -187,11 +237,17 @@ impl RegistryData {
             for c in &self.counties {
                 s.upsert_county(c)?;
             }
+            for w in &self.waterbodies {
+                s.upsert_waterbody(w)?;
+            }
             for e in &self.enterprises {
                 s.upsert_enterprise(e)?;
             }
             for site in &self.sites {
                 s.upsert_site(site)?;
+            }
+            for (site, waterbody) in &self.site_waterbodies {
+                s.set_site_waterbody(site, Some(waterbody))?;
             }
             for d in &self.devices {
                 s.upsert_device(d)?;
@@ -214,11 +270,22 @@ name = "昭阳区"
 id = "E1"
 name = "某电厂"
 
+[[waterbodies]]
+id = "WB1"
+name = "渔洞水库"
+kind = "reservoir"
+
 [[sites]]
 id = "S01"
 name = "1号锅炉排口"
 kind = "flue_gas_outlet"
 enterprise = "E1"
+
+[[sites]]
+id = "W1"
+name = "取水口"
+kind = "drinking_water_source"
+waterbody = "WB1"
 
 [[devices]]
 mn = "88888880000001"
@@ -234,7 +301,13 @@ crc = "lenient"
         let data = parse_toml(FILE).unwrap();
         data.apply(&mut store).unwrap();
         data.apply(&mut store).unwrap();
-        assert_eq!(store.sites().unwrap().len(), 1);
+        assert_eq!(store.sites().unwrap().len(), 2);
+        let wb = store.site_waterbody("W1").unwrap().unwrap();
+        assert_eq!(
+            (wb.id.as_str(), wb.kind),
+            ("WB1", store::WaterbodyKind::Reservoir)
+        );
+        assert_eq!(store.site_waterbody("S01").unwrap(), None);
         let devices = store.devices().unwrap();
         assert_eq!(devices.len(), 1);
         assert_eq!(devices[0].crc_policy, CrcPolicy::Lenient);

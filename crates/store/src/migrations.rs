@@ -4,7 +4,10 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// (version, SQL). Append new files here; never edit an applied one.
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_initial.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_initial.sql")),
+    (2, include_str!("../migrations/sqlite/0002_waterbodies.sql")),
+];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {
     conn.execute_batch(

@@ -64,6 +64,19 @@ code_enum! {
 }
 
 code_enum! {
+    /// What kind of water body a water site samples (GB 3838-2002 distinguishes rivers from lakes and
+    /// reservoirs for total phosphorus and total nitrogen).
+    WaterbodyKind, "water body kind" {
+        /// A river or stream.
+        River = "river",
+        /// A natural lake.
+        Lake = "lake",
+        /// A reservoir.
+        Reservoir = "reservoir",
+    }
+}
+
+code_enum! {
     /// How strictly a device's CRC is checked (mirrors `hj212`'s policy, stored per device).
     CrcPolicy, "CRC policy" {
         /// Only the HJ 212 CRC is accepted.
@@ -163,6 +176,18 @@ pub struct County {
     pub code: String,
     pub name: String,
     pub name_en: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+/// A river, lake or reservoir.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waterbody {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: WaterbodyKind,
+    pub basin: Option<String>,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
 }

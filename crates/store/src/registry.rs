@@ -1,6 +1,9 @@
 //! Counties, enterprises, sites and devices. Every write is an idempotent upsert.
 
-use crate::{County, CrcPolicy, Device, Enterprise, Result, Site, Store, StoreError};
+use crate::{
+    County, CrcPolicy, Device, Enterprise, Result, Site, Store, StoreError, Waterbody,
+    WaterbodyKind,
+};
 use rusqlite::{OptionalExtension, Row, params};
 
 impl Store {
@@ -30,6 +33,79 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Creates or updates a water body.
+    pub fn upsert_waterbody(&self, w: &Waterbody) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO waterbodies (id, name, name_en, kind, basin, lon, lat) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, kind = excluded.kind,
+                basin = excluded.basin, lon = excluded.lon, lat = excluded.lat",
+            params![w.id, w.name, w.name_en, w.kind.code(), w.basin, w.lon, w.lat],
+        )?;
+        Ok(())
+    }
+
+    /// Every water body, by id.
+    pub fn waterbodies(&self) -> Result<Vec<Waterbody>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, name_en, kind, basin, lon, lat FROM waterbodies ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    Waterbody {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        name_en: r.get(2)?,
+                        kind: WaterbodyKind::River,
+                        basin: r.get(4)?,
+                        lon: r.get(5)?,
+                        lat: r.get(6)?,
+                    },
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(w, kind)| {
+                Ok(Waterbody {
+                    kind: kind.parse()?,
+                    ..w
+                })
+            })
+            .collect()
+    }
+
+    /// Records which water body a site samples (`None` to clear). Both must exist.
+    pub fn set_site_waterbody(&self, site: &str, waterbody: Option<&str>) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE sites SET waterbody_id = ?2 WHERE id = ?1",
+            params![site, waterbody],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!(
+                "site {site:?} does not exist"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The water body a site samples, if recorded.
+    pub fn site_waterbody(&self, site: &str) -> Result<Option<Waterbody>> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT waterbody_id FROM sites WHERE id = ?1",
+                [site],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(match id {
+            Some(id) => self.waterbodies()?.into_iter().find(|w| w.id == id),
+            None => None,
+        })
     }
 
     /// Creates or updates an enterprise.
@@ -229,5 +305,47 @@ pub(crate) mod tests {
             store.upsert_device(&orphan),
             Err(StoreError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn water_sites_link_to_their_water_body() {
+        let (_dir, store) = temp_store();
+        store
+            .upsert_site(&Site {
+                kind: SiteKind::WaterSection,
+                ..site("W1")
+            })
+            .unwrap();
+        let wb = Waterbody {
+            id: "WB1".into(),
+            name: "渔洞水库".into(),
+            name_en: None,
+            kind: WaterbodyKind::Reservoir,
+            basin: Some("长江".into()),
+            lon: Some(103.55),
+            lat: Some(27.5),
+        };
+        store.upsert_waterbody(&wb).unwrap();
+        store.upsert_waterbody(&wb).unwrap();
+        assert_eq!(store.waterbodies().unwrap(), vec![wb.clone()]);
+        assert_eq!(store.site_waterbody("W1").unwrap(), None);
+        store.set_site_waterbody("W1", Some("WB1")).unwrap();
+        assert_eq!(store.site_waterbody("W1").unwrap(), Some(wb));
+        assert!(
+            store.set_site_waterbody("W1", Some("nowhere")).is_err(),
+            "the water body must exist"
+        );
+        assert!(matches!(
+            store.set_site_waterbody("nosite", None),
+            Err(StoreError::NotFound(_))
+        ));
+        // Re-registering the site keeps its link.
+        store
+            .upsert_site(&Site {
+                kind: SiteKind::WaterSection,
+                ..site("W1")
+            })
+            .unwrap();
+        assert!(store.site_waterbody("W1").unwrap().is_some());
     }
 }

@@ -6,10 +6,11 @@
 //! from the device simulator, and the UI and API say so.
 
 use crate::import::RegistryData;
-use store::{County, Enterprise, Site, SiteKind};
+use store::{County, Enterprise, Site, SiteKind, Waterbody, WaterbodyKind};
 
 const COUNTIES: &str = include_str!("../../demo/zhaotong/counties.csv");
 const STATIONS: &str = include_str!("../../demo/zhaotong/stations.csv");
+const WATERBODIES: &str = include_str!("../../demo/zhaotong/waterbodies.csv");
 /// The schematic county layer (Voronoi cells around the county seats; CC0, not real borders).
 pub const COUNTIES_GEOJSON: &str = include_str!("../../demo/zhaotong/counties_schematic.geojson");
 
@@ -41,6 +42,31 @@ pub fn city() -> Result<RegistryData, DemoError> {
             name_en: Some(get("name_en_pinyin")).filter(|s| !s.is_empty()),
             lon: number("counties.csv", line, &get("seat_lon"))?,
             lat: number("counties.csv", line, &get("seat_lat"))?,
+        });
+    }
+    let mut waterbodies = Vec::new();
+    for (line, row) in rows("waterbodies.csv", WATERBODIES)? {
+        let get = |name: &str| row.get(name).cloned().unwrap_or_default();
+        let kind = match get("type").as_str() {
+            "river" => WaterbodyKind::River,
+            "reservoir" => WaterbodyKind::Reservoir,
+            "lake" => WaterbodyKind::Lake,
+            other => {
+                return Err(DemoError::Data {
+                    file: "waterbodies.csv",
+                    line,
+                    message: format!("unknown type {other:?}"),
+                });
+            }
+        };
+        waterbodies.push(Waterbody {
+            id: get("id"),
+            name: get("name_zh"),
+            name_en: Some(get("name_en")).filter(|s| !s.is_empty()),
+            kind,
+            basin: Some(get("basin")).filter(|s| !s.is_empty()),
+            lon: number("waterbodies.csv", line, &get("lon"))?,
+            lat: number("waterbodies.csv", line, &get("lat"))?,
         });
     }
     let mut enterprises = Vec::new();
@@ -92,12 +118,34 @@ pub fn city() -> Result<RegistryData, DemoError> {
             simulated: true,
         });
     }
+    let site_waterbodies = sites
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                SiteKind::WaterSection | SiteKind::DrinkingWaterSource
+            )
+        })
+        .filter_map(|s| waterbody_of(&s.name, &waterbodies).map(|w| (s.id.clone(), w.to_string())))
+        .collect();
     Ok(RegistryData {
         counties,
+        waterbodies,
         enterprises,
         sites,
+        site_waterbodies,
         devices: Vec::new(),
     })
+}
+
+/// The water body a demo section's name starts with (`横江-盐津县城下游` → 横江(关河), `渔洞水库-取水口` →
+/// 渔洞水库); the section names put the water body first.
+fn waterbody_of<'w>(site_name: &str, waterbodies: &'w [Waterbody]) -> Option<&'w str> {
+    let head = site_name.split(['-', '(']).next()?;
+    waterbodies
+        .iter()
+        .find(|w| w.name.split('(').next() == Some(head))
+        .map(|w| w.id.as_str())
 }
 
 fn number(file: &'static str, line: usize, text: &str) -> Result<Option<f64>, DemoError> {
@@ -168,6 +216,17 @@ mod tests {
             3
         );
         assert_eq!(city.enterprises.len(), 26);
+        assert_eq!(city.waterbodies.len(), 14);
+        // Every water site but the urban creek (W16) samples a listed water body.
+        assert_eq!(city.site_waterbodies.len(), 15);
+        assert!(
+            city.site_waterbodies
+                .contains(&("W13".into(), "WB12".into()))
+        );
+        assert!(
+            city.site_waterbodies
+                .contains(&("W04".into(), "WB02".into()))
+        );
         assert!(
             city.sites
                 .iter()

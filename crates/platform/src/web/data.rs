@@ -475,14 +475,20 @@ pub fn water_params() -> Vec<(&'static str, Parameter)> {
         .collect()
 }
 
-/// Rivers and reservoirs take different TP limits. The registry has no water-body type yet, so a site
-/// named as a reservoir or lake (水库, 湖) is evaluated as one (GB 3838 Table 1 item 8).
-pub fn waterbody_kind(site: &Site) -> WaterbodyKind {
-    if site.name.contains("水库") || site.name.contains('湖') {
-        WaterbodyKind::LakeOrReservoir
-    } else {
-        WaterbodyKind::River
-    }
+/// Rivers and lakes or reservoirs take different TP limits (GB 3838-2002 Table 1 item 8): the kind of the
+/// water body the registry links the site to; for a site without one, a name that says reservoir or lake
+/// (水库, 湖) counts as one.
+pub fn waterbody_kind(store: &Store, site: &Site) -> store::Result<WaterbodyKind> {
+    Ok(match store.site_waterbody(&site.id)?.map(|w| w.kind) {
+        Some(store::WaterbodyKind::River) => WaterbodyKind::River,
+        Some(store::WaterbodyKind::Lake | store::WaterbodyKind::Reservoir) => {
+            WaterbodyKind::LakeOrReservoir
+        }
+        None if site.name.contains("水库") || site.name.contains('湖') => {
+            WaterbodyKind::LakeOrReservoir
+        }
+        None => WaterbodyKind::River,
+    })
 }
 
 /// A water sample: parameter values (valid means) of one hour, day or month.
@@ -549,7 +555,7 @@ pub fn water_now(store: &Store, now: i64) -> store::Result<Vec<WaterNow>> {
             SiteKind::WaterSection | SiteKind::DrinkingWaterSource
         )
     }) {
-        let kind = waterbody_kind(&site);
+        let kind = waterbody_kind(store, &site)?;
         // The latest hour in the window whose sample can be evaluated.
         let latest = store.latest_rollup_time(&site.id, &codes, Period::Hour, now)?;
         let recent = water_samples(
@@ -622,7 +628,7 @@ pub fn monthly_classes(
     months: &[(i16, i8)],
     now: i64,
 ) -> store::Result<BTreeMap<(i16, i8), Evaluation>> {
-    let kind = waterbody_kind(site);
+    let kind = waterbody_kind(store, site)?;
     let this_month = local_month(tz, now);
     let key = format!("{cache_key}|{}", site.id);
     let mut out = BTreeMap::new();
@@ -778,7 +784,7 @@ pub fn bulletin(store: &Store, tz: &TimeZone, year: i16, quarter: u8) -> store::
         .into_iter()
         .filter(|s| s.kind == SiteKind::DrinkingWaterSource)
     {
-        let kind = waterbody_kind(&site);
+        let kind = waterbody_kind(store, &site)?;
         let samples = water_samples(store, &site.id, Period::Hour, from, to, |t| {
             local_month(tz, t)
         })?;
