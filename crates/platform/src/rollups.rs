@@ -24,34 +24,39 @@ pub fn flag_is_valid(flag: Option<&str>) -> bool {
     flag.is_none_or(|f| hj212::cp::DataFlag::parse(f).is_valid())
 }
 
-/// Dirty hours taken per step of [`run_until`].
-const STEP: u32 = 64;
+/// Dirty hours taken per step of [`run_until`]: small, because the deadline is only checked between steps
+/// and one hour of one-second data is 3,600 values to read.
+const STEP: u32 = 4;
 
-/// Recomputes rollups in small steps until no dirty hour is left or `deadline` has passed; returns how
-/// many dirty hours were processed.
+/// Recomputes rollups in small steps until no dirty hour is left or `deadline` has passed, all in one
+/// transaction (one commit whatever the number of steps); returns how many dirty hours were processed.
 pub fn run_until(
     store: &mut Store,
     tz: &TimeZone,
     deadline: std::time::Instant,
 ) -> store::Result<usize> {
-    let mut done = 0;
-    while std::time::Instant::now() < deadline {
-        let n = run(store, tz, STEP)?;
-        done += n;
-        if n == 0 {
-            break;
+    let spacing = device_spacing(store)?;
+    store.in_transaction(|s| {
+        let mut done = 0;
+        loop {
+            let n = step(s, tz, &spacing, STEP)?;
+            done += n;
+            if n == 0 || std::time::Instant::now() >= deadline {
+                return Ok(done);
+            }
         }
-    }
-    Ok(done)
+    })
 }
 
-/// Recomputes the rollups of up to `limit` dirty hours; returns how many were processed.
+/// Recomputes the rollups of up to `limit` dirty hours in one transaction; returns how many were processed.
 pub fn run(store: &mut Store, tz: &TimeZone, limit: u32) -> store::Result<usize> {
-    let dirty = store.dirty_hours(limit)?;
-    if dirty.is_empty() {
-        return Ok(0);
-    }
-    let intervals: HashMap<String, (u32, u32)> = store
+    let spacing = device_spacing(store)?;
+    store.in_transaction(|s| step(s, tz, &spacing, limit))
+}
+
+/// Seconds between a site's real-time values and between its minute values, from its device.
+fn device_spacing(store: &Store) -> store::Result<HashMap<String, (u32, u32)>> {
+    Ok(store
         .devices()?
         .into_iter()
         .map(|d| {
@@ -60,7 +65,19 @@ pub fn run(store: &mut Store, tz: &TimeZone, limit: u32) -> store::Result<usize>
                 (d.realtime_interval_s, d.minute_interval_min * 60),
             )
         })
-        .collect();
+        .collect())
+}
+
+fn step(
+    store: &Store,
+    tz: &TimeZone,
+    intervals: &HashMap<String, (u32, u32)>,
+    limit: u32,
+) -> store::Result<usize> {
+    let dirty = store.dirty_hours(limit)?;
+    if dirty.is_empty() {
+        return Ok(0);
+    }
     // Local hours and days to recompute, per series.
     let mut hours: BTreeSet<(String, String, i64)> = BTreeSet::new();
     let mut days: BTreeSet<(String, String, i64)> = BTreeSet::new();
@@ -87,7 +104,7 @@ pub fn run(store: &mut Store, tz: &TimeZone, limit: u32) -> store::Result<usize>
             spacing,
         )?);
     }
-    store.put_rollups(&computed, &[])?;
+    store.write_rollups(&computed, &[])?;
     let mut daily = Vec::with_capacity(days.len());
     for (site, param, start) in &days {
         daily.push(day_rollup(
@@ -98,7 +115,7 @@ pub fn run(store: &mut Store, tz: &TimeZone, limit: u32) -> store::Result<usize>
             next_start(*start, tz, Period::Day),
         )?);
     }
-    store.put_rollups(&daily, &dirty)?;
+    store.write_rollups(&daily, &dirty)?;
     Ok(dirty.len())
 }
 

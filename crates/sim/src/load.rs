@@ -269,7 +269,14 @@ async fn connection(
     };
     let end = start + config.duration;
     let mut buf = vec![0u8; 64 * 1024];
-    let mut next_send = Instant::now();
+    // Paced connections start at spread-out phases of their interval (golden-ratio offsets), as real
+    // devices do: started in step they would all send in the same millisecond, every interval.
+    let mut next_send = if rate > 0.0 {
+        let phase = (f64::from(spec.index) * 0.618_033_988_75).fract();
+        Instant::now() + Duration::from_secs_f64(phase / rate)
+    } else {
+        Instant::now()
+    };
     let mut sending = true;
     let mut batch = Vec::with_capacity(64 * 400);
     loop {
@@ -330,8 +337,10 @@ async fn connection(
                     out.errors += 1;
                     break;
                 }
+                // Paced: wake when the next packet is due (at least 2 ms apart), as a device would, rather
+                // than polling; a load generator that burns CPU on timers steals it from the server.
                 next_send = if rate > 0.0 && burst == allowed {
-                    now + Duration::from_millis(2)
+                    now + Duration::from_secs_f64((1.0 / rate).max(0.002))
                 } else {
                     now
                 };

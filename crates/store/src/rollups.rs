@@ -30,38 +30,40 @@ impl Store {
 
     /// Stores recomputed rollups and clears the dirty hours they cover, in one transaction.
     pub fn put_rollups(&mut self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        {
-            let mut put = tx.prepare_cached(
-                "INSERT INTO rollups (site_id, param, period, time, source, count, valid_count, mean, min, max, valid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT (site_id, param, period, time) DO UPDATE SET source = excluded.source,
-                    count = excluded.count, valid_count = excluded.valid_count, mean = excluded.mean,
-                    min = excluded.min, max = excluded.max, valid = excluded.valid",
-            )?;
-            for r in rollups {
-                put.execute(params![
-                    r.site_id,
-                    r.param,
-                    r.period.as_int(),
-                    r.time,
-                    r.source.as_int(),
-                    r.count,
-                    r.valid_count,
-                    r.mean,
-                    r.min,
-                    r.max,
-                    r.valid
-                ])?;
-            }
-            let mut clear = tx.prepare_cached(
-                "DELETE FROM rollup_dirty WHERE site_id = ?1 AND param = ?2 AND hour = ?3",
-            )?;
-            for d in done {
-                clear.execute(params![d.site_id, d.param, d.hour])?;
-            }
+        self.in_transaction(|s| s.write_rollups(rollups, done))
+    }
+
+    /// Like [`Store::put_rollups`] without a transaction of its own: for callers that group several
+    /// steps into one with [`Store::in_transaction`] (one commit, one fsync).
+    pub fn write_rollups(&self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()> {
+        let mut put = self.conn.prepare_cached(
+            "INSERT INTO rollups (site_id, param, period, time, source, count, valid_count, mean, min, max, valid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (site_id, param, period, time) DO UPDATE SET source = excluded.source,
+                count = excluded.count, valid_count = excluded.valid_count, mean = excluded.mean,
+                min = excluded.min, max = excluded.max, valid = excluded.valid",
+        )?;
+        for r in rollups {
+            put.execute(params![
+                r.site_id,
+                r.param,
+                r.period.as_int(),
+                r.time,
+                r.source.as_int(),
+                r.count,
+                r.valid_count,
+                r.mean,
+                r.min,
+                r.max,
+                r.valid
+            ])?;
         }
-        tx.commit()?;
+        let mut clear = self.conn.prepare_cached(
+            "DELETE FROM rollup_dirty WHERE site_id = ?1 AND param = ?2 AND hour = ?3",
+        )?;
+        for d in done {
+            clear.execute(params![d.site_id, d.param, d.hour])?;
+        }
         Ok(())
     }
 
