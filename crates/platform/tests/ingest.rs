@@ -508,3 +508,43 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
     assert!(server.platform.registry.get("TOKEN0000001").is_some());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_its_answers_is_dropped() {
+    let server = Server::start(|s| s.limits.frame_timeout = Duration::from_secs(1)).await;
+    let mut hog = TcpStream::connect(&server.hj212).await.unwrap();
+    // Enough answer-wanting packets that their answers overflow the socket buffers; never read any.
+    let chunk: Vec<u8> = (0..1000)
+        .flat_map(|i| {
+            so2(
+                &format!("2026112811{:02}{:02}{:03}", i / 60 % 60, i % 60, i % 1000),
+                "MNSTRICT0001",
+                0,
+                "1",
+            )
+        })
+        .collect();
+    let writer = tokio::spawn(async move {
+        for _ in 0..200 {
+            if hog.write_all(&chunk).await.is_err() {
+                return true; // the server closed the connection
+            }
+        }
+        false
+    });
+    let closed = tokio::time::timeout(Duration::from_secs(60), writer)
+        .await
+        .expect("the hog finished")
+        .unwrap();
+    assert!(
+        closed,
+        "the server dropped the connection that would not take its answers"
+    );
+    // Meanwhile, and after, a well-behaved device is served.
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    dev.write_all(&so2("20261128120000001", "MNSTRICT0001", 240, "2"))
+        .await
+        .unwrap();
+    assert!(read_answers(&mut dev, 1).await[0].contains("QN=20261128120000001"));
+    server.stop().await;
+}

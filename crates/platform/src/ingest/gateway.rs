@@ -72,6 +72,8 @@ enum Closed {
     Garbage(usize),
     #[error("storing failed: {0}")]
     Write(#[from] super::WriteError),
+    #[error("answers not taken for {0:?}")]
+    WriteStalled(Duration),
     #[error("server shutting down")]
     Shutdown,
 }
@@ -180,7 +182,11 @@ async fn process(
         .collect();
     platform.writer.write(records).await?;
     if !answers.is_empty() {
-        stream.write_all(&answers).await?;
+        // A client that never reads its answers must not hold the connection (and its slot) forever.
+        let limit = platform.settings.limits.frame_timeout;
+        tokio::time::timeout(limit, stream.write_all(&answers))
+            .await
+            .map_err(|_| Closed::WriteStalled(limit))??;
         platform
             .metrics
             .answer_latency
