@@ -412,8 +412,12 @@ fn evaluate<'a>(
         let data = &buf[start..start + declared];
         let crc_field = &buf[start + declared..end];
         let crc_hex = is_hex4(crc_field);
+        // A refused CRC condemns the frame only when the frame visibly ends there. When the data merely
+        // ends with "&&" (as "CP=&&" does) and something other than a terminator follows, the length field
+        // may be too short and the real end lies further on: that is for the recovery below.
         if crc_hex && (data.ends_with(b"&&") || tail_visible(buf, end, eof)) {
             match verify(data, crc_field, cfg) {
+                Verdict::Refused { .. } if !tail_visible(buf, end, eof) => {}
                 Verdict::Accepted { data, crc, key } => {
                     let (terminator, used) = terminator_at(buf, end);
                     let frame = Frame {
