@@ -506,6 +506,21 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
         "{out}"
     );
     assert!(server.platform.registry.get("TOKEN0000001").is_some());
+    // The change is in the audit log, without the password.
+    let db = Store::open_reader(&server.platform.settings.database_path()).unwrap();
+    let log = db.audit_log(10).unwrap();
+    let entry = log
+        .iter()
+        .find(|e| e.2 == "upsert_device" && e.3 == "TOKEN0000001")
+        .expect("audited");
+    assert!(
+        entry.1.starts_with("api:admin-token@127.0.0.1"),
+        "{entry:?}"
+    );
+    assert!(
+        !format!("{entry:?}").contains("abcdef"),
+        "no password in the audit log: {entry:?}"
+    );
     server.stop().await;
 }
 

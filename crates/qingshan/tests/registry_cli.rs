@@ -84,6 +84,32 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
     assert!(ok);
     let (_, out, _) = run(&["device", "list"], dir.path());
     assert_eq!(out.lines().count(), 3, "{out}");
+    // Every change is in the audit log, passwords excluded.
+    let db = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let actions: Vec<String> = db
+        .audit_log(100)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {} {}", e.1, e.2, e.3))
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.contains("device_add MN0001"))
+            .count(),
+        2,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.contains("import_registry"))
+            .count(),
+        2,
+        "{actions:?}"
+    );
+    assert!(actions.iter().all(|a| a.starts_with("cli:")), "{actions:?}");
+    assert!(!format!("{:?}", db.audit_log(100).unwrap()).contains("pw1"));
 }
 
 #[test]

@@ -35,6 +35,35 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Records a change made by a person (who, what, to which subject, details), with the time now.
+    pub fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (strftime('%s','now'), ?1, ?2, ?3, ?4)",
+            params![actor, action, subject, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The most recent audit entries, newest first: (unix seconds, actor, action, subject, detail).
+    pub fn audit_log(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(i64, String, String, String, Option<String>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Creates or updates a water body.
     pub fn upsert_waterbody(&self, w: &Waterbody) -> Result<()> {
         self.conn.execute(

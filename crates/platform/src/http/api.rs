@@ -32,6 +32,7 @@ pub fn routes() -> Router<Arc<Platform>> {
         .route("/sites/{site}/completeness", get(completeness))
         .route("/devices", get(list_devices).post(put_device))
         .route("/quarantine", get(quarantine))
+        .route("/audit", get(audit))
         .route("/quarantine/{id}", get(quarantine_entry))
 }
 
@@ -112,6 +113,16 @@ fn require_admin(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<
     }
 }
 
+/// Who made an API change, for the audit log: the token holder, or the loopback operator, and from where.
+fn actor(p: &Platform, peer: SocketAddr) -> String {
+    let who = if p.settings.admin_token.is_some() {
+        "admin-token"
+    } else {
+        "loopback"
+    };
+    format!("api:{who}@{}", peer.ip())
+}
+
 fn site_json(s: &Site) -> Json_ {
     json!({
         "id": s.id, "name": s.name, "kind": s.kind.code(), "county": s.county,
@@ -180,7 +191,19 @@ async fn put_site(
         simulated: i.simulated,
     };
     let out = site_json(&site);
-    p.modify(move |s| s.upsert_site(&site)).await?;
+    let actor = actor(&p, peer);
+    p.modify(move |s| {
+        s.in_transaction(|s| {
+            s.upsert_site(&site)?;
+            s.audit(
+                &actor,
+                "upsert_site",
+                &site.id,
+                Some(&format!("kind={} name={}", site.kind, site.name)),
+            )
+        })
+    })
+    .await?;
     Ok((axum::http::StatusCode::OK, Json(out)).into_response())
 }
 
@@ -239,7 +262,19 @@ async fn put_device(
         minute_interval_min: i.minute_interval_min.unwrap_or(10).clamp(1, 1440),
     };
     let out = device_json(&device);
-    p.modify(move |s| s.upsert_device(&device)).await?;
+    let actor = actor(&p, peer);
+    p.modify(move |s| {
+        s.in_transaction(|s| {
+            s.upsert_device(&device)?;
+            // The password is not written to the audit log.
+            let detail = format!(
+                "site={} crc={} protocol={}",
+                device.site_id, device.crc_policy, device.protocol
+            );
+            s.audit(&actor, "upsert_device", &device.mn, Some(&detail))
+        })
+    })
+    .await?;
     Ok(Json(out))
 }
 
@@ -550,4 +585,28 @@ async fn completeness(
     Ok(Json(
         json!({"site": site, "param": param, "interval": "realtime", "totals": totals, "hours": hours}),
     ))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    limit: Option<u32>,
+}
+
+/// Changes made by people, newest first. Readable by the same people who may change the registry.
+async fn audit(
+    State(p): AppState,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Json<Json_>, ApiError> {
+    require_admin(&p, peer, &headers)?;
+    let limit = query(q)?.limit.unwrap_or(100).clamp(1, 1000);
+    let log = p.read(move |s| s.audit_log(limit)).await?;
+    let entries: Vec<_> = log
+        .iter()
+        .map(|(at, actor, action, subject, detail)| {
+            json!({"at": local_time(&p, *at), "actor": actor, "action": action, "subject": subject, "detail": detail})
+        })
+        .collect();
+    Ok(Json(json!({ "entries": entries })))
 }

@@ -121,6 +121,9 @@ pub fn document() -> Value {
             "/api/v1/public/bulletins/drinking-water": {"get": {"summary": "Open data: quarterly drinking-water bulletin (compliance by count and by volume, exceeding items and multiples)", "tags": ["public"],
                 "parameters": public_list(&[json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer"}}), json!({"name": "quarter", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 4}})]),
                 "responses": public_ok("Bulletin")}},
+            "/api/v1/audit": {"get": {"summary": "Changes made by people, newest first (same access as registry changes)", "parameters": [
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
+                "responses": ok("Audit entries", "application/json")}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
             "/healthz": {"get": {"summary": "Health", "responses": {"200": {"description": "Healthy"}, "503": {"description": "Database unavailable"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Prometheus text format"}}}}

@@ -88,6 +88,7 @@ fn add(a: AddArgs) -> anyhow::Result<()> {
             simulated: false,
         })?;
     }
+    let detail = format!("site={} crc={} protocol={}", a.site, crc_policy, a.protocol);
     store.upsert_device(&Device {
         mn: a.mn.clone(),
         password: a.password,
@@ -97,6 +98,7 @@ fn add(a: AddArgs) -> anyhow::Result<()> {
         realtime_interval_s: a.realtime_interval.max(1),
         minute_interval_min: 10,
     })?;
+    store.audit(&super::cli_actor(), "device_add", &a.mn, Some(&detail))?;
     println!(
         "device {} registered at site {}{} (crc {})",
         a.mn,

@@ -30,6 +30,20 @@ pub fn run(cmd: ImportCommand) -> anyhow::Result<()> {
     let mut store = store::Store::open(&settings.database_path(), settings.durability)?;
     data.apply(&mut store)
         .with_context(|| format!("loading {}", a.file.display()))?;
+    let detail = format!(
+        "{} counties, {} water bodies, {} enterprises, {} sites, {} devices",
+        data.counties.len(),
+        data.waterbodies.len(),
+        data.enterprises.len(),
+        data.sites.len(),
+        data.devices.len()
+    );
+    store.audit(
+        &super::cli_actor(),
+        "import_registry",
+        &a.file.display().to_string(),
+        Some(&detail),
+    )?;
     println!(
         "loaded {} counties, {} enterprises, {} sites, {} devices from {}",
         data.counties.len(),
