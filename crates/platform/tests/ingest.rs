@@ -511,10 +511,10 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
     let log = db.audit_log(10).unwrap();
     let entry = log
         .iter()
-        .find(|e| e.2 == "upsert_device" && e.3 == "TOKEN0000001")
+        .find(|e| e.action == "upsert_device" && e.subject == "TOKEN0000001")
         .expect("audited");
     assert!(
-        entry.1.starts_with("api:admin-token@127.0.0.1"),
+        entry.actor.starts_with("api:admin-token@127.0.0.1"),
         "{entry:?}"
     );
     assert!(

@@ -90,7 +90,7 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
         .audit_log(100)
         .unwrap()
         .into_iter()
-        .map(|e| format!("{} {} {}", e.1, e.2, e.3))
+        .map(|e| format!("{} {} {}", e.actor, e.action, e.subject))
         .collect();
     assert_eq!(
         actions

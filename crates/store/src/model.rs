@@ -307,3 +307,15 @@ pub struct Rollup {
     /// Whether enough valid values were present for the aggregate to count.
     pub valid: bool,
 }
+
+/// A change made by a person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// When, unix seconds UTC.
+    pub at: i64,
+    /// Who: `api:admin-token@10.0.0.5`, `cli:alice`...
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: Option<String>,
+}

@@ -1,7 +1,7 @@
 //! Counties, enterprises, sites and devices. Every write is an idempotent upsert.
 
 use crate::{
-    County, CrcPolicy, Device, Enterprise, Result, Site, Store, StoreError, Waterbody,
+    AuditEntry, County, CrcPolicy, Device, Enterprise, Result, Site, Store, StoreError, Waterbody,
     WaterbodyKind,
 };
 use rusqlite::{OptionalExtension, Row, params};
@@ -50,16 +50,19 @@ impl Store {
         Ok(())
     }
 
-    /// The most recent audit entries, newest first: (unix seconds, actor, action, subject, detail).
-    pub fn audit_log(
-        &self,
-        limit: u32,
-    ) -> Result<Vec<(i64, String, String, String, Option<String>)>> {
+    /// The most recent audit entries, newest first.
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(AuditEntry {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                subject: r.get(3)?,
+                detail: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

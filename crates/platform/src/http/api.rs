@@ -604,8 +604,8 @@ async fn audit(
     let log = p.read(move |s| s.audit_log(limit)).await?;
     let entries: Vec<_> = log
         .iter()
-        .map(|(at, actor, action, subject, detail)| {
-            json!({"at": local_time(&p, *at), "actor": actor, "action": action, "subject": subject, "detail": detail})
+        .map(|e| {
+            json!({"at": local_time(&p, e.at), "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail})
         })
         .collect();
     Ok(Json(json!({ "entries": entries })))
