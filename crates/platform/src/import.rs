@@ -210,13 +210,7 @@ pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
             .parse::<CrcPolicy>()
             .map_err(|e| invalid("device", &d.mn, e.to_string()))?;
         let protocol = d.protocol.unwrap_or_else(|| "auto".into());
-        if !["auto", "2005", "2017", "2025"].contains(&protocol.as_str()) {
-            return Err(invalid(
-                "device",
-                &d.mn,
-                format!("protocol {protocol:?}: expected auto, 2005, 2017 or 2025"),
-            ));
-        }
+        store::check_protocol(&protocol).map_err(|e| invalid("device", &d.mn, e.to_string()))?;
         data.devices.push(Device {
             mn: d.mn,
             password: d.password,

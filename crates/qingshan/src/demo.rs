@@ -92,10 +92,7 @@ pub fn backfill(
                 peer: "demo-backfill",
                 received_at_ms: sent.sent_at * 1000,
             };
-            let mut framer = hj212::Framer::new(framer_config.clone());
-            framer.push(&sent.frame);
-            framer.finish();
-            while let Some(next) = framer.next_frame() {
+            for next in hj212::frames(&sent.frame, &framer_config) {
                 let a = match next {
                     Ok(frame) => {
                         admission::admit(&frame, &arrival, &platform.registry, &platform.tz)

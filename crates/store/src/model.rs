@@ -170,6 +170,22 @@ impl Tier {
     }
 }
 
+/// The protocol values a device may be registered with: `auto` (from each packet's Flag) or a version.
+pub const PROTOCOLS: [&str; 4] = ["auto", "2005", "2017", "2025"];
+
+/// Checks a device's protocol against [`PROTOCOLS`].
+pub fn check_protocol(protocol: &str) -> Result<(), UnknownCode> {
+    if PROTOCOLS.contains(&protocol) {
+        Ok(())
+    } else {
+        Err(UnknownCode {
+            what: "protocol",
+            value: protocol.to_string(),
+            expected: "auto 2005 2017 2025",
+        })
+    }
+}
+
 /// A county (or district) of the city.
 #[derive(Debug, Clone, PartialEq)]
 pub struct County {

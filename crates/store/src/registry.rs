@@ -84,20 +84,7 @@ impl Store {
             "SELECT id, name, name_en, kind, basin, lon, lat FROM waterbodies ORDER BY id",
         )?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    Waterbody {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        name_en: r.get(2)?,
-                        kind: WaterbodyKind::River,
-                        basin: r.get(4)?,
-                        lon: r.get(5)?,
-                        lat: r.get(6)?,
-                    },
-                    r.get::<_, String>(3)?,
-                ))
-            })?
+            .query_map([], waterbody_row)?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
             .map(|(w, kind)| {
@@ -125,19 +112,18 @@ impl Store {
 
     /// The water body a site samples, if recorded.
     pub fn site_waterbody(&self, site: &str) -> Result<Option<Waterbody>> {
-        let id: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT waterbody_id FROM sites WHERE id = ?1",
-                [site],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        Ok(match id {
-            Some(id) => self.waterbodies()?.into_iter().find(|w| w.id == id),
-            None => None,
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT w.id, w.name, w.name_en, w.kind, w.basin, w.lon, w.lat
+             FROM sites s JOIN waterbodies w ON w.id = s.waterbody_id WHERE s.id = ?1",
+        )?;
+        let row = stmt.query_row([site], waterbody_row).optional()?;
+        row.map(|(w, kind)| {
+            Ok(Waterbody {
+                kind: kind.parse()?,
+                ..w
+            })
         })
+        .transpose()
     }
 
     /// Creates or updates an enterprise.
@@ -258,6 +244,22 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// A water body row (columns id, name, name_en, kind, basin, lon, lat) with its kind still as text.
+fn waterbody_row(r: &Row<'_>) -> rusqlite::Result<(Waterbody, String)> {
+    Ok((
+        Waterbody {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            name_en: r.get(2)?,
+            kind: WaterbodyKind::River,
+            basin: r.get(4)?,
+            lon: r.get(5)?,
+            lat: r.get(6)?,
+        },
+        r.get(3)?,
+    ))
 }
 
 const SITE_SELECT: &str =

@@ -247,11 +247,7 @@ async fn put_device(
         )));
     }
     let protocol = i.protocol.unwrap_or_else(|| "auto".into());
-    if !["auto", "2005", "2017", "2025"].contains(&protocol.as_str()) {
-        return Err(ApiError::bad_request(format!(
-            "protocol {protocol:?} must be auto, 2005, 2017 or 2025"
-        )));
-    }
+    store::check_protocol(&protocol).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let device = Device {
         mn: i.mn,
         password: i.password,

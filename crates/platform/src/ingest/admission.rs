@@ -77,9 +77,12 @@ pub fn admit_rejected(
     tz: &TimeZone,
 ) -> Admission {
     let cause = format!("{}: {}", rejected.error.kind(), rejected.error);
+    // The data segment lies between `##dddd` and the four CRC characters.
+    let packet = (rejected.raw.len() >= 10)
+        .then(|| Packet::parse(&rejected.raw[6..rejected.raw.len() - 4]).ok())
+        .flatten();
     if let hj212::FrameError::CrcMismatch { .. } = rejected.error
-        && rejected.raw.len() >= 10
-        && let Ok(packet) = Packet::parse(&rejected.raw[6..rejected.raw.len() - 4])
+        && let Some(packet) = &packet
         && let Some(device) = packet
             .header
             .mn
@@ -87,13 +90,11 @@ pub fn admit_rejected(
             .and_then(|mn| registry.get(mn.as_str()))
         && device.crc_policy == CrcPolicy::Off
     {
-        return admit_packet(&packet, rejected.raw, None, arrival, registry, tz);
+        return admit_packet(packet, rejected.raw, None, arrival, registry, tz);
     }
     let mut r = record(arrival, rejected.raw, Verdict::BadFrame, Some(cause));
     // Say whose frame it was when the header can still be read: it helps the operator find the device.
-    if rejected.raw.len() >= 10
-        && let Ok(packet) = Packet::parse(&rejected.raw[6..rejected.raw.len() - 4])
-    {
+    if let Some(packet) = &packet {
         r.mn = packet.header.mn.as_ref().map(|m| m.as_str().to_string());
         r.cn = Some(packet.cn().to_string());
     }

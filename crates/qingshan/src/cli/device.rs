@@ -64,11 +64,7 @@ fn open(common: &CommonArgs) -> anyhow::Result<Store> {
 fn add(a: AddArgs) -> anyhow::Result<()> {
     let kind: SiteKind = a.kind.parse()?;
     let crc_policy: CrcPolicy = a.crc.parse()?;
-    anyhow::ensure!(
-        ["auto", "2005", "2017", "2025"].contains(&a.protocol.as_str()),
-        "--protocol {:?}: expected auto, 2005, 2017 or 2025",
-        a.protocol
-    );
+    store::check_protocol(&a.protocol)?;
     anyhow::ensure!(
         !a.mn.is_empty() && a.mn.bytes().all(|c| c.is_ascii_graphic()),
         "--mn {:?} must be printable ASCII",
