@@ -5,6 +5,7 @@
 //! server until a shutdown signal.
 
 pub mod completeness;
+pub mod csv_out;
 pub mod demo;
 pub mod http;
 pub mod import;

@@ -447,15 +447,15 @@ async fn series_csv(
     for v in &values {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{}\n",
-            csv_field(&r.site),
-            csv_field(&r.param),
+            crate::csv_out::field(&r.site),
+            crate::csv_out::field(&r.param),
             r.interval.code(),
             local_time(&p, v.time),
             num(v.value),
             num(v.min),
             num(v.max),
             num(v.cou),
-            csv_field(v.flag.as_deref().unwrap_or("")),
+            crate::csv_out::field(v.flag.as_deref().unwrap_or("")),
             v.tier.code()
         ));
     }
@@ -474,15 +474,6 @@ async fn series_csv(
         out,
     )
         .into_response())
-}
-
-/// Quotes a CSV field when it needs it (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 #[derive(Deserialize)]

@@ -1550,14 +1550,6 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     })
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn bulletin_rows(b: &Bulletin) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let header = vec![
         "year",
@@ -1629,7 +1621,12 @@ pub fn bulletin_csv(b: &Bulletin) -> String {
     out.push_str(&header.join(","));
     out.push_str("\r\n");
     for r in rows {
-        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &r.iter()
+                .map(|f| crate::csv_out::field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out

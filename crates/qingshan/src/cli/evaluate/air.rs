@@ -241,7 +241,7 @@ impl<W: Write> Output<'_, W> {
         write!(
             self.out,
             "{},{},{},{},{},{}",
-            csv_field(&row.station),
+            platform::csv_out::field(&row.station),
             row.time,
             aqi.map_or(String::new(), |a| a.to_string()),
             level.map_or(String::new(), |l| l.to_string()),
@@ -301,15 +301,6 @@ fn evaluate(row: &Row, args: &AirArgs) -> AqiReport {
             };
             daily_aqi(version, &readings)
         }
-    }
-}
-
-/// Quotes a field for CSV output when it needs it.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
     }
 }
 
@@ -696,7 +687,7 @@ mod tests {
             split_csv(r#"a,"b,c","d""e",,"#),
             ["a", "b,c", "d\"e", "", ""]
         );
-        assert_eq!(csv_field("x,y"), "\"x,y\"");
+        assert_eq!(platform::csv_out::field("x,y"), "\"x,y\"");
     }
 
     #[test]

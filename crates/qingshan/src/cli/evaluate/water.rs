@@ -139,7 +139,7 @@ fn evaluate_csv(
     writeln!(
         out,
         "{},class,category,limiting",
-        csv_field(header[0].trim())
+        platform::csv_out::field(header[0].trim())
     )?;
     let mut bad_cells = 0;
     let mut below_detection_cells = 0usize;
@@ -190,14 +190,14 @@ fn evaluate_csv(
             Ok(evaluation) => writeln!(
                 out,
                 "{},{},{},{}",
-                csv_field(id),
+                platform::csv_out::field(id),
                 evaluation.class.number(),
                 evaluation.class.label(),
                 limiting(&evaluation)
             )?,
             Err(e) => {
                 writeln!(err, "{source}:{line_no}: {id}: {e}; class left empty")?;
-                writeln!(out, "{},,,", csv_field(id))?;
+                writeln!(out, "{},,,", platform::csv_out::field(id))?;
             }
         }
     }
@@ -288,15 +288,6 @@ fn two_places(m: Decimal) -> String {
     let sign = if hundredths < 0 { "-" } else { "" };
     let h = hundredths.unsigned_abs();
     format!("{sign}{}.{:02}", h / 100, h % 100)
-}
-
-/// Quotes a field for CSV output when it needs it.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 /// Splits one CSV line (RFC 4180 quoting: `""` inside quotes is a quote); an unterminated quote is an error.
@@ -390,6 +381,6 @@ mod tests {
             ["a", "b,c", "d\"e"]
         );
         assert!(split_csv(r#"a,"b"#).is_err());
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(platform::csv_out::field("a,b"), "\"a,b\"");
     }
 }
