@@ -1,26 +1,35 @@
-//! The Qingshan application: the HJ 212 ingest gateway, rollups, completeness and the HTTP server.
+//! The Qingshan application: one module per capability, no HTTP and no HTML.
 //!
-//! [`Platform`] holds what every part shares: settings, metrics, the time zone, the device registry, the
-//! single [`ingest::Writer`] and a pool of read connections. [`serve`] runs the gateway and the HTTP
-//! server until a shutdown signal.
+//! - [`ingest`]: HJ 212 frames from data loggers to committed journal entries and values (gateway,
+//!   admission, the single writer, the cache of admitted devices);
+//! - [`series`]: what is derived from the stored values: hourly and daily rollups, completeness;
+//! - [`registry`]: counties, water bodies, enterprises, sites and devices, and the one operation per
+//!   change, with its audit entry in the same transaction;
+//! - [`figures`]: the read model the portal, the open data API and reports share (current air and water,
+//!   the drinking-water bulletin, key emitters), computed by `standards` from stored rollups;
+//! - [`demo`]: the demo city's registry.
+//!
+//! [`Platform`] is the running application's state, shared by the gateway and the web layer (the `web`
+//! crate), which the binary wires together. Operations fail with one [`Error`]; `web` decides how each
+//! kind is shown.
 
-pub mod completeness;
 pub mod csv_out;
 pub mod demo;
-pub mod http;
-pub mod import;
+pub mod error;
+pub mod figures;
 pub mod ingest;
 pub mod metrics;
-pub mod rollups;
+pub mod registry;
+pub mod series;
 pub mod settings;
-pub mod web;
 
+pub use error::{Error, Result};
 pub use settings::{Limits, PortalSettings, Settings};
 
-use http::ApiError;
 use jiff::tz::TimeZone;
 use metrics::Metrics;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use store::Store;
 
 /// Why the platform could not start.
@@ -35,26 +44,26 @@ pub enum StartError {
     Store(#[from] store::StoreError),
     #[error("unknown time zone {0:?}")]
     TimeZone(String),
-    #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: String,
-        source: std::io::Error,
-    },
 }
 
 /// Read connections kept open for reuse.
 const READER_POOL: usize = 8;
+
+/// How often the admitted-device cache is reloaded from the database, so a device registered from the
+/// command line (`qingshan device add`) while the server runs is admitted shortly after.
+pub const DEVICE_REFRESH: Duration = Duration::from_secs(3);
 
 /// The running application's shared state.
 pub struct Platform {
     pub settings: Settings,
     pub metrics: Arc<Metrics>,
     pub tz: TimeZone,
-    pub registry: ingest::Registry,
+    /// The devices the gateway admits.
+    pub devices: Arc<ingest::Devices>,
     pub writer: ingest::Writer,
-    /// The portal map's area layer, read from `settings.portal.map_geojson` when the platform opens.
-    pub map_layer: Arc<web::svg::MapLayer>,
-    readers: Mutex<Vec<Store>>,
+    /// Costly figures, per platform (see [`figures::Cache`]).
+    pub figures: figures::Cache,
+    readers: Mutex<Vec<Box<Store>>>,
 }
 
 impl Platform {
@@ -66,10 +75,9 @@ impl Platform {
         })?;
         let tz = TimeZone::get(&settings.timezone)
             .map_err(|_| StartError::TimeZone(settings.timezone.clone()))?;
-        let store = Store::open(&settings.database_path(), settings.durability)?;
-        let registry = ingest::Registry::default();
-        registry.refresh(&store)?;
-        let map_layer = Arc::new(web::map_layer(settings.portal.map_geojson.as_deref()));
+        let store = store::Store::open(&settings.database_path(), settings.durability)?;
+        let devices = Arc::new(ingest::Devices::default());
+        devices.replace(store.devices()?);
         let metrics = Arc::new(Metrics::default());
         let rollup_tz = tz.clone();
         let writer = ingest::Writer::start(
@@ -77,7 +85,7 @@ impl Platform {
             metrics.clone(),
             settings.limits.max_write_batch,
             Box::new(move |store, deadline| {
-                if let Err(e) = rollups::run_until(store, &rollup_tz, deadline) {
+                if let Err(e) = series::rollups::run_until(store, &rollup_tz, deadline) {
                     tracing::error!(error = %e, "rollup recomputation failed; will retry");
                 }
             }),
@@ -86,110 +94,83 @@ impl Platform {
             settings,
             metrics,
             tz,
-            registry,
+            devices,
             writer,
-            map_layer,
+            figures: figures::Cache::default(),
             readers: Mutex::new(Vec::new()),
         }))
     }
 
+    /// What the HJ 212 gateway needs of the platform.
+    pub fn gateway(&self) -> ingest::gateway::Gateway {
+        ingest::gateway::Gateway {
+            limits: self.settings.limits.clone(),
+            tz: self.tz.clone(),
+            devices: self.devices.clone(),
+            writer: self.writer.clone(),
+            metrics: self.metrics.clone(),
+        }
+    }
+
     /// Runs `f` on a read connection, off the async runtime.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> store::Result<T> + Send + 'static,
     {
-        let pooled = self.readers.lock().map_err(ApiError::internal)?.pop();
+        let pooled = self.readers.lock().ok().and_then(|mut p| p.pop());
         let store = match pooled {
             Some(s) => s,
-            None => Store::open_reader(&self.settings.database_path())?,
+            None => Box::new(Store::open_reader(&self.settings.database_path())?),
         };
         let (store, result) = tokio::task::spawn_blocking(move || {
             let r = f(&store);
             (store, r)
         })
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(|e| Error::Internal(format!("a read task failed: {e}")))?;
         if let Ok(mut pool) = self.readers.lock()
             && pool.len() < READER_POOL
         {
             pool.push(store);
         }
-        result.map_err(ApiError::from)
+        Ok(result?)
     }
 
-    /// Runs `f` on a fresh write connection (registry changes; measurement writes go through the writer),
-    /// then refreshes the device registry.
-    pub async fn modify<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// Runs the operation `f` on a write connection (registry changes; measurement writes go through the
+    /// writer), then refreshes the admitted devices.
+    pub async fn modify<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
     {
         let path = self.settings.database_path();
         let durability = self.settings.durability;
-        let (result, refreshed) = tokio::task::spawn_blocking(move || -> store::Result<_> {
+        let (result, refreshed) = tokio::task::spawn_blocking(move || -> Result<_> {
             let mut store = Store::open(&path, durability)?;
             let result = f(&mut store)?;
             Ok((result, store.devices()?))
         })
         .await
-        .map_err(ApiError::internal)??;
-        self.registry.replace(refreshed);
+        .map_err(|e| Error::Internal(format!("a write task failed: {e}")))??;
+        self.devices.replace(refreshed);
         Ok(result)
     }
-}
 
-/// Runs the HJ 212 gateway and the HTTP server until `shutdown` completes.
-pub async fn serve(
-    platform: Arc<Platform>,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), StartError> {
-    let listen = |addr: String| async move {
-        tokio::net::TcpListener::bind(&addr)
-            .await
-            .map_err(|source| StartError::Listen { addr, source })
-    };
-    let hj212 = listen(platform.settings.hj212_listen.clone()).await?;
-    let http = listen(platform.settings.http_listen.clone()).await?;
-    tracing::info!(hj212 = %hj212.local_addr().map(|a| a.to_string()).unwrap_or_default(),
-        http = %http.local_addr().map(|a| a.to_string()).unwrap_or_default(), "listening");
-    serve_on(platform, hj212, http, shutdown).await
-}
-
-/// Like [`serve`], on listeners already bound (tests bind port 0).
-pub async fn serve_on(
-    platform: Arc<Platform>,
-    hj212: tokio::net::TcpListener,
-    http: tokio::net::TcpListener,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), StartError> {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        shutdown.await;
-        let _ = stop_tx.send(true);
-    });
-    let refresher = tokio::spawn(ingest::registry::keep_fresh(
-        platform.clone(),
-        stop_rx.clone(),
-    ));
-    let gateway = tokio::spawn(ingest::gateway::run(
-        platform.clone(),
-        hj212,
-        stop_rx.clone(),
-    ));
-    let mut http_stop = stop_rx.clone();
-    let app = http::router(platform.clone());
-    let server = axum::serve(
-        http,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = http_stop.wait_for(|s| *s).await;
-    });
-    if let Err(e) = server.await {
-        tracing::error!(error = %e, "HTTP server stopped with an error");
+    /// Reloads the admitted devices every [`DEVICE_REFRESH`] until `stop` turns true.
+    pub async fn keep_devices_fresh(
+        self: Arc<Platform>,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(DEVICE_REFRESH) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            match self.read(|s| s.devices()).await {
+                Ok(devices) => self.devices.replace(devices),
+                Err(e) => tracing::warn!(error = %e, "could not refresh the admitted devices"),
+            }
+        }
     }
-    let _ = gateway.await;
-    refresher.abort();
-    Ok(())
 }

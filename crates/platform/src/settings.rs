@@ -43,7 +43,7 @@ pub struct Limits {
     pub http_body_bytes: usize,
 }
 
-/// The public portal (`crate::web`) and its open data API (`/api/v1/public/`).
+/// The public portal (the `web` crate) and its open data API (`/api/v1/public/`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortalSettings {
     /// Target share of good air days (daily AQI ≤ 100) in the year, per cent; the air page compares the

@@ -2,10 +2,10 @@
 //!
 //! The files under `crates/platform/demo/zhaotong/` were made for this project (see their README for what
 //! is real and what is synthetic). [`city`] reads them into counties, enterprises and sites,
-//! which [`RegistryData::apply`] writes idempotently. Every demo site is marked `simulated`: its values come
+//! which [`crate::registry::import`] writes idempotently. Every demo site is marked `simulated`: its values come
 //! from the device simulator, and the UI and API say so.
 
-use crate::import::RegistryData;
+use crate::registry::RegistryData;
 use store::{County, Enterprise, Site, SiteKind, Waterbody, WaterbodyKind};
 
 const COUNTIES: &str = include_str!("../../demo/zhaotong/counties.csv");
@@ -240,14 +240,14 @@ mod tests {
         let mut store =
             store::Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
         let city = city().unwrap();
-        city.apply(&mut store).unwrap();
+        crate::registry::import(&mut store, &crate::registry::Actor::new("demo"), &city).unwrap();
         let first = (
             store.counties().unwrap(),
             store.enterprises().unwrap(),
             store.sites().unwrap(),
             store.devices().unwrap(),
         );
-        city.apply(&mut store).unwrap();
+        crate::registry::import(&mut store, &crate::registry::Actor::new("demo"), &city).unwrap();
         let second = (
             store.counties().unwrap(),
             store.enterprises().unwrap(),

@@ -4,7 +4,7 @@
 //! password matches and its CRC passes the device's policy; only then are its values stored and its
 //! answers (built now, sent after the commit) due. Everything else is kept in quarantine with its cause.
 
-use super::Registry;
+use super::Devices;
 use hj212::answers::{AnswerOptions, answer_for};
 use hj212::cp::Field;
 use hj212::messages::{DataKind, Message};
@@ -52,7 +52,7 @@ fn record(arrival: &Arrival, raw: &[u8], verdict: Verdict, cause: Option<String>
 pub fn admit(
     frame: &Frame<'_>,
     arrival: &Arrival,
-    registry: &Registry,
+    devices: &Devices,
     tz: &TimeZone,
 ) -> Admission {
     let packet = match Packet::parse(&frame.data) {
@@ -65,7 +65,7 @@ pub fn admit(
             };
         }
     };
-    admit_packet(&packet, &frame.raw, Some(frame.crc), arrival, registry, tz)
+    admit_packet(&packet, &frame.raw, Some(frame.crc), arrival, devices, tz)
 }
 
 /// Decides about a candidate the framer rejected. A CRC mismatch from a device whose policy is `off` is
@@ -73,7 +73,7 @@ pub fn admit(
 pub fn admit_rejected(
     rejected: &Rejected<'_>,
     arrival: &Arrival,
-    registry: &Registry,
+    devices: &Devices,
     tz: &TimeZone,
 ) -> Admission {
     let cause = format!("{}: {}", rejected.error.kind(), rejected.error);
@@ -87,10 +87,10 @@ pub fn admit_rejected(
             .header
             .mn
             .as_ref()
-            .and_then(|mn| registry.get(mn.as_str()))
+            .and_then(|mn| devices.get(mn.as_str()))
         && device.crc_policy == CrcPolicy::Off
     {
-        return admit_packet(packet, rejected.raw, None, arrival, registry, tz);
+        return admit_packet(packet, rejected.raw, None, arrival, devices, tz);
     }
     let mut r = record(arrival, rejected.raw, Verdict::BadFrame, Some(cause));
     // Say whose frame it was when the header can still be read: it helps the operator find the device.
@@ -109,7 +109,7 @@ fn admit_packet(
     raw: &[u8],
     crc: Option<hj212::CrcCheck>,
     arrival: &Arrival,
-    registry: &Registry,
+    devices: &Devices,
     tz: &TimeZone,
 ) -> Admission {
     let mut r = record(arrival, raw, Verdict::Accepted, None);
@@ -126,7 +126,7 @@ fn admit_packet(
     let Some(mn) = r.mn.clone() else {
         return reject(r, Verdict::UnknownDevice, "no MN in the header".into());
     };
-    let Some(device) = registry.get(&mn) else {
+    let Some(device) = devices.get(&mn) else {
         return reject(
             r,
             Verdict::UnknownDevice,

@@ -7,7 +7,10 @@
 //! cannot hold up anyone else.
 
 use super::admission::{self, Admission, Arrival};
-use crate::Platform;
+use super::{Devices, Writer};
+use crate::Limits;
+use crate::metrics::Metrics;
+use jiff::tz::TimeZone;
 use hj212::{CrcPolicy, Framer, FramerConfig};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -19,9 +22,21 @@ use tokio::sync::{Semaphore, watch};
 /// HJ 212 framing overhead: `##`, 4-digit length, 4-digit CRC, CRLF.
 const FRAME_OVERHEAD: usize = 12;
 
+/// What the gateway needs: its limits, the city's zone (`DataTime` is local), the admitted devices, the
+/// writer and the metrics. Nothing else of the platform.
+#[derive(Clone)]
+pub struct Gateway {
+    pub limits: Limits,
+    pub tz: TimeZone,
+    pub devices: Arc<Devices>,
+    pub writer: Writer,
+    pub metrics: Arc<Metrics>,
+}
+
 /// Accepts connections until `stop` turns true.
-pub async fn run(platform: Arc<Platform>, listener: TcpListener, mut stop: watch::Receiver<bool>) {
-    let slots = Arc::new(Semaphore::new(platform.settings.limits.max_connections));
+pub async fn run(gateway: Gateway, listener: TcpListener, mut stop: watch::Receiver<bool>) {
+    let platform = Arc::new(gateway);
+    let slots = Arc::new(Semaphore::new(platform.limits.max_connections));
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -79,12 +94,12 @@ enum Closed {
 }
 
 async fn serve_connection(
-    platform: &Platform,
+    platform: &Gateway,
     mut stream: TcpStream,
     peer: &str,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), Closed> {
-    let limits = &platform.settings.limits;
+    let limits = &platform.limits;
     let _ = stream.set_nodelay(true);
     let config = FramerConfig::default()
         .with_max_data_len(
@@ -144,7 +159,7 @@ async fn serve_connection(
 /// Admits every frame the framer holds, stores them in one job and answers after the commit.
 /// Returns how many of them were well-formed frames (accepted, or refused only for their device or password).
 async fn process(
-    platform: &Platform,
+    platform: &Gateway,
     framer: &mut Framer,
     stream: &mut TcpStream,
     peer: &str,
@@ -157,9 +172,9 @@ async fn process(
     let mut admitted: Vec<Admission> = Vec::new();
     while let Some(next) = framer.next_frame() {
         let a = match next {
-            Ok(frame) => admission::admit(&frame, &arrival, &platform.registry, &platform.tz),
+            Ok(frame) => admission::admit(&frame, &arrival, &platform.devices, &platform.tz),
             Err(rejected) => {
-                admission::admit_rejected(&rejected, &arrival, &platform.registry, &platform.tz)
+                admission::admit_rejected(&rejected, &arrival, &platform.devices, &platform.tz)
             }
         };
         platform.metrics.frame(a.record.verdict);
@@ -183,7 +198,7 @@ async fn process(
     platform.writer.write(records).await?;
     if !answers.is_empty() {
         // A client that never reads its answers must not hold the connection (and its slot) forever.
-        let limit = platform.settings.limits.frame_timeout;
+        let limit = platform.limits.frame_timeout;
         tokio::time::timeout(limit, stream.write_all(&answers))
             .await
             .map_err(|_| Closed::WriteStalled(limit))??;
@@ -196,6 +211,6 @@ async fn process(
 }
 
 /// Completes when the stop flag turns true (or its sender is gone).
-pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
+async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }

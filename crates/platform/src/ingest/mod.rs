@@ -3,12 +3,12 @@
 //! - [`gateway`] accepts connections within the configured limits and runs one task per connection;
 //! - [`admission`] turns each frame into a journal record: verdict, cause and the values to store;
 //! - [`writer`] commits records in batches and wakes the connection, which only then answers the device;
-//! - [`registry`] caches the registered devices.
+//! - [`devices`] caches the registered devices the gateway admits.
 
 pub mod admission;
+pub mod devices;
 pub mod gateway;
-pub mod registry;
 pub mod writer;
 
-pub use registry::Registry;
+pub use devices::Devices;
 pub use writer::{WriteError, Writer};

@@ -18,7 +18,8 @@ pub mod data;
 pub mod pages;
 pub mod svg;
 
-use crate::{Platform, PortalSettings};
+use crate::App;
+use platform::PortalSettings;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -306,7 +307,7 @@ footer{color:#5d6770;font-size:12px;padding-top:18px;padding-bottom:24px}
 "#;
 
 /// The portal's routes (merged at the root of the router).
-pub fn routes() -> Router<Arc<Platform>> {
+pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/", get(|s, q| serve(s, q, "/", pages::home)))
         .route("/air", get(|s, q| serve(s, q, "/air", pages::air)))
@@ -327,7 +328,7 @@ type Query_ = Query<HashMap<String, String>>;
 type Renderer = fn(&Store, &Ctx, &HashMap<String, String>) -> store::Result<Page>;
 
 /// The context of a request.
-pub fn context(p: &Platform, path: &str, q: &HashMap<String, String>) -> Ctx {
+pub fn context(p: &App, path: &str, q: &HashMap<String, String>) -> Ctx {
     let mut keep: Vec<(&String, &String)> =
         q.iter().filter(|(k, _)| k.as_str() != "lang").collect();
     keep.sort();
@@ -377,7 +378,7 @@ pub fn render(
 }
 
 async fn serve(
-    State(p): State<Arc<Platform>>,
+    State(p): State<Arc<App>>,
     Query(q): Query_,
     path: &'static str,
     page: Renderer,
@@ -404,7 +405,7 @@ pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Response {
     (status, Html(body)).into_response()
 }
 
-async fn bulletin_csv(State(p): State<Arc<Platform>>, Query(q): Query_) -> Response {
+async fn bulletin_csv(State(p): State<Arc<App>>, Query(q): Query_) -> Response {
     let ctx = context(&p, "/bulletin.csv", &q);
     let (year, quarter) = pages::quarter_of(&ctx, &q);
     let lang = ctx.lang;
@@ -427,7 +428,7 @@ async fn bulletin_csv(State(p): State<Arc<Platform>>, Query(q): Query_) -> Respo
     }
 }
 
-async fn bulletin_xlsx(State(p): State<Arc<Platform>>, Query(q): Query_) -> Response {
+async fn bulletin_xlsx(State(p): State<Arc<App>>, Query(q): Query_) -> Response {
     let ctx = context(&p, "/bulletin.xlsx", &q);
     let (year, quarter) = pages::quarter_of(&ctx, &q);
     let lang = ctx.lang;

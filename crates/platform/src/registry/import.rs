@@ -1,4 +1,6 @@
-//! Loading the registry (counties, enterprises, sites, devices) from a TOML file, idempotently.
+//! The registry file: counties, water bodies, enterprises, sites and devices in TOML, loaded with
+//! `qingshan import registry FILE` (written by [`super::import`], all or nothing). A complete example is
+//! `crates/platform/examples/registry.toml` (a test loads it). In short:
 //!
 //! ```toml
 //! [[counties]]
@@ -29,8 +31,10 @@
 //! crc = "lenient"          # strict (default), lenient or off
 //! ```
 
+use super::{DeviceInput, SiteInput};
+use crate::{Error, Result};
 use serde::Deserialize;
-use store::{County, CrcPolicy, Device, Enterprise, Site, Store, Waterbody};
+use store::{County, Device, Enterprise, Site, Waterbody};
 
 /// A registry to write: the demo city, or an operator's file.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,21 +46,6 @@ pub struct RegistryData {
     /// (site id, water body id): which water body each water site samples.
     pub site_waterbodies: Vec<(String, String)>,
     pub devices: Vec<Device>,
-}
-
-/// Why a registry file was refused (nothing of it is written then).
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("not a valid registry file: {0}")]
-    Syntax(String),
-    #[error("{what} {id:?}: {message}")]
-    Invalid {
-        what: &'static str,
-        id: String,
-        message: String,
-    },
-    #[error(transparent)]
-    Store(#[from] store::StoreError),
 }
 
 #[derive(Deserialize)]
@@ -131,14 +120,12 @@ struct DeviceIn {
     minute_interval_min: Option<u32>,
 }
 
-/// Parses and checks a registry file.
-pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
-    let file: File = toml::from_str(text).map_err(|e| ImportError::Syntax(e.to_string()))?;
-    let invalid = |what, id: &str, message: String| ImportError::Invalid {
-        what,
-        id: id.to_string(),
-        message,
-    };
+/// Parses a registry file and validates every item as the API and the command line do; the first wrong
+/// item is named with its id.
+pub fn parse_toml(text: &str) -> Result<RegistryData> {
+    let file: File =
+        toml::from_str(text).map_err(|e| Error::Invalid(format!("not a valid registry file: {e}")))?;
+    let invalid = |what: &str, id: &str, e: Error| Error::Invalid(format!("{what} {id:?}: {e}"));
     let counties = file
         .counties
         .into_iter()
@@ -164,7 +151,9 @@ pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
         let kind = w
             .kind
             .parse()
-            .map_err(|e: store::UnknownCode| invalid("water body", &w.id, e.to_string()))?;
+            .map_err(|e: store::UnknownCode| invalid("water body", &w.id, e.into()))?;
+        super::check_coordinates(&w.id, w.lon, w.lat)
+            .map_err(|e| invalid("water body", &w.id, e))?;
         waterbodies.push(Waterbody {
             id: w.id,
             name: w.name,
@@ -187,73 +176,43 @@ pub fn parse_toml(text: &str) -> Result<RegistryData, ImportError> {
         if let Some(w) = &s.waterbody {
             data.site_waterbodies.push((s.id.clone(), w.clone()));
         }
-        let kind = s
-            .kind
-            .parse()
-            .map_err(|e: store::UnknownCode| invalid("site", &s.id, e.to_string()))?;
-        data.sites.push(Site {
+        let id = s.id.clone();
+        let site = SiteInput {
             id: s.id,
             name: s.name,
-            kind,
+            kind: s.kind,
             county: s.county,
             lon: s.lon,
             lat: s.lat,
             enterprise_id: s.enterprise,
             simulated: s.simulated,
-        });
+        }
+        .validate()
+        .map_err(|e| invalid("site", &id, e))?;
+        data.sites.push(site);
     }
     for d in file.devices {
-        let crc_policy = d
-            .crc
-            .as_deref()
-            .unwrap_or("strict")
-            .parse::<CrcPolicy>()
-            .map_err(|e| invalid("device", &d.mn, e.to_string()))?;
-        let protocol = d.protocol.unwrap_or_else(|| "auto".into());
-        store::check_protocol(&protocol).map_err(|e| invalid("device", &d.mn, e.to_string()))?;
-        data.devices.push(Device {
+        let mn = d.mn.clone();
+        let device = DeviceInput {
             mn: d.mn,
             password: d.password,
             site_id: d.site,
-            protocol,
-            crc_policy,
-            realtime_interval_s: d.realtime_interval_s.unwrap_or(60).max(1),
-            minute_interval_min: d.minute_interval_min.unwrap_or(10).max(1),
-        });
+            protocol: d.protocol,
+            crc_policy: d.crc,
+            realtime_interval_s: d.realtime_interval_s,
+            minute_interval_min: d.minute_interval_min,
+        }
+        .validate()
+        .map_err(|e| invalid("device", &mn, e))?;
+        data.devices.push(device);
     }
     Ok(data)
-}
-
-impl RegistryData {
-    /// Writes everything (creating or updating by key); applying the same data twice changes nothing.
-    pub fn apply(&self, store: &mut Store) -> Result<(), ImportError> {
-        store.in_transaction(|s| {
-            for c in &self.counties {
-                s.upsert_county(c)?;
-            }
-            for w in &self.waterbodies {
-                s.upsert_waterbody(w)?;
-            }
-            for e in &self.enterprises {
-                s.upsert_enterprise(e)?;
-            }
-            for site in &self.sites {
-                s.upsert_site(site)?;
-            }
-            for (site, waterbody) in &self.site_waterbodies {
-                s.set_site_waterbody(site, Some(waterbody))?;
-            }
-            for d in &self.devices {
-                s.upsert_device(d)?;
-            }
-            Ok::<(), ImportError>(())
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use store::{CrcPolicy, Store};
 
     const FILE: &str = r#"
 [[counties]]
@@ -288,13 +247,17 @@ site = "S01"
 crc = "lenient"
 "#;
 
+    fn actor() -> crate::registry::Actor {
+        crate::registry::Actor::new("test")
+    }
+
     #[test]
     fn loads_idempotently() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
         let data = parse_toml(FILE).unwrap();
-        data.apply(&mut store).unwrap();
-        data.apply(&mut store).unwrap();
+        crate::registry::import(&mut store, &actor(), &data).unwrap();
+        crate::registry::import(&mut store, &actor(), &data).unwrap();
         assert_eq!(store.sites().unwrap().len(), 2);
         let wb = store.site_waterbody("W1").unwrap().unwrap();
         assert_eq!(
@@ -324,7 +287,7 @@ crc = "lenient"
         );
         // A device on a site that does not exist: nothing of the file is written.
         let orphan = "[[sites]]\nid='S9'\nname='s'\nkind='other'\n[[devices]]\nmn='M'\npassword='p'\nsite='nowhere'\n";
-        assert!(parse_toml(orphan).unwrap().apply(&mut store).is_err());
+        assert!(crate::registry::import(&mut store, &actor(), &parse_toml(orphan).unwrap()).is_err());
         assert!(
             store.sites().unwrap().is_empty(),
             "the transaction was rolled back"

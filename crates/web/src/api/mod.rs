@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1/`: registry, quarantine, series (JSON and CSV), rollups, completeness.
 
-use super::ApiError;
-use crate::{Platform, completeness};
+use crate::ApiError;
+use crate::App;
+use platform::Platform;
+use platform::series::completeness;
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -16,9 +18,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use store::{CrcPolicy, Device, Interval, JournalEntry, Period, Site, SiteKind, Verdict};
 
-type AppState = State<Arc<Platform>>;
+type AppState = State<Arc<App>>;
 
-pub fn routes() -> Router<Arc<Platform>> {
+pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route(
             "/openapi.json",

@@ -5,9 +5,10 @@
 //!
 //! Every figure comes from `crate::web::data`, i.e. from the standards engine, as on the portal's pages.
 
-use super::ApiError;
-use crate::web::data::{self, AIR_PARAMS};
-use crate::{Platform, PortalSettings};
+use crate::ApiError;
+use platform::figures::{self as data, AIR_PARAMS};
+use crate::App;
+use platform::PortalSettings;
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 use store::{Period, SiteKind};
 
 type Q = Query<HashMap<String, String>>;
-type AppState = State<Arc<Platform>>;
+type AppState = State<Arc<App>>;
 
 /// Rows per page when `per_page` is not given, and the most a page may hold.
 pub const DEFAULT_PER_PAGE: usize = 100;
@@ -165,7 +166,7 @@ async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next:
 }
 
 /// The open data API's routes, rate limited by `settings`.
-pub fn routes(settings: &PortalSettings) -> Router<Arc<Platform>> {
+pub fn routes(settings: &PortalSettings) -> Router<Arc<App>> {
     let limiter = Arc::new(RateLimiter::new(RateConfig::from_settings(settings)));
     Router::new()
         .route("/stations", get(stations))

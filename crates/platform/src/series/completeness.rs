@@ -1,7 +1,7 @@
 //! Completeness: for each site, parameter and hour, how many values were expected, received and accepted,
 //! and why each missing one is missing. Users see the cause, not just a grey cell.
 
-use crate::rollups::{flag_is_valid, local_start, next_start};
+use super::rollups::{flag_is_valid, local_start, next_start};
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use store::{Interval, Period, Store, Verdict};

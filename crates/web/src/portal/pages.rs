@@ -1,6 +1,6 @@
 //! The portal's pages. Each takes the store, the request context and the query, and returns a [`Page`].
 
-use super::data::{self, AIR_PARAMS, AirNow, Bulletin, NoData, WaterNow};
+use platform::figures::{self as data, AIR_PARAMS, AirNow, Bulletin, NoData, WaterNow};
 use super::svg::{self, Bar, Cell, Line, MapPoint};
 use super::{Ctx, Lang, Page, esc, ink};
 use jiff::civil::Date;

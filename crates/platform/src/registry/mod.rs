@@ -1,0 +1,359 @@
+//! The registry: counties, water bodies, enterprises, sites and devices, and the one way each is changed.
+//!
+//! Every change goes through an operation here ([`register_site`], [`register_device`],
+//! [`register_enterprise`], [`import`]), whoever asks: the JSON API, the command line or a registry file.
+//! Each operation validates its input the same way ([`SiteInput::validate`], [`DeviceInput::validate`]) and
+//! writes its audit entry in the same transaction as the change, so the log cannot miss a change or record
+//! one that did not happen. A device's password is never written to the audit log.
+//!
+//! - [`import`]: the registry file format (TOML), parsed into [`RegistryData`].
+
+pub mod import;
+
+pub use import::{RegistryData, parse_toml};
+
+use crate::{Error, Result};
+use store::{CrcPolicy, Device, Enterprise, Site, SiteKind, Store};
+
+/// Who made a change, as the audit log names them: `api:admin-token@10.0.0.5`, `cli:root@host`,
+/// `import:registry.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    /// An actor of the given description.
+    pub fn new(name: impl Into<String>) -> Actor {
+        Actor(name.into())
+    }
+
+    /// The name written to the audit log.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The longest MN accepted: HJ 212-2017 Table 3 gives the field 24 characters (HJ/T 212-2005 used 14).
+pub const MN_MAX_LEN: usize = 24;
+/// Bounds of a device's real-time interval, seconds (one second to one day).
+pub const REALTIME_INTERVAL_S: std::ops::RangeInclusive<u32> = 1..=86_400;
+/// Bounds of a device's minute-data interval, minutes (one minute to one day).
+pub const MINUTE_INTERVAL_MIN: std::ops::RangeInclusive<u32> = 1..=1_440;
+
+/// A device as a person describes it (API body, command-line flags, registry file), before validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceInput {
+    pub mn: String,
+    pub password: String,
+    pub site_id: String,
+    /// `auto` (default), `2005`, `2017` or `2025`.
+    pub protocol: Option<String>,
+    /// `strict` (default), `lenient` or `off`.
+    pub crc_policy: Option<String>,
+    /// Seconds between real-time uploads (default 60).
+    pub realtime_interval_s: Option<u32>,
+    /// Minutes between minute-data uploads (default 10).
+    pub minute_interval_min: Option<u32>,
+}
+
+impl DeviceInput {
+    /// Checks every field and names the first one that is wrong, with its value.
+    pub fn validate(self) -> Result<Device> {
+        if self.mn.is_empty()
+            || self.mn.len() > MN_MAX_LEN
+            || !self.mn.bytes().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(Error::Invalid(format!(
+                "mn {:?} must be 1 to {MN_MAX_LEN} ASCII letters or digits (HJ 212-2017 Table 3)",
+                self.mn
+            )));
+        }
+        if self.password.is_empty() || self.password.len() > 64 || self.password.contains(';') {
+            // The value itself is a secret: the message does not repeat it.
+            return Err(Error::invalid(format!(
+                "the password of device {} must be 1 to 64 characters without ';'",
+                self.mn
+            )));
+        }
+        if self.site_id.trim().is_empty() {
+            return Err(Error::invalid(format!(
+                "device {} needs a site id",
+                self.mn
+            )));
+        }
+        let protocol = self.protocol.unwrap_or_else(|| "auto".into());
+        store::check_protocol(&protocol)?;
+        let crc_policy: CrcPolicy = self.crc_policy.as_deref().unwrap_or("strict").parse()?;
+        let realtime_interval_s = self.realtime_interval_s.unwrap_or(60);
+        if !REALTIME_INTERVAL_S.contains(&realtime_interval_s) {
+            return Err(Error::invalid(format!(
+                "realtime_interval_s {realtime_interval_s} is outside {REALTIME_INTERVAL_S:?}"
+            )));
+        }
+        let minute_interval_min = self.minute_interval_min.unwrap_or(10);
+        if !MINUTE_INTERVAL_MIN.contains(&minute_interval_min) {
+            return Err(Error::invalid(format!(
+                "minute_interval_min {minute_interval_min} is outside {MINUTE_INTERVAL_MIN:?}"
+            )));
+        }
+        Ok(Device {
+            mn: self.mn,
+            password: self.password,
+            site_id: self.site_id,
+            protocol,
+            crc_policy,
+            realtime_interval_s,
+            minute_interval_min,
+        })
+    }
+}
+
+/// A site as a person describes it, before validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SiteInput {
+    pub id: String,
+    pub name: String,
+    /// A [`SiteKind`] code: `air_station`, `water_section`, `flue_gas_outlet`...
+    pub kind: String,
+    pub county: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub enterprise_id: Option<String>,
+    pub simulated: bool,
+}
+
+impl SiteInput {
+    /// Checks every field and names the first one that is wrong, with its value.
+    pub fn validate(self) -> Result<Site> {
+        check_id("site", &self.id)?;
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid(format!("site {:?} needs a name", self.id)));
+        }
+        let kind: SiteKind = self.kind.parse()?;
+        check_coordinates(&self.id, self.lon, self.lat)?;
+        Ok(Site {
+            id: self.id,
+            name: self.name,
+            kind,
+            county: self.county,
+            lon: self.lon,
+            lat: self.lat,
+            enterprise_id: self.enterprise_id,
+            simulated: self.simulated,
+        })
+    }
+}
+
+/// Ids are keys in URLs and files: 1 to 64 printable characters without spaces.
+fn check_id(what: &str, id: &str) -> Result<()> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|c| c.is_ascii_graphic()) {
+        return Err(Error::Invalid(format!(
+            "{what} id {id:?} must be 1 to 64 printable ASCII characters without spaces"
+        )));
+    }
+    Ok(())
+}
+
+/// Longitude in [-180, 180], latitude in [-90, 90], both or neither.
+pub fn check_coordinates(id: &str, lon: Option<f64>, lat: Option<f64>) -> Result<()> {
+    match (lon, lat) {
+        (None, None) => Ok(()),
+        (Some(lon), Some(lat))
+            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
+        {
+            Ok(())
+        }
+        (Some(_), Some(_)) => Err(Error::Invalid(format!(
+            "{id}: coordinates lon={lon:?} lat={lat:?} are out of range (lon -180..180, lat -90..90)"
+        ))),
+        _ => Err(Error::Invalid(format!(
+            "{id}: give both lon and lat or neither (lon={lon:?} lat={lat:?})"
+        ))),
+    }
+}
+
+/// Creates or updates a site, with its audit entry, in one transaction.
+pub fn register_site(store: &mut Store, actor: &Actor, site: &Site) -> Result<()> {
+    store.in_transaction(|s| {
+        s.upsert_site(site)?;
+        let detail = format!("kind={} name={}", site.kind, site.name);
+        s.audit(actor.as_str(), "upsert_site", &site.id, Some(&detail))?;
+        Ok(())
+    })
+}
+
+/// Creates or updates a device, with its audit entry (never its password), in one transaction. The site
+/// must exist ([`Error::NotFound`] otherwise).
+pub fn register_device(store: &mut Store, actor: &Actor, device: &Device) -> Result<()> {
+    store.in_transaction(|s| {
+        if s.site(&device.site_id)?.is_none() {
+            return Err(Error::NotFound(format!(
+                "site {:?} does not exist (device {})",
+                device.site_id, device.mn
+            )));
+        }
+        s.upsert_device(device)?;
+        s.audit(
+            actor.as_str(),
+            "upsert_device",
+            &device.mn,
+            Some(&device_detail(device)),
+        )?;
+        Ok(())
+    })
+}
+
+/// Creates or updates an enterprise, with its audit entry, in one transaction.
+pub fn register_enterprise(store: &mut Store, actor: &Actor, e: &Enterprise) -> Result<()> {
+    check_id("enterprise", &e.id)?;
+    store.in_transaction(|s| {
+        s.upsert_enterprise(e)?;
+        s.audit(actor.as_str(), "upsert_enterprise", &e.id, Some(&e.name))?;
+        Ok(())
+    })
+}
+
+/// Writes a whole registry file in one transaction with one audit entry per changed item: all of it, or
+/// nothing when any item fails. Applying the same data twice leaves the same registry.
+pub fn import(store: &mut Store, actor: &Actor, data: &RegistryData) -> Result<()> {
+    let who = actor.as_str();
+    store.in_transaction(|s| {
+        for c in &data.counties {
+            s.upsert_county(c)?;
+            s.audit(who, "upsert_county", &c.code, Some(&c.name))?;
+        }
+        for w in &data.waterbodies {
+            s.upsert_waterbody(w)?;
+            s.audit(who, "upsert_waterbody", &w.id, Some(&w.name))?;
+        }
+        for e in &data.enterprises {
+            s.upsert_enterprise(e)?;
+            s.audit(who, "upsert_enterprise", &e.id, Some(&e.name))?;
+        }
+        for site in &data.sites {
+            s.upsert_site(site)?;
+            let detail = format!("kind={} name={}", site.kind, site.name);
+            s.audit(who, "upsert_site", &site.id, Some(&detail))?;
+        }
+        for (site, waterbody) in &data.site_waterbodies {
+            s.set_site_waterbody(site, Some(waterbody))?;
+            s.audit(who, "link_waterbody", site, Some(waterbody))?;
+        }
+        for d in &data.devices {
+            if s.site(&d.site_id)?.is_none() {
+                return Err(Error::NotFound(format!(
+                    "site {:?} does not exist (device {})",
+                    d.site_id, d.mn
+                )));
+            }
+            s.upsert_device(d)?;
+            s.audit(who, "upsert_device", &d.mn, Some(&device_detail(d)))?;
+        }
+        Ok(())
+    })
+}
+
+/// What the audit log says of a device: everything but its password.
+fn device_detail(d: &Device) -> String {
+    format!(
+        "site={} crc={} protocol={} realtime_interval_s={} minute_interval_min={}",
+        d.site_id, d.crc_policy, d.protocol, d.realtime_interval_s, d.minute_interval_min
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(mn: &str) -> DeviceInput {
+        DeviceInput {
+            mn: mn.into(),
+            password: "123456".into(),
+            site_id: "S01".into(),
+            ..DeviceInput::default()
+        }
+    }
+
+    #[test]
+    fn device_validation_names_the_field_and_value() {
+        let ok = device("88888880000001").validate().unwrap();
+        assert_eq!(
+            (ok.protocol.as_str(), ok.crc_policy, ok.realtime_interval_s),
+            ("auto", CrcPolicy::Strict, 60)
+        );
+        for (input, needle) in [
+            (device(""), "mn \"\""),
+            (device("0123456789012345678901234"), "1 to 24"),
+            (device("MN 1"), "mn \"MN 1\""),
+            (
+                DeviceInput {
+                    realtime_interval_s: Some(0),
+                    ..device("M1")
+                },
+                "realtime_interval_s 0",
+            ),
+            (
+                DeviceInput {
+                    minute_interval_min: Some(2000),
+                    ..device("M1")
+                },
+                "minute_interval_min 2000",
+            ),
+            (
+                DeviceInput {
+                    crc_policy: Some("loose".into()),
+                    ..device("M1")
+                },
+                "unknown CRC policy \"loose\"",
+            ),
+            (
+                DeviceInput {
+                    protocol: Some("2099".into()),
+                    ..device("M1")
+                },
+                "unknown protocol \"2099\"",
+            ),
+        ] {
+            let e = input.validate().unwrap_err().to_string();
+            assert!(e.contains(needle), "{e:?} should contain {needle:?}");
+        }
+        let secret = DeviceInput {
+            password: "a;b-secret".into(),
+            ..device("M1")
+        };
+        let e = secret.validate().unwrap_err().to_string();
+        assert!(!e.contains("secret"), "the password is not echoed: {e}");
+    }
+
+    #[test]
+    fn site_validation_checks_kind_and_coordinates() {
+        let site = |lon, lat| SiteInput {
+            id: "S1".into(),
+            name: "outlet".into(),
+            kind: "flue_gas_outlet".into(),
+            lon,
+            lat,
+            ..SiteInput::default()
+        };
+        assert!(site(Some(103.7), Some(27.3)).validate().is_ok());
+        assert!(site(None, None).validate().is_ok());
+        let e = site(Some(203.7), Some(27.3)).validate().unwrap_err();
+        assert!(e.to_string().contains("lon=Some(203.7)"), "{e}");
+        assert!(site(Some(103.7), None).validate().is_err());
+        let bad_kind = SiteInput {
+            kind: "volcano".into(),
+            ..site(None, None)
+        };
+        assert!(
+            bad_kind
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("\"volcano\"")
+        );
+        let no_id = SiteInput {
+            id: " ".into(),
+            ..site(None, None)
+        };
+        assert!(matches!(no_id.validate(), Err(Error::Invalid(_))));
+    }
+}
