@@ -62,7 +62,7 @@ pub struct Platform {
     pub devices: Arc<ingest::Devices>,
     pub writer: ingest::Writer,
     /// Costly figures, per platform (see [`figures::Cache`]).
-    pub figures: figures::Cache,
+    pub figures: Arc<figures::Cache>,
     readers: Mutex<Vec<Box<Store>>>,
 }
 
@@ -96,7 +96,7 @@ impl Platform {
             tz,
             devices,
             writer,
-            figures: figures::Cache::default(),
+            figures: Arc::default(),
             readers: Mutex::new(Vec::new()),
         }))
     }

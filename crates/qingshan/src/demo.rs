@@ -11,7 +11,7 @@
 
 use anyhow::Context;
 use platform::Platform;
-use platform::import::RegistryData;
+use platform::registry::RegistryData;
 use platform::ingest::admission::{self, Arrival};
 use std::sync::Arc;
 use std::time::Instant;
@@ -95,12 +95,12 @@ pub fn backfill(
             for next in hj212::frames(&sent.frame, &framer_config) {
                 let a = match next {
                     Ok(frame) => {
-                        admission::admit(&frame, &arrival, &platform.registry, &platform.tz)
+                        admission::admit(&frame, &arrival, &platform.devices, &platform.tz)
                     }
                     Err(rejected) => admission::admit_rejected(
                         &rejected,
                         &arrival,
-                        &platform.registry,
+                        &platform.devices,
                         &platform.tz,
                     ),
                 };
@@ -164,7 +164,7 @@ mod tests {
             ..Default::default()
         };
         let mut store = store::Store::open(&settings.database_path(), settings.durability).unwrap();
-        registry(&fleet()).unwrap().apply(&mut store).unwrap();
+        platform::registry::import(&mut store, &platform::registry::Actor::new("demo"), &registry(&fleet()).unwrap()).unwrap();
         Platform::open(settings).unwrap()
     }
 
@@ -254,7 +254,7 @@ mod tests {
         let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = hj.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(platform::serve_on(p.clone(), hj, http, async move {
+        let server = tokio::spawn(qingshan::serve_on(p.clone(), hj, http, async move {
             let _ = stopped.await;
         }));
         let mut sent = 0;

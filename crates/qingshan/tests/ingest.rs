@@ -1,125 +1,53 @@
 //! The gateway end to end: real TCP sockets, a real SQLite file, the HTTP API read back.
 
-use platform::{Platform, Settings};
+use platform::Settings;
 use std::sync::Arc;
 use std::time::Duration;
 use store::{CrcPolicy, Device, Site, SiteKind, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
-struct Server {
-    hj212: String,
-    http: String,
-    platform: Arc<Platform>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-    _dir: tempfile::TempDir,
+mod support;
+
+use support::Server;
+
+/// Two flue-gas outlets, one device with a strict CRC policy and one lenient.
+fn outlets(store: &mut Store, _tz: &jiff::tz::TimeZone) {
+    for site in ["OUT1", "OUT2"] {
+        store
+            .upsert_site(&Site {
+                id: site.into(),
+                name: format!("outlet {site}"),
+                kind: SiteKind::FlueGasOutlet,
+                county: Some("530602".into()),
+                lon: None,
+                lat: None,
+                enterprise_id: None,
+                simulated: false,
+            })
+            .unwrap();
+    }
+    for (mn, site, crc) in [
+        ("MNSTRICT0001", "OUT1", CrcPolicy::Strict),
+        ("MNLENIENT001", "OUT2", CrcPolicy::Lenient),
+    ] {
+        store
+            .upsert_device(&Device {
+                mn: mn.into(),
+                password: "123456".into(),
+                site_id: site.into(),
+                protocol: "auto".into(),
+                crc_policy: crc,
+                realtime_interval_s: 60,
+                minute_interval_min: 10,
+            })
+            .unwrap();
+    }
 }
 
-impl Server {
-    async fn start(tweak: impl FnOnce(&mut Settings)) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let mut settings = Settings {
-            data_dir: dir.path().to_path_buf(),
-            durability: store::Durability::Normal,
-            ..Settings::default()
-        };
-        tweak(&mut settings);
-        {
-            let store = Store::open(&settings.database_path(), settings.durability).unwrap();
-            for (site, kind) in [
-                ("OUT1", SiteKind::FlueGasOutlet),
-                ("OUT2", SiteKind::FlueGasOutlet),
-            ] {
-                store
-                    .upsert_site(&Site {
-                        id: site.into(),
-                        name: format!("outlet {site}"),
-                        kind,
-                        county: Some("530602".into()),
-                        lon: None,
-                        lat: None,
-                        enterprise_id: None,
-                        simulated: false,
-                    })
-                    .unwrap();
-            }
-            for (mn, site, crc) in [
-                ("MNSTRICT0001", "OUT1", CrcPolicy::Strict),
-                ("MNLENIENT001", "OUT2", CrcPolicy::Lenient),
-            ] {
-                store
-                    .upsert_device(&Device {
-                        mn: mn.into(),
-                        password: "123456".into(),
-                        site_id: site.into(),
-                        protocol: "auto".into(),
-                        crc_policy: crc,
-                        realtime_interval_s: 60,
-                        minute_interval_min: 10,
-                    })
-                    .unwrap();
-            }
-        }
-        let platform = Platform::open(settings).unwrap();
-        let hj = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let (hj212, http_addr) = (
-            hj.local_addr().unwrap().to_string(),
-            http.local_addr().unwrap().to_string(),
-        );
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let p = platform.clone();
-        let task = tokio::spawn(async move {
-            platform::serve_on(p, hj, http, async move {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-        });
-        Server {
-            hj212,
-            http: http_addr,
-            platform,
-            stop: Some(stop),
-            task,
-            _dir: dir,
-        }
-    }
-
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
-    }
-
-    /// GET over a plain HTTP/1.0 connection; returns (status, body).
-    async fn get(&self, path: &str) -> (u16, String) {
-        self.request("GET", path, "").await
-    }
-
-    async fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
-        let mut s = TcpStream::connect(&self.http).await.unwrap();
-        let req = format!(
-            "{method} {path} HTTP/1.0\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        s.write_all(req.as_bytes()).await.unwrap();
-        let mut out = Vec::new();
-        s.read_to_end(&mut out).await.unwrap();
-        let text = String::from_utf8_lossy(&out).to_string();
-        let status = text[9..12].parse().unwrap();
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|x| x.1.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    async fn json(&self, path: &str) -> serde_json::Value {
-        let (status, body) = self.get(path).await;
-        assert_eq!(status, 200, "{path}: {body}");
-        serde_json::from_str(&body).unwrap()
-    }
+/// The platform with [`outlets`] registered, its settings changed by `tweak`.
+async fn start(tweak: impl FnOnce(&mut Settings)) -> Server {
+    Server::start_with(tweak, outlets).await
 }
 
 /// A framed 2017 packet (Flag=5: answer wanted).
@@ -163,7 +91,7 @@ async fn read_answers(s: &mut TcpStream, n: usize) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accepted_data_is_answered_stored_and_served() {
-    let server = Server::start(|_| {}).await;
+    let server = start(|_| {}).await;
     let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
     // Two packets in one write, then one split across writes.
     let mut both = so2("20261128080000001", "MNSTRICT0001", 0, "41.5");
@@ -231,7 +159,7 @@ async fn accepted_data_is_answered_stored_and_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_devices_wrong_passwords_and_bad_frames_are_quarantined() {
-    let server = Server::start(|_| {}).await;
+    let server = start(|_| {}).await;
     let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
     let unknown = so2("20261128080000001", "NOBODY000001", 0, "1");
     let wrong_pw = packet(
@@ -300,7 +228,7 @@ async fn unknown_devices_wrong_passwords_and_bad_frames_are_quarantined() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crc_variants_follow_each_devices_policy() {
-    let server = Server::start(|_| {}).await;
+    let server = start(|_| {}).await;
     // The same data with a CRC-16/MODBUS printed low byte first (hj212.md §2.5).
     let modbus = |mn: &str, qn: &str| {
         let data = format!(
@@ -342,7 +270,7 @@ async fn crc_variants_follow_each_devices_policy() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_drip_and_garbage_floods_do_not_starve_a_good_device() {
-    let server = Server::start(|s| {
+    let server = start(|s| {
         s.limits.frame_timeout = Duration::from_secs(2);
         s.limits.connection_buffer_bytes = 8 * 1024;
     })
@@ -423,7 +351,7 @@ async fn slow_drip_and_garbage_floods_do_not_starve_a_good_device() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_errors_are_json_and_the_openapi_paths_exist() {
-    let server = Server::start(|_| {}).await;
+    let server = start(|_| {}).await;
     for (path, status, needle) in [
         ("/api/v1/sites/OUT1/series", 400, "param is required"),
         (
@@ -463,7 +391,7 @@ async fn http_errors_are_json_and_the_openapi_paths_exist() {
         .await;
     assert_eq!(s, 200, "{body}");
     assert!(
-        server.platform.registry.get("NEWDEV000001").is_some(),
+        server.platform.devices.get("NEWDEV000001").is_some(),
         "registry refreshed after the API change"
     );
     let devices = server.json("/api/v1/devices").await;
@@ -488,11 +416,11 @@ async fn http_errors_are_json_and_the_openapi_paths_exist() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registry_changes_need_the_admin_token_when_one_is_set() {
-    let server = Server::start(|s| s.admin_token = Some("s3cret-token".into())).await;
+    let server = start(|s| s.admin_token = Some("s3cret-token".into())).await;
     let device = r#"{"mn":"TOKEN0000001","password":"abcdef","site_id":"OUT1"}"#;
     let (status, body) = server.request("POST", "/api/v1/devices", device).await;
     assert_eq!(status, 403, "{body}");
-    assert!(server.platform.registry.get("TOKEN0000001").is_none());
+    assert!(server.platform.devices.get("TOKEN0000001").is_none());
     let mut s = TcpStream::connect(&server.http).await.unwrap();
     let req = format!(
         "POST /api/v1/devices HTTP/1.0\r\nAuthorization: Bearer s3cret-token\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{device}",
@@ -505,7 +433,7 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
         out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"),
         "{out}"
     );
-    assert!(server.platform.registry.get("TOKEN0000001").is_some());
+    assert!(server.platform.devices.get("TOKEN0000001").is_some());
     // The change is in the audit log, without the password.
     let db = Store::open_reader(&server.platform.settings.database_path()).unwrap();
     let log = db.audit_log(10).unwrap();
@@ -526,7 +454,7 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_its_answers_is_dropped() {
-    let server = Server::start(|s| s.limits.frame_timeout = Duration::from_secs(1)).await;
+    let server = start(|s| s.limits.frame_timeout = Duration::from_secs(1)).await;
     let mut hog = TcpStream::connect(&server.hj212).await.unwrap();
     // Enough answer-wanting packets that their answers overflow the socket buffers; never read any.
     let chunk: Vec<u8> = (0..1000)

@@ -1,10 +1,10 @@
 //! The open data API over real HTTP: JSON and CSV, paging, series, AQI, water classes, rate limiting.
 
-mod web_support;
+mod support;
 
 use platform::Settings;
 use std::time::Duration;
-use web_support::{Server, header, seed};
+use support::{Server, header, seed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_data_json_csv_paging_and_rate_limit() {
@@ -17,7 +17,7 @@ async fn open_data_json_csv_paging_and_rate_limit() {
     let server = Server::start_with(rate, |store, tz| {
         seed(store, tz, now, 3, None);
         let old = (now - now.rem_euclid(3600)) - 5 * 86400;
-        web_support::device_hours(
+        support::device_hours(
             store,
             "A01",
             old,

@@ -2,7 +2,9 @@
 //! accepted, every packet answered) and strictly (the Modbus-CRC devices' frames quarantined, the rest
 //! accepted).
 
-use platform::{Platform, Settings};
+mod support;
+
+use support::Server;
 use sim::{
     CrcStyle, DeviceSpec, Dialect, Profile, RunConfig, RunReport, fleet_with_quirks, run_fleet,
 };
@@ -19,81 +21,46 @@ fn devices() -> Vec<DeviceSpec> {
 }
 
 /// A platform on loopback ports with `devices` registered (`strict`: every device's CRC policy strict).
-struct Server {
-    target: String,
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<Result<(), platform::StartError>>,
-    dir: tempfile::TempDir,
-}
-
-impl Server {
-    async fn start(devices: &[DeviceSpec], strict: bool) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let settings = Settings {
-            data_dir: dir.path().to_path_buf(),
-            durability: store::Durability::Normal,
-            ..Settings::default()
-        };
-        {
-            let store = Store::open(&settings.database_path(), settings.durability).unwrap();
-            for d in devices {
-                store
-                    .upsert_site(&Site {
-                        id: d.site_id.clone(),
-                        name: d.site_id.clone(),
-                        kind: d.kind.site_kind().parse::<SiteKind>().unwrap(),
-                        county: None,
-                        lon: None,
-                        lat: None,
-                        enterprise_id: None,
-                        simulated: true,
-                    })
-                    .unwrap();
-                store
-                    .upsert_device(&Device {
-                        mn: d.mn.clone(),
-                        password: d.password.clone(),
-                        site_id: d.site_id.clone(),
-                        protocol: d.protocol().into(),
-                        crc_policy: if strict {
-                            CrcPolicy::Strict
-                        } else {
-                            d.crc_policy().parse().unwrap()
-                        },
-                        realtime_interval_s: d.realtime_interval_s,
-                        minute_interval_min: d.minute_interval_min,
-                    })
-                    .unwrap();
-            }
+async fn start(devices: &[DeviceSpec], strict: bool) -> Server {
+    let devices = devices.to_vec();
+    Server::start(move |store, _| {
+        for d in &devices {
+            store
+                .upsert_site(&Site {
+                    id: d.site_id.clone(),
+                    name: d.site_id.clone(),
+                    kind: d.kind.site_kind().parse::<SiteKind>().unwrap(),
+                    county: None,
+                    lon: None,
+                    lat: None,
+                    enterprise_id: None,
+                    simulated: true,
+                })
+                .unwrap();
+            store
+                .upsert_device(&Device {
+                    mn: d.mn.clone(),
+                    password: d.password.clone(),
+                    site_id: d.site_id.clone(),
+                    protocol: d.protocol().into(),
+                    crc_policy: if strict {
+                        CrcPolicy::Strict
+                    } else {
+                        d.crc_policy().parse().unwrap()
+                    },
+                    realtime_interval_s: d.realtime_interval_s,
+                    minute_interval_min: d.minute_interval_min,
+                })
+                .unwrap();
         }
-        let platform = Platform::open(settings).unwrap();
-        let hj = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let target = hj.local_addr().unwrap().to_string();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(platform::serve_on(platform, hj, http, async move {
-            let _ = stopped.await;
-        }));
-        Server {
-            target,
-            stop,
-            task,
-            dir,
-        }
-    }
-
-    /// Stops the server; returns its data folder (the database stays readable).
-    async fn stop(self) -> tempfile::TempDir {
-        let _ = self.stop.send(());
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
-        self.dir
-    }
+    })
+    .await
 }
 
 /// Runs `devices` against a fresh platform for `seconds`; returns the run's counts and the data folder.
 async fn run(devices: &[DeviceSpec], strict: bool, seconds: u64) -> (RunReport, tempfile::TempDir) {
-    let server = Server::start(devices, strict).await;
-    let mut config = RunConfig::new(server.target.clone(), 11);
+    let server = start(devices, strict).await;
+    let mut config = RunConfig::new(server.hj212.clone(), 11);
     config.answer_timeout = Duration::from_millis(1500);
     config.backoff_min = Duration::from_millis(200);
     config.drain = Duration::from_secs(2);
@@ -205,8 +172,8 @@ async fn a_strict_gateway_quarantines_the_modbus_crc_devices_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_mode_gets_every_packet_answered_and_idle_connections_stay_open() {
     let devices = sim::fleet(5, 4, Profile::Load);
-    let server = Server::start(&devices, false).await;
-    let mut config = sim::load::LoadConfig::new(server.target.clone(), 5);
+    let server = start(&devices, false).await;
+    let mut config = sim::load::LoadConfig::new(server.hj212.clone(), 5);
     config.duration = Duration::from_millis(1500);
     config.window = 8;
     let report = sim::load::run(&devices, &config).await.unwrap();
@@ -217,7 +184,7 @@ async fn load_mode_gets_every_packet_answered_and_idle_connections_stay_open() {
     assert_eq!(report.errors, 0, "{report}");
     assert_eq!(report.values_answered, report.answered * 7);
     assert!(report.latency_ms(0.5) <= report.latency_ms(0.99));
-    let idle = sim::load::hold_idle(&server.target, 50, Duration::from_millis(500), |_| {})
+    let idle = sim::load::hold_idle(&server.hj212, 50, Duration::from_millis(500), |_| {})
         .await
         .unwrap();
     assert_eq!(

@@ -3,10 +3,10 @@
 //! npm packages, so it is ignored by default; `scripts/test` installs both and runs it with `--ignored`.
 //! Screenshots go to `target/browser-screenshots/`.
 
-mod web_support;
+mod support;
 
 use std::path::PathBuf;
-use web_support::{Server, seed};
+use support::{Server, seed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and Node (scripts/test installs them)"]

@@ -2,12 +2,12 @@
 //! the standards engine: checked against the engine applied to the two stations' own latest values. And
 //! the portal's settings belong to each platform: two servers in one process each see their own.
 
-mod web_support;
+mod support;
 
 use standards::aqi::{HourlyMethod, HourlyReadings, HourlyRules, hourly_aqi};
 use standards::{Concentration, Decimal, Pollutant};
 use std::time::Duration;
-use web_support::{Server, header, seed};
+use support::{Server, header, seed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn city_aqi_is_the_mean_of_the_configured_stations() {

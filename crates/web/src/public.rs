@@ -210,7 +210,7 @@ fn csv_cell(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    crate::csv_out::field(&s)
+    platform::csv_out::field(&s)
 }
 
 fn paged(
@@ -242,7 +242,7 @@ fn paged(
         let mut keep: Vec<String> = q
             .iter()
             .filter(|(k, _)| k.as_str() != "page")
-            .map(|(k, v)| format!("{}={}", crate::web::urlencode(k), crate::web::urlencode(v)))
+            .map(|(k, v)| format!("{}={}", crate::portal::urlencode(k), crate::portal::urlencode(v)))
             .collect();
         keep.sort();
         keep.push(format!("page={}", page + 1));
@@ -330,7 +330,7 @@ fn range(q: &HashMap<String, String>, default_span: i64) -> Result<(i64, i64), A
     Ok((from, to))
 }
 
-fn t(p: &Platform, unix: i64) -> Value {
+fn t(p: &App, unix: i64) -> Value {
     Value::String(super::api::local_time(p, unix))
 }
 
@@ -404,7 +404,7 @@ async fn stations(State(p): AppState, Query(q): Q) -> Result<Response, ApiError>
     paged(&q, "/stations", table, None)
 }
 
-fn no_data_json(p: &Platform, n: &Option<data::NoData>) -> Value {
+fn no_data_json(p: &App, n: &Option<data::NoData>) -> Value {
     match n {
         None => Value::Null,
         Some(data::NoData::NoDevice) => json!({"cause": "no_device"}),
@@ -493,7 +493,7 @@ async fn latest(State(p): AppState, Path(site): Path<String>) -> Result<Response
     }
 }
 
-fn water_json(p: &Platform, w: &data::WaterNow) -> Value {
+fn water_json(p: &App, w: &data::WaterNow) -> Value {
     json!({
         "hour": w.hour.map(|h| t(p, h)),
         "class": w.evaluation.as_ref().map(|e| e.class.label()),
@@ -579,7 +579,7 @@ async fn series(
                             v.max.map(num).unwrap_or(Value::Null),
                             Value::Null,
                             Value::Null,
-                            json!(crate::rollups::flag_is_valid(v.flag.as_deref())),
+                            json!(platform::series::rollups::flag_is_valid(v.flag.as_deref())),
                             text("device"),
                         ]
                     });
@@ -801,14 +801,14 @@ async fn water_classes(State(p): AppState, Query(q): Q) -> Result<Response, ApiE
 }
 
 async fn bulletin(State(p): AppState, Query(q): Q) -> Result<Response, ApiError> {
-    let ctx = crate::web::context(&p, "/bulletin", &q);
+    let ctx = crate::portal::context(&p, "/bulletin", &q);
     if q.get("year").is_some_and(|y| y.parse::<i16>().is_err())
         || q.get("quarter")
             .is_some_and(|x| !matches!(x.as_str(), "1" | "2" | "3" | "4"))
     {
         return Err(ApiError::bad_request("year must be a year and quarter 1–4"));
     }
-    let (year, quarter) = crate::web::pages::quarter_of(&ctx, &q);
+    let (year, quarter) = crate::portal::pages::quarter_of(&ctx, &q);
     let tz = p.tz.clone();
     let b = p
         .read(move |store| data::bulletin(store, &tz, year, quarter))

@@ -38,6 +38,12 @@ pub struct Cache {
     months: Mutex<MonthMap>,
 }
 
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("figures::Cache").finish_non_exhaustive()
+    }
+}
+
 impl Cache {
     /// The daily reports of `site` for the local days of `[from_day, to_day]` (see the module's rules);
     /// `now` decides which days are recent.

@@ -184,22 +184,40 @@ pub fn register_site(store: &mut Store, actor: &Actor, site: &Site) -> Result<()
 /// Creates or updates a device, with its audit entry (never its password), in one transaction. The site
 /// must exist ([`Error::NotFound`] otherwise).
 pub fn register_device(store: &mut Store, actor: &Actor, device: &Device) -> Result<()> {
+    store.in_transaction(|s| put_device(s, actor, device))
+}
+
+/// Like [`register_device`], creating the device's site as `new_site` first when it does not exist (the
+/// command line's `device add`), all in one transaction. Returns whether the site was created.
+pub fn register_device_and_site(
+    store: &mut Store,
+    actor: &Actor,
+    device: &Device,
+    new_site: &Site,
+) -> Result<bool> {
     store.in_transaction(|s| {
-        if s.site(&device.site_id)?.is_none() {
-            return Err(Error::NotFound(format!(
-                "site {:?} does not exist (device {})",
-                device.site_id, device.mn
-            )));
+        let created = s.site(&new_site.id)?.is_none();
+        if created {
+            s.upsert_site(new_site)?;
+            let detail = format!("kind={} name={}", new_site.kind, new_site.name);
+            s.audit(actor.as_str(), "upsert_site", &new_site.id, Some(&detail))?;
         }
-        s.upsert_device(device)?;
-        s.audit(
-            actor.as_str(),
-            "upsert_device",
-            &device.mn,
-            Some(&device_detail(device)),
-        )?;
-        Ok(())
+        put_device(s, actor, device)?;
+        Ok(created)
     })
+}
+
+/// The device write every operation shares: the site must exist; the audit entry never has the password.
+fn put_device(s: &Store, actor: &Actor, d: &Device) -> Result<()> {
+    if s.site(&d.site_id)?.is_none() {
+        return Err(Error::NotFound(format!(
+            "site {:?} does not exist (device {})",
+            d.site_id, d.mn
+        )));
+    }
+    s.upsert_device(d)?;
+    s.audit(actor.as_str(), "upsert_device", &d.mn, Some(&device_detail(d)))?;
+    Ok(())
 }
 
 /// Creates or updates an enterprise, with its audit entry, in one transaction.
@@ -239,14 +257,7 @@ pub fn import(store: &mut Store, actor: &Actor, data: &RegistryData) -> Result<(
             s.audit(who, "link_waterbody", site, Some(waterbody))?;
         }
         for d in &data.devices {
-            if s.site(&d.site_id)?.is_none() {
-                return Err(Error::NotFound(format!(
-                    "site {:?} does not exist (device {})",
-                    d.site_id, d.mn
-                )));
-            }
-            s.upsert_device(d)?;
-            s.audit(who, "upsert_device", &d.mn, Some(&device_detail(d)))?;
+            put_device(s, actor, d)?;
         }
         Ok(())
     })

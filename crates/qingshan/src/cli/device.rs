@@ -3,7 +3,8 @@
 use super::serve::CommonArgs;
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use store::{CrcPolicy, Device, Site, SiteKind, Store};
+use platform::registry::{self, Actor, DeviceInput, SiteInput};
+use store::Store;
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
@@ -62,45 +63,33 @@ fn open(common: &CommonArgs) -> anyhow::Result<Store> {
 }
 
 fn add(a: AddArgs) -> anyhow::Result<()> {
-    let kind: SiteKind = a.kind.parse()?;
-    let crc_policy: CrcPolicy = a.crc.parse()?;
-    store::check_protocol(&a.protocol)?;
-    anyhow::ensure!(
-        !a.mn.is_empty() && a.mn.bytes().all(|c| c.is_ascii_graphic()),
-        "--mn {:?} must be printable ASCII",
-        a.mn
-    );
-    let store = open(&a.common)?;
-    let created = store.site(&a.site)?.is_none();
-    if created {
-        store.upsert_site(&Site {
-            id: a.site.clone(),
-            name: a.site.clone(),
-            kind,
-            county: None,
-            lon: None,
-            lat: None,
-            enterprise_id: None,
-            simulated: false,
-        })?;
-    }
-    let detail = format!("site={} crc={} protocol={}", a.site, crc_policy, a.protocol);
-    store.upsert_device(&Device {
-        mn: a.mn.clone(),
+    // The same validation as the API and the registry file (platform::registry).
+    let device = DeviceInput {
+        mn: a.mn,
         password: a.password,
         site_id: a.site.clone(),
-        protocol: a.protocol,
-        crc_policy,
-        realtime_interval_s: a.realtime_interval.max(1),
-        minute_interval_min: 10,
-    })?;
-    store.audit(&super::cli_actor(), "device_add", &a.mn, Some(&detail))?;
+        protocol: Some(a.protocol),
+        crc_policy: Some(a.crc),
+        realtime_interval_s: Some(a.realtime_interval),
+        minute_interval_min: None,
+    }
+    .validate()?;
+    let site = SiteInput {
+        id: a.site.clone(),
+        name: a.site.clone(),
+        kind: a.kind,
+        ..SiteInput::default()
+    }
+    .validate()?;
+    let mut store = open(&a.common)?;
+    let actor = Actor::new(super::cli_actor());
+    let created = registry::register_device_and_site(&mut store, &actor, &device, &site)?;
     println!(
         "device {} registered at site {}{} (crc {})",
-        a.mn,
+        device.mn,
         a.site,
         if created { " (site created)" } else { "" },
-        crc_policy
+        device.crc_policy
     );
     Ok(())
 }

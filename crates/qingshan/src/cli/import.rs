@@ -14,7 +14,7 @@ pub enum ImportCommand {
 pub struct RegistryArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// The registry file (see `platform::import` for its layout).
+    /// The registry file; `crates/platform/examples/registry.toml` shows every field.
     pub file: std::path::PathBuf,
 }
 
@@ -23,27 +23,18 @@ pub fn run(cmd: ImportCommand) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&a.file)
         .with_context(|| format!("reading {}", a.file.display()))?;
     let data =
-        platform::import::parse_toml(&text).with_context(|| format!("in {}", a.file.display()))?;
+        platform::registry::parse_toml(&text).with_context(|| format!("in {}", a.file.display()))?;
     let settings = a.common.settings(&[])?;
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
     let mut store = store::Store::open(&settings.database_path(), settings.durability)?;
-    data.apply(&mut store)
+    let actor = platform::registry::Actor::new(format!(
+        "{}:import:{}",
+        super::cli_actor(),
+        a.file.display()
+    ));
+    platform::registry::import(&mut store, &actor, &data)
         .with_context(|| format!("loading {}", a.file.display()))?;
-    let detail = format!(
-        "{} counties, {} water bodies, {} enterprises, {} sites, {} devices",
-        data.counties.len(),
-        data.waterbodies.len(),
-        data.enterprises.len(),
-        data.sites.len(),
-        data.devices.len()
-    );
-    store.audit(
-        &super::cli_actor(),
-        "import_registry",
-        &a.file.display().to_string(),
-        Some(&detail),
-    )?;
     println!(
         "loaded {} counties, {} enterprises, {} sites, {} devices from {}",
         data.counties.len(),

@@ -71,7 +71,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let platform = platform::Platform::open(settings).context("opening the platform")?;
-        tracing::info!(data = %platform.settings.database_path().display(), devices = platform.registry.len(), "platform open");
+        tracing::info!(data = %platform.settings.database_path().display(), devices = platform.devices.len(), "platform open");
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut live = None;
         if let Some(fleet) = fleet {
@@ -91,7 +91,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             shutdown_signal().await;
             let _ = stop_tx.send(true);
         };
-        platform::serve(platform, shutdown).await.context("serving")?;
+        qingshan::serve(platform, shutdown).await.context("serving")?;
         if let Some(live) = live {
             let _ = live.await;
         }
@@ -107,7 +107,7 @@ fn seed_demo(settings: &platform::Settings) -> anyhow::Result<Vec<sim::DeviceSpe
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
     let mut store = store::Store::open(&settings.database_path(), settings.durability)?;
-    data.apply(&mut store)
+    platform::registry::import(&mut store, &platform::registry::Actor::new("demo"), &data)
         .context("seeding the demo registry")?;
     tracing::info!(
         sites = data.sites.len(),

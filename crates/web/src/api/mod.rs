@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1/`: registry, quarantine, series (JSON and CSV), rollups, completeness.
 
 use crate::ApiError;
+mod openapi;
+
 use crate::App;
-use platform::Platform;
+use platform::{Platform, registry};
 use platform::series::completeness;
 use axum::Json;
 use axum::Router;
@@ -16,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use store::{CrcPolicy, Device, Interval, JournalEntry, Period, Site, SiteKind, Verdict};
+use store::{Device, Interval, JournalEntry, Period, Site, Verdict};
 
 type AppState = State<Arc<App>>;
 
@@ -24,7 +26,7 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route(
             "/openapi.json",
-            get(|| async { Json(super::openapi::document()) }),
+            get(|| async { Json(openapi::document()) }),
         )
         .route("/sites", get(list_sites).post(put_site))
         .route("/sites/{site}", get(get_site))
@@ -116,13 +118,13 @@ fn require_admin(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<
 }
 
 /// Who made an API change, for the audit log: the token holder, or the loopback operator, and from where.
-fn actor(p: &Platform, peer: SocketAddr) -> String {
+fn actor(p: &Platform, peer: SocketAddr) -> registry::Actor {
     let who = if p.settings.admin_token.is_some() {
         "admin-token"
     } else {
         "loopback"
     };
-    format!("api:{who}@{}", peer.ip())
+    registry::Actor::new(format!("api:{who}@{}", peer.ip()))
 }
 
 fn site_json(s: &Site) -> Json_ {
@@ -179,33 +181,21 @@ async fn put_site(
 ) -> Result<Response, ApiError> {
     require_admin(&p, peer, &headers)?;
     let i = body(b)?;
-    if i.id.trim().is_empty() {
-        return Err(ApiError::bad_request("site id must not be empty"));
-    }
-    let site = Site {
-        kind: parse_code::<SiteKind>(&i.kind)?,
+    let site = registry::SiteInput {
         id: i.id,
         name: i.name,
+        kind: i.kind,
         county: i.county,
         lon: i.lon,
         lat: i.lat,
         enterprise_id: i.enterprise_id,
         simulated: i.simulated,
-    };
+    }
+    .validate()?;
     let out = site_json(&site);
     let actor = actor(&p, peer);
-    p.modify(move |s| {
-        s.in_transaction(|s| {
-            s.upsert_site(&site)?;
-            s.audit(
-                &actor,
-                "upsert_site",
-                &site.id,
-                Some(&format!("kind={} name={}", site.kind, site.name)),
-            )
-        })
-    })
-    .await?;
+    p.modify(move |s| registry::register_site(s, &actor, &site))
+        .await?;
     Ok((axum::http::StatusCode::OK, Json(out)).into_response())
 }
 
@@ -242,37 +232,20 @@ async fn put_device(
 ) -> Result<Json<Json_>, ApiError> {
     require_admin(&p, peer, &headers)?;
     let i = body(b)?;
-    if i.mn.is_empty() || i.mn.len() > 64 || !i.mn.bytes().all(|c| c.is_ascii_graphic()) {
-        return Err(ApiError::bad_request(format!(
-            "mn {:?} must be 1-64 printable ASCII characters",
-            i.mn
-        )));
-    }
-    let protocol = i.protocol.unwrap_or_else(|| "auto".into());
-    store::check_protocol(&protocol).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let device = Device {
+    let device = registry::DeviceInput {
         mn: i.mn,
         password: i.password,
         site_id: i.site_id,
-        protocol,
-        crc_policy: parse_code::<CrcPolicy>(i.crc_policy.as_deref().unwrap_or("strict"))?,
-        realtime_interval_s: i.realtime_interval_s.unwrap_or(60).clamp(1, 86_400),
-        minute_interval_min: i.minute_interval_min.unwrap_or(10).clamp(1, 1440),
-    };
+        protocol: i.protocol,
+        crc_policy: i.crc_policy,
+        realtime_interval_s: i.realtime_interval_s,
+        minute_interval_min: i.minute_interval_min,
+    }
+    .validate()?;
     let out = device_json(&device);
     let actor = actor(&p, peer);
-    p.modify(move |s| {
-        s.in_transaction(|s| {
-            s.upsert_device(&device)?;
-            // The password is not written to the audit log.
-            let detail = format!(
-                "site={} crc={} protocol={}",
-                device.site_id, device.crc_policy, device.protocol
-            );
-            s.audit(&actor, "upsert_device", &device.mn, Some(&detail))
-        })
-    })
-    .await?;
+    p.modify(move |s| registry::register_device(s, &actor, &device))
+        .await?;
     Ok(Json(out))
 }
 
@@ -449,15 +422,15 @@ async fn series_csv(
     for v in &values {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{}\n",
-            crate::csv_out::field(&r.site),
-            crate::csv_out::field(&r.param),
+            platform::csv_out::field(&r.site),
+            platform::csv_out::field(&r.param),
             r.interval.code(),
             local_time(&p, v.time),
             num(v.value),
             num(v.min),
             num(v.max),
             num(v.cou),
-            crate::csv_out::field(v.flag.as_deref().unwrap_or("")),
+            platform::csv_out::field(v.flag.as_deref().unwrap_or("")),
             v.tier.code()
         ));
     }

@@ -14,7 +14,6 @@
 //! limit. Each [`Platform`] reads its own; there is no process-wide portal state except the figure cache,
 //! which is keyed by database.
 
-pub mod data;
 pub mod pages;
 pub mod svg;
 
@@ -28,6 +27,7 @@ use axum::routing::get;
 use jiff::tz::TimeZone;
 use std::collections::HashMap;
 use std::sync::Arc;
+use platform::figures;
 use store::Store;
 
 /// The language of a page.
@@ -90,8 +90,8 @@ pub struct Ctx {
     pub lang: Lang,
     /// "Now", unix seconds (tests and benchmarks pin it).
     pub now: i64,
-    /// Distinguishes databases in the figure cache (the database path).
-    pub cache_key: String,
+    /// The platform's cache of costly figures.
+    pub figures: Arc<figures::Cache>,
     pub targets: Targets,
     /// Ids of the air stations averaged into the city's figures; empty: every air station
     /// (`portal.city_air_stations`; see [`data::in_city`]).
@@ -117,7 +117,7 @@ impl Ctx {
     }
 
     pub fn time(&self, unix: i64) -> String {
-        data::fmt_time(&self.tz, unix)
+        figures::fmt_time(&self.tz, unix)
     }
 }
 
@@ -130,7 +130,7 @@ pub struct Page {
 }
 
 /// The demo's schematic county layer (Voronoi cells around the county seats; CC0, not real borders).
-pub const DEMO_GEOJSON: &str = include_str!("../../demo/zhaotong/counties_schematic.geojson");
+pub const DEMO_GEOJSON: &str = platform::demo::COUNTIES_GEOJSON;
 
 /// Reads the map's area layer: the GeoJSON file `path` (setting `portal.map_geojson`: the operator's own
 /// licensed boundaries), else, or when it cannot be read or has no polygon (with a warning), the demo's
@@ -345,7 +345,7 @@ pub fn context(p: &App, path: &str, q: &HashMap<String, String>) -> Ctx {
         tz: p.tz.clone(),
         lang: Lang::from_query(q),
         now: jiff::Timestamp::now().as_second(),
-        cache_key: p.settings.database_path().display().to_string(),
+        figures: p.figures.clone(),
         targets: Targets::from(&p.settings.portal),
         city_air_stations: p.settings.portal.city_air_stations.as_slice().into(),
         map_layer: p.map_layer.clone(),
@@ -388,7 +388,7 @@ async fn serve(
     match p.read(move |store| render(store, &ctx, &q, page)).await {
         // Figures change hourly; a minute of caching spares the server a crowd refreshing a page.
         Ok(html) => ([(header::CACHE_CONTROL, "public, max-age=60")], Html(html)).into_response(),
-        Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.message),
+        Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -410,7 +410,7 @@ async fn bulletin_csv(State(p): State<Arc<App>>, Query(q): Query_) -> Response {
     let (year, quarter) = pages::quarter_of(&ctx, &q);
     let lang = ctx.lang;
     match p
-        .read(move |store| data::bulletin(store, &ctx.tz, year, quarter))
+        .read(move |store| figures::bulletin(store, &ctx.tz, year, quarter))
         .await
     {
         Ok(b) => (
@@ -424,7 +424,7 @@ async fn bulletin_csv(State(p): State<Arc<App>>, Query(q): Query_) -> Response {
             pages::bulletin_csv(&b),
         )
             .into_response(),
-        Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.message),
+        Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -433,7 +433,7 @@ async fn bulletin_xlsx(State(p): State<Arc<App>>, Query(q): Query_) -> Response 
     let (year, quarter) = pages::quarter_of(&ctx, &q);
     let lang = ctx.lang;
     match p
-        .read(move |store| data::bulletin(store, &ctx.tz, year, quarter))
+        .read(move |store| figures::bulletin(store, &ctx.tz, year, quarter))
         .await
     {
         Ok(b) => match pages::bulletin_xlsx(&b) {
@@ -454,7 +454,7 @@ async fn bulletin_xlsx(State(p): State<Arc<App>>, Query(q): Query_) -> Response 
                 .into_response(),
             Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e),
         },
-        Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.message),
+        Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 

@@ -282,10 +282,9 @@ fn city_days(
     let year_to = Date::new(to.year(), 12, 31).unwrap_or(to);
     let mut per_day: BTreeMap<Date, Vec<standards::aqi::DailyReadings>> = BTreeMap::new();
     for s in sites {
-        let days = data::station_days(
+        let days = ctx.figures.station_days(
             store,
             &ctx.tz,
-            &ctx.cache_key,
             &s.id,
             year_from.min(from),
             year_to,
@@ -836,10 +835,9 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     );
 
     // Calendar of daily AQI for the year.
-    let days = data::station_days(
+    let days = ctx.figures.station_days(
         store,
         &ctx.tz,
-        &ctx.cache_key,
         &sel.site.id,
         year_start,
         year_end,
@@ -1122,7 +1120,7 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let mut rows = Vec::new();
     let mut month_classes: BTreeMap<(i16, i8), Vec<WaterClass>> = BTreeMap::new();
     for w in sections.iter().chain(sources.iter()) {
-        let per = data::monthly_classes(store, &ctx.tz, &ctx.cache_key, &w.site, &months, ctx.now)?;
+        let per = data::monthly_classes(store, &ctx.tz, &ctx.figures, &w.site, &months, ctx.now)?;
         let cells = months
             .iter()
             .map(|m| {
@@ -1623,7 +1621,7 @@ pub fn bulletin_csv(b: &Bulletin) -> String {
     for r in rows {
         out.push_str(
             &r.iter()
-                .map(|f| crate::csv_out::field(f))
+                .map(|f| platform::csv_out::field(f))
                 .collect::<Vec<_>>()
                 .join(","),
         );
