@@ -95,19 +95,22 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
     assert_eq!(
         actions
             .iter()
-            .filter(|a| a.contains("device_add MN0001"))
+            .filter(|a| a.contains("upsert_device MN0001"))
             .count(),
         2,
         "{actions:?}"
     );
-    assert_eq!(
-        actions
-            .iter()
-            .filter(|a| a.contains("import_registry"))
-            .count(),
-        2,
-        "{actions:?}"
-    );
+    // The same operations as the API, one entry per item, the file named in the actor.
+    for item in ["upsert_site W1", "upsert_device MNW1"] {
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| a.contains(":import:") && a.contains("registry.toml") && a.ends_with(item))
+                .count(),
+            2,
+            "{item}: {actions:?}"
+        );
+    }
     assert!(actions.iter().all(|a| a.starts_with("cli:")), "{actions:?}");
     assert!(!format!("{:?}", db.audit_log(100).unwrap()).contains("pw1"));
 }

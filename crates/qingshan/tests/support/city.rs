@@ -191,7 +191,7 @@ pub struct DemoCity {
 }
 
 pub fn demo_city() -> DemoCity {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/zhaotong");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../platform/demo/zhaotong");
     let mut city = DemoCity {
         counties: Vec::new(),
         enterprises: Vec::new(),
