@@ -78,7 +78,10 @@ fn hourly_and_daily_rollups_follow_local_time_validity_and_late_data() {
     store
         .write_frames(&[frame(hour + 3000, Verdict::Accepted, values)])
         .unwrap();
-    assert_eq!(platform::series::rollups::run(&mut store, &tz, 100).unwrap(), 1);
+    assert_eq!(
+        platform::series::rollups::run(&mut store, &tz, 100).unwrap(),
+        1
+    );
     let hours = store
         .rollups("A1", "a34004", Period::Hour, hour, hour + 3600)
         .unwrap();
@@ -128,7 +131,10 @@ fn hourly_and_daily_rollups_follow_local_time_validity_and_late_data() {
             vec![(next + 8 * 300, 29.0, "N")],
         )])
         .unwrap();
-    assert_eq!(platform::series::rollups::run(&mut store, &tz, 100).unwrap(), 1);
+    assert_eq!(
+        platform::series::rollups::run(&mut store, &tz, 100).unwrap(),
+        1
+    );
     let h2 = &store
         .rollups("A1", "a34004", Period::Hour, next, next + 3600)
         .unwrap()[0];
@@ -142,7 +148,10 @@ fn hourly_and_daily_rollups_follow_local_time_validity_and_late_data() {
             vec![(next + 8 * 300, 29.0, "N")],
         )])
         .unwrap();
-    assert_eq!(platform::series::rollups::run(&mut store, &tz, 100).unwrap(), 0);
+    assert_eq!(
+        platform::series::rollups::run(&mut store, &tz, 100).unwrap(),
+        0
+    );
 
     // A full valid day: 20 valid hours.
     let day_start = t("2026-11-29T16:00:00Z");
@@ -191,7 +200,8 @@ fn completeness_names_the_cause_of_every_missing_value() {
         .unwrap();
 
     let hours =
-        platform::series::completeness::hours(&store, &tz, "A1", "a34004", h0, h0 + 3 * 3600).unwrap();
+        platform::series::completeness::hours(&store, &tz, "A1", "a34004", h0, h0 + 3 * 3600)
+            .unwrap();
     assert_eq!(hours.len(), 3);
     let (a, b, c) = (&hours[0], &hours[1], &hours[2]);
     assert_eq!((a.expected, a.received, a.accepted), (12, 10, 9));
@@ -206,5 +216,8 @@ fn completeness_names_the_cause_of_every_missing_value() {
     );
     assert_eq!((b.expected, b.received, b.missing.offline), (12, 0, 12));
     assert_eq!((c.received, c.accepted, c.late), (12, 12, 12));
-    assert_eq!(c.missing, platform::series::completeness::Missing::default());
+    assert_eq!(
+        c.missing,
+        platform::series::completeness::Missing::default()
+    );
 }

@@ -11,8 +11,8 @@
 
 use anyhow::Context;
 use platform::Platform;
-use platform::registry::RegistryData;
 use platform::ingest::admission::{self, Arrival};
+use platform::registry::RegistryData;
 use std::sync::Arc;
 use std::time::Instant;
 use store::{CrcPolicy, Device};
@@ -164,7 +164,12 @@ mod tests {
             ..Default::default()
         };
         let mut store = store::Store::open(&settings.database_path(), settings.durability).unwrap();
-        platform::registry::import(&mut store, &platform::registry::Actor::new("demo"), &registry(&fleet()).unwrap()).unwrap();
+        platform::registry::import(
+            &mut store,
+            &platform::registry::Actor::new("demo"),
+            &registry(&fleet()).unwrap(),
+        )
+        .unwrap();
         Platform::open(settings).unwrap()
     }
 

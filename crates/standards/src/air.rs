@@ -163,6 +163,8 @@ pub enum InsufficientData {
     },
 }
 
+/// Minimum minutes of valid sampling for a 1-hour mean (GB 3095 Table 4: ≥ 45 minutes in the hour).
+pub const MIN_MINUTES_PER_HOUR: usize = 45;
 /// Minimum hourly values for a 24-hour mean of SO₂, NO₂, CO, PM10, PM2.5 (GB 3095 Table 4: ≥ 20).
 pub const MIN_HOURS_PER_DAY: usize = 20;
 /// Minimum hourly values in an O₃ 8-hour window (GB 3095 Table 4: ≥ 6).

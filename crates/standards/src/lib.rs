@@ -7,6 +7,7 @@ pub mod air;
 pub mod aqi;
 pub mod decimal;
 pub mod emissions;
+pub mod hj212_codes;
 pub mod pollutant;
 pub mod warnings;
 pub mod water;

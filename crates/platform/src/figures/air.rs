@@ -13,21 +13,14 @@ use standards::{Concentration, Decimal, Pollutant};
 use std::collections::BTreeMap;
 use store::{Period, Site, SiteKind, Store};
 
-/// The HJ 212 factor codes of the six AQI pollutants (HJ 212-2017 Table B.1): SO2, NO2, CO, O3, PM10, PM2.5.
-/// Values are µg/m³ (CO mg/m³), the units of HJ 633.
-pub const AIR_PARAMS: [(&str, Pollutant); 6] = [
-    ("a21026", Pollutant::So2),
-    ("a21004", Pollutant::No2),
-    ("a21005", Pollutant::Co),
-    ("a05024", Pollutant::O3),
-    ("a34002", Pollutant::Pm10),
-    ("a34004", Pollutant::Pm2_5),
-];
+/// The HJ 212 factor codes of the six AQI pollutants (the standards engine's table,
+/// [`standards::hj212_codes::AIR`]).
+pub const AIR_PARAMS: [(&str, Pollutant); 6] = standards::hj212_codes::AIR;
 
-/// Intake flow of a drinking-water source (HJ 212 `w00000`, m³/h): the basis of compliance by volume.
-pub const FLOW_PARAM: &str = "w00000";
-/// Flue-gas O2 (HJ 212 `a19001`, % dry volume): the basis of the oxygen correction.
-pub const O2_PARAM: &str = "a19001";
+/// Intake flow of a drinking-water source (m³/h): the basis of compliance by volume.
+pub const FLOW_PARAM: &str = standards::hj212_codes::WATER_FLOW;
+/// Flue-gas O2 (% dry volume): the basis of the oxygen correction.
+pub const O2_PARAM: &str = standards::hj212_codes::OXYGEN;
 
 /// An hourly rollup older than this is not "current".
 pub const CURRENT_AIR_S: i64 = 2 * 3600;
@@ -317,7 +310,6 @@ pub fn city_now(
     Some((hour, city, report))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,4 +350,3 @@ mod tests {
         }
     }
 }
-

@@ -1,13 +1,11 @@
 //! The quarterly drinking-water bulletin.
 
-use super::calendar::*;
 use super::air::*;
+use super::calendar::*;
 use super::water::*;
 use jiff::tz::TimeZone;
-use standards::water::{
-    self, WaterClass,
-};
 use standards::Decimal;
+use standards::water::{self, WaterClass};
 use std::collections::BTreeMap;
 use store::{Period, Site, SiteKind, Store};
 
@@ -162,4 +160,3 @@ pub fn bulletin(store: &Store, tz: &TimeZone, year: i16, quarter: u8) -> store::
         rows,
     })
 }
-

@@ -57,10 +57,11 @@ impl Cache {
         now: i64,
     ) -> store::Result<Arc<Vec<Day>>> {
         let key = (site.to_string(), from_day, to_day);
-        let cached = self.years.lock().ok().and_then(|m| {
-            m.get(&key)
-                .map(|e| (e.built, e.refreshed, e.days.clone()))
-        });
+        let cached = self
+            .years
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).map(|e| (e.built, e.refreshed, e.days.clone())));
         let end = day_start(tz, to_day.tomorrow().unwrap_or(to_day));
         let (built, days) = match cached {
             Some((_, refreshed, days)) if refreshed.elapsed() < CACHE_TTL => return Ok(days),

@@ -67,4 +67,3 @@ pub fn last_months(tz: &TimeZone, now: i64, n: usize) -> Vec<(i16, i8)> {
     out.reverse();
     out
 }
-

@@ -3,11 +3,12 @@
 use super::air::*;
 use super::calendar::*;
 use jiff::tz::TimeZone;
-use standards::emissions::{
-    self, FlueGasPollutant, Gb8978Grade, Gb18918Conditions, Gb18918Grade, Limit,
-    MeasuredConcentration, OxygenPolicy, WastewaterItem,
-};
 use standards::Decimal;
+use standards::emissions::{
+    self, Gb8978Grade, Gb18918Conditions, Gb18918Grade, Limit, MeasuredConcentration, OxygenPolicy,
+    WastewaterItem,
+};
+use standards::hj212_codes as codes;
 use std::collections::{BTreeMap, HashMap};
 use store::{Enterprise, Period, Site, SiteKind, Store};
 
@@ -32,62 +33,62 @@ pub struct OutletParam {
     pub unit: &'static str,
 }
 
-/// Parameters shown for flue-gas outlets (HJ 212-2017 codes).
+/// Parameters shown for flue-gas outlets (codes from the standards engine's HJ 212 table).
 pub const FLUE_PARAMS: [OutletParam; 4] = [
     OutletParam {
-        code: "a34013",
+        code: codes::FLUE_GAS[0].0,
         name_zh: "颗粒物",
         name_en: "Particulate matter",
         unit: "mg/m³",
     },
     OutletParam {
-        code: "a21026",
+        code: codes::FLUE_GAS[1].0,
         name_zh: "二氧化硫",
         name_en: "SO2",
         unit: "mg/m³",
     },
     OutletParam {
-        code: "a21002",
+        code: codes::FLUE_GAS[2].0,
         name_zh: "氮氧化物",
         name_en: "NOx",
         unit: "mg/m³",
     },
     OutletParam {
-        code: "a19001",
+        code: codes::OXYGEN,
         name_zh: "氧含量",
         name_en: "O2",
         unit: "%",
     },
 ];
 
-/// Parameters shown for wastewater outlets (HJ 212-2017 codes).
+/// Parameters shown for wastewater outlets (codes from the standards engine's HJ 212 table).
 pub const WASTEWATER_PARAMS: [OutletParam; 5] = [
     OutletParam {
-        code: "w01018",
+        code: codes::WASTEWATER[0].0,
         name_zh: "化学需氧量",
         name_en: "COD",
         unit: "mg/L",
     },
     OutletParam {
-        code: "w21003",
+        code: codes::WASTEWATER[1].0,
         name_zh: "氨氮",
         name_en: "NH3-N",
         unit: "mg/L",
     },
     OutletParam {
-        code: "w21011",
+        code: codes::WASTEWATER[2].0,
         name_zh: "总磷",
         name_en: "TP",
         unit: "mg/L",
     },
     OutletParam {
-        code: "w21001",
+        code: codes::WASTEWATER[3].0,
         name_zh: "总氮",
         name_en: "TN",
         unit: "mg/L",
     },
     OutletParam {
-        code: "w01001",
+        code: codes::WASTEWATER[4].0,
         name_zh: "pH值",
         name_en: "pH",
         unit: "",
@@ -107,12 +108,7 @@ pub fn outlet_limit(
     let name = enterprise.map_or(site.name.as_str(), |e| e.name.as_str());
     match site.kind {
         SiteKind::FlueGasOutlet if name.contains("电厂") => {
-            let pollutant = match code {
-                "a34013" => FlueGasPollutant::ParticulateMatter,
-                "a21026" => FlueGasPollutant::SulfurDioxide,
-                "a21002" => FlueGasPollutant::NitrogenOxides,
-                _ => return None,
-            };
+            let pollutant = standards::hj212_codes::flue_gas_pollutant(code)?;
             let l = emissions::ultra_low_limit(pollutant)?;
             Some(OutletLimit {
                 limit: Limit::AtMost(l.limit),
@@ -121,14 +117,7 @@ pub fn outlet_limit(
             })
         }
         SiteKind::WastewaterOutlet => {
-            let item = match code {
-                "w01018" => WastewaterItem::Cod,
-                "w21003" => WastewaterItem::AmmoniaNitrogen,
-                "w21011" => WastewaterItem::TotalPhosphorus,
-                "w21001" => WastewaterItem::TotalNitrogen,
-                "w01001" => WastewaterItem::Ph,
-                _ => return None,
-            };
+            let item = standards::hj212_codes::wastewater_item(code)?;
             if name.contains("污水处理厂") {
                 let l = emissions::gb18918_limit(
                     item,
@@ -332,4 +321,3 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
     }
     Ok(out)
 }
-

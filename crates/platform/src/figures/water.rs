@@ -2,13 +2,11 @@
 //! monthly classes.
 
 use super::air::*;
-use super::calendar::*;
 use super::cache::Cache;
+use super::calendar::*;
 use jiff::tz::TimeZone;
-use standards::water::{
-    self, DrinkingCompliance, Evaluation, Parameter, WaterbodyKind,
-};
 use standards::Decimal;
+use standards::water::{self, DrinkingCompliance, Evaluation, Parameter, WaterbodyKind};
 use std::collections::BTreeMap;
 use store::{Period, Site, SiteKind, Store};
 
@@ -182,4 +180,3 @@ pub fn monthly_classes(
     }
     Ok(out)
 }
-

@@ -49,12 +49,7 @@ fn record(arrival: &Arrival, raw: &[u8], verdict: Verdict, cause: Option<String>
 }
 
 /// Decides about a frame the framer accepted (its CRC passed the framer's lenient check).
-pub fn admit(
-    frame: &Frame<'_>,
-    arrival: &Arrival,
-    devices: &Devices,
-    tz: &TimeZone,
-) -> Admission {
+pub fn admit(frame: &Frame<'_>, arrival: &Arrival, devices: &Devices, tz: &TimeZone) -> Admission {
     let packet = match Packet::parse(&frame.data) {
         Ok(p) => p,
         Err(e) => {
@@ -134,11 +129,11 @@ fn admit_packet(
         );
     };
     if packet.header.pw.as_deref() != Some(device.password.as_str()) {
-        let sent = packet.header.pw.as_deref().unwrap_or("");
+        // The cause never repeats the password sent: it may be a real one mistyped, or another device's.
         return reject(
             r,
             Verdict::WrongPassword,
-            format!("wrong password {sent:?} for MN {mn}"),
+            format!("wrong password for MN {mn}"),
         );
     }
     if let Some(crc) = crc
@@ -275,4 +270,245 @@ fn values(
     }
     out.retain(|v| v.value.is_some() || v.min.is_some() || v.max.is_some() || v.cou.is_some());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hj212::FramerConfig;
+    use store::Device;
+
+    const MN: &str = "88888880000001";
+
+    fn devices(policy: CrcPolicy) -> Devices {
+        let d = Devices::default();
+        d.replace(vec![Device {
+            mn: MN.into(),
+            password: "123456".into(),
+            site_id: "S01".into(),
+            protocol: "auto".into(),
+            crc_policy: policy,
+            realtime_interval_s: 60,
+            minute_interval_min: 10,
+        }]);
+        d
+    }
+
+    fn arrival() -> Arrival<'static> {
+        Arrival {
+            peer: "10.0.0.9:4000",
+            received_at_ms: 1_764_288_000_000,
+        }
+    }
+
+    fn tz() -> TimeZone {
+        TimeZone::get("Asia/Shanghai").unwrap()
+    }
+
+    /// A framed 2017 packet with a correct CRC.
+    fn framed(cn: &str, pw: &str, cp: &str) -> Vec<u8> {
+        let data = format!("QN=20261128080000000;ST=31;CN={cn};PW={pw};MN={MN};Flag=5;CP=&&{cp}&&");
+        hj212::packet::frame_data_segment(data.as_bytes()).unwrap()
+    }
+
+    /// Admits every frame of `bytes` as the gateway does (lenient framer, then the device's policy).
+    fn admit_all(bytes: &[u8], devices: &Devices) -> Vec<Admission> {
+        let config = FramerConfig::default().with_crc_policy(WireCrcPolicy::Lenient);
+        hj212::frames(bytes, &config)
+            .map(|f| match f {
+                Ok(frame) => admit(&frame, &arrival(), devices, &tz()),
+                Err(rejected) => admit_rejected(&rejected, &arrival(), devices, &tz()),
+            })
+            .collect()
+    }
+
+    fn one(bytes: &[u8], devices: &Devices) -> Admission {
+        let mut all = admit_all(bytes, devices);
+        assert_eq!(
+            all.len(),
+            1,
+            "one frame in {:?}",
+            String::from_utf8_lossy(bytes)
+        );
+        all.remove(0)
+    }
+
+    #[test]
+    fn an_accepted_upload_stores_one_value_per_code_at_utc_time_and_is_answered() {
+        let cp =
+            "DataTime=20261128080000;a21026-Rtd=12.5,a21026-Flag=N;a34013-Rtd=3.1,a34013-Flag=D";
+        let bytes = framed("2011", "123456", cp);
+        let a = one(&bytes, &devices(CrcPolicy::Strict));
+        assert_eq!(a.record.verdict, Verdict::Accepted);
+        assert_eq!(a.record.mn.as_deref(), Some(MN));
+        assert_eq!(a.record.cn.as_deref(), Some("2011"));
+        assert_eq!(
+            a.record.raw,
+            bytes[..bytes.len() - 2],
+            "the raw frame is kept as received"
+        );
+        let utc = "2026-11-28T00:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        let got: Vec<_> = a
+            .record
+            .values
+            .iter()
+            .map(|v| {
+                (
+                    v.param.as_str(),
+                    v.value,
+                    v.flag.as_deref(),
+                    v.time,
+                    v.interval,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a21026", Some(12.5), Some("N"), utc, Interval::Realtime),
+                ("a34013", Some(3.1), Some("D"), utc, Interval::Realtime),
+            ]
+        );
+        assert!(a.record.values.iter().all(|v| v.site_id == "S01"));
+        assert_eq!(a.answers.len(), 1, "Flag=5 asks for a 9014 answer");
+        assert!(String::from_utf8_lossy(&a.answers[0]).contains("CN=9014"));
+    }
+
+    #[test]
+    fn unknown_devices_and_wrong_passwords_are_quarantined_without_the_password() {
+        let strict = devices(CrcPolicy::Strict);
+        let unknown = one(
+            &framed("2011", "123456", "DataTime=20261128080000;a21026-Rtd=1")
+                .replace_mn("99999990000009"),
+            &strict,
+        );
+        assert_eq!(unknown.record.verdict, Verdict::UnknownDevice);
+        assert!(unknown.record.values.is_empty() && unknown.answers.is_empty());
+        let wrong = one(
+            &framed(
+                "2011",
+                "s3cret-guess",
+                "DataTime=20261128080000;a21026-Rtd=1",
+            ),
+            &strict,
+        );
+        assert_eq!(wrong.record.verdict, Verdict::WrongPassword);
+        let cause = wrong.record.cause.unwrap();
+        assert!(cause.contains(MN) && !cause.contains("s3cret"), "{cause}");
+        assert!(wrong.record.values.is_empty() && wrong.answers.is_empty());
+    }
+
+    #[test]
+    fn crc_variants_follow_the_devices_policy() {
+        // A correct frame whose CRC has a hex letter (the first value that gives one), and the same frame
+        // with its CRC in lower case: the lower_case_hex variant.
+        let good = (1..100)
+            .map(|v| {
+                framed(
+                    "2011",
+                    "123456",
+                    &format!("DataTime=20261128080000;a21026-Rtd={v}"),
+                )
+            })
+            .find(|f| {
+                f[f.len() - 6..f.len() - 2]
+                    .iter()
+                    .any(u8::is_ascii_uppercase)
+            })
+            .unwrap();
+        let n = good.len();
+        let mut lower = good.clone();
+        lower[n - 6..n - 2].make_ascii_lowercase();
+        // A wrong CRC altogether.
+        let mut wrong = good.clone();
+        wrong[n - 6..n - 2].copy_from_slice(b"0000");
+        for (policy, frame, verdict) in [
+            (CrcPolicy::Lenient, &wrong, Verdict::BadFrame),
+            (CrcPolicy::Off, &wrong, Verdict::Accepted),
+            (CrcPolicy::Strict, &good, Verdict::Accepted),
+        ] {
+            let a = one(frame, &devices(policy));
+            assert_eq!(
+                a.record.verdict, verdict,
+                "{policy:?}: {:?}",
+                a.record.cause
+            );
+        }
+        let a = one(&lower, &devices(CrcPolicy::Lenient));
+        assert_eq!(a.record.verdict, Verdict::Accepted, "{:?}", a.record.cause);
+    }
+
+    #[test]
+    fn bad_data_times_and_non_numbers_are_named() {
+        let strict = devices(CrcPolicy::Strict);
+        let bad_time = one(
+            &framed("2011", "123456", "DataTime=20261399080000;a21026-Rtd=1"),
+            &strict,
+        );
+        assert_eq!(bad_time.record.verdict, Verdict::BadFrame);
+        assert!(bad_time.record.cause.unwrap().contains("20261399080000"));
+        let nan = one(
+            &framed(
+                "2011",
+                "123456",
+                "DataTime=20261128080000;a21026-Rtd=abc;a34013-Rtd=2",
+            ),
+            &strict,
+        );
+        assert_eq!(nan.record.verdict, Verdict::Accepted);
+        assert_eq!(
+            nan.record.values.len(),
+            1,
+            "the value that is not a number is not stored"
+        );
+        assert!(
+            nan.record
+                .cause
+                .unwrap()
+                .contains(r#"a21026-Rtd="abc" is not a number"#)
+        );
+    }
+
+    #[test]
+    fn garbage_is_one_bad_frame_with_its_cause() {
+        let a = one(b"##0010QN=1;CP=&&&&ZZZZ\r\n", &devices(CrcPolicy::Strict));
+        assert_eq!(a.record.verdict, Verdict::BadFrame);
+        assert!(a.record.cause.is_some());
+        assert!(a.answers.is_empty());
+    }
+
+    #[test]
+    fn local_data_time_converts_to_utc() {
+        let t = hj212::time::Timestamp {
+            year: 2026,
+            month: 11,
+            day: 28,
+            hour: 8,
+            minute: 0,
+            second: 0,
+            millis: None,
+        };
+        let want = "2026-11-28T00:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        assert_eq!(local_to_unix(t, &tz()), Some(want));
+        let invalid = hj212::time::Timestamp { month: 13, ..t };
+        assert_eq!(local_to_unix(invalid, &tz()), None);
+    }
+
+    trait ReplaceMn {
+        fn replace_mn(&self, mn: &str) -> Vec<u8>;
+    }
+
+    impl ReplaceMn for Vec<u8> {
+        /// The same packet from another MN, re-framed with a correct CRC.
+        fn replace_mn(&self, mn: &str) -> Vec<u8> {
+            let text = String::from_utf8_lossy(&self[6..self.len() - 6]).replace(MN, mn);
+            hj212::packet::frame_data_segment(text.as_bytes()).unwrap()
+        }
+    }
 }

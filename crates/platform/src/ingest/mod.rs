@@ -11,4 +11,4 @@ pub mod gateway;
 pub mod writer;
 
 pub use devices::Devices;
-pub use writer::{WriteError, Writer};
+pub use writer::{Committed, WriteError, Writer};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use store::{FrameRecord, Store, WriteSummary};
+use store::{FrameRecord, Store};
 use tokio::sync::oneshot;
 
 /// Why frames were not stored.
@@ -24,9 +24,17 @@ pub enum WriteError {
     Stopped,
 }
 
+/// What the writer answers a job: its frames are committed, journaled under these ids (in the order
+/// given). How many values changed is known only per transaction, which may hold many jobs, so it goes
+/// to the metrics (`values_stored`) and not to any one caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub journal_ids: Vec<i64>,
+}
+
 struct Job {
     frames: Vec<FrameRecord>,
-    done: oneshot::Sender<Result<WriteSummary, WriteError>>,
+    done: oneshot::Sender<Result<Committed, WriteError>>,
 }
 
 /// Work the writer thread does on its connection between batches (rollups). It must return by the given
@@ -60,7 +68,7 @@ impl Writer {
     }
 
     /// Stores `frames` in one of the next transactions; returns once it is committed.
-    pub async fn write(&self, frames: Vec<FrameRecord>) -> Result<WriteSummary, WriteError> {
+    pub async fn write(&self, frames: Vec<FrameRecord>) -> Result<Committed, WriteError> {
         let (done, wait) = oneshot::channel();
         self.jobs
             .send(Job { frames, done })
@@ -69,7 +77,7 @@ impl Writer {
     }
 
     /// Like [`Writer::write`], for callers outside the async runtime (seeding, imports).
-    pub fn write_blocking(&self, frames: Vec<FrameRecord>) -> Result<WriteSummary, WriteError> {
+    pub fn write_blocking(&self, frames: Vec<FrameRecord>) -> Result<Committed, WriteError> {
         let (done, wait) = oneshot::channel();
         self.jobs
             .send(Job { frames, done })
@@ -131,11 +139,7 @@ fn commit(store: &mut Store, jobs: Vec<Job>, metrics: &Metrics) {
             let mut ids = summary.journal_ids.into_iter();
             for (n, done) in waiters {
                 let journal_ids: Vec<i64> = ids.by_ref().take(n).collect();
-                // Change counts are only known per transaction; the total goes to the metrics.
-                let _ = done.send(Ok(WriteSummary {
-                    journal_ids,
-                    values_changed: 0,
-                }));
+                let _ = done.send(Ok(Committed { journal_ids }));
             }
         }
         Err(e) => {

@@ -123,8 +123,8 @@ struct DeviceIn {
 /// Parses a registry file and validates every item as the API and the command line do; the first wrong
 /// item is named with its id.
 pub fn parse_toml(text: &str) -> Result<RegistryData> {
-    let file: File =
-        toml::from_str(text).map_err(|e| Error::Invalid(format!("not a valid registry file: {e}")))?;
+    let file: File = toml::from_str(text)
+        .map_err(|e| Error::Invalid(format!("not a valid registry file: {e}")))?;
     let invalid = |what: &str, id: &str, e: Error| Error::Invalid(format!("{what} {id:?}: {e}"));
     let counties = file
         .counties
@@ -287,7 +287,9 @@ crc = "lenient"
         );
         // A device on a site that does not exist: nothing of the file is written.
         let orphan = "[[sites]]\nid='S9'\nname='s'\nkind='other'\n[[devices]]\nmn='M'\npassword='p'\nsite='nowhere'\n";
-        assert!(crate::registry::import(&mut store, &actor(), &parse_toml(orphan).unwrap()).is_err());
+        assert!(
+            crate::registry::import(&mut store, &actor(), &parse_toml(orphan).unwrap()).is_err()
+        );
         assert!(
             store.sites().unwrap().is_empty(),
             "the transaction was rolled back"

@@ -216,7 +216,12 @@ fn put_device(s: &Store, actor: &Actor, d: &Device) -> Result<()> {
         )));
     }
     s.upsert_device(d)?;
-    s.audit(actor.as_str(), "upsert_device", &d.mn, Some(&device_detail(d)))?;
+    s.audit(
+        actor.as_str(),
+        "upsert_device",
+        &d.mn,
+        Some(&device_detail(d)),
+    )?;
     Ok(())
 }
 

@@ -12,10 +12,10 @@ use jiff::tz::TimeZone;
 use std::collections::{BTreeSet, HashMap};
 use store::{Interval, Period, Rollup, Store};
 
-/// GB 3095 Table 4: minutes of valid data an hourly mean needs.
-pub const HOUR_VALID_MINUTES: u32 = 45;
-/// GB 3095 Table 4: valid hourly means a daily mean needs (SO2, NO2, CO, PM10, PM2.5).
-pub const DAY_VALID_HOURS: u32 = 20;
+/// Minutes of valid data an hourly mean needs (GB 3095 Table 4, from the standards engine).
+pub const HOUR_VALID_MINUTES: u32 = standards::air::MIN_MINUTES_PER_HOUR as u32;
+/// Valid hourly means a daily mean needs (GB 3095 Table 4, from the standards engine).
+pub const DAY_VALID_HOURS: u32 = standards::air::MIN_HOURS_PER_DAY as u32;
 
 /// Whether a value with this HJ 212 data flag counts in statistics: `N` (normal, 2005 and 2017) and the
 /// 2005 air-station flag `3` (normal); a value sent without any flag counts too (many 2005 loggers send

@@ -22,8 +22,8 @@ pub fn run(cmd: ImportCommand) -> anyhow::Result<()> {
     let ImportCommand::Registry(a) = cmd;
     let text = std::fs::read_to_string(&a.file)
         .with_context(|| format!("reading {}", a.file.display()))?;
-    let data =
-        platform::registry::parse_toml(&text).with_context(|| format!("in {}", a.file.display()))?;
+    let data = platform::registry::parse_toml(&text)
+        .with_context(|| format!("in {}", a.file.display()))?;
     let settings = a.common.settings(&[])?;
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
