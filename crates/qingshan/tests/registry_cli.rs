@@ -105,7 +105,9 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
         assert_eq!(
             actions
                 .iter()
-                .filter(|a| a.contains(":import:") && a.contains("registry.toml") && a.ends_with(item))
+                .filter(|a| a.contains(":import:")
+                    && a.contains("registry.toml")
+                    && a.ends_with(item))
                 .count(),
             2,
             "{item}: {actions:?}"

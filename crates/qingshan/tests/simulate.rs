@@ -4,12 +4,12 @@
 
 mod support;
 
-use support::Server;
 use sim::{
     CrcStyle, DeviceSpec, Dialect, Profile, RunConfig, RunReport, fleet_with_quirks, run_fleet,
 };
 use std::time::Duration;
 use store::{CrcPolicy, Device, Interval, Site, SiteKind, Store, Verdict};
+use support::Server;
 
 /// Twelve air stations, each quirk on two of them, reporting every second.
 fn devices() -> Vec<DeviceSpec> {

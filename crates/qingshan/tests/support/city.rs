@@ -157,8 +157,7 @@ pub fn seed(store: &mut Store, tz: &TimeZone, now: i64, days: i64, year_site: Op
             let h = platform::figures::local_hour(tz, t) as i64;
             for (param, v) in hour_values(site.kind, &site.id, &site.name, d, h, &mut rng) {
                 batch.push(rollup(&site.id, param, Period::Hour, t, Some(v), true));
-                let day =
-                    platform::figures::day_start(tz, platform::figures::local_date(tz, t));
+                let day = platform::figures::day_start(tz, platform::figures::local_date(tz, t));
                 daily.entry((param.to_string(), day)).or_default().push(v);
             }
             t += 3600;
