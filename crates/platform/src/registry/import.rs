@@ -1,6 +1,6 @@
 //! The registry file: counties, water bodies, enterprises, sites and devices in TOML, loaded with
 //! `qingshan import registry FILE` (written by [`super::import`], all or nothing). A complete example is
-//! `crates/platform/examples/registry.toml` (a test loads it). In short:
+//! `examples/registry.toml` in the source tree (`crates/qingshan/tests/examples.rs` loads it). In short:
 //!
 //! ```toml
 //! [[counties]]

@@ -14,7 +14,7 @@ pub enum ImportCommand {
 pub struct RegistryArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// The registry file; `crates/platform/examples/registry.toml` shows every field.
+    /// The registry file; `examples/registry.toml` in the source tree shows every field.
     pub file: std::path::PathBuf,
 }
 
