@@ -2,43 +2,16 @@
 //! SIGKILL mid-stream and restarted, and every packet that was answered is in the store.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
+use std::process::Command;
+
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::Process;
 
 const BIN: &str = env!("CARGO_BIN_EXE_qingshan");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(data: &std::path::Path, hj: u16, http: u16) -> Child {
-    let child = Command::new(BIN)
-        .args(["serve", "--data-dir"])
-        .arg(data)
-        .args([
-            "--hj212-listen",
-            &format!("127.0.0.1:{hj}"),
-            "--http-listen",
-            &format!("127.0.0.1:{http}"),
-        ])
-        .env("QINGSHAN_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", hj)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start listening");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
-}
 
 /// Packet `i`: real-time SO2 with a DataTime `i` seconds after 2026-11-28 00:00:00 local, Flag=5.
 fn packet(i: u32) -> Vec<u8> {
@@ -69,8 +42,8 @@ fn every_answered_packet_survives_sigkill() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (hj, http) = (free_port(), free_port());
-    let mut server = start(dir.path(), hj, http);
+    let server = Process::start(dir.path());
+    let hj = server.hj212;
 
     const TOTAL: u32 = 6000;
     let answered: Arc<Mutex<Vec<u32>>> = Arc::new(Mutex::new(Vec::new()));
@@ -116,8 +89,7 @@ fn every_answered_packet_survives_sigkill() {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    server.kill().unwrap(); // SIGKILL
-    server.wait().unwrap();
+    server.kill(); // SIGKILL
     client.join().unwrap();
     let answered = answered.lock().unwrap().clone();
     let sent = *sent_until.lock().unwrap();
@@ -127,7 +99,7 @@ fn every_answered_packet_survives_sigkill() {
     );
 
     // Restart (runs recovery and migrations), then check the store directly.
-    let mut server = start(dir.path(), hj, http);
+    let server = Process::start(dir.path());
     let store = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
     let from = "2026-11-27T16:00:00Z"
         .parse::<jiff::Timestamp>()
@@ -162,6 +134,5 @@ fn every_answered_packet_survives_sigkill() {
         sent,
         stored.len()
     );
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
 }

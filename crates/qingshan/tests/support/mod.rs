@@ -2,6 +2,7 @@
 //! database, starts the platform exactly as the binary does (`qingshan::serve_on`: gateway, device
 //! refresher and web on loopback ports 0) and talks plain HTTP/1.0 and HJ 212 over real sockets.
 //! [`city`] holds the deterministic test city (the demo registry and simulated rollups).
+//! [`Process`] runs the built binary instead, for what only a real process shows (SIGKILL, restart).
 #![allow(dead_code)]
 
 pub mod city;
@@ -149,4 +150,57 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
+}
+
+/// The built `qingshan serve` as a child process on free loopback ports: for tests that kill it.
+pub struct Process {
+    pub child: std::process::Child,
+    pub hj212: u16,
+    pub http: u16,
+}
+
+impl Process {
+    /// Starts `qingshan serve --data-dir data` and waits until its gateway listens.
+    pub fn start(data: &std::path::Path) -> Process {
+        let (hj212, http) = (free_port(), free_port());
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_qingshan"))
+            .args(["serve", "--data-dir"])
+            .arg(data)
+            .args([
+                "--hj212-listen",
+                &format!("127.0.0.1:{hj212}"),
+                "--http-listen",
+                &format!("127.0.0.1:{http}"),
+            ])
+            .env("QINGSHAN_LOG", "warn")
+            .env_remove("QINGSHAN_CONFIG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", hj212)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "server did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Process { child, hj212, http }
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port free at the time of asking.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
