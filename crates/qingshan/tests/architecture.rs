@@ -16,7 +16,13 @@ fn root() -> PathBuf {
 fn dependencies() -> BTreeMap<String, Vec<String>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root())
         .output()
         .expect("running cargo metadata");
@@ -44,10 +50,22 @@ fn dependencies() -> BTreeMap<String, Vec<String>> {
 }
 
 const WORKSPACE: [&str; 8] = [
-    "hj212", "standards", "store", "platform", "web", "sim", "qingshan", "testdata",
+    "hj212",
+    "standards",
+    "store",
+    "platform",
+    "web",
+    "sim",
+    "qingshan",
+    "testdata",
 ];
 const DATABASE_DRIVERS: [&str; 6] = [
-    "rusqlite", "postgres", "tokio-postgres", "deadpool-postgres", "sqlx", "libsqlite3-sys",
+    "rusqlite",
+    "postgres",
+    "tokio-postgres",
+    "deadpool-postgres",
+    "sqlx",
+    "libsqlite3-sys",
 ];
 const HTTP: [&str; 5] = ["axum", "hyper", "tower", "tower-http", "http"];
 const RUNTIMES: [&str; 3] = ["tokio", "async-std", "smol"];
@@ -138,7 +156,13 @@ fn offending<'a>(text: &'a str, needles: &[&str]) -> Vec<&'a str> {
 
 #[test]
 fn sql_is_written_only_in_store() {
-    let sql = ["SELECT ", "INSERT INTO", "CREATE TABLE", "DELETE FROM", "ON CONFLICT"];
+    let sql = [
+        "SELECT ",
+        "INSERT INTO",
+        "CREATE TABLE",
+        "DELETE FROM",
+        "ON CONFLICT",
+    ];
     for krate in ["hj212", "standards", "platform", "web", "sim", "qingshan"] {
         for (path, text) in sources(&root().join("crates").join(krate).join("src")) {
             let lines = offending(&text, &sql);
@@ -153,7 +177,9 @@ fn sql_is_written_only_in_store() {
 
 #[test]
 fn platform_imports_no_http_and_writes_no_html() {
-    let needles = ["axum", "hyper::", "<html", "<div", "<table", "<td", "<span", "<svg"];
+    let needles = [
+        "axum", "hyper::", "<html", "<div", "<table", "<td", "<span", "<svg",
+    ];
     for (path, text) in sources(&root().join("crates/platform/src")) {
         let lines = offending(&text, &needles);
         assert!(
@@ -167,7 +193,13 @@ fn platform_imports_no_http_and_writes_no_html() {
 #[test]
 fn standards_and_hj212_do_no_io() {
     let io = [
-        "std::fs", "std::net", "std::process", "File::", "tokio", "TcpStream", "std::io::stdin",
+        "std::fs",
+        "std::net",
+        "std::process",
+        "File::",
+        "tokio",
+        "TcpStream",
+        "std::io::stdin",
     ];
     for krate in ["standards", "hj212"] {
         for (path, text) in sources(&root().join("crates").join(krate).join("src")) {

@@ -35,15 +35,28 @@ fn the_registry_example_loads_and_registers_everything_it_shows() {
     let file = example("registry.toml");
     let data = dir.path().to_str().unwrap();
     let (ok, out, err) = run(
-        &["import", "registry", file.to_str().unwrap(), "--data-dir", data],
+        &[
+            "import",
+            "registry",
+            file.to_str().unwrap(),
+            "--data-dir",
+            data,
+        ],
         dir.path(),
     );
     assert!(ok, "{out}{err}");
-    assert!(out.contains("1 counties, 1 enterprises, 2 sites, 1 devices"), "{out}");
+    assert!(
+        out.contains("1 counties, 1 enterprises, 2 sites, 1 devices"),
+        "{out}"
+    );
     let db = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
     let device = &db.devices().unwrap()[0];
     assert_eq!(
-        (device.mn.as_str(), device.site_id.as_str(), device.crc_policy),
+        (
+            device.mn.as_str(),
+            device.site_id.as_str(),
+            device.crc_policy
+        ),
         ("88888880000001", "S01", store::CrcPolicy::Lenient)
     );
     let wb = db.site_waterbody("W13").unwrap().unwrap();
