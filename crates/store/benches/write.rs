@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 use store::{
-    CrcPolicy, Device, Durability, FrameRecord, Interval, NewValue, Site, SiteKind, Store,
+    CrcPolicy, Device, Durability, FrameRecord, Interval, NewValue, Site, SiteKind, prelude::*,
 };
 
 const SITES: usize = 200;
@@ -22,7 +22,9 @@ fn main() {
         (Durability::Normal, 250),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("bench.db"), durability).unwrap();
+        let db =
+            store::sqlite::SqliteDatabase::open(&dir.path().join("bench.db"), durability).unwrap();
+        let mut store = db.connect().unwrap();
         for i in 0..SITES {
             let id = format!("LOAD{i:04}");
             store

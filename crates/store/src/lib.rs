@@ -1,28 +1,33 @@
-//! Qingshan's persistence: schema, migrations and queries over one embedded SQLite file (WAL).
+//! Qingshan's persistence: the storage contract ([`contract`]) and its backends.
 //!
-//! The store takes and returns domain types ([`model`]); SQL stays inside this crate. One [`Store`] is one
-//! connection: the platform keeps a single writer (batched transactions, see [`Store::write_frames`]) and
-//! readers on their own connections. Rollups and retention are computed by the application, not here.
+//! The store takes and returns domain types ([`model`]); SQL stays inside this crate. Each capability has
+//! its trait ([`Journal`], [`Series`], [`Rollups`], [`Registry`], [`Audit`]); a [`Connection`] is all of
+//! them plus schema and transactions, and [`Store`] is a connection as the platform holds it. [`open`]
+//! turns a database URL into a [`Database`] that hands out connections: the platform keeps a single
+//! writer (batched transactions, see [`Journal::write_frames`]) and readers on their own connections.
+//! Every backend passes the same [`conformance`] suite. Rollups and retention are computed by the
+//! application, not here.
 //!
 //! Keys: the site id leads every measurement key and appears in every measurement query, so the tables
 //! shard by site when they move to a distributed PostgreSQL.
 
-mod journal;
-mod migrations;
+pub mod conformance;
+pub mod contract;
 pub mod model;
-mod public;
-mod registry;
-mod rollups;
-mod series;
+pub mod sqlite;
 
-pub use journal::{QuarantineCount, WriteSummary};
-pub use rollups::DirtyHour;
-pub use series::{Receipt, SeriesInfo};
-
+pub use contract::{
+    Audit, Connection, Database, DirtyHour, Journal, QuarantineCount, Receipt, Registry, Rollups,
+    Series, SeriesInfo, Store, WriteSummary,
+};
 pub use model::*;
 
-use rusqlite::Connection;
-use std::path::Path;
+use std::sync::Arc;
+
+/// The traits, for callers that call store methods on a [`Store`].
+pub mod prelude {
+    pub use crate::contract::{Audit, Connection, Database, Journal, Registry, Rollups, Series};
+}
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -39,93 +44,58 @@ pub enum StoreError {
     /// A reference to something that does not exist (e.g. a device on an unknown site).
     #[error("{0}")]
     NotFound(String),
+    /// A database URL this build cannot open.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// How hard SQLite syncs the write-ahead log on commit.
+/// How hard the database syncs its log on commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
-    /// `synchronous=FULL`: a committed transaction survives power loss. The default.
+    /// A committed transaction survives power loss. The default.
     Full,
-    /// `synchronous=NORMAL`: survives a process crash (kill -9), may lose the last commits on power loss.
+    /// Survives a process crash (kill -9), may lose the last commits on power loss.
     Normal,
 }
 
-/// One connection to the database.
-pub struct Store {
-    conn: Connection,
+/// Opens (creating and migrating) the database at `url`: `sqlite:PATH`, `sqlite://PATH` or a plain file
+/// path for embedded SQLite.
+pub fn open(url: &str, durability: Durability) -> Result<Arc<dyn Database>> {
+    match Backend::of(url)? {
+        Backend::Sqlite(path) => Ok(Arc::new(sqlite::SqliteDatabase::open(path, durability)?)),
+    }
 }
 
-impl Store {
-    /// Opens (creating if needed) the database file at `path` with WAL journaling, and migrates it.
-    pub fn open(path: &Path, durability: Durability) -> Result<Store> {
-        let conn = Connection::open(path)?;
-        let store = Store::configure(conn, durability)?;
-        Ok(store)
+/// The schema version of the database at `url` without migrating it (0 for a new database).
+pub fn schema_version_at(url: &str) -> Result<i64> {
+    match Backend::of(url)? {
+        Backend::Sqlite(path) => sqlite::schema_version_at(path),
     }
+}
 
-    /// Opens an existing database for reading only (no migration; use after a writer has migrated).
-    pub fn open_reader(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store { conn })
-    }
+enum Backend<'a> {
+    Sqlite(&'a std::path::Path),
+}
 
-    fn configure(conn: Connection, durability: Durability) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        let sync = match durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        };
-        conn.pragma_update(None, "synchronous", sync)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // The default 2 MB page cache makes every insert into a grown B-tree read and spill pages
-        // (measured: most of the write path's time in kernel page copies). 16 MB keeps the hot pages; much
-        // more costs time at every commit (SQLite walks the cache), which small batches feel. Checkpointing
-        // every 10,000 WAL pages (~40 MB) instead of 1,000 writes a page changed by many batches once.
-        // See `cargo bench -p store --bench write`.
-        conn.pragma_update(None, "cache_size", -16_384)?;
-        conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
-        let mut store = Store { conn };
-        store.migrate()?;
-        Ok(store)
-    }
-
-    /// Applies every migration not yet applied; returns the versions applied now.
-    pub fn migrate(&mut self) -> Result<Vec<i64>> {
-        migrations::apply(&mut self.conn)
-    }
-
-    /// Runs `f` in one transaction: everything it wrote is committed together, or nothing when it fails.
-    pub fn in_transaction<T, E: From<StoreError>>(
-        &mut self,
-        f: impl FnOnce(&Store) -> Result<T, E>,
-    ) -> Result<T, E> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(StoreError::from)?;
-        match f(self) {
-            Ok(t) => {
-                self.conn
-                    .execute_batch("COMMIT")
-                    .map_err(StoreError::from)?;
-                Ok(t)
-            }
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
+impl<'a> Backend<'a> {
+    fn of(url: &'a str) -> Result<Backend<'a>> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Err(StoreError::Unsupported(
+                "PostgreSQL is not supported by this build yet; use sqlite:PATH".into(),
+            ));
         }
-    }
-
-    /// The schema version the database is at.
-    pub fn schema_version(&self) -> Result<i64> {
-        migrations::current(&self.conn)
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || (url.contains("://") && !url.starts_with("sqlite://")) {
+            return Err(StoreError::Unsupported(format!(
+                "unknown database URL {url:?}: expected sqlite:PATH or a file path"
+            )));
+        }
+        Ok(Backend::Sqlite(std::path::Path::new(path)))
     }
 }
 
@@ -133,20 +103,25 @@ impl Store {
 mod tests {
     use super::*;
 
-    pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("q.db"), Durability::Normal).unwrap();
-        (dir, store)
-    }
-
     #[test]
-    fn opens_and_migrates_idempotently() {
-        let (dir, mut store) = temp_store();
-        let v = store.schema_version().unwrap();
-        assert!(v >= 1);
-        assert!(store.migrate().unwrap().is_empty());
-        drop(store);
-        let again = Store::open(&dir.path().join("q.db"), Durability::Full).unwrap();
-        assert_eq!(again.schema_version().unwrap(), v);
+    fn urls_name_their_backend() {
+        assert!(
+            matches!(Backend::of("sqlite:/tmp/q.db"), Ok(Backend::Sqlite(p)) if p == std::path::Path::new("/tmp/q.db"))
+        );
+        assert!(
+            matches!(Backend::of("sqlite:///tmp/q.db"), Ok(Backend::Sqlite(p)) if p == std::path::Path::new("/tmp/q.db"))
+        );
+        assert!(matches!(Backend::of("data/q.db"), Ok(Backend::Sqlite(_))));
+        assert!(matches!(
+            Backend::of("postgres://localhost/q"),
+            Err(StoreError::Unsupported(_))
+        ));
+        assert!(
+            matches!(Backend::of("mysql://localhost/q"), Err(StoreError::Unsupported(m)) if m.contains("mysql"))
+        );
+        assert!(matches!(
+            Backend::of("sqlite:"),
+            Err(StoreError::Unsupported(_))
+        ));
     }
 }

@@ -161,6 +161,13 @@ impl Period {
 }
 
 impl Tier {
+    pub(crate) fn as_int(self) -> i64 {
+        match self {
+            Tier::Preliminary => 0,
+            Tier::Validated => 1,
+        }
+    }
+
     pub(crate) fn from_int(n: i64) -> Tier {
         if n == 1 {
             Tier::Validated

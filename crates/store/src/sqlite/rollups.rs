@@ -1,20 +1,11 @@
 //! Storage of hourly and daily rollups and of the hours waiting to be rolled up.
 
-use crate::{Interval, Period, Result, Rollup, Store};
+use super::SqliteConnection;
+use crate::{DirtyHour, Interval, Period, Result, Rollup, Rollups};
 use rusqlite::params;
 
-/// A UTC clock hour of one series that received new or changed fine-grained data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DirtyHour {
-    pub site_id: String,
-    pub param: String,
-    /// Start of the UTC hour, unix seconds.
-    pub hour: i64,
-}
-
-impl Store {
-    /// Up to `limit` hours waiting for their rollups to be recomputed, oldest first.
-    pub fn dirty_hours(&self, limit: u32) -> Result<Vec<DirtyHour>> {
+impl Rollups for SqliteConnection {
+    fn dirty_hours(&self, limit: u32) -> Result<Vec<DirtyHour>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT site_id, param, hour FROM rollup_dirty ORDER BY hour LIMIT ?1",
         )?;
@@ -28,14 +19,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Stores recomputed rollups and clears the dirty hours they cover, in one transaction.
-    pub fn put_rollups(&mut self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()> {
-        self.in_transaction(|s| s.write_rollups(rollups, done))
-    }
-
-    /// Like [`Store::put_rollups`] without a transaction of its own: for callers that group several
-    /// steps into one with [`Store::in_transaction`] (one commit, one fsync).
-    pub fn write_rollups(&self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()> {
+    fn write_rollups(&self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()> {
         let mut put = self.conn.prepare_cached(
             "INSERT INTO rollups (site_id, param, period, time, source, count, valid_count, mean, min, max, valid)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -67,8 +51,7 @@ impl Store {
         Ok(())
     }
 
-    /// Rollups of one series with `from <= time < to`, oldest first.
-    pub fn rollups(
+    fn rollups(
         &self,
         site: &str,
         param: &str,
@@ -94,6 +77,65 @@ impl Store {
                 max: r.get(6)?,
                 valid: r.get(7)?,
             })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+    fn site_rollups(&self, site: &str, period: Period, from: i64, to: i64) -> Result<Vec<Rollup>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT param, time, source, count, valid_count, mean, min, max, valid FROM rollups
+             WHERE site_id = ?1 AND period = ?2 AND time >= ?3 AND time < ?4 ORDER BY time, param",
+        )?;
+        let rows = stmt.query_map(params![site, period.as_int(), from, to], |r| {
+            Ok(Rollup {
+                site_id: site.to_string(),
+                param: r.get(0)?,
+                period,
+                time: r.get(1)?,
+                source: Interval::from_int(r.get(2)?).unwrap_or(Interval::Realtime),
+                count: r.get(3)?,
+                valid_count: r.get(4)?,
+                mean: r.get(5)?,
+                min: r.get(6)?,
+                max: r.get(7)?,
+                valid: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn latest_rollup_time(
+        &self,
+        site: &str,
+        params: &[&str],
+        period: Period,
+        at: i64,
+    ) -> Result<Option<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT MAX(time) FROM rollups WHERE site_id = ?1 AND param = ?2 AND period = ?3 AND time <= ?4",
+        )?;
+        let mut latest = None;
+        for p in params {
+            let t: Option<i64> =
+                stmt.query_row(params![site, p, period.as_int(), at], |r| r.get(0))?;
+            latest = latest.max(t);
+        }
+        Ok(latest)
+    }
+
+    fn rollup_means(
+        &self,
+        site: &str,
+        param: &str,
+        period: Period,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, Option<f64>, bool)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT time, mean, valid FROM rollups
+             WHERE site_id = ?1 AND param = ?2 AND period = ?3 AND time >= ?4 AND time < ?5 ORDER BY time",
+        )?;
+        let rows = stmt.query_map(params![site, param, period.as_int(), from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

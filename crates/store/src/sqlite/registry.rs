@@ -1,14 +1,14 @@
-//! Counties, enterprises, sites and devices. Every write is an idempotent upsert.
+//! Counties, water bodies, enterprises, sites and devices; the audit log.
 
+use super::SqliteConnection;
 use crate::{
-    AuditEntry, County, CrcPolicy, Device, Enterprise, Result, Site, Store, StoreError, Waterbody,
-    WaterbodyKind,
+    Audit, AuditEntry, County, CrcPolicy, Device, Enterprise, Registry, Result, Site, StoreError,
+    Waterbody, WaterbodyKind,
 };
 use rusqlite::{OptionalExtension, Row, params};
 
-impl Store {
-    /// Creates or updates a county.
-    pub fn upsert_county(&self, c: &County) -> Result<()> {
+impl Registry for SqliteConnection {
+    fn upsert_county(&self, c: &County) -> Result<()> {
         self.conn.execute(
             "INSERT INTO counties (code, name, name_en, lon, lat) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
@@ -18,8 +18,7 @@ impl Store {
         Ok(())
     }
 
-    /// Every county, by code.
-    pub fn counties(&self) -> Result<Vec<County>> {
+    fn counties(&self) -> Result<Vec<County>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT code, name, name_en, lon, lat FROM counties ORDER BY code")?;
@@ -35,40 +34,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records a change made by a person (who, what, to which subject, details), with the time now.
-    pub fn audit(
-        &self,
-        actor: &str,
-        action: &str,
-        subject: &str,
-        detail: Option<&str>,
-    ) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (strftime('%s','now'), ?1, ?2, ?3, ?4)",
-            params![actor, action, subject, detail],
-        )?;
-        Ok(())
-    }
-
-    /// The most recent audit entries, newest first.
-    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(AuditEntry {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                action: r.get(2)?,
-                subject: r.get(3)?,
-                detail: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Creates or updates a water body.
-    pub fn upsert_waterbody(&self, w: &Waterbody) -> Result<()> {
+    fn upsert_waterbody(&self, w: &Waterbody) -> Result<()> {
         self.conn.execute(
             "INSERT INTO waterbodies (id, name, name_en, kind, basin, lon, lat) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, kind = excluded.kind,
@@ -78,8 +44,7 @@ impl Store {
         Ok(())
     }
 
-    /// Every water body, by id.
-    pub fn waterbodies(&self) -> Result<Vec<Waterbody>> {
+    fn waterbodies(&self) -> Result<Vec<Waterbody>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name, name_en, kind, basin, lon, lat FROM waterbodies ORDER BY id",
         )?;
@@ -96,8 +61,7 @@ impl Store {
             .collect()
     }
 
-    /// Records which water body a site samples (`None` to clear). Both must exist.
-    pub fn set_site_waterbody(&self, site: &str, waterbody: Option<&str>) -> Result<()> {
+    fn set_site_waterbody(&self, site: &str, waterbody: Option<&str>) -> Result<()> {
         let changed = self.conn.execute(
             "UPDATE sites SET waterbody_id = ?2 WHERE id = ?1",
             params![site, waterbody],
@@ -110,8 +74,7 @@ impl Store {
         Ok(())
     }
 
-    /// The water body a site samples, if recorded.
-    pub fn site_waterbody(&self, site: &str) -> Result<Option<Waterbody>> {
+    fn site_waterbody(&self, site: &str) -> Result<Option<Waterbody>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT w.id, w.name, w.name_en, w.kind, w.basin, w.lon, w.lat
              FROM sites s JOIN waterbodies w ON w.id = s.waterbody_id WHERE s.id = ?1",
@@ -126,8 +89,7 @@ impl Store {
         .transpose()
     }
 
-    /// Creates or updates an enterprise.
-    pub fn upsert_enterprise(&self, e: &Enterprise) -> Result<()> {
+    fn upsert_enterprise(&self, e: &Enterprise) -> Result<()> {
         self.conn.execute(
             "INSERT INTO enterprises (id, name, county) VALUES (?1, ?2, ?3)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, county = excluded.county",
@@ -136,8 +98,7 @@ impl Store {
         Ok(())
     }
 
-    /// Every enterprise, by id.
-    pub fn enterprises(&self) -> Result<Vec<Enterprise>> {
+    fn enterprises(&self) -> Result<Vec<Enterprise>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, name, county FROM enterprises ORDER BY id")?;
@@ -151,8 +112,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Creates or updates a site.
-    pub fn upsert_site(&self, s: &Site) -> Result<()> {
+    fn upsert_site(&self, s: &Site) -> Result<()> {
         self.conn.execute(
             "INSERT INTO sites (id, name, kind, county, lon, lat, enterprise_id, simulated)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -164,8 +124,7 @@ impl Store {
         Ok(())
     }
 
-    /// The site with this id, if any.
-    pub fn site(&self, id: &str) -> Result<Option<Site>> {
+    fn site(&self, id: &str) -> Result<Option<Site>> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("{SITE_SELECT} WHERE id = ?1"))?;
@@ -173,8 +132,7 @@ impl Store {
         row.map(|r| r.into_site()).transpose()
     }
 
-    /// Every site, by id.
-    pub fn sites(&self) -> Result<Vec<Site>> {
+    fn sites(&self) -> Result<Vec<Site>> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("{SITE_SELECT} ORDER BY id"))?;
@@ -184,8 +142,7 @@ impl Store {
         rows.into_iter().map(|r| r.into_site()).collect()
     }
 
-    /// Creates or updates a device. The site must exist.
-    pub fn upsert_device(&self, d: &Device) -> Result<()> {
+    fn upsert_device(&self, d: &Device) -> Result<()> {
         if self.site(&d.site_id)?.is_none() {
             return Err(StoreError::NotFound(format!(
                 "site {:?} does not exist (device {})",
@@ -211,8 +168,7 @@ impl Store {
         Ok(())
     }
 
-    /// Every device, by MN.
-    pub fn devices(&self) -> Result<Vec<Device>> {
+    fn devices(&self) -> Result<Vec<Device>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT mn, password, site_id, protocol, crc_policy, realtime_interval_s, minute_interval_min
              FROM devices ORDER BY mn",
@@ -295,91 +251,28 @@ fn site_row(r: &Row<'_>) -> rusqlite::Result<SiteRow> {
     })
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
-    use crate::tests::temp_store;
-    use crate::*;
-
-    pub(crate) fn site(id: &str) -> Site {
-        Site {
-            id: id.into(),
-            name: format!("site {id}"),
-            kind: SiteKind::FlueGasOutlet,
-            county: Some("530602".into()),
-            lon: Some(103.7),
-            lat: Some(27.3),
-            enterprise_id: None,
-            simulated: false,
-        }
+impl Audit for SqliteConnection {
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (strftime('%s','now'), ?1, ?2, ?3, ?4)",
+            params![actor, action, subject, detail],
+        )?;
+        Ok(())
     }
 
-    #[test]
-    fn upserts_are_idempotent() {
-        let (_dir, store) = temp_store();
-        store.upsert_site(&site("S1")).unwrap();
-        store.upsert_site(&site("S1")).unwrap();
-        let d = Device {
-            mn: "MN1".into(),
-            password: "123456".into(),
-            site_id: "S1".into(),
-            protocol: "auto".into(),
-            crc_policy: CrcPolicy::Lenient,
-            realtime_interval_s: 30,
-            minute_interval_min: 10,
-        };
-        store.upsert_device(&d).unwrap();
-        store.upsert_device(&d).unwrap();
-        assert_eq!(store.sites().unwrap(), vec![site("S1")]);
-        assert_eq!(store.devices().unwrap(), vec![d.clone()]);
-        let orphan = Device {
-            site_id: "nowhere".into(),
-            ..d
-        };
-        assert!(matches!(
-            store.upsert_device(&orphan),
-            Err(StoreError::NotFound(_))
-        ));
-    }
-
-    #[test]
-    fn water_sites_link_to_their_water_body() {
-        let (_dir, store) = temp_store();
-        store
-            .upsert_site(&Site {
-                kind: SiteKind::WaterSection,
-                ..site("W1")
+    fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(AuditEntry {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                subject: r.get(3)?,
+                detail: r.get(4)?,
             })
-            .unwrap();
-        let wb = Waterbody {
-            id: "WB1".into(),
-            name: "渔洞水库".into(),
-            name_en: None,
-            kind: WaterbodyKind::Reservoir,
-            basin: Some("长江".into()),
-            lon: Some(103.55),
-            lat: Some(27.5),
-        };
-        store.upsert_waterbody(&wb).unwrap();
-        store.upsert_waterbody(&wb).unwrap();
-        assert_eq!(store.waterbodies().unwrap(), vec![wb.clone()]);
-        assert_eq!(store.site_waterbody("W1").unwrap(), None);
-        store.set_site_waterbody("W1", Some("WB1")).unwrap();
-        assert_eq!(store.site_waterbody("W1").unwrap(), Some(wb));
-        assert!(
-            store.set_site_waterbody("W1", Some("nowhere")).is_err(),
-            "the water body must exist"
-        );
-        assert!(matches!(
-            store.set_site_waterbody("nosite", None),
-            Err(StoreError::NotFound(_))
-        ));
-        // Re-registering the site keeps its link.
-        store
-            .upsert_site(&Site {
-                kind: SiteKind::WaterSection,
-                ..site("W1")
-            })
-            .unwrap();
-        assert!(store.site_waterbody("W1").unwrap().is_some());
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -1,34 +1,11 @@
 //! Reading the stored series.
 
-use crate::{Interval, Result, Store, Tier, Value};
+use super::SqliteConnection;
+use crate::{Interval, Receipt, Result, Series, SeriesInfo, Tier, Value};
 use rusqlite::params;
 
-/// What a site has stored for one parameter and interval.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeriesInfo {
-    pub param: String,
-    pub interval: Interval,
-    pub count: i64,
-    /// Data time of the first and last value, unix seconds UTC.
-    pub first: i64,
-    pub last: i64,
-}
-
-impl Store {
-    /// Values of one series with `from <= time < to` (unix seconds UTC), oldest first, at most `limit`.
-    pub fn series(
-        &self,
-        site: &str,
-        param: &str,
-        interval: Interval,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<Value>> {
-        self.series_page(site, param, interval, from, to, u32::MAX)
-    }
-
-    /// Like [`Store::series`], at most `limit` values.
-    pub fn series_page(
+impl Series for SqliteConnection {
+    fn series_page(
         &self,
         site: &str,
         param: &str,
@@ -60,8 +37,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The series a site has, with their extent.
-    pub fn series_of_site(&self, site: &str) -> Result<Vec<SeriesInfo>> {
+    fn series_of_site(&self, site: &str) -> Result<Vec<SeriesInfo>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT param, interval, COUNT(*), MIN(time), MAX(time) FROM measurements WHERE site_id = ?1
              GROUP BY param, interval ORDER BY param, interval",
@@ -91,27 +67,46 @@ impl Store {
             .collect())
     }
 
-    /// The number of stored values of all series.
-    pub fn value_count(&self) -> Result<i64> {
+    fn value_count(&self) -> Result<i64> {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM measurements", [], |r| r.get(0))?)
     }
-}
+    fn latest_value_time(&self, site: &str, params: &[&str]) -> Result<Option<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT MAX(time) FROM measurements WHERE site_id = ?1 AND param = ?2 AND interval = ?3",
+        )?;
+        let mut latest = None;
+        for p in params {
+            for interval in Interval::ALL {
+                let t: Option<i64> =
+                    stmt.query_row(params![site, p, interval.as_int()], |r| r.get(0))?;
+                latest = latest.max(t);
+            }
+        }
+        Ok(latest)
+    }
 
-/// A stored value with what the completeness report needs: its flag and when its frame arrived.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Receipt {
-    /// Data time, unix seconds UTC.
-    pub time: i64,
-    pub flag: Option<String>,
-    /// When the frame carrying it was received, unix milliseconds UTC.
-    pub received_at_ms: i64,
-}
+    fn tier_counts(&self, site: &str, params: &[&str], from: i64, to: i64) -> Result<(i64, i64)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT COUNT(*), COALESCE(SUM(tier = 0), 0) FROM measurements
+             WHERE site_id = ?1 AND param = ?2 AND interval = ?3 AND time >= ?4 AND time < ?5",
+        )?;
+        let (mut preliminary, mut total) = (0, 0);
+        for p in params {
+            for interval in Interval::ALL {
+                let (n, pre): (i64, i64) = stmt
+                    .query_row(params![site, p, interval.as_int(), from, to], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
+                total += n;
+                preliminary += pre;
+            }
+        }
+        Ok((preliminary, total))
+    }
 
-impl Store {
-    /// Receipts of one series with `from <= time < to`, oldest first.
-    pub fn receipts(
+    fn receipts(
         &self,
         site: &str,
         param: &str,
@@ -132,5 +127,20 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn set_tier(
+        &self,
+        site: &str,
+        param: &str,
+        interval: Interval,
+        time: i64,
+        tier: Tier,
+    ) -> Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE measurements SET tier = ?5 WHERE site_id = ?1 AND param = ?2 AND interval = ?3 AND time = ?4",
+            params![site, param, interval.as_int(), time, tier.as_int()],
+        )?;
+        Ok(changed > 0)
     }
 }

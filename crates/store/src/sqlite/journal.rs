@@ -1,33 +1,15 @@
 //! The raw journal (every frame, as received) and the write path into the series.
 
-use crate::{FrameRecord, Interval, JournalEntry, Result, Store, Verdict};
+use super::SqliteConnection;
+use crate::{
+    FrameRecord, Interval, Journal, JournalEntry, QuarantineCount, Result, Verdict, WriteSummary,
+};
 use rusqlite::{Row, params};
 
-/// What one [`Store::write_frames`] call stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WriteSummary {
-    /// The journal id of each frame, in the order given.
-    pub journal_ids: Vec<i64>,
-    /// Values inserted or changed (a re-sent identical value counts zero).
-    pub values_changed: usize,
-}
-
-/// Rejected frames of one cause.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuarantineCount {
-    pub verdict: Verdict,
-    pub count: i64,
-}
-
-impl Store {
-    /// Journals `frames` and stores the values of the accepted ones, all in one transaction.
-    ///
-    /// When this returns, the transaction is committed with the durability the store was opened with:
-    /// only then may the gateway answer the devices. A value already present for the same key is replaced
-    /// only when it differs and is still preliminary (a validated value is never overwritten by a device);
-    /// every inserted or changed value marks its hour for rollup recomputation.
-    pub fn write_frames(&mut self, frames: &[FrameRecord]) -> Result<WriteSummary> {
-        let tx = self.conn.transaction()?;
+impl Journal for SqliteConnection {
+    fn write_frames(&mut self, frames: &[FrameRecord]) -> Result<WriteSummary> {
+        // A savepoint: its own transaction when called alone, a nested one inside a caller's.
+        let tx = self.conn.savepoint()?;
         let mut summary = WriteSummary::default();
         {
             let mut journal = tx.prepare_cached(
@@ -93,8 +75,7 @@ impl Store {
         Ok(summary)
     }
 
-    /// One journal entry.
-    pub fn journal_entry(&self, id: i64) -> Result<Option<JournalEntry>> {
+    fn journal_entry(&self, id: i64) -> Result<Option<JournalEntry>> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("{JOURNAL_SELECT} WHERE id = ?1"))?;
@@ -105,8 +86,7 @@ impl Store {
             .transpose()
     }
 
-    /// Rejected frames, newest first, optionally of one verdict, with ids below `before` (for paging).
-    pub fn quarantine(
+    fn quarantine(
         &self,
         verdict: Option<Verdict>,
         before: Option<i64>,
@@ -125,8 +105,7 @@ impl Store {
         rows.into_iter().map(|(e, v)| finish(e, &v)).collect()
     }
 
-    /// How many frames were rejected, by cause.
-    pub fn quarantine_counts(&self) -> Result<Vec<QuarantineCount>> {
+    fn quarantine_counts(&self) -> Result<Vec<QuarantineCount>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT verdict, COUNT(*) FROM journal WHERE verdict <> 'accepted' GROUP BY verdict ORDER BY verdict",
         )?;
@@ -143,11 +122,10 @@ impl Store {
             .collect()
     }
 
-    /// Frames journaled for a device between two receive times (unix ms), as (receive time, verdict).
-    pub fn device_frames(&self, mn: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(i64, Verdict)>> {
+    fn device_frames(&self, mn: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(i64, Verdict)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT received_at, verdict FROM journal WHERE mn = ?1 AND received_at >= ?2 AND received_at < ?3
-             ORDER BY received_at",
+             ORDER BY received_at, id",
         )?;
         let rows = stmt
             .query_map(params![mn, from_ms, to_ms], |r| {
@@ -157,8 +135,7 @@ impl Store {
         rows.into_iter().map(|(t, v)| Ok((t, v.parse()?))).collect()
     }
 
-    /// When the last frame from this MN was received (unix ms), if any.
-    pub fn last_frame_at(&self, mn: &str) -> Result<Option<i64>> {
+    fn last_frame_at(&self, mn: &str) -> Result<Option<i64>> {
         Ok(self.conn.query_row(
             "SELECT MAX(received_at) FROM journal WHERE mn = ?1",
             [mn],
@@ -166,8 +143,7 @@ impl Store {
         )?)
     }
 
-    /// The number of journal entries.
-    pub fn journal_len(&self) -> Result<i64> {
+    fn journal_len(&self) -> Result<i64> {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0))?)
@@ -198,82 +174,4 @@ fn finish(entry: JournalEntry, verdict: &str) -> Result<JournalEntry> {
         verdict: verdict.parse()?,
         ..entry
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::registry::tests::site;
-    use crate::tests::temp_store;
-    use crate::*;
-
-    fn frame(verdict: Verdict, values: Vec<NewValue>) -> FrameRecord {
-        FrameRecord {
-            received_at_ms: 1_700_000_000_000,
-            peer: "127.0.0.1:5000".into(),
-            mn: Some("MN1".into()),
-            cn: Some("2011".into()),
-            verdict,
-            cause: (verdict != Verdict::Accepted).then(|| "crc_mismatch: expected 1C80".into()),
-            raw: b"##0000...".to_vec(),
-            values,
-        }
-    }
-
-    pub(crate) fn value(time: i64, v: f64) -> NewValue {
-        NewValue {
-            site_id: "S1".into(),
-            param: "a21026".into(),
-            interval: Interval::Realtime,
-            time,
-            value: Some(v),
-            min: None,
-            max: None,
-            cou: None,
-            flag: Some("N".into()),
-        }
-    }
-
-    #[test]
-    fn resent_values_are_idempotent_and_rejects_are_quarantined() {
-        let (_dir, mut store) = temp_store();
-        store.upsert_site(&site("S1")).unwrap();
-        let first = store
-            .write_frames(&[frame(
-                Verdict::Accepted,
-                vec![value(3600, 1.5), value(3660, 2.0)],
-            )])
-            .unwrap();
-        assert_eq!(first.values_changed, 2);
-        let again = store
-            .write_frames(&[frame(Verdict::Accepted, vec![value(3600, 1.5)])])
-            .unwrap();
-        assert_eq!(
-            again.values_changed, 0,
-            "a re-sent identical value changes nothing"
-        );
-        let bad = store
-            .write_frames(&[frame(Verdict::BadFrame, vec![value(7200, 9.0)])])
-            .unwrap();
-        assert_eq!(bad.values_changed, 0, "a rejected frame stores no values");
-        assert_eq!(store.journal_len().unwrap(), 3);
-        let q = store.quarantine(None, None, 10).unwrap();
-        assert_eq!(q.len(), 1);
-        assert_eq!(q[0].verdict, Verdict::BadFrame);
-        assert_eq!(q[0].id, bad.journal_ids[0]);
-        assert_eq!(
-            store.quarantine_counts().unwrap(),
-            vec![QuarantineCount {
-                verdict: Verdict::BadFrame,
-                count: 1
-            }]
-        );
-        let series = store
-            .series("S1", "a21026", Interval::Realtime, 0, 10_000)
-            .unwrap();
-        assert_eq!(
-            series.iter().map(|v| v.value).collect::<Vec<_>>(),
-            vec![Some(1.5), Some(2.0)]
-        );
-        assert_eq!(series[0].journal_id, first.journal_ids[0]);
-    }
 }

@@ -1,0 +1,264 @@
+//! The storage contract: one trait per capability, which every backend implements and the conformance
+//! suite ([`crate::conformance`]) holds them to. The platform only ever sees these traits.
+
+use crate::{
+    AuditEntry, County, Device, Enterprise, FrameRecord, Interval, JournalEntry, Period, Result,
+    Rollup, Site, StoreError, Tier, Value, Verdict, Waterbody,
+};
+
+/// What one [`Journal::write_frames`] call stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// The journal id of each frame, in the order given.
+    pub journal_ids: Vec<i64>,
+    /// Values inserted or changed (a re-sent identical value counts zero).
+    pub values_changed: usize,
+}
+
+/// Rejected frames of one cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarantineCount {
+    pub verdict: Verdict,
+    pub count: i64,
+}
+
+/// What a site has stored for one parameter and interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesInfo {
+    pub param: String,
+    pub interval: Interval,
+    pub count: i64,
+    /// Data time of the first and last value, unix seconds UTC.
+    pub first: i64,
+    pub last: i64,
+}
+
+/// A stored value with what the completeness report needs: its flag and when its frame arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    /// Data time, unix seconds UTC.
+    pub time: i64,
+    pub flag: Option<String>,
+    /// When the frame carrying it was received, unix milliseconds UTC.
+    pub received_at_ms: i64,
+}
+
+/// A UTC clock hour of one series that received new or changed fine-grained data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DirtyHour {
+    pub site_id: String,
+    pub param: String,
+    /// Start of the UTC hour, unix seconds.
+    pub hour: i64,
+}
+
+/// The raw journal (every frame, as received) and the write path into the series.
+pub trait Journal {
+    /// Journals `frames` and stores the values of the accepted ones, all in one transaction (or, when the
+    /// caller already holds one, inside it).
+    ///
+    /// When this returns outside a caller's transaction, it is committed with the durability the store was
+    /// opened with: only then may the gateway answer the devices. A value already present for the same key
+    /// is replaced only when it differs and is still preliminary (a validated value is never overwritten
+    /// by a device); every inserted or changed realtime or minute value marks its hour for rollup
+    /// recomputation.
+    fn write_frames(&mut self, frames: &[FrameRecord]) -> Result<WriteSummary>;
+    /// One journal entry.
+    fn journal_entry(&self, id: i64) -> Result<Option<JournalEntry>>;
+    /// Rejected frames, newest first, optionally of one verdict, with ids below `before` (for paging).
+    fn quarantine(
+        &self,
+        verdict: Option<Verdict>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<JournalEntry>>;
+    /// How many frames were rejected, by cause.
+    fn quarantine_counts(&self) -> Result<Vec<QuarantineCount>>;
+    /// Frames journaled for a device between two receive times (unix ms), as (receive time, verdict).
+    fn device_frames(&self, mn: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(i64, Verdict)>>;
+    /// When the last frame from this MN was received (unix ms), if any.
+    fn last_frame_at(&self, mn: &str) -> Result<Option<i64>>;
+    /// The number of journal entries.
+    fn journal_len(&self) -> Result<i64>;
+}
+
+/// The stored measurement series.
+pub trait Series {
+    /// Values of one series with `from <= time < to` (unix seconds UTC), oldest first, at most `limit`.
+    fn series_page(
+        &self,
+        site: &str,
+        param: &str,
+        interval: Interval,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<Value>>;
+    /// Every value of one series with `from <= time < to`, oldest first.
+    fn series(
+        &self,
+        site: &str,
+        param: &str,
+        interval: Interval,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Value>> {
+        self.series_page(site, param, interval, from, to, u32::MAX)
+    }
+    /// The series a site has, with their extent.
+    fn series_of_site(&self, site: &str) -> Result<Vec<SeriesInfo>>;
+    /// The number of stored values of all series.
+    fn value_count(&self) -> Result<i64>;
+    /// Receipts of one series with `from <= time < to`, oldest first.
+    fn receipts(
+        &self,
+        site: &str,
+        param: &str,
+        interval: Interval,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Receipt>>;
+    /// The data time of the latest stored value of `site` over `params` (any interval), if any.
+    fn latest_value_time(&self, site: &str, params: &[&str]) -> Result<Option<i64>>;
+    /// How many stored values of `site` over `params` with `from <= time < to` are still preliminary, and
+    /// how many there are: `(preliminary, total)`.
+    fn tier_counts(&self, site: &str, params: &[&str], from: i64, to: i64) -> Result<(i64, i64)>;
+    /// Sets the review tier of one stored value; false when there is no such value. Staff review, never
+    /// a device: once validated, a device's re-send no longer changes the value.
+    fn set_tier(
+        &self,
+        site: &str,
+        param: &str,
+        interval: Interval,
+        time: i64,
+        tier: Tier,
+    ) -> Result<bool>;
+}
+
+/// Hourly and daily rollups, and the hours waiting to be rolled up.
+pub trait Rollups {
+    /// Up to `limit` hours waiting for their rollups to be recomputed, oldest first.
+    fn dirty_hours(&self, limit: u32) -> Result<Vec<DirtyHour>>;
+    /// Stores (inserting or replacing) `rollups` and clears the dirty hours `done`, in the caller's
+    /// transaction (see [`Store::put_rollups`] for one of its own).
+    fn write_rollups(&self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()>;
+    /// Rollups of one series with `from <= time < to`, oldest first.
+    fn rollups(
+        &self,
+        site: &str,
+        param: &str,
+        period: Period,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Rollup>>;
+    /// Rollups of every parameter of `site` with `from <= time < to`, ordered by time then parameter.
+    fn site_rollups(&self, site: &str, period: Period, from: i64, to: i64) -> Result<Vec<Rollup>>;
+    /// The start of the latest rollup of `site` for `period` at or before `at`, over `params`, if any.
+    fn latest_rollup_time(
+        &self,
+        site: &str,
+        params: &[&str],
+        period: Period,
+        at: i64,
+    ) -> Result<Option<i64>>;
+    /// `(time, mean, valid)` of one rollup series with `from <= time < to`, oldest first: the lean read the
+    /// portal's year-long pages are built on.
+    fn rollup_means(
+        &self,
+        site: &str,
+        param: &str,
+        period: Period,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, Option<f64>, bool)>>;
+}
+
+/// Counties, water bodies, enterprises, sites and devices. Every write is an idempotent upsert.
+pub trait Registry {
+    /// Creates or updates a county.
+    fn upsert_county(&self, c: &County) -> Result<()>;
+    /// Every county, by code.
+    fn counties(&self) -> Result<Vec<County>>;
+    /// Creates or updates a water body.
+    fn upsert_waterbody(&self, w: &Waterbody) -> Result<()>;
+    /// Every water body, by id.
+    fn waterbodies(&self) -> Result<Vec<Waterbody>>;
+    /// Records which water body a site samples (`None` to clear). Both must exist.
+    fn set_site_waterbody(&self, site: &str, waterbody: Option<&str>) -> Result<()>;
+    /// The water body a site samples, if recorded.
+    fn site_waterbody(&self, site: &str) -> Result<Option<Waterbody>>;
+    /// Creates or updates an enterprise.
+    fn upsert_enterprise(&self, e: &Enterprise) -> Result<()>;
+    /// Every enterprise, by id.
+    fn enterprises(&self) -> Result<Vec<Enterprise>>;
+    /// Creates or updates a site (keeping its water body).
+    fn upsert_site(&self, s: &Site) -> Result<()>;
+    /// The site with this id, if any.
+    fn site(&self, id: &str) -> Result<Option<Site>>;
+    /// Every site, by id.
+    fn sites(&self) -> Result<Vec<Site>>;
+    /// Creates or updates a device. The site must exist ([`StoreError::NotFound`] otherwise).
+    fn upsert_device(&self, d: &Device) -> Result<()>;
+    /// Every device, by MN.
+    fn devices(&self) -> Result<Vec<Device>>;
+}
+
+/// Who changed what: written in the same transaction as the change it records.
+pub trait Audit {
+    /// Records a change made by a person (who, what, to which subject, details), with the time now.
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: Option<&str>) -> Result<()>;
+    /// The most recent audit entries, newest first.
+    fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
+}
+
+/// One connection to a database: every capability's storage, plus schema and transactions.
+pub trait Connection: Journal + Series + Rollups + Registry + Audit + Send {
+    /// The schema version the database is at.
+    fn schema_version(&self) -> Result<i64>;
+    /// Applies every migration not yet applied; returns the versions applied now.
+    fn migrate(&mut self) -> Result<Vec<i64>>;
+    /// Starts a transaction (writes wait for other writers). Prefer [`Store::in_transaction`].
+    fn begin(&mut self) -> Result<()>;
+    /// Commits the transaction [`Connection::begin`] started.
+    fn commit(&mut self) -> Result<()>;
+    /// Abandons the transaction [`Connection::begin`] started.
+    fn rollback(&mut self);
+}
+
+/// A connection, as the platform holds it.
+pub type Store = dyn Connection;
+
+impl Store {
+    /// Runs `f` in one transaction: everything it wrote is committed together, or nothing when it fails.
+    pub fn in_transaction<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.begin()?;
+        match f(self) {
+            Ok(t) => {
+                self.commit()?;
+                Ok(t)
+            }
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// Stores recomputed rollups and clears the dirty hours they cover, in one transaction.
+    pub fn put_rollups(&mut self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()> {
+        self.in_transaction(|s| s.write_rollups(rollups, done))
+    }
+}
+
+/// A database: hands out connections.
+pub trait Database: Send + Sync {
+    /// A connection that reads and writes (the schema is migrated when the database is opened).
+    fn connect(&self) -> Result<Box<Store>>;
+    /// A connection for reading only.
+    fn reader(&self) -> Result<Box<Store>>;
+    /// Where the database is, without credentials.
+    fn url(&self) -> &str;
+}
