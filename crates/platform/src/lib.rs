@@ -30,7 +30,7 @@ use jiff::tz::TimeZone;
 use metrics::Metrics;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use store::Store;
+use store::{Database, Store};
 
 /// Why the platform could not start.
 #[derive(Debug, thiserror::Error)]
@@ -63,19 +63,28 @@ pub struct Platform {
     pub writer: ingest::Writer,
     /// Costly figures, per platform (see [`figures::Cache`]).
     pub figures: Arc<figures::Cache>,
-    readers: Mutex<Vec<Box<Store>>>,
+    db: Arc<dyn Database>,
+    readers: Mutex<Vec<Store>>,
 }
 
-impl Platform {
-    /// Opens (creating and migrating) the database and starts the writer thread.
-    pub fn open(settings: Settings) -> Result<Arc<Platform>, StartError> {
+/// Opens (creating and migrating) the database the settings name: the one place a process opens it.
+pub fn open_database(settings: &Settings) -> Result<Arc<dyn Database>, StartError> {
+    if settings.database_url().starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartError::DataDir {
             path: settings.data_dir.display().to_string(),
             source,
         })?;
+    }
+    Ok(store::open(&settings.database_url(), settings.durability)?)
+}
+
+impl Platform {
+    /// Starts the platform on `db` (opened with [`open_database`]): loads the admitted devices and starts
+    /// the writer thread.
+    pub fn start(settings: Settings, db: Arc<dyn Database>) -> Result<Arc<Platform>, StartError> {
         let tz = TimeZone::get(&settings.timezone)
             .map_err(|_| StartError::TimeZone(settings.timezone.clone()))?;
-        let store = store::Store::open(&settings.database_path(), settings.durability)?;
+        let store = db.connect()?;
         let devices = Arc::new(ingest::Devices::default());
         devices.replace(store.devices()?);
         let metrics = Arc::new(Metrics::default());
@@ -97,8 +106,14 @@ impl Platform {
             devices,
             writer,
             figures: Arc::default(),
+            db,
             readers: Mutex::new(Vec::new()),
         }))
+    }
+
+    /// The database, for work that needs connections of its own (the demo backfill, reports).
+    pub fn database(&self) -> &Arc<dyn Database> {
+        &self.db
     }
 
     /// What the HJ 212 gateway needs of the platform.
@@ -121,7 +136,7 @@ impl Platform {
         let pooled = self.readers.lock().ok().and_then(|mut p| p.pop());
         let store = match pooled {
             Some(s) => s,
-            None => Box::new(Store::open_reader(&self.settings.database_path())?),
+            None => self.db.reader()?,
         };
         let (store, result) = tokio::task::spawn_blocking(move || {
             let r = f(&store);
@@ -144,10 +159,9 @@ impl Platform {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
     {
-        let path = self.settings.database_path();
-        let durability = self.settings.durability;
+        let db = self.db.clone();
         let (result, refreshed) = tokio::task::spawn_blocking(move || -> Result<_> {
-            let mut store = Store::open(&path, durability)?;
+            let mut store = db.connect()?;
             let result = f(&mut store)?;
             Ok((result, store.devices()?))
         })

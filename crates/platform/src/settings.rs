@@ -115,4 +115,9 @@ impl Settings {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("qingshan.db")
     }
+
+    /// The database to open (see `store::open`): the SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        format!("sqlite:{}", self.database_path().display())
+    }
 }

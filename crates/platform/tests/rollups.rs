@@ -12,7 +12,8 @@ fn t(text: &str) -> i64 {
 
 fn setup() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
+    let store =
+        store::sqlite::connect_file(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
     store
         .upsert_site(&Site {
             id: "A1".into(),

@@ -74,7 +74,7 @@ pub fn backfill(
     let started = Instant::now();
     let from = now - days as i64 * 86_400;
     let fine_from = (now - FINE_HOURS * 3600).max(from);
-    let db = store::Store::open_reader(&platform.settings.database_path())?;
+    let db = platform.database().reader()?;
     let mut report = Backfilled::default();
     let mut batch = Vec::with_capacity(BACKFILL_BATCH);
     let framer_config = hj212::FramerConfig::default().with_crc_policy(hj212::CrcPolicy::Lenient);
@@ -163,21 +163,23 @@ mod tests {
             durability: store::Durability::Normal,
             ..Default::default()
         };
-        let mut store = store::Store::open(&settings.database_path(), settings.durability).unwrap();
+        let db = platform::open_database(&settings).unwrap();
+        let mut store = db.connect().unwrap();
         platform::registry::import(
             &mut store,
             &platform::registry::Actor::new("demo"),
             &registry(&fleet()).unwrap(),
         )
         .unwrap();
-        Platform::open(settings).unwrap()
+        Platform::start(settings, db).unwrap()
     }
 
     type Row = (String, String, String, i64, Option<f64>, Option<String>);
 
     /// Every stored value of every series of `sites`, without provenance (journal ids differ by design).
     fn contents(dir: &std::path::Path, sites: &[String]) -> Vec<Row> {
-        let db = store::Store::open_reader(&dir.join("qingshan.db")).unwrap();
+        let db = store::sqlite::connect_file(&dir.join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
         let mut out = Vec::new();
         for site in sites {
             for info in db.series_of_site(site).unwrap() {
@@ -203,7 +205,9 @@ mod tests {
     fn seeding_twice_gives_the_same_registry() {
         let dir = tempfile::tempdir().unwrap();
         let _ = open(dir.path());
-        let db = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+        let db =
+            store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+                .unwrap();
         let first = (
             db.counties().unwrap(),
             db.enterprises().unwrap(),
@@ -279,7 +283,11 @@ mod tests {
             };
             tokio::join!(drain, write);
         }
-        let journal = store::Store::open_reader(&wire.path().join("qingshan.db")).unwrap();
+        let journal = store::sqlite::connect_file(
+            &wire.path().join("qingshan.db"),
+            store::Durability::Normal,
+        )
+        .unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while (journal.journal_len().unwrap() as usize) < sent {
             assert!(

@@ -100,7 +100,9 @@ fn every_answered_packet_survives_sigkill() {
 
     // Restart (runs recovery and migrations), then check the store directly.
     let server = Process::start(dir.path());
-    let store = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let store =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
     let from = "2026-11-27T16:00:00Z"
         .parse::<jiff::Timestamp>()
         .unwrap()

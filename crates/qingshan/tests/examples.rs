@@ -49,7 +49,9 @@ fn the_registry_example_loads_and_registers_everything_it_shows() {
         out.contains("1 counties, 1 enterprises, 2 sites, 1 devices"),
         "{out}"
     );
-    let db = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let db =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
     let device = &db.devices().unwrap()[0];
     assert_eq!(
         (

@@ -85,7 +85,9 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
     let (_, out, _) = run(&["device", "list"], dir.path());
     assert_eq!(out.lines().count(), 3, "{out}");
     // Every change is in the audit log, passwords excluded.
-    let db = store::Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let db =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
     let actions: Vec<String> = db
         .audit_log(100)
         .unwrap()

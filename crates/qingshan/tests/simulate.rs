@@ -104,7 +104,9 @@ async fn quirky_devices_are_accepted_and_answered_by_a_lenient_gateway() {
         report.time_calibrations, speaking_1013,
         "each 2017/2025 device obeyed one 1012"
     );
-    let store = Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let store =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
     assert!(store.quarantine(None, None, 100).unwrap().is_empty());
     for d in &devices {
         let n = realtime_values(&store, &d.site_id);
@@ -127,7 +129,9 @@ async fn a_strict_gateway_quarantines_the_modbus_crc_devices_only() {
         report.retries > 0,
         "unanswered packets were re-sent: {report}"
     );
-    let store = Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let store =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
     let quarantined = store
         .quarantine(Some(Verdict::BadFrame), None, 1000)
         .unwrap();
@@ -198,7 +202,9 @@ async fn load_mode_gets_every_packet_answered_and_idle_connections_stay_open() {
         Err(sim::load::LoadError::NotLoopback(_))
     ));
     let dir = server.stop().await;
-    let store = Store::open_reader(&dir.path().join("qingshan.db")).unwrap();
+    let store =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
     let stored = store
         .series("LOAD0001", "a21026", Interval::Realtime, 0, i64::MAX)
         .unwrap()

@@ -110,7 +110,7 @@ fn rollup(time: i64, mean: f64) -> Rollup {
 }
 
 /// A connection to `db` with site S1 (flue gas) registered.
-fn with_site(db: &dyn Database) -> Box<Store> {
+fn with_site(db: &dyn Database) -> Store {
     let store = db.connect().expect("connect");
     store
         .upsert_site(&site("S1", SiteKind::FlueGasOutlet))
@@ -220,7 +220,7 @@ pub fn rejected_frames_are_journaled_without_values(db: &dyn Database) {
         .write_frames(&[frame(Verdict::BadFrame, vec![value(T0 + 60, 9.0)])])
         .unwrap();
     assert_eq!(bad.values_changed, 0, "a rejected frame stores no values");
-    assert_eq!(values_of(&*store), vec![Some(1.5)]);
+    assert_eq!(values_of(&store), vec![Some(1.5)]);
     let q = store.quarantine(None, None, 10).unwrap();
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].id, bad.journal_ids[0]);
@@ -363,11 +363,11 @@ pub fn frames_written_inside_a_transaction_commit_with_it(db: &dyn Database) {
     });
     assert!(failed.is_err());
     assert_eq!(store.journal_len().unwrap(), 0);
-    assert_eq!(values_of(&*store), vec![]);
+    assert_eq!(values_of(&store), vec![]);
     store
         .in_transaction(|s| s.write_frames(&[frame(Verdict::Accepted, vec![value(T0, 1.0)])]))
         .unwrap();
-    assert_eq!(values_of(&*store), vec![Some(1.0)]);
+    assert_eq!(values_of(&store), vec![Some(1.0)]);
 }
 
 pub fn registry_upserts_are_idempotent(db: &dyn Database) {
@@ -465,7 +465,7 @@ pub fn readers_see_what_was_committed(db: &dyn Database) {
     store
         .write_frames(&[frame(Verdict::Accepted, vec![value(T0, 1.5)])])
         .unwrap();
-    assert_eq!(values_of(&*reader), vec![Some(1.5)]);
+    assert_eq!(values_of(&reader), vec![Some(1.5)]);
     assert_eq!(reader.value_count().unwrap(), 1);
     assert!(
         reader

@@ -225,23 +225,28 @@ pub trait Connection: Journal + Series + Rollups + Registry + Audit + Send {
     fn rollback(&mut self);
 }
 
-/// A connection, as the platform holds it.
-pub type Store = dyn Connection;
+/// A connection of any backend, as the platform holds it: its methods are the [`Connection`]'s.
+pub struct Store(Box<dyn Connection>);
 
 impl Store {
+    /// Wraps a backend's connection.
+    pub fn new(connection: impl Connection + 'static) -> Store {
+        Store(Box::new(connection))
+    }
+
     /// Runs `f` in one transaction: everything it wrote is committed together, or nothing when it fails.
     pub fn in_transaction<T, E: From<StoreError>>(
         &mut self,
         f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        self.begin()?;
+        self.0.begin()?;
         match f(self) {
             Ok(t) => {
-                self.commit()?;
+                self.0.commit()?;
                 Ok(t)
             }
             Err(e) => {
-                self.rollback();
+                self.0.rollback();
                 Err(e)
             }
         }
@@ -253,12 +258,25 @@ impl Store {
     }
 }
 
+impl std::ops::Deref for Store {
+    type Target = dyn Connection;
+    fn deref(&self) -> &(dyn Connection + 'static) {
+        &*self.0
+    }
+}
+
+impl std::ops::DerefMut for Store {
+    fn deref_mut(&mut self) -> &mut (dyn Connection + 'static) {
+        &mut *self.0
+    }
+}
+
 /// A database: hands out connections.
 pub trait Database: Send + Sync {
     /// A connection that reads and writes (the schema is migrated when the database is opened).
-    fn connect(&self) -> Result<Box<Store>>;
+    fn connect(&self) -> Result<Store>;
     /// A connection for reading only.
-    fn reader(&self) -> Result<Box<Store>>;
+    fn reader(&self) -> Result<Store>;
     /// Where the database is, without credentials.
     fn url(&self) -> &str;
 }

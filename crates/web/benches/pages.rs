@@ -3,16 +3,18 @@
 //! city's good-day ratio over 14 stations) and the home page with the city map, with the figure cache
 //! empty ("cold"), due for its incremental refresh ("refresh", the steady state), and fresh ("warm").
 //!
-//!   cargo bench -p platform --bench pages
+//!   cargo bench -p web --bench pages
 
-#[path = "../tests/web_support/mod.rs"]
-mod web_support;
+#[path = "../../qingshan/tests/support/city.rs"]
+#[allow(dead_code)]
+mod city;
 
-use platform::web::{self, Ctx, Lang, Targets, pages};
+use platform::figures;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 use store::Store;
+use web::portal::{self as portal, Ctx, Lang, Targets, pages};
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
@@ -21,10 +23,10 @@ fn main() {
     let now = jiff::Timestamp::now().as_second();
     let t = Instant::now();
     {
-        let mut store = Store::open(&path, store::Durability::Normal).unwrap();
-        web_support::seed(&mut store, &tz, now, 90, Some("A01"));
+        let mut store = store::sqlite::connect_file(&path, store::Durability::Normal).unwrap();
+        city::seed(&mut store, &tz, now, 90, Some("A01"));
     }
-    let store = Store::open_reader(&path).unwrap();
+    let store = store::sqlite::connect_file(&path, store::Durability::Normal).unwrap();
     let rollups: i64 = store
         .site_rollups("A01", store::Period::Hour, now - 366 * 86400, now + 3600)
         .unwrap()
@@ -33,19 +35,20 @@ fn main() {
         "seeded the demo city (56 sites, 90 days; A01 365 days = {rollups} hourly rollups) in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let map_layer = Arc::new(web::map_layer(None));
+    let map_layer = Arc::new(portal::map_layer(None));
+    let cache = Arc::new(figures::Cache::default());
     let ctx = |lang| Ctx {
         tz: tz.clone(),
         lang,
         now,
-        cache_key: path.display().to_string(),
+        figures: cache.clone(),
         targets: Targets::default(),
         city_air_stations: Arc::from([]),
         map_layer: map_layer.clone(),
         here: "/".into(),
     };
     let q = |k: &str, v: &str| HashMap::from([(k.to_string(), v.to_string())]);
-    type R = fn(&Store, &Ctx, &HashMap<String, String>) -> store::Result<web::Page>;
+    type R = fn(&Store, &Ctx, &HashMap<String, String>) -> store::Result<portal::Page>;
     let cases: [(&str, R, HashMap<String, String>); 5] = [
         (
             "air page, station with a year of hourly data",
@@ -60,10 +63,10 @@ fn main() {
     // Where the cold time goes: one station's year read from the store, then turned into daily reports.
     let (y0, y1) = (now - 365 * 86400, now + 3600);
     let t = Instant::now();
-    let hours = web::data::air_hours(&store, "A01", y0, y1).unwrap();
+    let hours = figures::air_hours(&store, "A01", y0, y1).unwrap();
     let read = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let days = web::data::daily_from_hours(&tz, &hours);
+    let days = figures::daily_from_hours(&tz, &hours);
     let daily = t.elapsed().as_secs_f64() * 1e3;
     println!(
         "A01, one year: {} valid hours read in {read:.1} ms, {} daily AQI reports computed in {daily:.1} ms",
@@ -84,15 +87,15 @@ fn main() {
         let mut size = 0;
         let mut time = |v: &mut Vec<f64>| {
             let t = Instant::now();
-            size = std::hint::black_box(web::render(&store, &c, query, *page).unwrap()).len();
+            size = std::hint::black_box(portal::render(&store, &c, query, *page).unwrap()).len();
             v.push(t.elapsed().as_secs_f64() * 1e3);
         };
         for _ in 0..5 {
-            web::data::clear_cache();
+            cache.clear();
             time(&mut cold);
         }
         for _ in 0..9 {
-            web::data::expire_cache();
+            cache.expire();
             time(&mut refresh);
         }
         for _ in 0..15 {
@@ -111,7 +114,7 @@ fn main() {
     println!(
         "cold: figure cache empty (first request, or every {} min); refresh: cache older than {} s, \
          yesterday and today recomputed; warm: cache fresh",
-        web::data::CACHE_REBUILD.as_secs() / 60,
-        web::data::CACHE_TTL.as_secs()
+        figures::cache::CACHE_REBUILD.as_secs() / 60,
+        figures::cache::CACHE_TTL.as_secs()
     );
 }

@@ -87,7 +87,10 @@ mod tests {
             let a = ApiError::from(e);
             assert_eq!(a.status.as_u16(), status);
             if status == 500 {
-                assert!(!a.message.contains("boom"), "internal details stay in the log");
+                assert!(
+                    !a.message.contains("boom"),
+                    "internal details stay in the log"
+                );
             } else {
                 assert_eq!(a.message, shown);
             }

@@ -6,9 +6,7 @@
 //! Every figure comes from `crate::web::data`, i.e. from the standards engine, as on the portal's pages.
 
 use crate::ApiError;
-use platform::figures::{self as data, AIR_PARAMS};
 use crate::App;
-use platform::PortalSettings;
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -16,6 +14,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
+use platform::PortalSettings;
+use platform::figures::{self as data, AIR_PARAMS};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -242,7 +242,13 @@ fn paged(
         let mut keep: Vec<String> = q
             .iter()
             .filter(|(k, _)| k.as_str() != "page")
-            .map(|(k, v)| format!("{}={}", crate::portal::urlencode(k), crate::portal::urlencode(v)))
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    crate::portal::urlencode(k),
+                    crate::portal::urlencode(v)
+                )
+            })
             .collect();
         keep.sort();
         keep.push(format!("page={}", page + 1));

@@ -238,7 +238,8 @@ mod tests {
     fn seeding_twice_gives_the_same_registry() {
         let dir = tempfile::tempdir().unwrap();
         let mut store =
-            store::Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
+            store::sqlite::connect_file(&dir.path().join("q.db"), store::Durability::Normal)
+                .unwrap();
         let city = city().unwrap();
         crate::registry::import(&mut store, &crate::registry::Actor::new("demo"), &city).unwrap();
         let first = (

@@ -9,7 +9,7 @@
 
 mod air;
 mod bulletin;
-mod cache;
+pub mod cache;
 mod calendar;
 mod emitters;
 mod water;

@@ -254,7 +254,9 @@ crc = "lenient"
     #[test]
     fn loads_idempotently() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
+        let mut store =
+            store::sqlite::connect_file(&dir.path().join("q.db"), store::Durability::Normal)
+                .unwrap();
         let data = parse_toml(FILE).unwrap();
         crate::registry::import(&mut store, &actor(), &data).unwrap();
         crate::registry::import(&mut store, &actor(), &data).unwrap();
@@ -273,7 +275,9 @@ crc = "lenient"
     #[test]
     fn refuses_bad_files_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("q.db"), store::Durability::Normal).unwrap();
+        let mut store =
+            store::sqlite::connect_file(&dir.path().join("q.db"), store::Durability::Normal)
+                .unwrap();
         let e = parse_toml("[[sites]]\nid='X'\nname='x'\nkind='volcano'\n").unwrap_err();
         assert!(
             e.to_string().contains("unknown site kind \"volcano\""),

@@ -59,7 +59,7 @@ fn open(common: &CommonArgs) -> anyhow::Result<Store> {
     let settings = common.settings(&[])?;
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    Ok(Store::open(&settings.database_path(), settings.durability)?)
+    Ok(platform::open_database(&settings)?.connect()?)
 }
 
 fn add(a: AddArgs) -> anyhow::Result<()> {

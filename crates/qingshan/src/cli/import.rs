@@ -27,7 +27,7 @@ pub fn run(cmd: ImportCommand) -> anyhow::Result<()> {
     let settings = a.common.settings(&[])?;
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    let mut store = store::Store::open(&settings.database_path(), settings.durability)?;
+    let mut store = platform::open_database(&settings)?.connect()?;
     let actor = platform::registry::Actor::new(format!(
         "{}:import:{}",
         super::cli_actor(),

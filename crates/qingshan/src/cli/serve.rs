@@ -4,6 +4,7 @@ use crate::config;
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Where the platform keeps its data and listens; every flag overrides the file and the environment.
 #[derive(Args)]
@@ -63,15 +64,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         ("hj212_listen", args.hj212_listen.clone()),
         ("http_listen", args.http_listen.clone()),
     ])?;
+    // The one place the server opens its database; everything else gets connections from it.
+    let db = platform::open_database(&settings).context("opening the database")?;
     let fleet = if args.demo {
-        Some(seed_demo(&settings)?)
+        Some(seed_demo(&db)?)
     } else {
         None
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
-        let platform = platform::Platform::open(settings).context("opening the platform")?;
-        tracing::info!(data = %platform.settings.database_path().display(), devices = platform.devices.len(), "platform open");
+        let platform = platform::Platform::start(settings, db).context("starting the platform")?;
+        tracing::info!(database = %platform.database().url(), devices = platform.devices.len(), "platform open");
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut live = None;
         if let Some(fleet) = fleet {
@@ -101,12 +104,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Writes the demo city's registry (idempotent) and returns its fleet.
-fn seed_demo(settings: &platform::Settings) -> anyhow::Result<Vec<sim::DeviceSpec>> {
+fn seed_demo(db: &Arc<dyn store::Database>) -> anyhow::Result<Vec<sim::DeviceSpec>> {
     let fleet = crate::demo::fleet();
     let data = crate::demo::registry(&fleet)?;
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    let mut store = store::Store::open(&settings.database_path(), settings.durability)?;
+    let mut store = db.connect()?;
     platform::registry::import(&mut store, &platform::registry::Actor::new("demo"), &data)
         .context("seeding the demo registry")?;
     tracing::info!(
@@ -141,30 +142,16 @@ pub struct MigrateArgs {
 
 pub fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
     let settings = args.common.settings(&[])?;
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    let path = settings.database_path();
-    let existed = path.exists();
+    let url = settings.database_url();
     // Opening migrates; report what the schema was and is.
-    let before = if existed {
-        store::Store::open_reader(&path)?
-            .schema_version()
-            .unwrap_or(0)
-    } else {
-        0
-    };
-    let store = store::Store::open(&path, settings.durability)?;
-    let after = store.schema_version()?;
+    let before = store::schema_version_at(&url)?;
+    let after = platform::open_database(&settings)?
+        .connect()?
+        .schema_version()?;
     if before == after {
-        println!(
-            "{}: schema at version {after}, nothing to do",
-            path.display()
-        );
+        println!("{url}: schema at version {after}, nothing to do");
     } else {
-        println!(
-            "{}: schema migrated from version {before} to {after}",
-            path.display()
-        );
+        println!("{url}: schema migrated from version {before} to {after}");
     }
     Ok(())
 }

@@ -194,7 +194,7 @@ fn register(dir: &std::path::Path, devices: &[DeviceSpec]) -> anyhow::Result<()>
         data_dir: dir.to_path_buf(),
         ..platform::Settings::default()
     };
-    let store = store::Store::open(&settings.database_path(), store::Durability::Full)?;
+    let store = platform::open_database(&settings)?.connect()?;
     for d in devices {
         if store.site(&d.site_id)?.is_none() {
             store.upsert_site(&store::Site {

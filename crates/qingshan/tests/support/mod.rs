@@ -48,11 +48,9 @@ impl Server {
         };
         configure(&mut settings);
         let tz = TimeZone::get(&settings.timezone).unwrap();
-        {
-            let mut store = Store::open(&settings.database_path(), settings.durability).unwrap();
-            prepare(&mut store, &tz);
-        }
-        let platform = Platform::open(settings).unwrap();
+        let db = platform::open_database(&settings).unwrap();
+        prepare(&mut db.connect().unwrap(), &tz);
+        let platform = Platform::start(settings, db).unwrap();
         let hj = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let hj212 = hj.local_addr().unwrap().to_string();

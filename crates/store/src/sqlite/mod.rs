@@ -31,25 +31,31 @@ impl SqliteDatabase {
 }
 
 impl Database for SqliteDatabase {
-    fn connect(&self) -> Result<Box<Store>> {
-        Ok(Box::new(SqliteConnection::open(
+    fn connect(&self) -> Result<Store> {
+        Ok(Store::new(SqliteConnection::open(
             &self.path,
             self.durability,
         )?))
     }
 
-    fn reader(&self) -> Result<Box<Store>> {
+    fn reader(&self) -> Result<Store> {
         let conn = rusqlite::Connection::open_with_flags(
             &self.path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Box::new(SqliteConnection { conn }))
+        Ok(Store::new(SqliteConnection { conn }))
     }
 
     fn url(&self) -> &str {
         &self.url
     }
+}
+
+/// Opens (creating and migrating) the file at `path` and returns one connection to it: for tests and
+/// benches that need one connection and nothing else.
+pub fn connect_file(path: &Path, durability: Durability) -> Result<Store> {
+    SqliteDatabase::open(path, durability)?.connect()
 }
 
 /// The schema version of the file at `path` without migrating it (0 when it does not exist yet).

@@ -4,8 +4,6 @@ use crate::ApiError;
 mod openapi;
 
 use crate::App;
-use platform::{Platform, registry};
-use platform::series::completeness;
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -14,6 +12,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
+use platform::series::completeness;
+use platform::{Platform, registry};
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::net::SocketAddr;
@@ -24,10 +24,7 @@ type AppState = State<Arc<App>>;
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
-        .route(
-            "/openapi.json",
-            get(|| async { Json(openapi::document()) }),
-        )
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/sites", get(list_sites).post(put_site))
         .route("/sites/{site}", get(get_site))
         .route("/sites/{site}/series", get(series))

@@ -18,16 +18,16 @@ pub mod pages;
 pub mod svg;
 
 use crate::App;
-use platform::PortalSettings;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use jiff::tz::TimeZone;
+use platform::PortalSettings;
+use platform::figures;
 use std::collections::HashMap;
 use std::sync::Arc;
-use platform::figures;
 use store::Store;
 
 /// The language of a page.

@@ -1,9 +1,9 @@
 //! The portal's pages. Each takes the store, the request context and the query, and returns a [`Page`].
 
-use platform::figures::{self as data, AIR_PARAMS, AirNow, Bulletin, NoData, WaterNow};
 use super::svg::{self, Bar, Cell, Line, MapPoint};
 use super::{Ctx, Lang, Page, esc, ink};
 use jiff::civil::Date;
+use platform::figures::{self as data, AIR_PARAMS, AirNow, Bulletin, NoData, WaterNow};
 use standards::Pollutant;
 use standards::aqi::{AqiReport, HourlyReadings, IndicatorSet, Level};
 use standards::warnings::WarningScheme;
@@ -835,14 +835,9 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     );
 
     // Calendar of daily AQI for the year.
-    let days = ctx.figures.station_days(
-        store,
-        &ctx.tz,
-        &sel.site.id,
-        year_start,
-        year_end,
-        ctx.now,
-    )?;
+    let days =
+        ctx.figures
+            .station_days(store, &ctx.tz, &sel.site.id, year_start, year_end, ctx.now)?;
     let by_date: HashMap<Date, &data::Day> = days.iter().map(|d| (d.date, d)).collect();
     let mut rows = Vec::new();
     for m in 1..=12i8 {
