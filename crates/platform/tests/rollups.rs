@@ -23,6 +23,7 @@ fn setup() -> (tempfile::TempDir, Store) {
             lon: None,
             lat: None,
             enterprise_id: None,
+            emission_standard: None,
             simulated: false,
         })
         .unwrap();

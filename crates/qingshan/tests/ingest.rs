@@ -23,6 +23,7 @@ fn outlets(store: &mut Store, _tz: &jiff::tz::TimeZone) {
                 lon: None,
                 lat: None,
                 enterprise_id: None,
+                emission_standard: None,
                 simulated: false,
             })
             .unwrap();

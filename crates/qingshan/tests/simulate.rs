@@ -34,6 +34,7 @@ async fn start(devices: &[DeviceSpec], strict: bool) -> Server {
                     lon: None,
                     lat: None,
                     enterprise_id: None,
+                    emission_standard: None,
                     simulated: true,
                 })
                 .unwrap();

@@ -36,6 +36,7 @@ fn main() {
                     lon: None,
                     lat: None,
                     enterprise_id: None,
+                    emission_standard: None,
                     simulated: true,
                 })
                 .unwrap();

@@ -50,6 +50,7 @@ fn site(id: &str, kind: SiteKind) -> Site {
         lon: Some(103.7),
         lat: Some(27.3),
         enterprise_id: None,
+        emission_standard: None,
         simulated: false,
     }
 }
@@ -392,6 +393,7 @@ pub fn registry_upserts_are_idempotent(db: &dyn Database) {
     assert_eq!(store.enterprises().unwrap(), vec![e]);
     let s1 = Site {
         enterprise_id: Some("E1".into()),
+        emission_standard: Some(crate::EmissionStandard::UltraLow),
         ..site("S1", SiteKind::FlueGasOutlet)
     };
     store.upsert_site(&s1).unwrap();

@@ -64,6 +64,20 @@ code_enum! {
 }
 
 code_enum! {
+    /// The emission standard an outlet is judged against. Until permits (which name each outlet's limits)
+    /// are in the registry, the registry says which standard applies; an outlet without one is shown
+    /// without a limit.
+    EmissionStandard, "emission standard" {
+        /// Ultra-low emission limits of coal-fired power units (发改能源〔2014〕2093号).
+        UltraLow = "ultra_low",
+        /// GB 18918-2002 grade 1A (municipal wastewater treatment plants).
+        Gb18918OneA = "gb18918_1a",
+        /// GB 8978-1996 grade 1 (integrated wastewater discharge).
+        Gb8978One = "gb8978_1",
+    }
+}
+
+code_enum! {
     /// What kind of water body a water site samples (GB 3838-2002 distinguishes rivers from lakes and
     /// reservoirs for total phosphorus and total nitrogen).
     WaterbodyKind, "water body kind" {
@@ -233,6 +247,8 @@ pub struct Site {
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub enterprise_id: Option<String>,
+    /// For an outlet: the standard its values are judged against.
+    pub emission_standard: Option<EmissionStandard>,
     /// True for the demo city's simulated sites: the UI says so.
     pub simulated: bool,
 }

@@ -6,7 +6,7 @@
 //! from the device simulator, and the UI and API say so.
 
 use crate::registry::RegistryData;
-use store::{County, Enterprise, Site, SiteKind, Waterbody, WaterbodyKind};
+use store::{County, EmissionStandard, Enterprise, Site, SiteKind, Waterbody, WaterbodyKind};
 
 const COUNTIES: &str = include_str!("../../demo/zhaotong/counties.csv");
 const STATIONS: &str = include_str!("../../demo/zhaotong/stations.csv");
@@ -29,6 +29,21 @@ pub enum DemoError {
 /// the silica-sand plant, the coal mines and the phosphate works (mine water and process effluent), as the
 /// device simulator models them.
 const EFFLUENT_SOURCES: [&str; 5] = ["S06", "S12", "S13", "S14", "S15"];
+
+/// The coal-fired power plants, held to the ultra-low emission limits (stations.csv notes).
+const POWER_PLANTS: [&str; 2] = ["S01", "S02"];
+
+/// The standard a demo outlet is judged against: the power plants ultra-low, the municipal WWTPs (`P..`,
+/// "GB18918 一级A" in their notes) grade 1A, the other effluents GB 8978 grade 1; the other flue-gas
+/// outlets (cement, silicon, aluminium...) have sector standards the engine does not hold yet: none.
+fn demo_standard(id: &str, kind: SiteKind) -> Option<EmissionStandard> {
+    match kind {
+        SiteKind::FlueGasOutlet if POWER_PLANTS.contains(&id) => Some(EmissionStandard::UltraLow),
+        SiteKind::WastewaterOutlet if id.starts_with('P') => Some(EmissionStandard::Gb18918OneA),
+        SiteKind::WastewaterOutlet => Some(EmissionStandard::Gb8978One),
+        _ => None,
+    }
+}
 
 /// Reads the embedded demo city: counties, enterprises and sites. Its devices come from the simulator's
 /// demo fleet, which names them (see `qingshan serve --demo`).
@@ -108,6 +123,7 @@ pub fn city() -> Result<RegistryData, DemoError> {
             name
         };
         sites.push(Site {
+            emission_standard: demo_standard(&id, kind),
             id: id.clone(),
             name: site_name,
             kind,

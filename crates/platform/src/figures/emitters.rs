@@ -10,7 +10,7 @@ use standards::emissions::{
 };
 use standards::hj212_codes as codes;
 use std::collections::{BTreeMap, HashMap};
-use store::{Enterprise, Period, Site, SiteKind, Store};
+use store::{EmissionStandard, Enterprise, Period, Site, SiteKind, Store};
 
 // ---------------------------------------------------------------------------------------------------------
 // Key emitters.
@@ -95,19 +95,13 @@ pub const WASTEWATER_PARAMS: [OutletParam; 5] = [
     },
 ];
 
-/// The standard that applies to an outlet. Permits (which will name each outlet's standard) are not in the
-/// registry yet; until they are, coal-fired power plants (电厂) are held to the ultra-low emission limits,
-/// municipal WWTPs (污水处理厂) to GB 18918 grade 1A, other wastewater outlets to GB 8978 grade 1, and other
-/// flue-gas outlets get no limit (their sector standards — cement, aluminium, silicon — are not in the
-/// standards engine), which the page says.
-pub fn outlet_limit(
-    site: &Site,
-    enterprise: Option<&Enterprise>,
-    code: &str,
-) -> Option<OutletLimit> {
-    let name = enterprise.map_or(site.name.as_str(), |e| e.name.as_str());
-    match site.kind {
-        SiteKind::FlueGasOutlet if name.contains("电厂") => {
+/// The limit of parameter `code` at an outlet under the standard the registry names for it
+/// ([`Site::emission_standard`]). Permits, which will name each outlet's limits, are not in the registry
+/// yet. An outlet without a standard, or whose standard has no limit for the parameter, gets none, which
+/// the page says (sector standards such as cement, aluminium and silicon are not in the standards engine).
+pub fn outlet_limit(site: &Site, code: &str) -> Option<OutletLimit> {
+    match (site.kind, site.emission_standard?) {
+        (SiteKind::FlueGasOutlet, EmissionStandard::UltraLow) => {
             let pollutant = standards::hj212_codes::flue_gas_pollutant(code)?;
             let l = emissions::ultra_low_limit(pollutant)?;
             Some(OutletLimit {
@@ -116,33 +110,30 @@ pub fn outlet_limit(
                 standard: "超低排放 / ultra-low (发改能源〔2014〕2093号)",
             })
         }
-        SiteKind::WastewaterOutlet => {
+        (SiteKind::WastewaterOutlet, EmissionStandard::Gb18918OneA) => {
             let item = standards::hj212_codes::wastewater_item(code)?;
-            if name.contains("污水处理厂") {
-                let l = emissions::gb18918_limit(
-                    item,
-                    Gb18918Grade::OneA,
-                    Gb18918Conditions::default(),
-                )?;
-                Some(OutletLimit {
-                    limit: l,
-                    reference_o2: None,
-                    standard: "GB 18918-2002 一级A",
-                })
-            } else {
-                let item = if item == WastewaterItem::TotalPhosphorus {
-                    WastewaterItem::Phosphate
-                } else {
-                    item
-                };
-                let l = emissions::gb8978_limit(item, Gb8978Grade::One)?;
-                Some(OutletLimit {
-                    limit: l,
-                    reference_o2: None,
-                    standard: "GB 8978-1996 一级",
-                })
-            }
+            let l =
+                emissions::gb18918_limit(item, Gb18918Grade::OneA, Gb18918Conditions::default())?;
+            Some(OutletLimit {
+                limit: l,
+                reference_o2: None,
+                standard: "GB 18918-2002 一级A",
+            })
         }
+        (SiteKind::WastewaterOutlet, EmissionStandard::Gb8978One) => {
+            // GB 8978 limits phosphate (as P), the closest of its items to total phosphorus.
+            let item = match standards::hj212_codes::wastewater_item(code)? {
+                WastewaterItem::TotalPhosphorus => WastewaterItem::Phosphate,
+                item => item,
+            };
+            let l = emissions::gb8978_limit(item, Gb8978Grade::One)?;
+            Some(OutletLimit {
+                limit: l,
+                reference_o2: None,
+                standard: "GB 8978-1996 一级",
+            })
+        }
+        // A standard that does not fit the outlet's kind (the registry refuses it) judges nothing.
         _ => None,
     }
 }
@@ -266,7 +257,7 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
             let o2 = series.get(O2_PARAM).cloned().unwrap_or_default();
             let mut values = Vec::new();
             for p in params {
-                let limit = outlet_limit(site, Some(&e), p.code);
+                let limit = outlet_limit(site, p.code);
                 let s = &series[p.code];
                 let exceedance_hours = s
                     .range(month_start..)

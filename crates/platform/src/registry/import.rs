@@ -104,6 +104,7 @@ struct SiteIn {
     lat: Option<f64>,
     enterprise: Option<String>,
     waterbody: Option<String>,
+    emission_standard: Option<String>,
     #[serde(default)]
     simulated: bool,
 }
@@ -185,6 +186,7 @@ pub fn parse_toml(text: &str) -> Result<RegistryData> {
             lon: s.lon,
             lat: s.lat,
             enterprise_id: s.enterprise,
+            emission_standard: s.emission_standard,
             simulated: s.simulated,
         }
         .validate()
@@ -212,7 +214,7 @@ pub fn parse_toml(text: &str) -> Result<RegistryData> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use store::{CrcPolicy, Store};
+    use store::CrcPolicy;
 
     const FILE: &str = r#"
 [[counties]]

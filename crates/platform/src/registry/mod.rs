@@ -13,7 +13,7 @@ pub mod import;
 pub use import::{RegistryData, parse_toml};
 
 use crate::{Error, Result};
-use store::{CrcPolicy, Device, Enterprise, Site, SiteKind, Store};
+use store::{CrcPolicy, Device, EmissionStandard, Enterprise, Site, SiteKind, Store};
 
 /// Who made a change, as the audit log names them: `api:admin-token@10.0.0.5`, `cli:root@host`,
 /// `import:registry.toml`.
@@ -118,6 +118,8 @@ pub struct SiteInput {
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub enterprise_id: Option<String>,
+    /// For an outlet: an [`EmissionStandard`] code (`ultra_low`, `gb18918_1a`, `gb8978_1`).
+    pub emission_standard: Option<String>,
     pub simulated: bool,
 }
 
@@ -130,6 +132,25 @@ impl SiteInput {
         }
         let kind: SiteKind = self.kind.parse()?;
         check_coordinates(&self.id, self.lon, self.lat)?;
+        let emission_standard = self
+            .emission_standard
+            .as_deref()
+            .map(str::parse::<EmissionStandard>)
+            .transpose()?;
+        let fits = match emission_standard {
+            None => true,
+            Some(EmissionStandard::UltraLow) => kind == SiteKind::FlueGasOutlet,
+            Some(EmissionStandard::Gb18918OneA | EmissionStandard::Gb8978One) => {
+                kind == SiteKind::WastewaterOutlet
+            }
+        };
+        if !fits {
+            return Err(Error::invalid(format!(
+                "site {:?}: emission standard {} does not apply to a {kind}",
+                self.id,
+                emission_standard.map_or("", |e| e.code())
+            )));
+        }
         Ok(Site {
             id: self.id,
             name: self.name,
@@ -138,6 +159,7 @@ impl SiteInput {
             lon: self.lon,
             lat: self.lat,
             enterprise_id: self.enterprise_id,
+            emission_standard,
             simulated: self.simulated,
         })
     }
@@ -371,5 +393,31 @@ mod tests {
             ..site(None, None)
         };
         assert!(matches!(no_id.validate(), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn an_emission_standard_must_exist_and_fit_the_outlet() {
+        let site = |kind: &str, standard: &str| SiteInput {
+            id: "S1".into(),
+            name: "outlet".into(),
+            kind: kind.into(),
+            emission_standard: Some(standard.into()),
+            ..SiteInput::default()
+        };
+        let ok = site("flue_gas_outlet", "ultra_low").validate().unwrap();
+        assert_eq!(ok.emission_standard, Some(EmissionStandard::UltraLow));
+        let ok = site("wastewater_outlet", "gb18918_1a").validate().unwrap();
+        assert_eq!(ok.emission_standard, Some(EmissionStandard::Gb18918OneA));
+        let e = site("wastewater_outlet", "ultra_low")
+            .validate()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("ultra_low does not apply to a wastewater_outlet"),
+            "{e}"
+        );
+        assert!(site("air_station", "gb8978_1").validate().is_err());
+        let e = site("flue_gas_outlet", "gb13223").validate().unwrap_err();
+        assert!(e.to_string().contains("\"gb13223\""), "{e}");
     }
 }

@@ -205,6 +205,7 @@ fn register(dir: &std::path::Path, devices: &[DeviceSpec]) -> anyhow::Result<()>
                 lon: None,
                 lat: None,
                 enterprise_id: None,
+                emission_standard: None,
                 simulated: true,
             })?;
         }

@@ -208,6 +208,12 @@ pub fn demo_city() -> DemoCity {
             lat: row[8].parse().ok(),
         });
     }
+    // Outlets are judged against the standard the demo registry names for them.
+    let demo = platform::demo::city().unwrap();
+    let standard = |id: &str| {
+        let site = demo.sites.iter().find(|s| s.id == id);
+        site.and_then(|s| s.emission_standard)
+    };
     let mut r = csv::Reader::from_path(format!("{dir}/stations.csv")).unwrap();
     for row in r.records() {
         let row = row.unwrap();
@@ -246,6 +252,7 @@ pub fn demo_city() -> DemoCity {
             lon: row[4].parse().ok(),
             lat: row[5].parse().ok(),
             enterprise_id,
+            emission_standard: standard(&id),
             simulated: true,
         });
         city.devices.push(Device {

@@ -10,6 +10,10 @@ const SQLITE: &[(i64, &str)] = &[
         2,
         include_str!("../../migrations/sqlite/0002_waterbodies.sql"),
     ),
+    (
+        3,
+        include_str!("../../migrations/sqlite/0003_emission_standard.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {
@@ -39,13 +43,17 @@ pub(crate) fn current_readonly(conn: &Connection) -> Result<i64> {
 }
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<Vec<i64>> {
+    apply_up_to(conn, i64::MAX)
+}
+
+fn apply_up_to(conn: &mut Connection, last: i64) -> Result<Vec<i64>> {
     let at = current(conn)?;
     let known = SQLITE.last().map_or(0, |m| m.0);
     if at > known {
         return Err(StoreError::SchemaTooNew { found: at, known });
     }
     let mut applied = Vec::new();
-    for &(version, sql) in SQLITE.iter().filter(|m| m.0 > at) {
+    for &(version, sql) in SQLITE.iter().filter(|m| m.0 > at && m.0 <= last) {
         // IMMEDIATE, and the version re-read inside: two processes starting together migrate once.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if current_readonly(&tx)? >= version {
@@ -60,4 +68,44 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<Vec<i64>> {
         applied.push(version);
     }
     Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outlets_registered_before_emission_standards_keep_the_standard_their_name_gave_them() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(apply_up_to(&mut conn, 2).unwrap(), vec![1, 2]);
+        conn.execute_batch(
+            "INSERT INTO enterprises (id, name) VALUES ('E1', '示例燃煤电厂'), ('E2', '县城污水处理厂'),
+                 ('E3', '水泥厂');
+             INSERT INTO sites (id, name, kind, enterprise_id) VALUES
+                 ('S1', '1号排口', 'flue_gas_outlet', 'E1'), ('S2', '总排口', 'wastewater_outlet', 'E2'),
+                 ('S3', '窑尾', 'flue_gas_outlet', 'E3'), ('S4', '废水排口', 'wastewater_outlet', 'E3'),
+                 ('A1', '电厂旁空气站', 'air_station', NULL);",
+        )
+        .unwrap();
+        assert_eq!(apply(&mut conn).unwrap(), vec![3]);
+        let standards: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT id, emission_standard FROM sites ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected = [
+            ("A1", None),
+            ("S1", Some("ultra_low")),
+            ("S2", Some("gb18918_1a")),
+            ("S3", None),
+            ("S4", Some("gb8978_1")),
+        ];
+        let expected: Vec<(String, Option<String>)> = expected
+            .iter()
+            .map(|(id, s)| (id.to_string(), s.map(String::from)))
+            .collect();
+        assert_eq!(standards, expected);
+    }
 }

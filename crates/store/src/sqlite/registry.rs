@@ -114,12 +114,22 @@ impl Registry for SqliteConnection {
 
     fn upsert_site(&self, s: &Site) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO sites (id, name, kind, county, lon, lat, enterprise_id, simulated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO sites (id, name, kind, county, lon, lat, enterprise_id, simulated, emission_standard)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, county = excluded.county,
                 lon = excluded.lon, lat = excluded.lat, enterprise_id = excluded.enterprise_id,
-                simulated = excluded.simulated",
-            params![s.id, s.name, s.kind.code(), s.county, s.lon, s.lat, s.enterprise_id, s.simulated],
+                simulated = excluded.simulated, emission_standard = excluded.emission_standard",
+            params![
+                s.id,
+                s.name,
+                s.kind.code(),
+                s.county,
+                s.lon,
+                s.lat,
+                s.enterprise_id,
+                s.simulated,
+                s.emission_standard.map(|e| e.code())
+            ],
         )?;
         Ok(())
     }
@@ -218,18 +228,19 @@ fn waterbody_row(r: &Row<'_>) -> rusqlite::Result<(Waterbody, String)> {
     ))
 }
 
-const SITE_SELECT: &str =
-    "SELECT id, name, kind, county, lon, lat, enterprise_id, simulated FROM sites";
+const SITE_SELECT: &str = "SELECT id, name, kind, county, lon, lat, enterprise_id, simulated, emission_standard FROM sites";
 
 struct SiteRow {
     site: Site,
     kind: String,
+    emission_standard: Option<String>,
 }
 
 impl SiteRow {
     fn into_site(self) -> Result<Site> {
         Ok(Site {
             kind: self.kind.parse()?,
+            emission_standard: self.emission_standard.map(|e| e.parse()).transpose()?,
             ..self.site
         })
     }
@@ -238,6 +249,7 @@ impl SiteRow {
 fn site_row(r: &Row<'_>) -> rusqlite::Result<SiteRow> {
     Ok(SiteRow {
         kind: r.get(2)?,
+        emission_standard: r.get(8)?,
         site: Site {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -246,6 +258,7 @@ fn site_row(r: &Row<'_>) -> rusqlite::Result<SiteRow> {
             lon: r.get(4)?,
             lat: r.get(5)?,
             enterprise_id: r.get(6)?,
+            emission_standard: None,
             simulated: r.get(7)?,
         },
     })

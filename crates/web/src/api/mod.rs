@@ -127,7 +127,8 @@ fn actor(p: &Platform, peer: SocketAddr) -> registry::Actor {
 fn site_json(s: &Site) -> Json_ {
     json!({
         "id": s.id, "name": s.name, "kind": s.kind.code(), "county": s.county,
-        "lon": s.lon, "lat": s.lat, "enterprise_id": s.enterprise_id, "simulated": s.simulated,
+        "lon": s.lon, "lat": s.lat, "enterprise_id": s.enterprise_id,
+        "emission_standard": s.emission_standard.map(|e| e.code()), "simulated": s.simulated,
     })
 }
 
@@ -166,6 +167,7 @@ struct SiteInput {
     lon: Option<f64>,
     lat: Option<f64>,
     enterprise_id: Option<String>,
+    emission_standard: Option<String>,
     #[serde(default)]
     simulated: bool,
 }
@@ -186,6 +188,7 @@ async fn put_site(
         lon: i.lon,
         lat: i.lat,
         enterprise_id: i.enterprise_id,
+        emission_standard: i.emission_standard,
         simulated: i.simulated,
     }
     .validate()?;

@@ -133,7 +133,8 @@ pub fn document() -> Value {
             "SiteInput": {"type": "object", "required": ["id", "name", "kind"], "properties": {
                 "id": {"type": "string"}, "name": {"type": "string"},
                 "kind": {"type": "string", "enum": ["air_station", "water_section", "drinking_water_source", "flue_gas_outlet", "wastewater_outlet", "river_outfall", "other"]},
-                "county": {"type": "string"}, "lon": {"type": "number"}, "lat": {"type": "number"}, "enterprise_id": {"type": "string"}, "simulated": {"type": "boolean"}}},
+                "county": {"type": "string"}, "lon": {"type": "number"}, "lat": {"type": "number"}, "enterprise_id": {"type": "string"},
+                "emission_standard": {"type": "string", "enum": ["ultra_low", "gb18918_1a", "gb8978_1"], "description": "For an outlet: the standard its values are judged against; none: no limit shown"}, "simulated": {"type": "boolean"}}},
             "DeviceInput": {"type": "object", "required": ["mn", "password", "site_id"], "properties": {
                 "mn": {"type": "string"}, "password": {"type": "string"}, "site_id": {"type": "string"},
                 "protocol": {"type": "string", "enum": ["auto", "2005", "2017", "2025"]},
