@@ -11,6 +11,7 @@ use store::Verdict;
 pub struct Metrics {
     frames: [AtomicU64; 4],
     pub values_stored: AtomicU64,
+    pub values_conflicting: AtomicU64,
     pub connections_open: AtomicU64,
     pub connections_total: AtomicU64,
     pub connections_refused: AtomicU64,
@@ -45,8 +46,13 @@ impl Metrics {
         let counters = [
             (
                 "qingshan_values_stored_total",
-                "Values inserted or changed in the series.",
+                "Values stored in the series (the first received for their key).",
                 &self.values_stored,
+            ),
+            (
+                "qingshan_values_conflicting_total",
+                "Re-sent values that differed from the stored one: journaled, kept as conflicts, not applied.",
+                &self.values_conflicting,
             ),
             (
                 "qingshan_connections_total",

@@ -34,13 +34,19 @@ enum Command {
     /// Register and list devices (works whether or not the server is running).
     #[command(subcommand)]
     Device(cli::device::DeviceCommand),
+    /// The journal of every frame received: verify its hash chain.
+    #[command(subcommand)]
+    Journal(cli::journal::JournalCommand),
     /// Simulated HJ 212 data loggers over TCP: the demo city's devices, load generation, idle connections.
     Simulate(cli::simulate::SimulateArgs),
 }
 
 fn main() -> anyhow::Result<()> {
-    restore_sigpipe();
     let cli = Cli::parse();
+    // The server must outlive a closed log pipe; the other commands end quietly like Unix tools.
+    if !matches!(cli.command, Command::Serve(_)) {
+        restore_sigpipe();
+    }
     init_logging();
     match cli.command {
         Command::Hj212(cmd) => cli::hj212::run(cmd),
@@ -50,6 +56,7 @@ fn main() -> anyhow::Result<()> {
         Command::Device(cmd) => cli::device::run(cmd),
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Import(cmd) => cli::import::run(cmd),
+        Command::Journal(cmd) => cli::journal::run(cmd),
     }
 }
 
@@ -70,7 +77,7 @@ fn init_logging() {
     }
 }
 
-/// Makes `qingshan ... | head` end quietly like other Unix tools instead of panicking on a closed pipe
+/// Makes `qingshan hj212 decode ... | head` end quietly like other Unix tools instead of panicking on a closed pipe
 /// (Rust ignores SIGPIPE by default, so every later `println!` would fail).
 fn restore_sigpipe() {
     #[cfg(unix)]

@@ -10,6 +10,7 @@ use tokio::net::TcpStream;
 mod support;
 
 use support::Server;
+use support::device::{packet, read_answers};
 
 /// Two flue-gas outlets, one device with a strict CRC policy and one lenient.
 fn outlets(store: &mut Store, _tz: &jiff::tz::TimeZone) {
@@ -51,12 +52,6 @@ async fn start(tweak: impl FnOnce(&mut Settings)) -> Server {
     Server::start_with(tweak, outlets).await
 }
 
-/// A framed 2017 packet (Flag=5: answer wanted).
-fn packet(qn: &str, cn: &str, mn: &str, pw: &str, cp: &str) -> Vec<u8> {
-    let data = format!("QN={qn};ST=31;CN={cn};PW={pw};MN={mn};Flag=5;CP=&&{cp}&&");
-    hj212::packet::frame_data_segment(data.as_bytes()).unwrap()
-}
-
 fn so2(qn: &str, mn: &str, minute: u32, value: &str) -> Vec<u8> {
     packet(
         qn,
@@ -69,25 +64,6 @@ fn so2(qn: &str, mn: &str, minute: u32, value: &str) -> Vec<u8> {
             minute % 60
         ),
     )
-}
-
-/// Reads until `n` answers (CRLF-terminated frames) arrived.
-async fn read_answers(s: &mut TcpStream, n: usize) -> Vec<String> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while buf.iter().filter(|&&b| b == b'\n').count() < n {
-        let k = tokio::time::timeout(Duration::from_secs(20), s.read(&mut chunk))
-            .await
-            .expect("answer in time")
-            .unwrap();
-        assert!(k > 0, "server closed before answering");
-        buf.extend_from_slice(&chunk[..k]);
-    }
-    String::from_utf8(buf)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,6 +15,8 @@ macro_rules! conformance_tests {
             migrations_run_twice_are_a_no_op,
             an_identical_resend_changes_nothing,
             a_validated_value_is_never_overwritten_by_a_device,
+            the_first_value_stands_and_a_different_resend_is_kept_beside_it,
+            the_journal_is_a_hash_chain,
             rejected_frames_are_journaled_without_values,
             changed_values_mark_their_hour_once,
             rollups_upsert_and_clear_their_dirty_hours,
@@ -145,7 +147,7 @@ pub fn an_identical_resend_changes_nothing(db: &dyn Database) {
             vec![value(T0, 1.5), value(T0 + 60, 2.0)],
         )])
         .unwrap();
-    assert_eq!(first.values_changed, 2);
+    assert_eq!((first.values_new, first.conflicts), (2, 0));
     store
         .put_rollups(&[], &store.dirty_hours(100).unwrap())
         .unwrap();
@@ -153,7 +155,8 @@ pub fn an_identical_resend_changes_nothing(db: &dyn Database) {
         .write_frames(&[frame(Verdict::Accepted, vec![value(T0, 1.5)])])
         .unwrap();
     assert_eq!(
-        again.values_changed, 0,
+        (again.values_new, again.conflicts),
+        (0, 0),
         "a re-sent identical value changes nothing"
     );
     assert_eq!(
@@ -199,7 +202,7 @@ pub fn a_validated_value_is_never_overwritten_by_a_device(db: &dyn Database) {
     let resend = store
         .write_frames(&[frame(Verdict::Accepted, vec![value(T0, 99.0)])])
         .unwrap();
-    assert_eq!(resend.values_changed, 0);
+    assert_eq!((resend.values_new, resend.conflicts), (0, 1));
     let series = store
         .series("S1", "a21026", Interval::Realtime, 0, i64::MAX)
         .unwrap();
@@ -212,6 +215,98 @@ pub fn a_validated_value_is_never_overwritten_by_a_device(db: &dyn Database) {
     );
 }
 
+pub fn the_first_value_stands_and_a_different_resend_is_kept_beside_it(db: &dyn Database) {
+    let mut store = with_site(db);
+    let first = store
+        .write_frames(&[frame(Verdict::Accepted, vec![value(T0, 1.5)])])
+        .unwrap();
+    store
+        .put_rollups(&[], &store.dirty_hours(100).unwrap())
+        .unwrap();
+    let mut flagged = value(T0, 1.5);
+    flagged.flag = Some("D".into());
+    let rewrites = store
+        .write_frames(&[
+            frame(Verdict::Accepted, vec![value(T0, 99.0)]),
+            frame(Verdict::Accepted, vec![flagged.clone()]),
+            frame(Verdict::Accepted, vec![value(T0, 99.0)]),
+        ])
+        .unwrap();
+    assert_eq!(
+        (rewrites.values_new, rewrites.conflicts),
+        (0, 3),
+        "a different value or flag is a conflict, each time it is re-sent"
+    );
+    assert_eq!(values_of(&store), vec![Some(1.5)], "the first value stands");
+    let series = store
+        .series("S1", "a21026", Interval::Realtime, 0, i64::MAX)
+        .unwrap();
+    assert_eq!(
+        (series[0].journal_id, series[0].flag.as_deref()),
+        (first.journal_ids[0], Some("N"))
+    );
+    assert_eq!(
+        store.dirty_hours(100).unwrap(),
+        vec![],
+        "nothing to recompute"
+    );
+    let conflicts = store.conflicts(Some("S1"), None, 10).unwrap();
+    assert_eq!(conflicts.len(), 3);
+    let newest = &conflicts[0];
+    assert_eq!(newest.journal_id, rewrites.journal_ids[2]);
+    assert_eq!(
+        (newest.resent.value, newest.stored.value),
+        (Some(99.0), Some(1.5))
+    );
+    assert_eq!(newest.stored_journal_id, first.journal_ids[0]);
+    assert_eq!(
+        (newest.resent.time, newest.resent.param.as_str()),
+        (T0, "a21026")
+    );
+    assert_eq!(conflicts[1].resent.flag.as_deref(), Some("D"));
+    assert_eq!(
+        store.conflicts(None, Some(conflicts[1].id), 10).unwrap(),
+        vec![conflicts[2].clone()],
+        "paged by id"
+    );
+    assert_eq!(store.conflicts(Some("S2"), None, 10).unwrap(), vec![]);
+}
+
+pub fn the_journal_is_a_hash_chain(db: &dyn Database) {
+    let mut store = with_site(db);
+    assert_eq!(
+        store.verify_chain().unwrap(),
+        ChainCheck {
+            records: 0,
+            first_broken: None
+        }
+    );
+    store
+        .write_frames(&[
+            frame(Verdict::Accepted, vec![value(T0, 1.5)]),
+            frame(Verdict::BadFrame, vec![]),
+        ])
+        .unwrap();
+    // A rolled-back batch leaves no gap in the chain.
+    store.begin().unwrap();
+    store
+        .write_frames(&[frame(Verdict::Accepted, vec![value(T0 + 60, 2.0)])])
+        .unwrap();
+    store.rollback();
+    let last = store
+        .write_frames(&[frame(Verdict::UnknownDevice, vec![])])
+        .unwrap();
+    assert_eq!(
+        store.verify_chain().unwrap(),
+        ChainCheck {
+            records: 3,
+            first_broken: None
+        }
+    );
+    assert_eq!(store.journal_len().unwrap(), 3);
+    assert_eq!(last.journal_ids, vec![3], "ids follow the chain");
+}
+
 pub fn rejected_frames_are_journaled_without_values(db: &dyn Database) {
     let mut store = with_site(db);
     let good = store
@@ -220,7 +315,11 @@ pub fn rejected_frames_are_journaled_without_values(db: &dyn Database) {
     let bad = store
         .write_frames(&[frame(Verdict::BadFrame, vec![value(T0 + 60, 9.0)])])
         .unwrap();
-    assert_eq!(bad.values_changed, 0, "a rejected frame stores no values");
+    assert_eq!(
+        (bad.values_new, bad.conflicts),
+        (0, 0),
+        "a rejected frame stores no values"
+    );
     assert_eq!(values_of(&store), vec![Some(1.5)]);
     let q = store.quarantine(None, None, 10).unwrap();
     assert_eq!(q.len(), 1);

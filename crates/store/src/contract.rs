@@ -1,9 +1,10 @@
 //! The storage contract: one trait per capability, which every backend implements and the conformance
 //! suite ([`crate::conformance`]) holds them to. The platform only ever sees these traits.
 
+use crate::chain::ChainCheck;
 use crate::{
-    AuditEntry, County, Device, Enterprise, FrameRecord, Interval, JournalEntry, Period, Result,
-    Rollup, Site, StoreError, Tier, Value, Verdict, Waterbody,
+    AuditEntry, County, Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period,
+    Result, Rollup, Site, StoreError, Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -11,8 +12,23 @@ use crate::{
 pub struct WriteSummary {
     /// The journal id of each frame, in the order given.
     pub journal_ids: Vec<i64>,
-    /// Values inserted or changed (a re-sent identical value counts zero).
-    pub values_changed: usize,
+    /// Values stored for a key that had none (a re-sent identical value counts zero).
+    pub values_new: usize,
+    /// Values that differed from the one already stored for their key: kept as conflicts, not applied.
+    pub conflicts: usize,
+}
+
+/// A re-sent value that differed from the first one received for its key (which stands).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub id: i64,
+    /// The frame that carried the re-sent value.
+    pub journal_id: i64,
+    /// The value as re-sent (its key is the stored value's key).
+    pub resent: NewValue,
+    /// The stored value and the frame it came from.
+    pub stored: NewValue,
+    pub stored_journal_id: i64,
 }
 
 /// Rejected frames of one cause.
@@ -58,11 +74,20 @@ pub trait Journal {
     /// caller already holds one, inside it).
     ///
     /// When this returns outside a caller's transaction, it is committed with the durability the store was
-    /// opened with: only then may the gateway answer the devices. A value already present for the same key
-    /// is replaced only when it differs and is still preliminary (a validated value is never overwritten
-    /// by a device); every inserted or changed realtime or minute value marks its hour for rollup
-    /// recomputation.
+    /// opened with: only then may the gateway answer the devices. The first value received for a key
+    /// stands: an identical re-send changes nothing, a different one is kept as a [`Conflict`] and never
+    /// applied. Every new realtime or minute value marks its hour for rollup recomputation. Each journal
+    /// record is chained to the one before it ([`crate::chain`]).
     fn write_frames(&mut self, frames: &[FrameRecord]) -> Result<WriteSummary>;
+    /// Checks the journal's hash chain from the first record to the last.
+    fn verify_chain(&self) -> Result<ChainCheck>;
+    /// Conflicting re-sends, newest first, optionally of one site, with ids below `before`.
+    fn conflicts(
+        &self,
+        site: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Conflict>>;
     /// One journal entry.
     fn journal_entry(&self, id: i64) -> Result<Option<JournalEntry>>;
     /// Rejected frames, newest first, optionally of one verdict, with ids below `before` (for paging).

@@ -11,14 +11,16 @@
 //! Keys: the site id leads every measurement key and appears in every measurement query, so the tables
 //! shard by site when they move to a distributed PostgreSQL.
 
+pub mod chain;
 pub mod conformance;
 pub mod contract;
 pub mod model;
 pub mod sqlite;
 
+pub use chain::ChainCheck;
 pub use contract::{
-    Audit, Connection, Database, DirtyHour, Journal, QuarantineCount, Receipt, Registry, Rollups,
-    Series, SeriesInfo, Store, WriteSummary,
+    Audit, Conflict, Connection, Database, DirtyHour, Journal, QuarantineCount, Receipt, Registry,
+    Rollups, Series, SeriesInfo, Store, WriteSummary,
 };
 pub use model::*;
 
@@ -47,6 +49,9 @@ pub enum StoreError {
     /// A database URL this build cannot open.
     #[error("{0}")]
     Unsupported(String),
+    /// The stored data breaks an invariant (e.g. a journal record without its hash).
+    #[error("corrupt database: {0}")]
+    Corrupt(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

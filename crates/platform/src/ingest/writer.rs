@@ -135,7 +135,10 @@ fn commit(store: &mut Store, jobs: Vec<Job>, metrics: &Metrics) {
         Ok(summary) => {
             metrics
                 .values_stored
-                .fetch_add(summary.values_changed as u64, Relaxed);
+                .fetch_add(summary.values_new as u64, Relaxed);
+            metrics
+                .values_conflicting
+                .fetch_add(summary.conflicts as u64, Relaxed);
             let mut ids = summary.journal_ids.into_iter();
             for (n, done) in waiters {
                 let journal_ids: Vec<i64> = ids.by_ref().take(n).collect();

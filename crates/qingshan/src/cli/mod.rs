@@ -4,6 +4,7 @@ pub mod device;
 pub mod evaluate;
 pub mod hj212;
 pub mod import;
+pub mod journal;
 pub mod serve;
 pub mod simulate;
 

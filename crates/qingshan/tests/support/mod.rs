@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod city;
+pub mod device;
 
 #[allow(unused_imports)]
 pub use city::*;

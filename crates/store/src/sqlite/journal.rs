@@ -1,10 +1,13 @@
 //! The raw journal (every frame, as received) and the write path into the series.
 
 use super::SqliteConnection;
+use crate::StoreError;
+use crate::chain::{self, ChainCheck};
 use crate::{
-    FrameRecord, Interval, Journal, JournalEntry, QuarantineCount, Result, Verdict, WriteSummary,
+    Conflict, FrameRecord, Interval, Journal, JournalEntry, NewValue, QuarantineCount, Result,
+    Verdict, WriteSummary,
 };
-use rusqlite::{Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 
 impl Journal for SqliteConnection {
     fn write_frames(&mut self, frames: &[FrameRecord]) -> Result<WriteSummary> {
@@ -12,39 +15,51 @@ impl Journal for SqliteConnection {
         let tx = self.conn.savepoint()?;
         let mut summary = WriteSummary::default();
         {
+            // The chain's head, read inside the write transaction: no other writer can move it meanwhile.
+            let (mut last_id, mut prev) = chain_head(&tx)?;
             let mut journal = tx.prepare_cached(
-                "INSERT INTO journal (received_at, peer, mn, cn, verdict, cause, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO journal (id, received_at, peer, mn, cn, verdict, cause, raw, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            let mut value = tx.prepare_cached(
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO measurements (site_id, param, interval, time, value, min, max, cou, flag, tier, journal_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10)
-                 ON CONFLICT (site_id, param, interval, time) DO UPDATE SET
-                    value = excluded.value, min = excluded.min, max = excluded.max, cou = excluded.cou,
-                    flag = excluded.flag, journal_id = excluded.journal_id
-                 WHERE tier = 0 AND (value IS NOT excluded.value OR min IS NOT excluded.min
-                    OR max IS NOT excluded.max OR cou IS NOT excluded.cou OR flag IS NOT excluded.flag)",
+                 ON CONFLICT (site_id, param, interval, time) DO NOTHING",
+            )?;
+            let mut existing = tx.prepare_cached(
+                "SELECT value, min, max, cou, flag FROM measurements
+                 WHERE site_id = ?1 AND param = ?2 AND interval = ?3 AND time = ?4",
+            )?;
+            let mut conflict = tx.prepare_cached(
+                "INSERT INTO conflicts (journal_id, site_id, param, interval, time, value, min, max, cou, flag)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut dirty = tx.prepare_cached(
                 "INSERT OR IGNORE INTO rollup_dirty (site_id, param, hour) VALUES (?1, ?2, ?3)",
             )?;
             let mut dirty_hours = std::collections::HashSet::new();
             for f in frames {
+                let id = last_id + 1;
+                let hash = chain::hash(&prev, &chained(id, f));
                 journal.execute(params![
+                    id,
                     f.received_at_ms,
                     f.peer,
                     f.mn,
                     f.cn,
                     f.verdict.code(),
                     f.cause,
-                    f.raw
+                    f.raw,
+                    &hash[..]
                 ])?;
-                let id = tx.last_insert_rowid();
+                (last_id, prev) = (id, hash);
                 summary.journal_ids.push(id);
                 if f.verdict != Verdict::Accepted {
                     continue;
                 }
                 for v in &f.values {
-                    let changed = value.execute(params![
+                    let key = params![v.site_id, v.param, v.interval.as_int(), v.time];
+                    let inserted = insert.execute(params![
                         v.site_id,
                         v.param,
                         v.interval.as_int(),
@@ -56,8 +71,29 @@ impl Journal for SqliteConnection {
                         v.flag,
                         id
                     ])?;
-                    summary.values_changed += changed;
-                    if changed > 0 && matches!(v.interval, Interval::Realtime | Interval::Minute) {
+                    if inserted == 0 {
+                        let first = existing.query_row(key, |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                        })?;
+                        if first != (v.value, v.min, v.max, v.cou, v.flag.clone()) {
+                            conflict.execute(params![
+                                id,
+                                v.site_id,
+                                v.param,
+                                v.interval.as_int(),
+                                v.time,
+                                v.value,
+                                v.min,
+                                v.max,
+                                v.cou,
+                                v.flag
+                            ])?;
+                            summary.conflicts += 1;
+                        }
+                        continue;
+                    }
+                    summary.values_new += 1;
+                    if matches!(v.interval, Interval::Realtime | Interval::Minute) {
                         dirty_hours.insert((
                             v.site_id.as_str(),
                             v.param.as_str(),
@@ -73,6 +109,103 @@ impl Journal for SqliteConnection {
         }
         tx.commit()?;
         Ok(summary)
+    }
+
+    fn verify_chain(&self) -> Result<ChainCheck> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, received_at, peer, mn, cn, verdict, cause, raw, hash FROM journal ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut check = ChainCheck {
+            records: 0,
+            first_broken: None,
+        };
+        let mut prev = chain::GENESIS;
+        while let Some(r) = rows.next()? {
+            check.records += 1;
+            let (peer, mn, cn, verdict, cause): (
+                String,
+                Option<String>,
+                Option<String>,
+                String,
+                Option<String>,
+            ) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+            let raw: Vec<u8> = r.get(7)?;
+            let stored: Option<Vec<u8>> = r.get(8)?;
+            let expected = chain::hash(
+                &prev,
+                &chain::Chained {
+                    id: r.get(0)?,
+                    received_at_ms: r.get(1)?,
+                    peer: &peer,
+                    mn: mn.as_deref(),
+                    cn: cn.as_deref(),
+                    verdict: &verdict,
+                    cause: cause.as_deref(),
+                    raw: &raw,
+                },
+            );
+            if check.first_broken.is_none() && stored.as_deref() != Some(&expected[..]) {
+                check.first_broken = Some(r.get(0)?);
+            }
+            // Go on from the stored hash, so one edited record is named and the rest still checked.
+            prev = stored
+                .and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
+                .unwrap_or(expected);
+        }
+        Ok(check)
+    }
+
+    fn conflicts(
+        &self,
+        site: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Conflict>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.journal_id, c.site_id, c.param, c.interval, c.time,
+                    c.value, c.min, c.max, c.cou, c.flag,
+                    m.value, m.min, m.max, m.cou, m.flag, m.journal_id
+             FROM conflicts c JOIN measurements m ON m.site_id = c.site_id AND m.param = c.param
+                AND m.interval = c.interval AND m.time = c.time
+             WHERE (?1 IS NULL OR c.site_id = ?1) AND c.id < ?2
+             ORDER BY c.id DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![site, before.unwrap_or(i64::MAX), limit], |r| {
+            let interval: i64 = r.get(4)?;
+            let key = |value, min, max, cou, flag| NewValue {
+                site_id: String::new(),
+                param: String::new(),
+                interval: Interval::from_int(interval).unwrap_or(Interval::Realtime),
+                time: 0,
+                value,
+                min,
+                max,
+                cou,
+                flag,
+            };
+            let (site_id, param, time): (String, String, i64) = (r.get(2)?, r.get(3)?, r.get(5)?);
+            let with_key = |v: NewValue| NewValue {
+                site_id: site_id.clone(),
+                param: param.clone(),
+                time,
+                ..v
+            };
+            Ok(Conflict {
+                id: r.get(0)?,
+                journal_id: r.get(1)?,
+                resent: with_key(key(r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?)),
+                stored: with_key(key(
+                    r.get(11)?,
+                    r.get(12)?,
+                    r.get(13)?,
+                    r.get(14)?,
+                    r.get(15)?,
+                )),
+                stored_journal_id: r.get(16)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn journal_entry(&self, id: i64) -> Result<Option<JournalEntry>> {
@@ -174,4 +307,79 @@ fn finish(entry: JournalEntry, verdict: &str) -> Result<JournalEntry> {
         verdict: verdict.parse()?,
         ..entry
     })
+}
+
+/// The last journal id and its hash (0 and the genesis hash for an empty journal).
+fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, chain::Hash)> {
+    let head: Option<(i64, Option<Vec<u8>>)> = conn
+        .query_row(
+            "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match head {
+        None => (0, chain::GENESIS),
+        Some((id, hash)) => (
+            id,
+            hash.and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
+                .ok_or_else(|| StoreError::Corrupt(format!("journal record {id} has no hash")))?,
+        ),
+    })
+}
+
+fn chained(id: i64, f: &FrameRecord) -> chain::Chained<'_> {
+    chain::Chained {
+        id,
+        received_at_ms: f.received_at_ms,
+        peer: &f.peer,
+        mn: f.mn.as_deref(),
+        cn: f.cn.as_deref(),
+        verdict: f.verdict.code(),
+        cause: f.cause.as_deref(),
+        raw: &f.raw,
+    }
+}
+
+/// Chains the records journaled before the chain existed (migration 4), in id order.
+pub(crate) fn chain_unhashed(conn: &rusqlite::Connection) -> Result<()> {
+    let mut prev = chain::GENESIS;
+    let mut read = conn.prepare(
+        "SELECT id, received_at, peer, mn, cn, verdict, cause, raw FROM journal ORDER BY id",
+    )?;
+    let mut write = conn.prepare("UPDATE journal SET hash = ?2 WHERE id = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, peer, mn, cn, verdict, cause): (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+        ) = (
+            r.get(0)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        );
+        let raw: Vec<u8> = r.get(7)?;
+        prev = chain::hash(
+            &prev,
+            &chain::Chained {
+                id,
+                received_at_ms: r.get(1)?,
+                peer: &peer,
+                mn: mn.as_deref(),
+                cn: cn.as_deref(),
+                verdict: &verdict,
+                cause: cause.as_deref(),
+                raw: &raw,
+            },
+        );
+        write.execute(params![id, &prev[..]])?;
+    }
+    Ok(())
 }

@@ -127,4 +127,69 @@ mod tests {
             .unwrap();
         (dir, db)
     });
+
+    use crate::{ChainCheck, FrameRecord, Verdict};
+
+    /// Edits, deletions and insertions made behind the store's back break the chain where they are.
+    #[test]
+    fn tampering_with_the_journal_is_found_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.db");
+        let mut store = super::connect_file(&path, crate::Durability::Normal).unwrap();
+        let frame = |i: u8| FrameRecord {
+            received_at_ms: 1_704_067_200_000 + i64::from(i),
+            peer: "10.0.0.1:5000".into(),
+            mn: Some("MN1".into()),
+            cn: Some("2011".into()),
+            verdict: Verdict::Accepted,
+            cause: None,
+            raw: vec![b'#', i],
+            values: vec![],
+        };
+        store
+            .write_frames(&(1..=5).map(frame).collect::<Vec<_>>())
+            .unwrap();
+        let sql = rusqlite::Connection::open(&path).unwrap();
+        let check = |first_broken| ChainCheck {
+            records: 5,
+            first_broken,
+        };
+        assert_eq!(store.verify_chain().unwrap(), check(None));
+        sql.execute("UPDATE journal SET raw = X'2363' WHERE id = 3", [])
+            .unwrap();
+        assert_eq!(store.verify_chain().unwrap(), check(Some(3)), "an edit");
+        sql.execute("UPDATE journal SET raw = X'2303' WHERE id = 3", [])
+            .unwrap();
+        assert_eq!(store.verify_chain().unwrap(), check(None), "undone");
+        sql.execute("DELETE FROM journal WHERE id = 2", []).unwrap();
+        assert_eq!(
+            store.verify_chain().unwrap(),
+            ChainCheck {
+                records: 4,
+                first_broken: Some(3)
+            },
+            "a deletion breaks the next record"
+        );
+    }
+
+    /// Records journaled before the chain existed are chained by the migration that adds it.
+    #[test]
+    fn migration_4_chains_the_records_already_journaled() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations::apply_up_to(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO journal (received_at, peer, verdict, raw) VALUES (1, 'p', 'accepted', X'01'),
+                 (2, 'p', 'bad_frame', X'02');",
+        )
+        .unwrap();
+        super::migrations::apply(&mut conn).unwrap();
+        let store = crate::Store::new(super::SqliteConnection { conn });
+        assert_eq!(
+            store.verify_chain().unwrap(),
+            ChainCheck {
+                records: 2,
+                first_broken: None
+            }
+        );
+    }
 }

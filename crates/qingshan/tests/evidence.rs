@@ -1,0 +1,135 @@
+//! Evidence that holds (issue 10), through the real server: the first value stands, a conflicting
+//! re-send is kept beside it, and the journal's hash chain finds tampering with the database file.
+
+use std::process::Command;
+use store::{CrcPolicy, Device, Site, SiteKind, Store};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+mod support;
+
+use support::Server;
+use support::device::{packet, read_answers};
+
+const MN: &str = "MNEVIDENCE01";
+
+fn outlet(store: &mut Store, _tz: &jiff::tz::TimeZone) {
+    store
+        .upsert_site(&Site {
+            id: "OUT1".into(),
+            name: "outlet".into(),
+            kind: SiteKind::FlueGasOutlet,
+            county: None,
+            lon: None,
+            lat: None,
+            enterprise_id: None,
+            emission_standard: None,
+            simulated: false,
+        })
+        .unwrap();
+    store
+        .upsert_device(&Device {
+            mn: MN.into(),
+            password: "123456".into(),
+            site_id: "OUT1".into(),
+            protocol: "auto".into(),
+            crc_policy: CrcPolicy::Strict,
+            realtime_interval_s: 60,
+            minute_interval_min: 10,
+        })
+        .unwrap();
+}
+
+/// Yesterday, local time: recent enough for every time window.
+fn yesterday() -> jiff::civil::Date {
+    jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .date()
+        .yesterday()
+        .unwrap()
+}
+
+/// An SO2 real-time value at 08:00 local yesterday.
+fn so2(qn: &str, value: &str, flag: &str) -> Vec<u8> {
+    let day = yesterday();
+    packet(
+        qn,
+        "2011",
+        MN,
+        "123456",
+        &format!(
+            "DataTime={}080000;a21026-Rtd={value},a21026-Flag={flag}",
+            day.strftime("%Y%m%d")
+        ),
+    )
+}
+
+fn qingshan(args: &[&str], dir: &std::path::Path) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_qingshan"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("QINGSHAN_LOG", "warn")
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code(), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_value_stands_and_the_journal_finds_tampering() {
+    let server = Server::start(outlet).await;
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    // The first value, a rewrite of it (value and flag), and an identical re-send: all answered.
+    for (qn, value, flag) in [
+        ("20260101000000001", "1.5", "N"),
+        ("20260101000000002", "99", "D"),
+        ("20260101000000003", "1.5", "N"),
+    ] {
+        dev.write_all(&so2(qn, value, flag)).await.unwrap();
+        let answers = read_answers(&mut dev, 1).await;
+        assert!(answers[0].contains("CN=9014"), "{answers:?}");
+    }
+    let series = server
+        .json(&format!(
+            "/api/v1/sites/OUT1/series?param=a21026&interval=realtime&from={}T00:00:00%2B08:00",
+            yesterday()
+        ))
+        .await;
+    let values = series["values"].as_array().unwrap();
+    assert_eq!(values.len(), 1, "{series}");
+    assert_eq!(
+        (values[0]["value"].as_f64(), values[0]["flag"].as_str()),
+        (Some(1.5), Some("N")),
+        "the first value stands"
+    );
+    let metrics = server.get("/metrics").await.1;
+    assert!(
+        metrics.contains("qingshan_values_conflicting_total 1\n"),
+        "one conflicting re-send counted: {metrics}"
+    );
+    assert!(
+        metrics.contains("qingshan_values_stored_total 1\n"),
+        "{metrics}"
+    );
+    let dir = server.stop().await;
+
+    let (code, out) = qingshan(&["journal", "verify"], dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("journal intact: 3 records"), "{out}");
+
+    // Rewrite the rewritten value inside the database file itself, as someone with the file could.
+    let db = dir.path().join("qingshan.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let needle = b"a21026-Rtd=99,";
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("the raw frame is stored in the file");
+    bytes[at + 11] = b'7';
+    std::fs::write(&db, &bytes).unwrap();
+    let (code, out) = qingshan(&["journal", "verify"], dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("journal BROKEN at record 2"), "{out}");
+}
