@@ -9,7 +9,7 @@ use store::Verdict;
 /// The platform's metrics, shared by the gateway, the writer and the HTTP server.
 #[derive(Default)]
 pub struct Metrics {
-    frames: [AtomicU64; 4],
+    frames: [AtomicU64; Verdict::ALL.len()],
     pub values_stored: AtomicU64,
     pub values_conflicting: AtomicU64,
     pub connections_open: AtomicU64,

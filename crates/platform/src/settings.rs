@@ -41,6 +41,10 @@ pub struct Limits {
     pub max_write_batch: usize,
     /// Largest HTTP request body accepted.
     pub http_body_bytes: usize,
+    /// Oldest `DataTime` accepted, in days before receipt (older frames are quarantined, still answered).
+    pub max_backfill_days: u32,
+    /// Latest `DataTime` accepted, in minutes after receipt (a logger clock running ahead).
+    pub max_future_minutes: u32,
 }
 
 /// The public portal (the `web` crate) and its open data API (`/api/v1/public/`).
@@ -106,6 +110,8 @@ impl Default for Limits {
             frame_timeout: Duration::from_secs(30),
             max_write_batch: 4096,
             http_body_bytes: 1024 * 1024,
+            max_backfill_days: 400,
+            max_future_minutes: 15,
         }
     }
 }

@@ -60,6 +60,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "largest HTTP request body (default 1048576)",
     ),
     (
+        "limits.max_backfill_days",
+        "oldest DataTime accepted, days before receipt (default 400)",
+    ),
+    (
+        "limits.max_future_minutes",
+        "latest DataTime accepted, minutes after receipt (default 15)",
+    ),
+    (
         "portal.air_good_days_target_pct",
         "target share of good air days, per cent, shown on the air page (default 97.2)",
     ),
@@ -210,6 +218,8 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "limits.frame_timeout_s" => l.frame_timeout = Duration::from_secs(num(key, value)?),
         "limits.max_write_batch" => l.max_write_batch = num(key, value)?,
         "limits.http_body_bytes" => l.http_body_bytes = num(key, value)?,
+        "limits.max_backfill_days" => l.max_backfill_days = num(key, value)?,
+        "limits.max_future_minutes" => l.max_future_minutes = num(key, value)?,
         "portal.air_good_days_target_pct" => p.air_good_days_target_pct = pct(key, value)?,
         "portal.water_good_target_pct" => p.water_good_target_pct = pct(key, value)?,
         // An unreadable file is a warning when the platform opens, and the demo's layer is drawn.

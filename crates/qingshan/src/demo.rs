@@ -78,6 +78,7 @@ pub fn backfill(
     let mut report = Backfilled::default();
     let mut batch = Vec::with_capacity(BACKFILL_BATCH);
     let framer_config = hj212::FramerConfig::default().with_crc_policy(hj212::CrcPolicy::Lenient);
+    let rules = admission::Rules::new(&platform.devices, &platform.tz, &platform.settings.limits);
     for spec in fleet {
         // Resume after the last frame stored for this device (a restart does not send everything again).
         let resume = db
@@ -94,15 +95,8 @@ pub fn backfill(
             };
             for next in hj212::frames(&sent.frame, &framer_config) {
                 let a = match next {
-                    Ok(frame) => {
-                        admission::admit(&frame, &arrival, &platform.devices, &platform.tz)
-                    }
-                    Err(rejected) => admission::admit_rejected(
-                        &rejected,
-                        &arrival,
-                        &platform.devices,
-                        &platform.tz,
-                    ),
+                    Ok(frame) => admission::admit(&frame, &arrival, &rules),
+                    Err(rejected) => admission::admit_rejected(&rejected, &arrival, &rules),
                 };
                 report.frames += 1;
                 if a.record.verdict != store::Verdict::Accepted {

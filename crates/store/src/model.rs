@@ -137,6 +137,9 @@ code_enum! {
         UnknownDevice = "unknown_device",
         /// The MN is registered but the password is wrong.
         WrongPassword = "wrong_password",
+        /// A well-formed frame from its device whose `DataTime` lies outside the accepted window
+        /// (too far back, or in the future): answered, but its values are not stored.
+        TimeOutOfRange = "time_out_of_range",
     }
 }
 

@@ -1,8 +1,14 @@
 //! Admission: what the gateway decides about one frame, and what it stores and answers.
 //!
 //! A frame becomes exactly one journal record. It is accepted when it parses, its MN is registered, its
-//! password matches and its CRC passes the device's policy; only then are its values stored and its
-//! answers (built now, sent after the commit) due. Everything else is kept in quarantine with its cause.
+//! password matches, its CRC passes the device's policy and its `DataTime` lies in the accepted window;
+//! only then are its values stored. Answers (built now, sent after the commit) are due for accepted
+//! frames and for frames refused only for their time, so a logger with a wrong clock does not re-send
+//! forever. Everything else is kept in quarantine with its cause.
+//!
+//! The raw frame is kept byte for byte except the password's characters, which are masked (`*`): the
+//! database never holds a device password in clear. The CRC was checked on the bytes as received, and
+//! the record says how (`crc=ok`, a variant, or not checked).
 
 use super::Devices;
 use hj212::answers::{AnswerOptions, answer_for};
@@ -27,6 +33,30 @@ pub struct Arrival<'a> {
     pub received_at_ms: i64,
 }
 
+/// What admission judges a frame by besides the frame itself.
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub devices: &'a Devices,
+    /// The zone of HJ 212's local `DataTime`.
+    pub tz: &'a TimeZone,
+    /// Oldest accepted `DataTime`, seconds before receipt (`limits.max_backfill_days`).
+    pub max_backfill_s: i64,
+    /// Latest accepted `DataTime`, seconds after receipt (`limits.max_future_minutes`).
+    pub max_future_s: i64,
+}
+
+impl<'a> Rules<'a> {
+    /// The rules of the platform's settings.
+    pub fn new(devices: &'a Devices, tz: &'a TimeZone, limits: &crate::Limits) -> Rules<'a> {
+        Rules {
+            devices,
+            tz,
+            max_backfill_s: i64::from(limits.max_backfill_days) * 86_400,
+            max_future_s: i64::from(limits.max_future_minutes) * 60,
+        }
+    }
+}
+
 fn wire_policy(p: CrcPolicy) -> WireCrcPolicy {
     match p {
         CrcPolicy::Strict => WireCrcPolicy::Strict,
@@ -43,13 +73,42 @@ fn record(arrival: &Arrival, raw: &[u8], verdict: Verdict, cause: Option<String>
         cn: None,
         verdict,
         cause,
-        raw: raw.to_vec(),
+        raw: mask_password(raw),
         values: Vec::new(),
     }
 }
 
+/// `raw` with the characters of its header's `PW=` value replaced by `*` (same length, so the rest of
+/// the frame stays byte-exact). Only the header is searched: the password precedes `CP=&&`.
+pub fn mask_password(raw: &[u8]) -> Vec<u8> {
+    let mut out = raw.to_vec();
+    let header_end = find(raw, b"CP=&&").unwrap_or(raw.len());
+    let mut from = 0;
+    while let Some(at) = find(&raw[from..header_end], b"PW=") {
+        let start = from + at + 3;
+        // A field name starts the data segment (after `##dddd`) or follows `;`.
+        let is_field = start - 3 <= 6 || raw[start - 4] == b';';
+        let end = raw[start..header_end]
+            .iter()
+            .position(|&b| b == b';' || b == b'&')
+            .map_or(header_end, |p| start + p);
+        if is_field {
+            out[start..end].fill(b'*');
+        }
+        from = end.max(start);
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if hay.len() < needle.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Decides about a frame the framer accepted (its CRC passed the framer's lenient check).
-pub fn admit(frame: &Frame<'_>, arrival: &Arrival, devices: &Devices, tz: &TimeZone) -> Admission {
+pub fn admit(frame: &Frame<'_>, arrival: &Arrival, rules: &Rules) -> Admission {
     let packet = match Packet::parse(&frame.data) {
         Ok(p) => p,
         Err(e) => {
@@ -60,17 +119,12 @@ pub fn admit(frame: &Frame<'_>, arrival: &Arrival, devices: &Devices, tz: &TimeZ
             };
         }
     };
-    admit_packet(&packet, &frame.raw, Some(frame.crc), arrival, devices, tz)
+    admit_packet(&packet, &frame.raw, Some(frame.crc), arrival, rules)
 }
 
 /// Decides about a candidate the framer rejected. A CRC mismatch from a device whose policy is `off` is
 /// still admitted; anything else is quarantined as a bad frame.
-pub fn admit_rejected(
-    rejected: &Rejected<'_>,
-    arrival: &Arrival,
-    devices: &Devices,
-    tz: &TimeZone,
-) -> Admission {
+pub fn admit_rejected(rejected: &Rejected<'_>, arrival: &Arrival, rules: &Rules) -> Admission {
     let cause = format!("{}: {}", rejected.error.kind(), rejected.error);
     // The data segment lies between `##dddd` and the four CRC characters.
     let packet = (rejected.raw.len() >= 10)
@@ -82,10 +136,10 @@ pub fn admit_rejected(
             .header
             .mn
             .as_ref()
-            .and_then(|mn| devices.get(mn.as_str()))
+            .and_then(|mn| rules.devices.get(mn.as_str()))
         && device.crc_policy == CrcPolicy::Off
     {
-        return admit_packet(packet, rejected.raw, None, arrival, devices, tz);
+        return admit_packet(packet, rejected.raw, None, arrival, rules);
     }
     let mut r = record(arrival, rejected.raw, Verdict::BadFrame, Some(cause));
     // Say whose frame it was when the header can still be read: it helps the operator find the device.
@@ -104,9 +158,9 @@ fn admit_packet(
     raw: &[u8],
     crc: Option<hj212::CrcCheck>,
     arrival: &Arrival,
-    devices: &Devices,
-    tz: &TimeZone,
+    rules: &Rules,
 ) -> Admission {
+    let tz = rules.tz;
     let mut r = record(arrival, raw, Verdict::Accepted, None);
     r.mn = packet.header.mn.as_ref().map(|m| m.as_str().to_string());
     r.cn = Some(packet.cn().to_string());
@@ -121,7 +175,7 @@ fn admit_packet(
     let Some(mn) = r.mn.clone() else {
         return reject(r, Verdict::UnknownDevice, "no MN in the header".into());
     };
-    let Some(device) = devices.get(&mn) else {
+    let Some(device) = rules.devices.get(&mn) else {
         return reject(
             r,
             Verdict::UnknownDevice,
@@ -150,10 +204,21 @@ fn admit_packet(
             ),
         );
     }
-    let mut notes = Vec::new();
-    if let Some(v) = crc.and_then(|c| c.variant) {
-        notes.push(format!("crc variant {v}"));
-    }
+    // The stored frame's password is masked, so its CRC cannot be checked again: say how it was checked.
+    let mut notes = vec![match crc {
+        None => "crc=not checked (device policy off)".to_string(),
+        Some(c) => match c.variant {
+            None => "crc=ok".to_string(),
+            Some(v) => format!("crc=variant {v}"),
+        },
+    }];
+    let answers = || {
+        let options = AnswerOptions::with_now(local_now(tz));
+        answer_for(packet, &options)
+            .into_iter()
+            .filter_map(|a| a.encode().ok())
+            .collect()
+    };
     if let Message::Data(upload) = Message::from_packet(packet)
         && let Some(interval) = interval_of(upload.kind)
     {
@@ -165,17 +230,35 @@ fn admit_packet(
                 format!("bad_data_time: DataTime {text:?} is not a valid local time"),
             );
         };
+        let received = arrival.received_at_ms.div_euclid(1000);
+        if time < received - rules.max_backfill_s || time > received + rules.max_future_s {
+            let text = upload.data_time_text.unwrap_or_default();
+            let offset = if time < received {
+                format!("{} days before", (received - time) / 86_400)
+            } else {
+                format!("{} minutes after", (time - received) / 60)
+            };
+            let mut r = reject(
+                r,
+                Verdict::TimeOutOfRange,
+                format!(
+                    "data_time_out_of_range: DataTime {text} is {offset} its receipt; accepted: up to {} days \
+                     before and {} minutes after",
+                    rules.max_backfill_s / 86_400,
+                    rules.max_future_s / 60
+                ),
+            );
+            // Answered all the same: the logger must not re-send it forever.
+            r.answers = answers();
+            return r;
+        }
         r.values = values(&upload, interval, &device.site_id, time, &mut notes);
     }
-    if !notes.is_empty() {
-        r.cause = Some(notes.join("; "));
+    r.cause = Some(notes.join("; "));
+    Admission {
+        record: r,
+        answers: answers(),
     }
-    let options = AnswerOptions::with_now(local_now(tz));
-    let answers = answer_for(packet, &options)
-        .into_iter()
-        .filter_map(|a| a.encode().ok())
-        .collect();
-    Admission { record: r, answers }
 }
 
 /// The platform's clock as HJ 212 local time (for time calibration answers).
@@ -229,6 +312,16 @@ fn values(
 ) -> Vec<NewValue> {
     let mut out: Vec<NewValue> = Vec::new();
     for v in upload.values() {
+        if !is_factor_code(v.code) {
+            let note = format!(
+                "bad_factor_code: {:?} is not an HJ 212 factor code; item refused",
+                v.code
+            );
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+            continue;
+        }
         let slot = match out.iter().position(|x| x.param == v.code) {
             Some(i) => i,
             None => {
@@ -251,7 +344,7 @@ fn values(
             let n = v.number().filter(|n| n.is_finite());
             if n.is_none() && !v.text.is_empty() {
                 notes.push(format!(
-                    "{}-{}={:?} is not a number",
+                    "invalid_value: {}-{}={:?} is not a number",
                     v.code, v.field_name, v.text
                 ));
             }
@@ -270,6 +363,12 @@ fn values(
     }
     out.retain(|v| v.value.is_some() || v.min.is_some() || v.max.is_some() || v.cou.is_some());
     out
+}
+
+/// HJ 212 factor codes are short ASCII letters and digits (`a21026`, `w01018`, `011`, `B01`, `SB1`,
+/// `i12001`, `LA`; HJ 212-2017 §6.3.3 and Appendix B). Anything else (`@SUM(1)`, `=1+2`) is refused.
+pub fn is_factor_code(code: &str) -> bool {
+    (1..=12).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -297,7 +396,8 @@ mod tests {
     fn arrival() -> Arrival<'static> {
         Arrival {
             peer: "10.0.0.9:4000",
-            received_at_ms: 1_764_288_000_000,
+            // 2026-11-28 00:00 UTC, 08:00 in Shanghai: the tests' frames are of that moment.
+            received_at_ms: 1_795_824_000_000,
         }
     }
 
@@ -315,9 +415,18 @@ mod tests {
     fn admit_all(bytes: &[u8], devices: &Devices) -> Vec<Admission> {
         let config = FramerConfig::default().with_crc_policy(WireCrcPolicy::Lenient);
         hj212::frames(bytes, &config)
-            .map(|f| match f {
-                Ok(frame) => admit(&frame, &arrival(), devices, &tz()),
-                Err(rejected) => admit_rejected(&rejected, &arrival(), devices, &tz()),
+            .map(|f| {
+                let tz = tz();
+                let rules = Rules {
+                    devices,
+                    tz: &tz,
+                    max_backfill_s: 400 * 86_400,
+                    max_future_s: 15 * 60,
+                };
+                match f {
+                    Ok(frame) => admit(&frame, &arrival(), &rules),
+                    Err(rejected) => admit_rejected(&rejected, &arrival(), &rules),
+                }
             })
             .collect()
     }
@@ -344,8 +453,8 @@ mod tests {
         assert_eq!(a.record.cn.as_deref(), Some("2011"));
         assert_eq!(
             a.record.raw,
-            bytes[..bytes.len() - 2],
-            "the raw frame is kept as received"
+            mask_password(&bytes[..bytes.len() - 2]),
+            "the raw frame is kept as received, its password masked"
         );
         let utc = "2026-11-28T00:00:00Z"
             .parse::<jiff::Timestamp>()
@@ -470,6 +579,101 @@ mod tests {
                 .unwrap()
                 .contains(r#"a21026-Rtd="abc" is not a number"#)
         );
+    }
+
+    #[test]
+    fn the_password_is_masked_in_every_stored_frame_and_nothing_else_changes() {
+        let strict = devices(CrcPolicy::Strict);
+        let cp = "DataTime=20261128080000;a21026-Rtd=1";
+        for pw in ["123456", "wrong-guess"] {
+            let bytes = framed("2011", pw, cp);
+            let a = one(&bytes, &strict);
+            let stored = String::from_utf8(a.record.raw.clone()).unwrap();
+            let sent = String::from_utf8_lossy(&bytes[..bytes.len() - 2]).to_string();
+            assert_eq!(
+                stored,
+                sent.replace(
+                    &format!("PW={pw};"),
+                    &format!("PW={};", "*".repeat(pw.len()))
+                )
+            );
+            assert!(!stored.contains(pw), "{stored}");
+        }
+        // A frame refused before parsing is masked too; `PW=` inside the data area is data, not a password.
+        let masked = mask_password(b"##0040QN=1;PW=abc;MN=X;CP=&&i11001-Info=//PW=x//&&ZZZZ");
+        assert_eq!(
+            masked,
+            b"##0040QN=1;PW=***;MN=X;CP=&&i11001-Info=//PW=x//&&ZZZZ".to_vec()
+        );
+        assert_eq!(mask_password(b"##0009PW=12345"), b"##0009PW=*****".to_vec());
+        assert_eq!(mask_password(b"#"), b"#".to_vec());
+        let a = one(&framed("2011", "123456", cp), &strict);
+        assert_eq!(
+            a.record.cause.as_deref(),
+            Some("crc=ok"),
+            "the CRC verdict at receipt"
+        );
+    }
+
+    #[test]
+    fn data_times_outside_the_window_are_quarantined_and_still_answered() {
+        let strict = devices(CrcPolicy::Strict);
+        for (time, says) in [
+            ("20990101000000", "minutes after"),
+            ("20261128081600", "16 minutes after"),
+            ("20241020080000", "769 days before"),
+        ] {
+            let a = one(
+                &framed("2011", "123456", &format!("DataTime={time};a21026-Rtd=1")),
+                &strict,
+            );
+            assert_eq!(a.record.verdict, Verdict::TimeOutOfRange, "{time}");
+            let cause = a.record.cause.unwrap();
+            assert!(
+                cause.starts_with("data_time_out_of_range: DataTime ") && cause.contains(says),
+                "{cause}"
+            );
+            assert!(a.record.values.is_empty());
+            assert!(
+                String::from_utf8_lossy(&a.answers[0]).contains("CN=9014"),
+                "answered"
+            );
+        }
+        for time in ["20261128081400", "20251025080000"] {
+            let a = one(
+                &framed("2011", "123456", &format!("DataTime={time};a21026-Rtd=1")),
+                &strict,
+            );
+            assert_eq!(
+                a.record.verdict,
+                Verdict::Accepted,
+                "{time}: {:?}",
+                a.record.cause
+            );
+        }
+    }
+
+    #[test]
+    fn items_with_a_code_that_is_not_a_factor_code_are_refused_with_a_note() {
+        let a = one(
+            &framed(
+                "2011",
+                "123456",
+                "DataTime=20261128080000;@SUM(1)-Rtd=5;a21026-Rtd=1;a21026x-Rtd=2",
+            ),
+            &devices(CrcPolicy::Strict),
+        );
+        assert_eq!(a.record.verdict, Verdict::Accepted);
+        let params: Vec<_> = a.record.values.iter().map(|v| v.param.as_str()).collect();
+        assert_eq!(params, ["a21026", "a21026x"]);
+        assert!(
+            a.record
+                .cause
+                .unwrap()
+                .contains(r#"bad_factor_code: "@SUM(1)" is not an HJ 212 factor code"#)
+        );
+        assert!(is_factor_code("w01018") && is_factor_code("B01") && is_factor_code("011"));
+        assert!(!is_factor_code("") && !is_factor_code("=1+2") && !is_factor_code("a21026 "));
     }
 
     #[test]

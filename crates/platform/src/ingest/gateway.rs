@@ -169,13 +169,12 @@ async fn process(
         peer,
         received_at_ms: jiff::Timestamp::now().as_millisecond(),
     };
+    let rules = admission::Rules::new(&platform.devices, &platform.tz, &platform.limits);
     let mut admitted: Vec<Admission> = Vec::new();
     while let Some(next) = framer.next_frame() {
         let a = match next {
-            Ok(frame) => admission::admit(&frame, &arrival, &platform.devices, &platform.tz),
-            Err(rejected) => {
-                admission::admit_rejected(&rejected, &arrival, &platform.devices, &platform.tz)
-            }
+            Ok(frame) => admission::admit(&frame, &arrival, &rules),
+            Err(rejected) => admission::admit_rejected(&rejected, &arrival, &rules),
         };
         platform.metrics.frame(a.record.verdict);
         admitted.push(a);
