@@ -44,6 +44,10 @@ pub enum StartError {
     Store(#[from] store::StoreError),
     #[error("unknown time zone {0:?}")]
     TimeZone(String),
+    #[error(transparent)]
+    DeviceKey(#[from] registry::secret::KeyError),
+    #[error("cannot seal the stored device passwords: {0}")]
+    Seal(Error),
 }
 
 /// Read connections kept open for reuse.
@@ -60,6 +64,8 @@ pub struct Platform {
     pub tz: TimeZone,
     /// The devices the gateway admits.
     pub devices: Arc<ingest::Devices>,
+    /// The key device passwords are sealed with (`device_key_file`).
+    pub device_key: registry::DeviceKey,
     pub writer: ingest::Writer,
     /// Costly figures, per platform (see [`figures::Cache`]).
     pub figures: Arc<figures::Cache>,
@@ -84,8 +90,18 @@ impl Platform {
     pub fn start(settings: Settings, db: Arc<dyn Database>) -> Result<Arc<Platform>, StartError> {
         let tz = TimeZone::get(&settings.timezone)
             .map_err(|_| StartError::TimeZone(settings.timezone.clone()))?;
-        let store = db.connect()?;
-        let devices = Arc::new(ingest::Devices::default());
+        let mut store = db.connect()?;
+        let device_key = registry::DeviceKey::load_or_create(&settings.device_key_path())?;
+        let sealed = registry::seal_stored_passwords(
+            &mut store,
+            &registry::Actor::new("system:start"),
+            &device_key,
+        )
+        .map_err(StartError::Seal)?;
+        if sealed > 0 {
+            tracing::info!(sealed, "device passwords stored in clear were sealed");
+        }
+        let devices = Arc::new(ingest::Devices::new(device_key.clone()));
         devices.replace(store.devices()?);
         let metrics = Arc::new(Metrics::default());
         let rollup_tz = tz.clone();
@@ -104,6 +120,7 @@ impl Platform {
             metrics,
             tz,
             devices,
+            device_key,
             writer,
             figures: Arc::default(),
             db,

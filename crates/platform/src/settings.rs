@@ -9,6 +9,10 @@ use std::time::Duration;
 pub struct Settings {
     /// Folder holding the SQLite database (`qingshan.db`).
     pub data_dir: PathBuf,
+    /// The key device passwords are sealed with (created, mode 0600, when missing). Default
+    /// `device.key` in the data folder. Keep it out of database backups; every server of one database
+    /// needs the same key.
+    pub device_key_file: Option<PathBuf>,
     /// Address the HJ 212 gateway listens on.
     pub hj212_listen: String,
     /// Address the HTTP server listens on.
@@ -94,6 +98,7 @@ impl Default for Settings {
             timezone: "Asia/Shanghai".into(),
             durability: store::Durability::Full,
             admin_token: None,
+            device_key_file: None,
             limits: Limits::default(),
             portal: PortalSettings::default(),
         }
@@ -120,6 +125,13 @@ impl Settings {
     /// The database file.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("qingshan.db")
+    }
+
+    /// The device key file ([`Settings::device_key_file`], or `device.key` in the data folder).
+    pub fn device_key_path(&self) -> PathBuf {
+        self.device_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("device.key"))
     }
 
     /// The database to open (see `store::open`): the SQLite file in the data folder.

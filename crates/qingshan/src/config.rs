@@ -32,6 +32,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "bearer token for registry changes through the API (default: none, loopback only)",
     ),
     (
+        "device_key_file",
+        "key file device passwords are sealed with (default device.key in data_dir; created 0600 when missing)",
+    ),
+    (
         "limits.max_connections",
         "HJ 212 connections open at once (default 20000)",
     ),
@@ -204,6 +208,10 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "http_listen" => s.http_listen = value.to_string(),
         "timezone" => s.timezone = value.to_string(),
         "admin_token" => s.admin_token = Some(value.to_string()).filter(|t| !t.is_empty()),
+        "device_key_file" => {
+            s.device_key_file =
+                Some(value.into()).filter(|p: &std::path::PathBuf| !p.as_os_str().is_empty())
+        }
         "durability" => {
             s.durability = match value {
                 "full" => store::Durability::Full,

@@ -159,10 +159,13 @@ mod tests {
         };
         let db = platform::open_database(&settings).unwrap();
         let mut store = db.connect().unwrap();
+        let key =
+            platform::registry::DeviceKey::load_or_create(&settings.device_key_path()).unwrap();
         platform::registry::import(
             &mut store,
             &platform::registry::Actor::new("demo"),
             &registry(&fleet()).unwrap(),
+            &key,
         )
         .unwrap();
         Platform::start(settings, db).unwrap()

@@ -32,13 +32,14 @@ fn every_answered_packet_survives_sigkill() {
         .args([
             "--mn",
             "DURABLE00001",
-            "--password",
-            "123456",
+            "--password-env",
+            "DEVICE_PW",
             "--site",
             "STACK1",
             "--kind",
             "flue_gas_outlet",
         ])
+        .env("DEVICE_PW", "123456")
         .status()
         .unwrap();
     assert!(status.success());

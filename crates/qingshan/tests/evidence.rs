@@ -91,6 +91,12 @@ async fn the_first_value_stands_and_the_journal_finds_tampering() {
         let answers = read_answers(&mut dev, 1).await;
         assert!(answers[0].contains("CN=9014"), "{answers:?}");
     }
+    // A wrong password: quarantined, and no more kept in clear than the right one.
+    let mut guess = so2("20260101000000004", "2", "N");
+    let at = guess.windows(10).position(|w| w == b"PW=123456;").unwrap();
+    guess[at + 3..at + 9].copy_from_slice(b"654321");
+    let guess = hj212::packet::frame_data_segment(&guess[6..guess.len() - 6]).unwrap();
+    dev.write_all(&guess).await.unwrap();
     let series = server
         .json(&format!(
             "/api/v1/sites/OUT1/series?param=a21026&interval=realtime&from={}T00:00:00%2B08:00",
@@ -114,10 +120,21 @@ async fn the_first_value_stands_and_the_journal_finds_tampering() {
         "{metrics}"
     );
     let dir = server.stop().await;
-
     let (code, out) = qingshan(&["journal", "verify"], dir.path());
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("journal intact: 3 records"), "{out}");
+    assert!(out.contains("journal intact: 4 records"), "{out}");
+    // At rest (the verify run checkpointed the log into the file).
+    let db_bytes = std::fs::read(dir.path().join("qingshan.db")).unwrap();
+    for secret in [&b"123456"[..], b"654321"] {
+        let at = db_bytes.windows(secret.len()).position(|w| w == secret);
+        assert!(
+            at.is_none(),
+            "the database file holds a password in clear: {:?}",
+            at.map(
+                |at| String::from_utf8_lossy(&db_bytes[at.saturating_sub(80)..at + 40]).to_string()
+            )
+        );
+    }
 
     // Rewrite the rewritten value inside the database file itself, as someone with the file could.
     let db = dir.path().join("qingshan.db");

@@ -10,6 +10,8 @@ fn run(args: &[&str], dir: &std::path::Path) -> (bool, String, String) {
         .arg("--data-dir")
         .arg(dir)
         .env("QINGSHAN_LOG", "warn")
+        // The audit log names the operating system's user, whatever $USER says.
+        .env("USER", "mallory")
         .output()
         .unwrap();
     (
@@ -27,13 +29,16 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
     let (ok, out, _) = run(&["migrate"], dir.path());
     assert!(ok && out.contains("nothing to do"), "{out}");
 
+    let pw_file = dir.path().join("pw.txt");
+    std::fs::write(&pw_file, "pw1\n").unwrap();
+    let pw_file = pw_file.to_str().unwrap();
     let add = [
         "device",
         "add",
         "--mn",
         "MN0001",
-        "--password",
-        "pw1",
+        "--password-file",
+        pw_file,
         "--site",
         "OUT1",
         "--kind",
@@ -61,8 +66,8 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
             "add",
             "--mn",
             "M2",
-            "--password",
-            "p",
+            "--password-file",
+            pw_file,
             "--site",
             "S",
             "--crc",
@@ -116,7 +121,33 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
         );
     }
     assert!(actions.iter().all(|a| a.starts_with("cli:")), "{actions:?}");
+    assert!(
+        !actions.iter().any(|a| a.contains("mallory")),
+        "{actions:?}"
+    );
     assert!(!format!("{:?}", db.audit_log(100).unwrap()).contains("pw1"));
+    // The password is sealed at rest: the database file never holds it in clear.
+    drop(db);
+    for file in ["qingshan.db", "qingshan.db-wal"] {
+        if let Ok(bytes) = std::fs::read(dir.path().join(file)) {
+            let needle = b"pw1";
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{file} holds a password in clear"
+            );
+        }
+    }
+    let devices =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap()
+            .devices()
+            .unwrap();
+    assert!(
+        devices
+            .iter()
+            .all(|d| d.password.starts_with("hmac-sha256:")),
+        "{devices:?}"
+    );
 }
 
 #[test]

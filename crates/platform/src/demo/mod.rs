@@ -257,14 +257,27 @@ mod tests {
             store::sqlite::connect_file(&dir.path().join("q.db"), store::Durability::Normal)
                 .unwrap();
         let city = city().unwrap();
-        crate::registry::import(&mut store, &crate::registry::Actor::new("demo"), &city).unwrap();
+        let key = crate::registry::DeviceKey::load_or_create(&dir.path().join("k")).unwrap();
+        crate::registry::import(
+            &mut store,
+            &crate::registry::Actor::new("demo"),
+            &city,
+            &key,
+        )
+        .unwrap();
         let first = (
             store.counties().unwrap(),
             store.enterprises().unwrap(),
             store.sites().unwrap(),
             store.devices().unwrap(),
         );
-        crate::registry::import(&mut store, &crate::registry::Actor::new("demo"), &city).unwrap();
+        crate::registry::import(
+            &mut store,
+            &crate::registry::Actor::new("demo"),
+            &city,
+            &key,
+        )
+        .unwrap();
         let second = (
             store.counties().unwrap(),
             store.enterprises().unwrap(),

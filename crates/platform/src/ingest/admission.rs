@@ -182,7 +182,10 @@ fn admit_packet(
             format!("MN {mn:?} is not registered"),
         );
     };
-    if packet.header.pw.as_deref() != Some(device.password.as_str()) {
+    if !rules
+        .devices
+        .password_matches(&device, packet.header.pw.as_deref())
+    {
         // The cause never repeats the password sent: it may be a real one mistyped, or another device's.
         return reject(
             r,
@@ -380,7 +383,9 @@ mod tests {
     const MN: &str = "88888880000001";
 
     fn devices(policy: CrcPolicy) -> Devices {
-        let d = Devices::default();
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::registry::DeviceKey::load_or_create(&dir.path().join("k")).unwrap();
+        let d = Devices::new(key);
         d.replace(vec![Device {
             mn: MN.into(),
             password: "123456".into(),

@@ -253,6 +253,10 @@ crc = "lenient"
         crate::registry::Actor::new("test")
     }
 
+    fn key(dir: &tempfile::TempDir) -> crate::registry::DeviceKey {
+        crate::registry::DeviceKey::load_or_create(&dir.path().join("device.key")).unwrap()
+    }
+
     #[test]
     fn loads_idempotently() {
         let dir = tempfile::tempdir().unwrap();
@@ -260,8 +264,8 @@ crc = "lenient"
             store::sqlite::connect_file(&dir.path().join("q.db"), store::Durability::Normal)
                 .unwrap();
         let data = parse_toml(FILE).unwrap();
-        crate::registry::import(&mut store, &actor(), &data).unwrap();
-        crate::registry::import(&mut store, &actor(), &data).unwrap();
+        crate::registry::import(&mut store, &actor(), &data, &key(&dir)).unwrap();
+        crate::registry::import(&mut store, &actor(), &data, &key(&dir)).unwrap();
         assert_eq!(store.sites().unwrap().len(), 2);
         let wb = store.site_waterbody("W1").unwrap().unwrap();
         assert_eq!(
@@ -272,6 +276,29 @@ crc = "lenient"
         let devices = store.devices().unwrap();
         assert_eq!(devices.len(), 1);
         assert_eq!(devices[0].crc_policy, CrcPolicy::Lenient);
+        assert!(
+            key(&dir).verify("123456", &devices[0].password)
+                && !devices[0].password.contains("123456"),
+            "stored sealed: {}",
+            devices[0].password
+        );
+        let log = store.audit_log(10).unwrap();
+        let device_entries: Vec<_> = log.iter().filter(|e| e.action == "upsert_device").collect();
+        assert_eq!(device_entries.len(), 2);
+        assert!(
+            device_entries.iter().any(|e| e
+                .detail
+                .as_deref()
+                .unwrap()
+                .ends_with("password=changed")),
+            "the first load sets the password"
+        );
+        assert!(
+            device_entries
+                .iter()
+                .any(|e| !e.detail.as_deref().unwrap().contains("password")),
+            "the second load leaves it: {device_entries:?}"
+        );
     }
 
     #[test]
@@ -294,7 +321,13 @@ crc = "lenient"
         // A device on a site that does not exist: nothing of the file is written.
         let orphan = "[[sites]]\nid='S9'\nname='s'\nkind='other'\n[[devices]]\nmn='M'\npassword='p'\nsite='nowhere'\n";
         assert!(
-            crate::registry::import(&mut store, &actor(), &parse_toml(orphan).unwrap()).is_err()
+            crate::registry::import(
+                &mut store,
+                &actor(),
+                &parse_toml(orphan).unwrap(),
+                &key(&dir)
+            )
+            .is_err()
         );
         assert!(
             store.sites().unwrap().is_empty(),

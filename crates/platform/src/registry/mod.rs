@@ -9,8 +9,10 @@
 //! - [`import`]: the registry file format (TOML), parsed into [`RegistryData`].
 
 pub mod import;
+pub mod secret;
 
 pub use import::{RegistryData, parse_toml};
+pub use secret::DeviceKey;
 
 use crate::{Error, Result};
 use store::{CrcPolicy, Device, EmissionStandard, Enterprise, Site, SiteKind, Store};
@@ -204,9 +206,14 @@ pub fn register_site(store: &mut Store, actor: &Actor, site: &Site) -> Result<()
 }
 
 /// Creates or updates a device, with its audit entry (never its password), in one transaction. The site
-/// must exist ([`Error::NotFound`] otherwise).
-pub fn register_device(store: &mut Store, actor: &Actor, device: &Device) -> Result<()> {
-    store.in_transaction(|s| put_device(s, actor, device))
+/// must exist ([`Error::NotFound`] otherwise). The password is stored sealed under `key`.
+pub fn register_device(
+    store: &mut Store,
+    actor: &Actor,
+    device: &Device,
+    key: &DeviceKey,
+) -> Result<()> {
+    store.in_transaction(|s| put_device(s, actor, device, key))
 }
 
 /// Like [`register_device`], creating the device's site as `new_site` first when it does not exist (the
@@ -216,6 +223,7 @@ pub fn register_device_and_site(
     actor: &Actor,
     device: &Device,
     new_site: &Site,
+    key: &DeviceKey,
 ) -> Result<bool> {
     store.in_transaction(|s| {
         let created = s.site(&new_site.id)?.is_none();
@@ -224,27 +232,54 @@ pub fn register_device_and_site(
             let detail = format!("kind={} name={}", new_site.kind, new_site.name);
             s.audit(actor.as_str(), "upsert_site", &new_site.id, Some(&detail))?;
         }
-        put_device(s, actor, device)?;
+        put_device(s, actor, device, key)?;
         Ok(created)
     })
 }
 
-/// The device write every operation shares: the site must exist; the audit entry never has the password.
-fn put_device(s: &Store, actor: &Actor, d: &Device) -> Result<()> {
+/// The device write every operation shares: the site must exist; the password is sealed; the audit entry
+/// says whether the password changed, never what it is.
+fn put_device(s: &Store, actor: &Actor, d: &Device, key: &DeviceKey) -> Result<()> {
     if s.site(&d.site_id)?.is_none() {
         return Err(Error::NotFound(format!(
             "site {:?} does not exist (device {})",
             d.site_id, d.mn
         )));
     }
-    s.upsert_device(d)?;
-    s.audit(
-        actor.as_str(),
-        "upsert_device",
-        &d.mn,
-        Some(&device_detail(d)),
-    )?;
+    let before = s.devices()?.into_iter().find(|old| old.mn == d.mn);
+    let password_changed = before
+        .as_ref()
+        .is_none_or(|old| !key.verify(&d.password, &old.password) && old.password != d.password);
+    let sealed = Device {
+        password: key.seal(&d.password),
+        ..d.clone()
+    };
+    s.upsert_device(&sealed)?;
+    let mut detail = device_detail(d);
+    if password_changed {
+        detail.push_str(" password=changed");
+    }
+    s.audit(actor.as_str(), "upsert_device", &d.mn, Some(&detail))?;
     Ok(())
+}
+
+/// Seals the passwords an older version stored in clear, each with an audit entry, in one transaction.
+/// Returns how many were sealed.
+pub fn seal_stored_passwords(store: &mut Store, actor: &Actor, key: &DeviceKey) -> Result<usize> {
+    store.in_transaction(|s| {
+        let mut sealed = 0;
+        for d in s.devices()? {
+            if !secret::is_sealed(&d.password) {
+                s.upsert_device(&Device {
+                    password: key.seal(&d.password),
+                    ..d.clone()
+                })?;
+                s.audit(actor.as_str(), "seal_password", &d.mn, None)?;
+                sealed += 1;
+            }
+        }
+        Ok(sealed)
+    })
 }
 
 /// Creates or updates an enterprise, with its audit entry, in one transaction.
@@ -259,7 +294,12 @@ pub fn register_enterprise(store: &mut Store, actor: &Actor, e: &Enterprise) -> 
 
 /// Writes a whole registry file in one transaction with one audit entry per changed item: all of it, or
 /// nothing when any item fails. Applying the same data twice leaves the same registry.
-pub fn import(store: &mut Store, actor: &Actor, data: &RegistryData) -> Result<()> {
+pub fn import(
+    store: &mut Store,
+    actor: &Actor,
+    data: &RegistryData,
+    key: &DeviceKey,
+) -> Result<()> {
     let who = actor.as_str();
     store.in_transaction(|s| {
         for c in &data.counties {
@@ -284,7 +324,7 @@ pub fn import(store: &mut Store, actor: &Actor, data: &RegistryData) -> Result<(
             s.audit(who, "link_waterbody", site, Some(waterbody))?;
         }
         for d in &data.devices {
-            put_device(s, actor, d)?;
+            put_device(s, actor, d, key)?;
         }
         Ok(())
     })

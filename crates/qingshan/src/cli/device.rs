@@ -21,9 +21,14 @@ pub struct AddArgs {
     /// The data logger's MN.
     #[arg(long)]
     pub mn: String,
-    /// The data logger's access password (PW).
+    /// Read the data logger's access password (PW) from the first line of this file. Without this or
+    /// --password-env, it is asked for (or read from standard input when that is not a terminal).
+    /// Never on the command line, where other users and the shell history would see it.
+    #[arg(long, conflicts_with = "password_env")]
+    pub password_file: Option<std::path::PathBuf>,
+    /// Read the password from this environment variable.
     #[arg(long)]
-    pub password: String,
+    pub password_env: Option<String>,
     /// The site the device measures.
     #[arg(long)]
     pub site: String,
@@ -64,9 +69,10 @@ fn open(common: &CommonArgs) -> anyhow::Result<Store> {
 
 fn add(a: AddArgs) -> anyhow::Result<()> {
     // The same validation as the API and the registry file (platform::registry).
+    let password = read_password(&a)?;
     let device = DeviceInput {
-        mn: a.mn,
-        password: a.password,
+        mn: a.mn.clone(),
+        password,
         site_id: a.site.clone(),
         protocol: Some(a.protocol),
         crc_policy: Some(a.crc),
@@ -81,9 +87,11 @@ fn add(a: AddArgs) -> anyhow::Result<()> {
         ..SiteInput::default()
     }
     .validate()?;
+    let settings = a.common.settings(&[])?;
     let mut store = open(&a.common)?;
+    let key = registry::DeviceKey::load_or_create(&settings.device_key_path())?;
     let actor = Actor::new(super::cli_actor());
-    let created = registry::register_device_and_site(&mut store, &actor, &device, &site)?;
+    let created = registry::register_device_and_site(&mut store, &actor, &device, &site, &key)?;
     println!(
         "device {} registered at site {}{} (crc {})",
         device.mn,
@@ -92,6 +100,33 @@ fn add(a: AddArgs) -> anyhow::Result<()> {
         device.crc_policy
     );
     Ok(())
+}
+
+/// The password from `--password-file`, `--password-env`, or a prompt (standard input when piped).
+fn read_password(a: &AddArgs) -> anyhow::Result<String> {
+    let line = |text: &str| text.lines().next().unwrap_or("").to_string();
+    if let Some(file) = &a.password_file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading the password file {}", file.display()))?;
+        return Ok(line(&text));
+    }
+    if let Some(var) = &a.password_env {
+        return std::env::var(var).with_context(|| {
+            format!("the environment variable {var} holding the password is not set")
+        });
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password(format!(
+            "password of device {}: ",
+            a.mn
+        ))?);
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_line(&mut text)
+        .context("reading the password from standard input")?;
+    Ok(line(&text))
 }
 
 fn list(a: ListArgs) -> anyhow::Result<()> {

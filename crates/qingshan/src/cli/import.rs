@@ -33,7 +33,8 @@ pub fn run(cmd: ImportCommand) -> anyhow::Result<()> {
         super::cli_actor(),
         a.file.display()
     ));
-    platform::registry::import(&mut store, &actor, &data)
+    let key = platform::registry::DeviceKey::load_or_create(&settings.device_key_path())?;
+    platform::registry::import(&mut store, &actor, &data, &key)
         .with_context(|| format!("loading {}", a.file.display()))?;
     println!(
         "loaded {} counties, {} enterprises, {} sites, {} devices from {}",

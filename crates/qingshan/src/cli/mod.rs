@@ -8,10 +8,32 @@ pub mod journal;
 pub mod serve;
 pub mod simulate;
 
-/// Who ran a command, for the audit log: `cli:` and the login name.
+/// Who ran a command, for the audit log: `cli:` and the operating system's name of the effective user
+/// (not `$USER`, which the caller sets at will), or `uid N` when the user has no name.
 pub fn cli_actor() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
+    format!("cli:{}", os_user())
+}
+
+#[cfg(unix)]
+fn os_user() -> String {
+    // SAFETY: geteuid cannot fail; getpwuid_r writes only into the buffers given, whose sizes it is told.
+    unsafe {
+        let uid = libc::geteuid();
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
+        if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
+            let name = std::ffi::CStr::from_ptr(pwd.pw_name)
+                .to_string_lossy()
+                .into_owned();
+            return name;
+        }
+        format!("uid {uid}")
+    }
+}
+
+#[cfg(not(unix))]
+fn os_user() -> String {
+    "unknown".into()
 }

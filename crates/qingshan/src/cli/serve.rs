@@ -67,7 +67,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     // The one place the server opens its database; everything else gets connections from it.
     let db = platform::open_database(&settings).context("opening the database")?;
     let fleet = if args.demo {
-        Some(seed_demo(&db)?)
+        Some(seed_demo(&db, &settings)?)
     } else {
         None
     };
@@ -104,12 +104,21 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Writes the demo city's registry (idempotent) and returns its fleet.
-fn seed_demo(db: &Arc<dyn store::Database>) -> anyhow::Result<Vec<sim::DeviceSpec>> {
+fn seed_demo(
+    db: &Arc<dyn store::Database>,
+    settings: &platform::Settings,
+) -> anyhow::Result<Vec<sim::DeviceSpec>> {
     let fleet = crate::demo::fleet();
     let data = crate::demo::registry(&fleet)?;
     let mut store = db.connect()?;
-    platform::registry::import(&mut store, &platform::registry::Actor::new("demo"), &data)
-        .context("seeding the demo registry")?;
+    let key = platform::registry::DeviceKey::load_or_create(&settings.device_key_path())?;
+    platform::registry::import(
+        &mut store,
+        &platform::registry::Actor::new("demo"),
+        &data,
+        &key,
+    )
+    .context("seeding the demo registry")?;
     tracing::info!(
         sites = data.sites.len(),
         devices = data.devices.len(),

@@ -194,22 +194,22 @@ fn register(dir: &std::path::Path, devices: &[DeviceSpec]) -> anyhow::Result<()>
         data_dir: dir.to_path_buf(),
         ..platform::Settings::default()
     };
-    let store = platform::open_database(&settings)?.connect()?;
+    let mut store = platform::open_database(&settings)?.connect()?;
+    let key = platform::registry::DeviceKey::load_or_create(&settings.device_key_path())?;
+    let actor = platform::registry::Actor::new(format!("{}:simulate", super::cli_actor()));
     for d in devices {
-        if store.site(&d.site_id)?.is_none() {
-            store.upsert_site(&store::Site {
-                id: d.site_id.clone(),
-                name: format!("simulated {} {}", d.kind.site_kind(), d.site_id),
-                kind: d.kind.site_kind().parse()?,
-                county: None,
-                lon: None,
-                lat: None,
-                enterprise_id: None,
-                emission_standard: None,
-                simulated: true,
-            })?;
-        }
-        store.upsert_device(&store::Device {
+        let site = store::Site {
+            id: d.site_id.clone(),
+            name: format!("simulated {} {}", d.kind.site_kind(), d.site_id),
+            kind: d.kind.site_kind().parse()?,
+            county: None,
+            lon: None,
+            lat: None,
+            enterprise_id: None,
+            emission_standard: None,
+            simulated: true,
+        };
+        let device = store::Device {
             mn: d.mn.clone(),
             password: d.password.clone(),
             site_id: d.site_id.clone(),
@@ -217,7 +217,8 @@ fn register(dir: &std::path::Path, devices: &[DeviceSpec]) -> anyhow::Result<()>
             crc_policy: d.crc_policy().parse()?,
             realtime_interval_s: d.realtime_interval_s,
             minute_interval_min: d.minute_interval_min,
-        })?;
+        };
+        platform::registry::register_device_and_site(&mut store, &actor, &device, &site, &key)?;
     }
     Ok(())
 }

@@ -84,6 +84,9 @@ impl SqliteConnection {
         };
         conn.pragma_update(None, "synchronous", sync)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Freed pages are zeroed: a sealed-over secret (a device password stored in clear by an older
+        // version) does not linger in the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // The default 2 MB page cache makes every insert into a grown B-tree read and spill pages
         // (measured: most of the write path's time in kernel page copies). 16 MB keeps the hot pages; much
         // more costs time at every commit (SQLite walks the cache), which small batches feel. Checkpointing

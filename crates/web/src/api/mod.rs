@@ -244,7 +244,8 @@ async fn put_device(
     .validate()?;
     let out = device_json(&device);
     let actor = actor(&p, peer);
-    p.modify(move |s| registry::register_device(s, &actor, &device))
+    let key = p.device_key.clone();
+    p.modify(move |s| registry::register_device(s, &actor, &device, &key))
         .await?;
     Ok(Json(out))
 }
