@@ -2,7 +2,9 @@
 //! content, so an edited, deleted or inserted record breaks the chain from that point on.
 //!
 //! The hash is over a canonical encoding (each field length-prefixed, an absent field distinct from an
-//! empty one), the same for every backend, so a journal moved between backends still verifies.
+//! empty one), the same for every backend, so a journal moved between backends still verifies. It covers
+//! the SHA-256 of the raw frame rather than the frame itself: retention may purge a refused frame's bytes
+//! after some days and keep their digest, and the chain still verifies.
 
 use sha2::{Digest, Sha256};
 
@@ -22,7 +24,13 @@ pub struct Chained<'a> {
     pub cn: Option<&'a str>,
     pub verdict: &'a str,
     pub cause: Option<&'a str>,
-    pub raw: &'a [u8],
+    /// SHA-256 of the raw frame ([`digest`]).
+    pub raw_sha256: &'a Hash,
+}
+
+/// SHA-256 of a raw frame.
+pub fn digest(raw: &[u8]) -> Hash {
+    Sha256::digest(raw).into()
 }
 
 /// SHA-256 over `prev` and the record's canonical encoding.
@@ -37,7 +45,7 @@ pub fn hash(prev: &Hash, r: &Chained<'_>) -> Hash {
         r.cn.map(str::as_bytes),
         Some(r.verdict.as_bytes()),
         r.cause.map(str::as_bytes),
-        Some(r.raw),
+        Some(&r.raw_sha256[..]),
     ] {
         match field {
             Some(bytes) => {
@@ -56,16 +64,19 @@ pub fn hash(prev: &Hash, r: &Chained<'_>) -> Hash {
 pub struct ChainCheck {
     /// Records checked, in id order.
     pub records: i64,
-    /// The first record whose stored hash is not the hash of its content and its predecessor's hash:
-    /// that record, or the one before it, was changed, inserted or removed.
+    /// The first record whose stored hash is not the hash of its content and its predecessor's hash, or
+    /// whose raw frame is not the one its digest names: that record, or the one before it, was changed,
+    /// inserted or removed.
     pub first_broken: Option<i64>,
+    /// Refused frames whose bytes retention purged (their digest stays in the chain).
+    pub purged: i64,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn record<'a>(raw: &'a [u8], cause: Option<&'a str>) -> Chained<'a> {
+    fn record<'a>(raw: &'a Hash, cause: Option<&'a str>) -> Chained<'a> {
         Chained {
             id: 1,
             received_at_ms: 1_704_067_200_000,
@@ -74,40 +85,37 @@ mod tests {
             cn: Some("2011"),
             verdict: "accepted",
             cause,
-            raw,
+            raw_sha256: raw,
         }
     }
 
     #[test]
     fn every_field_and_the_predecessor_change_the_hash() {
-        let base = hash(&GENESIS, &record(b"##0000", None));
-        assert_eq!(
-            base,
-            hash(&GENESIS, &record(b"##0000", None)),
-            "deterministic"
-        );
-        assert_ne!(base, hash(&[1; 32], &record(b"##0000", None)));
-        assert_ne!(base, hash(&GENESIS, &record(b"##0001", None)));
+        let (raw, other) = (digest(b"##0000"), digest(b"##0001"));
+        let base = hash(&GENESIS, &record(&raw, None));
+        assert_eq!(base, hash(&GENESIS, &record(&raw, None)), "deterministic");
+        assert_ne!(base, hash(&[1; 32], &record(&raw, None)));
+        assert_ne!(base, hash(&GENESIS, &record(&other, None)));
         assert_ne!(
             base,
-            hash(&GENESIS, &record(b"##0000", Some(""))),
+            hash(&GENESIS, &record(&raw, Some(""))),
             "absent is not empty"
         );
         let moved = Chained {
             id: 2,
-            ..record(b"##0000", None)
+            ..record(&raw, None)
         };
         assert_ne!(base, hash(&GENESIS, &moved));
         // Length prefixes: moving a byte from one field to the next changes the hash.
         let a = Chained {
             peer: "ab",
             mn: Some("c"),
-            ..record(b"", None)
+            ..record(&raw, None)
         };
         let b = Chained {
             peer: "a",
             mn: Some("bc"),
-            ..record(b"", None)
+            ..record(&raw, None)
         };
         assert_ne!(hash(&GENESIS, &a), hash(&GENESIS, &b));
     }

@@ -17,6 +17,8 @@ macro_rules! conformance_tests {
             a_validated_value_is_never_overwritten_by_a_device,
             the_first_value_stands_and_a_different_resend_is_kept_beside_it,
             the_journal_is_a_hash_chain,
+            retention_purges_refused_frames_only_and_the_chain_holds,
+            refusals_beyond_the_budget_are_counted,
             rejected_frames_are_journaled_without_values,
             changed_values_mark_their_hour_once,
             rollups_upsert_and_clear_their_dirty_hours,
@@ -278,7 +280,8 @@ pub fn the_journal_is_a_hash_chain(db: &dyn Database) {
         store.verify_chain().unwrap(),
         ChainCheck {
             records: 0,
-            first_broken: None
+            first_broken: None,
+            purged: 0
         }
     );
     store
@@ -300,11 +303,83 @@ pub fn the_journal_is_a_hash_chain(db: &dyn Database) {
         store.verify_chain().unwrap(),
         ChainCheck {
             records: 3,
-            first_broken: None
+            first_broken: None,
+            purged: 0
         }
     );
     assert_eq!(store.journal_len().unwrap(), 3);
     assert_eq!(last.journal_ids, vec![3], "ids follow the chain");
+}
+
+pub fn retention_purges_refused_frames_only_and_the_chain_holds(db: &dyn Database) {
+    let mut store = with_site(db);
+    let mut old_bad = frame(Verdict::UnknownDevice, vec![]);
+    old_bad.received_at_ms = T0 * 1000 - 1;
+    let mut old_good = frame(Verdict::Accepted, vec![value(T0, 1.5)]);
+    old_good.received_at_ms = T0 * 1000 - 1;
+    let ids = store
+        .write_frames(&[old_bad, old_good, frame(Verdict::BadFrame, vec![])])
+        .unwrap()
+        .journal_ids;
+    assert_eq!(
+        store.purge_refused(T0 * 1000).unwrap(),
+        1,
+        "old and refused only"
+    );
+    assert_eq!(store.purge_refused(T0 * 1000).unwrap(), 0, "once");
+    let purged = store.journal_entry(ids[0]).unwrap().unwrap();
+    assert_eq!(
+        (purged.raw.len(), purged.verdict),
+        (0, Verdict::UnknownDevice),
+        "the bytes go, the record stays"
+    );
+    assert_eq!(
+        store.journal_entry(ids[1]).unwrap().unwrap().raw,
+        b"##0000..."
+    );
+    assert_eq!(
+        store.journal_entry(ids[2]).unwrap().unwrap().raw,
+        b"##0000..."
+    );
+    assert_eq!(
+        store.verify_chain().unwrap(),
+        ChainCheck {
+            records: 3,
+            first_broken: None,
+            purged: 1
+        }
+    );
+}
+
+pub fn refusals_beyond_the_budget_are_counted(db: &dyn Database) {
+    let store = db.connect().unwrap();
+    let count = |hour, source: &str, verdict, count| RefusalCount {
+        hour,
+        source: source.into(),
+        verdict,
+        count,
+    };
+    store
+        .count_refusals(&[
+            count(T0, "10.0.0.1", Verdict::UnknownDevice, 5),
+            count(T0, "10.0.0.1", Verdict::BadFrame, 2),
+        ])
+        .unwrap();
+    store
+        .count_refusals(&[count(T0, "10.0.0.1", Verdict::UnknownDevice, 3)])
+        .unwrap();
+    store
+        .count_refusals(&[count(T0 + HOUR, "2001:db8::/64", Verdict::WrongPassword, 1)])
+        .unwrap();
+    assert_eq!(
+        store.refusal_counts(T0).unwrap(),
+        vec![
+            count(T0, "10.0.0.1", Verdict::BadFrame, 2),
+            count(T0, "10.0.0.1", Verdict::UnknownDevice, 8),
+            count(T0 + HOUR, "2001:db8::/64", Verdict::WrongPassword, 1),
+        ]
+    );
+    assert_eq!(store.refusal_counts(T0 + HOUR).unwrap().len(), 1);
 }
 
 pub fn rejected_frames_are_journaled_without_values(db: &dyn Database) {

@@ -18,6 +18,17 @@ pub struct WriteSummary {
     pub conflicts: usize,
 }
 
+/// Refused frames of one verdict from one source in one hour that were counted, not journaled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusalCount {
+    /// Start of the UTC hour, unix seconds.
+    pub hour: i64,
+    /// The source address (an IPv4 address, or an IPv6 /64).
+    pub source: String,
+    pub verdict: Verdict,
+    pub count: i64,
+}
+
 /// A re-sent value that differed from the first one received for its key (which stands).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
@@ -81,6 +92,14 @@ pub trait Journal {
     fn write_frames(&mut self, frames: &[FrameRecord]) -> Result<WriteSummary>;
     /// Checks the journal's hash chain from the first record to the last.
     fn verify_chain(&self) -> Result<ChainCheck>;
+    /// Empties the raw bytes of refused frames received before `received_before_ms` (retention); their
+    /// digest, verdict and cause stay, and the chain still verifies. Accepted frames are never purged.
+    /// Returns how many were purged.
+    fn purge_refused(&self, received_before_ms: i64) -> Result<u64>;
+    /// Adds refusals that were counted instead of journaled.
+    fn count_refusals(&self, counts: &[RefusalCount]) -> Result<()>;
+    /// Counted refusals from `from_hour` (unix seconds) on, oldest first.
+    fn refusal_counts(&self, from_hour: i64) -> Result<Vec<RefusalCount>>;
     /// Conflicting re-sends, newest first, optionally of one site, with ids below `before`.
     fn conflicts(
         &self,

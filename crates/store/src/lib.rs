@@ -19,8 +19,8 @@ pub mod sqlite;
 
 pub use chain::ChainCheck;
 pub use contract::{
-    Audit, Conflict, Connection, Database, DirtyHour, Journal, QuarantineCount, Receipt, Registry,
-    Rollups, Series, SeriesInfo, Store, WriteSummary,
+    Audit, Conflict, Connection, Database, DirtyHour, Journal, QuarantineCount, Receipt,
+    RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, WriteSummary,
 };
 pub use model::*;
 

@@ -4,8 +4,8 @@ use super::SqliteConnection;
 use crate::StoreError;
 use crate::chain::{self, ChainCheck};
 use crate::{
-    Conflict, FrameRecord, Interval, Journal, JournalEntry, NewValue, QuarantineCount, Result,
-    Verdict, WriteSummary,
+    Conflict, FrameRecord, Interval, Journal, JournalEntry, NewValue, QuarantineCount,
+    RefusalCount, Result, Verdict, WriteSummary,
 };
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -18,8 +18,8 @@ impl Journal for SqliteConnection {
             // The chain's head, read inside the write transaction: no other writer can move it meanwhile.
             let (mut last_id, mut prev) = chain_head(&tx)?;
             let mut journal = tx.prepare_cached(
-                "INSERT INTO journal (id, received_at, peer, mn, cn, verdict, cause, raw, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO journal (id, received_at, peer, mn, cn, verdict, cause, raw, raw_sha256, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO measurements (site_id, param, interval, time, value, min, max, cou, flag, tier, journal_id)
@@ -40,7 +40,8 @@ impl Journal for SqliteConnection {
             let mut dirty_hours = std::collections::HashSet::new();
             for f in frames {
                 let id = last_id + 1;
-                let hash = chain::hash(&prev, &chained(id, f));
+                let raw_sha256 = chain::digest(&f.raw);
+                let hash = chain::hash(&prev, &chained(id, f, &raw_sha256));
                 journal.execute(params![
                     id,
                     f.received_at_ms,
@@ -50,6 +51,7 @@ impl Journal for SqliteConnection {
                     f.verdict.code(),
                     f.cause,
                     f.raw,
+                    &raw_sha256[..],
                     &hash[..]
                 ])?;
                 (last_id, prev) = (id, hash);
@@ -113,16 +115,19 @@ impl Journal for SqliteConnection {
 
     fn verify_chain(&self) -> Result<ChainCheck> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, received_at, peer, mn, cn, verdict, cause, raw, hash FROM journal ORDER BY id",
+            "SELECT id, received_at, peer, mn, cn, verdict, cause, raw, raw_sha256, hash, purged
+             FROM journal ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
         let mut check = ChainCheck {
             records: 0,
             first_broken: None,
+            purged: 0,
         };
         let mut prev = chain::GENESIS;
         while let Some(r) = rows.next()? {
             check.records += 1;
+            let id: i64 = r.get(0)?;
             let (peer, mn, cn, verdict, cause): (
                 String,
                 Option<String>,
@@ -131,29 +136,82 @@ impl Journal for SqliteConnection {
                 Option<String>,
             ) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
             let raw: Vec<u8> = r.get(7)?;
-            let stored: Option<Vec<u8>> = r.get(8)?;
-            let expected = chain::hash(
-                &prev,
-                &chain::Chained {
-                    id: r.get(0)?,
-                    received_at_ms: r.get(1)?,
-                    peer: &peer,
-                    mn: mn.as_deref(),
-                    cn: cn.as_deref(),
-                    verdict: &verdict,
-                    cause: cause.as_deref(),
-                    raw: &raw,
-                },
-            );
-            if check.first_broken.is_none() && stored.as_deref() != Some(&expected[..]) {
-                check.first_broken = Some(r.get(0)?);
+            let stored_digest = hash_of(r.get(8)?);
+            let stored = hash_of(r.get(9)?);
+            let purged: bool = r.get(10)?;
+            let received_at_ms: i64 = r.get(1)?;
+            check.purged += i64::from(purged);
+            // A purged frame keeps only its digest; any other must still match it.
+            let raw_ok = purged || stored_digest == Some(chain::digest(&raw));
+            let expected = stored_digest.map(|digest| {
+                chain::hash(
+                    &prev,
+                    &chain::Chained {
+                        id,
+                        received_at_ms,
+                        peer: &peer,
+                        mn: mn.as_deref(),
+                        cn: cn.as_deref(),
+                        verdict: &verdict,
+                        cause: cause.as_deref(),
+                        raw_sha256: &digest,
+                    },
+                )
+            });
+            if check.first_broken.is_none() && (!raw_ok || expected.is_none() || stored != expected)
+            {
+                check.first_broken = Some(id);
             }
             // Go on from the stored hash, so one edited record is named and the rest still checked.
-            prev = stored
-                .and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
-                .unwrap_or(expected);
+            prev = stored.or(expected).unwrap_or(chain::GENESIS);
         }
         Ok(check)
+    }
+
+    fn purge_refused(&self, received_before_ms: i64) -> Result<u64> {
+        Ok(self.conn.execute(
+            "UPDATE journal SET raw = X'', purged = 1
+             WHERE verdict <> 'accepted' AND purged = 0 AND received_at < ?1",
+            [received_before_ms],
+        )? as u64)
+    }
+
+    fn count_refusals(&self, counts: &[RefusalCount]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO refusal_counts (hour, source, verdict, count) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (hour, source, verdict) DO UPDATE SET count = count + excluded.count",
+        )?;
+        for c in counts {
+            stmt.execute(params![c.hour, c.source, c.verdict.code(), c.count])?;
+        }
+        Ok(())
+    }
+
+    fn refusal_counts(&self, from_hour: i64) -> Result<Vec<RefusalCount>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT hour, source, verdict, count FROM refusal_counts WHERE hour >= ?1
+             ORDER BY hour, source, verdict",
+        )?;
+        let rows = stmt
+            .query_map([from_hour], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(hour, source, verdict, count)| {
+                Ok(RefusalCount {
+                    hour,
+                    source,
+                    verdict: verdict.parse()?,
+                    count,
+                })
+            })
+            .collect()
     }
 
     fn conflicts(
@@ -322,13 +380,13 @@ fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, chain::Hash)> {
         None => (0, chain::GENESIS),
         Some((id, hash)) => (
             id,
-            hash.and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
+            hash_of(hash)
                 .ok_or_else(|| StoreError::Corrupt(format!("journal record {id} has no hash")))?,
         ),
     })
 }
 
-fn chained(id: i64, f: &FrameRecord) -> chain::Chained<'_> {
+fn chained<'a>(id: i64, f: &'a FrameRecord, raw_sha256: &'a chain::Hash) -> chain::Chained<'a> {
     chain::Chained {
         id,
         received_at_ms: f.received_at_ms,
@@ -337,8 +395,12 @@ fn chained(id: i64, f: &FrameRecord) -> chain::Chained<'_> {
         cn: f.cn.as_deref(),
         verdict: f.verdict.code(),
         cause: f.cause.as_deref(),
-        raw: &f.raw,
+        raw_sha256,
     }
+}
+
+fn hash_of(bytes: Option<Vec<u8>>) -> Option<chain::Hash> {
+    bytes.and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
 }
 
 /// Chains the records journaled before the chain existed (migration 4), in id order.
@@ -347,7 +409,7 @@ pub(crate) fn chain_unhashed(conn: &rusqlite::Connection) -> Result<()> {
     let mut read = conn.prepare(
         "SELECT id, received_at, peer, mn, cn, verdict, cause, raw FROM journal ORDER BY id",
     )?;
-    let mut write = conn.prepare("UPDATE journal SET hash = ?2 WHERE id = ?1")?;
+    let mut write = conn.prepare("UPDATE journal SET raw_sha256 = ?2, hash = ?3 WHERE id = ?1")?;
     let mut rows = read.query([])?;
     while let Some(r) = rows.next()? {
         let (id, peer, mn, cn, verdict, cause): (
@@ -366,6 +428,7 @@ pub(crate) fn chain_unhashed(conn: &rusqlite::Connection) -> Result<()> {
             r.get(6)?,
         );
         let raw: Vec<u8> = r.get(7)?;
+        let raw_sha256 = chain::digest(&raw);
         prev = chain::hash(
             &prev,
             &chain::Chained {
@@ -376,10 +439,10 @@ pub(crate) fn chain_unhashed(conn: &rusqlite::Connection) -> Result<()> {
                 cn: cn.as_deref(),
                 verdict: &verdict,
                 cause: cause.as_deref(),
-                raw: &raw,
+                raw_sha256: &raw_sha256,
             },
         );
-        write.execute(params![id, &prev[..]])?;
+        write.execute(params![id, &raw_sha256[..], &prev[..]])?;
     }
     Ok(())
 }

@@ -156,6 +156,7 @@ mod tests {
         let check = |first_broken| ChainCheck {
             records: 5,
             first_broken,
+            purged: 0,
         };
         assert_eq!(store.verify_chain().unwrap(), check(None));
         sql.execute("UPDATE journal SET raw = X'2363' WHERE id = 3", [])
@@ -169,7 +170,8 @@ mod tests {
             store.verify_chain().unwrap(),
             ChainCheck {
                 records: 4,
-                first_broken: Some(3)
+                first_broken: Some(3),
+                purged: 0,
             },
             "a deletion breaks the next record"
         );
@@ -191,7 +193,8 @@ mod tests {
             store.verify_chain().unwrap(),
             ChainCheck {
                 records: 2,
-                first_broken: None
+                first_broken: None,
+                purged: 0,
             }
         );
     }
