@@ -32,8 +32,9 @@ fn verify(a: VerifyArgs) -> anyhow::Result<()> {
     match check.first_broken {
         None => {
             println!(
-                "journal intact: {} records, hash chain verified",
-                check.records
+                "journal intact: {} records, hash chain verified ({} refused frames purged by \
+                 retention, their digests kept)",
+                check.records, check.purged
             );
             Ok(())
         }
