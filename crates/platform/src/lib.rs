@@ -66,6 +66,8 @@ pub struct Platform {
     pub devices: Arc<ingest::Devices>,
     /// The key device passwords are sealed with (`device_key_file`).
     pub device_key: registry::DeviceKey,
+    /// What hostile HJ 212 clients have done lately (per source and MN).
+    pub guard: Arc<ingest::guard::Guard>,
     pub writer: ingest::Writer,
     /// Costly figures, per platform (see [`figures::Cache`]).
     pub figures: Arc<figures::Cache>,
@@ -102,6 +104,12 @@ impl Platform {
             tracing::info!(sealed, "device passwords stored in clear were sealed");
         }
         let devices = Arc::new(ingest::Devices::new(device_key.clone()));
+        let guard = Arc::new(ingest::guard::Guard::new(ingest::guard::GuardLimits {
+            max_connections_per_source: settings.limits.max_connections_per_source,
+            wrong_password_delay: settings.limits.wrong_password_delay,
+            refused_journal_per_source_hour: settings.limits.refused_journal_per_source_hour,
+            refused_journal_per_hour: settings.limits.refused_journal_per_hour,
+        }));
         devices.replace(store.devices()?);
         let metrics = Arc::new(Metrics::default());
         let rollup_tz = tz.clone();
@@ -121,6 +129,7 @@ impl Platform {
             tz,
             devices,
             device_key,
+            guard,
             writer,
             figures: Arc::default(),
             db,
@@ -141,6 +150,7 @@ impl Platform {
             devices: self.devices.clone(),
             writer: self.writer.clone(),
             metrics: self.metrics.clone(),
+            guard: self.guard.clone(),
         }
     }
 

@@ -15,6 +15,9 @@ pub struct Metrics {
     pub connections_open: AtomicU64,
     pub connections_total: AtomicU64,
     pub connections_refused: AtomicU64,
+    pub connections_closed_abuse: AtomicU64,
+    pub lockouts: AtomicU64,
+    pub refusals_counted: AtomicU64,
     pub write_errors: AtomicU64,
     pub answer_latency: Histogram<12>,
     pub write_batch: Histogram<10>,
@@ -61,8 +64,23 @@ impl Metrics {
             ),
             (
                 "qingshan_connections_refused_total",
-                "HJ 212 connections refused at the limit.",
+                "HJ 212 connections refused at max_connections or max_connections_per_source.",
                 &self.connections_refused,
+            ),
+            (
+                "qingshan_connections_closed_abuse_total",
+                "HJ 212 connections closed for refused frames, wrong passwords, garbage or no valid frame.",
+                &self.connections_closed_abuse,
+            ),
+            (
+                "qingshan_lockouts_total",
+                "MNs locked out for a source after repeated wrong passwords.",
+                &self.lockouts,
+            ),
+            (
+                "qingshan_refusals_counted_total",
+                "Refused frames counted instead of journaled (identical, or beyond the hourly budget).",
+                &self.refusals_counted,
             ),
             (
                 "qingshan_write_errors_total",

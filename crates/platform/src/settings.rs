@@ -49,6 +49,24 @@ pub struct Limits {
     pub max_backfill_days: u32,
     /// Latest `DataTime` accepted, in minutes after receipt (a logger clock running ahead).
     pub max_future_minutes: u32,
+    /// HJ 212 connections one source (an IPv4 address or IPv6 /64) may hold open at once.
+    pub max_connections_per_source: u32,
+    /// A connection is closed after this many refused frames (bad frame, unknown MN, wrong password...).
+    pub max_refused_frames: u32,
+    /// A connection is closed after this many wrong passwords.
+    pub max_wrong_passwords: u32,
+    /// The wait after a wrong password before the connection is read again; it doubles with each further
+    /// wrong password for the MN from the source (at most 30 s; ten in a row lock the MN out there).
+    pub wrong_password_delay: Duration,
+    /// A connection must send an accepted frame within this time of opening, or it is closed.
+    pub first_frame_timeout: Duration,
+    /// Refused frames journaled per source and hour; beyond, they are counted (see `ingest::guard`).
+    pub refused_journal_per_source_hour: u32,
+    /// Refused frames journaled per hour from all sources together; beyond, they are counted.
+    pub refused_journal_per_hour: u32,
+    /// Refused frames' bytes are purged after this many days (their record and digest stay; accepted
+    /// frames are evidence and kept). Zero keeps them forever.
+    pub refused_retention_days: u32,
 }
 
 /// The public portal (the `web` crate) and its open data API (`/api/v1/public/`).
@@ -117,6 +135,14 @@ impl Default for Limits {
             http_body_bytes: 1024 * 1024,
             max_backfill_days: 400,
             max_future_minutes: 15,
+            max_connections_per_source: 256,
+            max_refused_frames: 20,
+            max_wrong_passwords: 3,
+            wrong_password_delay: Duration::from_secs(1),
+            first_frame_timeout: Duration::from_secs(30),
+            refused_journal_per_source_hour: 200,
+            refused_journal_per_hour: 10_000,
+            refused_retention_days: 90,
         }
     }
 }

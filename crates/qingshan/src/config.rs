@@ -72,6 +72,38 @@ pub const KEYS: &[(&str, &str)] = &[
         "latest DataTime accepted, minutes after receipt (default 15)",
     ),
     (
+        "limits.max_connections_per_source",
+        "HJ 212 connections one IPv4 address or IPv6 /64 may hold open (default 256)",
+    ),
+    (
+        "limits.max_refused_frames",
+        "close a connection after this many refused frames (default 20)",
+    ),
+    (
+        "limits.max_wrong_passwords",
+        "close a connection after this many wrong passwords (default 3)",
+    ),
+    (
+        "limits.wrong_password_delay_ms",
+        "wait after a wrong password, doubling per further one, at most 30 s (default 1000)",
+    ),
+    (
+        "limits.first_frame_timeout_s",
+        "a connection must send an accepted frame within this many seconds (default 30)",
+    ),
+    (
+        "limits.refused_journal_per_source_hour",
+        "refused frames journaled per source and hour; the rest are counted (default 200)",
+    ),
+    (
+        "limits.refused_journal_per_hour",
+        "refused frames journaled per hour in all; the rest are counted (default 10000)",
+    ),
+    (
+        "limits.refused_retention_days",
+        "purge refused frames' bytes after this many days, 0 never (default 90)",
+    ),
+    (
         "portal.air_good_days_target_pct",
         "target share of good air days, per cent, shown on the air page (default 97.2)",
     ),
@@ -228,6 +260,20 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "limits.http_body_bytes" => l.http_body_bytes = num(key, value)?,
         "limits.max_backfill_days" => l.max_backfill_days = num(key, value)?,
         "limits.max_future_minutes" => l.max_future_minutes = num(key, value)?,
+        "limits.max_connections_per_source" => l.max_connections_per_source = num(key, value)?,
+        "limits.max_refused_frames" => l.max_refused_frames = num(key, value)?,
+        "limits.max_wrong_passwords" => l.max_wrong_passwords = num(key, value)?,
+        "limits.wrong_password_delay_ms" => {
+            l.wrong_password_delay = Duration::from_millis(num(key, value)?)
+        }
+        "limits.first_frame_timeout_s" => {
+            l.first_frame_timeout = Duration::from_secs(num(key, value)?)
+        }
+        "limits.refused_journal_per_source_hour" => {
+            l.refused_journal_per_source_hour = num(key, value)?
+        }
+        "limits.refused_journal_per_hour" => l.refused_journal_per_hour = num(key, value)?,
+        "limits.refused_retention_days" => l.refused_retention_days = num(key, value)?,
         "portal.air_good_days_target_pct" => p.air_good_days_target_pct = pct(key, value)?,
         "portal.water_good_target_pct" => p.water_good_target_pct = pct(key, value)?,
         // An unreadable file is a warning when the platform opens, and the demo's layer is drawn.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use store::{FrameRecord, Store};
+use store::{FrameRecord, RefusalCount, Store};
 use tokio::sync::oneshot;
 
 /// Why frames were not stored.
@@ -34,6 +34,8 @@ pub struct Committed {
 
 struct Job {
     frames: Vec<FrameRecord>,
+    /// Refusals counted instead of journaled (the gateway's budget), stored with the frames.
+    counts: Vec<RefusalCount>,
     done: oneshot::Sender<Result<Committed, WriteError>>,
 }
 
@@ -69,9 +71,22 @@ impl Writer {
 
     /// Stores `frames` in one of the next transactions; returns once it is committed.
     pub async fn write(&self, frames: Vec<FrameRecord>) -> Result<Committed, WriteError> {
+        self.write_with_counts(frames, Vec::new()).await
+    }
+
+    /// Like [`Writer::write`], with refusals that were counted instead of journaled.
+    pub async fn write_with_counts(
+        &self,
+        frames: Vec<FrameRecord>,
+        counts: Vec<RefusalCount>,
+    ) -> Result<Committed, WriteError> {
         let (done, wait) = oneshot::channel();
         self.jobs
-            .send(Job { frames, done })
+            .send(Job {
+                frames,
+                counts,
+                done,
+            })
             .map_err(|_| WriteError::Stopped)?;
         wait.await.map_err(|_| WriteError::Stopped)?
     }
@@ -80,7 +95,11 @@ impl Writer {
     pub fn write_blocking(&self, frames: Vec<FrameRecord>) -> Result<Committed, WriteError> {
         let (done, wait) = oneshot::channel();
         self.jobs
-            .send(Job { frames, done })
+            .send(Job {
+                frames,
+                counts: Vec::new(),
+                done,
+            })
             .map_err(|_| WriteError::Stopped)?;
         wait.blocking_recv().map_err(|_| WriteError::Stopped)?
     }
@@ -126,12 +145,21 @@ fn run(
 
 fn commit(store: &mut Store, jobs: Vec<Job>, metrics: &Metrics) {
     let mut all = Vec::new();
+    let mut counts = Vec::new();
     let mut waiters = Vec::with_capacity(jobs.len());
     for job in jobs {
         waiters.push((job.frames.len(), job.done));
         all.extend(job.frames);
+        counts.extend(job.counts);
     }
-    match store.write_frames(&all) {
+    let written = store.in_transaction(|s| {
+        let summary = s.write_frames(&all)?;
+        if !counts.is_empty() {
+            s.count_refusals(&counts)?;
+        }
+        Ok::<_, store::StoreError>(summary)
+    });
+    match written {
         Ok(summary) => {
             metrics
                 .values_stored
