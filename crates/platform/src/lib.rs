@@ -17,6 +17,7 @@ pub mod csv_out;
 pub mod demo;
 pub mod error;
 pub mod figures;
+pub mod health;
 pub mod ingest;
 pub mod metrics;
 pub mod registry;
@@ -26,6 +27,7 @@ pub mod settings;
 pub use error::{Error, Result};
 pub use settings::{Limits, PortalSettings, Settings};
 
+use health::Health;
 use jiff::tz::TimeZone;
 use metrics::Metrics;
 use std::sync::{Arc, Mutex};
@@ -68,6 +70,8 @@ pub struct Platform {
     pub device_key: registry::DeviceKey,
     /// What hostile HJ 212 clients have done lately (per source and MN).
     pub guard: Arc<ingest::guard::Guard>,
+    /// The writer's last commit and failure, and the disk's free space (`/healthz`).
+    pub health: Arc<Health>,
     pub writer: ingest::Writer,
     /// Costly figures, per platform (see [`figures::Cache`]).
     pub figures: Arc<figures::Cache>,
@@ -84,6 +88,31 @@ pub fn open_database(settings: &Settings) -> Result<Arc<dyn Database>, StartErro
         })?;
     }
     Ok(store::open(&settings.database_url(), settings.durability)?)
+}
+
+/// What the writer does between batches: recompute dirty rollups, and once an hour purge the bytes of
+/// refused frames older than `retention_days` (0: never). Failures are logged at most once a minute.
+fn idle_work(tz: TimeZone, retention_days: u32) -> ingest::writer::IdleWork {
+    let mut log = health::LogLimit::new(Duration::from_secs(60));
+    let mut last_purge: Option<std::time::Instant> = None;
+    Box::new(move |store, deadline| {
+        if let Err(e) = series::rollups::run_until(store, &tz, deadline)
+            && let Some(suppressed) = log.allow(std::time::Instant::now())
+        {
+            tracing::error!(error = %e, suppressed, "rollup recomputation failed; will retry");
+        }
+        if retention_days > 0 && last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600))
+        {
+            last_purge = Some(std::time::Instant::now());
+            let before =
+                jiff::Timestamp::now().as_millisecond() - i64::from(retention_days) * 86_400_000;
+            match store.purge_refused(before) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, retention_days, "refused frames' bytes purged"),
+                Err(e) => tracing::error!(error = %e, "purging refused frames failed; will retry"),
+            }
+        }
+    })
 }
 
 impl Platform {
@@ -111,18 +140,20 @@ impl Platform {
             refused_journal_per_hour: settings.limits.refused_journal_per_hour,
         }));
         devices.replace(store.devices()?);
+        drop(store);
         let metrics = Arc::new(Metrics::default());
-        let rollup_tz = tz.clone();
+        let health = Arc::new(Health::default());
         let writer = ingest::Writer::start(
-            store,
+            db.clone(),
             metrics.clone(),
-            settings.limits.max_write_batch,
-            Box::new(move |store, deadline| {
-                if let Err(e) = series::rollups::run_until(store, &rollup_tz, deadline) {
-                    tracing::error!(error = %e, "rollup recomputation failed; will retry");
-                }
-            }),
-        );
+            health.clone(),
+            ingest::writer::WriterConfig {
+                max_batch: settings.limits.max_write_batch,
+                data_dir: settings.data_dir.clone(),
+                min_free_disk: settings.limits.min_free_disk_mb.saturating_mul(1_000_000),
+            },
+            idle_work(tz.clone(), settings.limits.refused_retention_days),
+        )?;
         Ok(Arc::new(Platform {
             settings,
             metrics,
@@ -130,6 +161,7 @@ impl Platform {
             devices,
             device_key,
             guard,
+            health,
             writer,
             figures: Arc::default(),
             db,

@@ -19,6 +19,7 @@ pub struct Metrics {
     pub lockouts: AtomicU64,
     pub refusals_counted: AtomicU64,
     pub write_errors: AtomicU64,
+    pub writer_restarts: AtomicU64,
     pub answer_latency: Histogram<12>,
     pub write_batch: Histogram<10>,
 }
@@ -81,6 +82,11 @@ impl Metrics {
                 "qingshan_refusals_counted_total",
                 "Refused frames counted instead of journaled (identical, or beyond the hourly budget).",
                 &self.refusals_counted,
+            ),
+            (
+                "qingshan_writer_restarts_total",
+                "Times the writer thread failed and was restarted.",
+                &self.writer_restarts,
             ),
             (
                 "qingshan_write_errors_total",

@@ -67,6 +67,9 @@ pub struct Limits {
     /// Refused frames' bytes are purged after this many days (their record and digest stay; accepted
     /// frames are evidence and kept). Zero keeps them forever.
     pub refused_retention_days: u32,
+    /// Below this much free disk (MB) the writer refuses batches (unanswered, so loggers re-send) and
+    /// `/healthz` answers 503, until space returns.
+    pub min_free_disk_mb: u64,
 }
 
 /// The public portal (the `web` crate) and its open data API (`/api/v1/public/`).
@@ -143,6 +146,7 @@ impl Default for Limits {
             refused_journal_per_source_hour: 200,
             refused_journal_per_hour: 10_000,
             refused_retention_days: 90,
+            min_free_disk_mb: 256,
         }
     }
 }

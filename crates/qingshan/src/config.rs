@@ -100,6 +100,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "refused frames journaled per hour in all; the rest are counted (default 10000)",
     ),
     (
+        "limits.min_free_disk_mb",
+        "refuse writes (and answer 503 on /healthz) below this much free disk, MB (default 256)",
+    ),
+    (
         "limits.refused_retention_days",
         "purge refused frames' bytes after this many days, 0 never (default 90)",
     ),
@@ -274,6 +278,7 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         }
         "limits.refused_journal_per_hour" => l.refused_journal_per_hour = num(key, value)?,
         "limits.refused_retention_days" => l.refused_retention_days = num(key, value)?,
+        "limits.min_free_disk_mb" => l.min_free_disk_mb = num(key, value)?,
         "portal.air_good_days_target_pct" => p.air_good_days_target_pct = pct(key, value)?,
         "portal.water_good_target_pct" => p.water_good_target_pct = pct(key, value)?,
         // An unreadable file is a warning when the platform opens, and the demo's layer is drawn.

@@ -76,15 +76,32 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
+/// 200 when the database answers and the writer can write; 503 naming what is wrong (a failing writer,
+/// a full disk, an unreachable database), with the age of the last commit and the free disk either way.
 async fn healthz(axum::extract::State(p): axum::extract::State<Arc<App>>) -> Response {
-    match p.read(|s| s.schema_version()).await {
-        Ok(v) => axum::Json(json!({"status": "ok", "schema_version": v})).into_response(),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(json!({"status": "unavailable", "error": e.to_string()})),
-        )
-            .into_response(),
-    }
+    let report = p.health.report(jiff::Timestamp::now().as_millisecond());
+    let mut problems = report.problems.clone();
+    let schema_version = match p.read(|s| s.schema_version()).await {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(format!("the database does not answer: {e}"));
+            None
+        }
+    };
+    let ok = problems.is_empty();
+    let body = json!({
+        "status": if ok { "ok" } else { "unavailable" },
+        "problems": problems,
+        "schema_version": schema_version,
+        "last_commit_age_s": report.last_commit_age_s,
+        "free_disk_mb": report.free_disk_mb,
+    });
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 async fn metrics(axum::extract::State(p): axum::extract::State<Arc<App>>) -> Response {
@@ -93,7 +110,30 @@ async fn metrics(axum::extract::State(p): axum::extract::State<Arc<App>>) -> Res
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        p.metrics.render(),
+        p.metrics.render() + &health_gauges(&p.health),
     )
         .into_response()
+}
+
+/// The health state as Prometheus gauges.
+fn health_gauges(h: &platform::health::Health) -> String {
+    let report = h.report(jiff::Timestamp::now().as_millisecond());
+    let mut out = format!(
+        "# HELP qingshan_healthy 1 when /healthz answers 200.\n# TYPE qingshan_healthy gauge\nqingshan_healthy {}\n\
+         # HELP qingshan_disk_low 1 while free disk is below limits.min_free_disk_mb (writes refused).\n\
+         # TYPE qingshan_disk_low gauge\nqingshan_disk_low {}\n",
+        u8::from(report.ok),
+        u8::from(h.disk_low())
+    );
+    if let Some(free) = h.free_disk() {
+        out.push_str(&format!(
+            "# HELP qingshan_disk_free_bytes Free bytes on the database's disk.\n# TYPE qingshan_disk_free_bytes gauge\nqingshan_disk_free_bytes {free}\n"
+        ));
+    }
+    if let Some(age) = report.last_commit_age_s {
+        out.push_str(&format!(
+            "# HELP qingshan_last_commit_age_seconds Seconds since the writer last committed.\n# TYPE qingshan_last_commit_age_seconds gauge\nqingshan_last_commit_age_seconds {age}\n"
+        ));
+    }
+    out
 }

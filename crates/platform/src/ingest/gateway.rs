@@ -37,14 +37,21 @@ pub struct Gateway {
     pub guard: Arc<Guard>,
 }
 
-/// Accepts connections until `stop` turns true.
+/// How long a stopping gateway waits for its connections to finish the batch in flight and answer it.
+pub const DRAIN: Duration = Duration::from_secs(10);
+
+/// Accepts connections until `stop` turns true, then waits (at most [`DRAIN`]) for every connection to
+/// finish what it was doing: a batch being written is committed and answered before the connection ends.
 pub async fn run(gateway: Gateway, listener: TcpListener, mut stop: watch::Receiver<bool>) {
     let platform = Arc::new(gateway);
     let slots = Arc::new(Semaphore::new(platform.limits.max_connections));
+    let mut tasks = tokio::task::JoinSet::new();
     loop {
+        // Reap finished connections so the set stays as large as the open ones.
+        while tasks.try_join_next().is_some() {}
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = stopped(&mut stop) => return,
+            _ = stopped(&mut stop) => break,
         };
         let (stream, peer) = match accepted {
             Ok(a) => a,
@@ -73,7 +80,7 @@ pub async fn run(gateway: Gateway, listener: TcpListener, mut stop: watch::Recei
         };
         let platform = platform.clone();
         let stop = stop.clone();
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             platform.metrics.connections_total.fetch_add(1, Relaxed);
             platform.metrics.connections_open.fetch_add(1, Relaxed);
             let peer = peer.to_string();
@@ -92,6 +99,22 @@ pub async fn run(gateway: Gateway, listener: TcpListener, mut stop: watch::Recei
             platform.metrics.connections_open.fetch_sub(1, Relaxed);
             drop(permit);
         });
+    }
+    drop(listener);
+    let open = tasks.len();
+    if open > 0 {
+        tracing::info!(
+            open,
+            "gateway stopping: letting connections finish their batch"
+        );
+    }
+    let drained =
+        tokio::time::timeout(DRAIN, async { while tasks.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        tracing::warn!(
+            left = tasks.len(),
+            "connections still busy after the drain time; dropped"
+        );
     }
 }
 

@@ -4,13 +4,19 @@
 //! (up to a bound) into one transaction, commits, then wakes each job's connection with its result. So a
 //! busy gateway pays one fsync for many packets (group commit), and an answer is only ever sent for data
 //! that is already committed.
+//!
+//! The writer refuses a batch when the disk's free space is below `limits.min_free_disk_mb` (nothing of
+//! it is answered, so loggers send it again later) and takes batches again when space returns. It is
+//! supervised: should the thread panic, the jobs in flight fail (unanswered), the failure is recorded for
+//! `/healthz` and the metrics, and the writer restarts on a new connection.
 
+use crate::health::{Health, LogLimit};
 use crate::metrics::Metrics;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use store::{FrameRecord, RefusalCount, Store};
+use store::{Database, FrameRecord, RefusalCount, Store};
 use tokio::sync::oneshot;
 
 /// Why frames were not stored.
@@ -19,9 +25,22 @@ pub enum WriteError {
     /// The transaction failed (disk full, I/O error...). Nothing of the batch is stored.
     #[error("storing failed: {0}")]
     Store(Arc<str>),
-    /// The writer has stopped (the server is shutting down).
+    /// The writer has stopped (the server is shutting down, or the thread failed mid-batch).
     #[error("the writer has stopped")]
     Stopped,
+    /// Free disk space is below the limit: nothing is written until space returns.
+    #[error("free disk space {free_mb} MB is below limits.min_free_disk_mb ({min_mb} MB)")]
+    DiskLow { free_mb: u64, min_mb: u64 },
+}
+
+/// What the writer needs besides its jobs.
+pub struct WriterConfig {
+    /// Frames per transaction at most.
+    pub max_batch: usize,
+    /// The folder whose disk is watched.
+    pub data_dir: std::path::PathBuf,
+    /// Batches are refused below this many free bytes.
+    pub min_free_disk: u64,
 }
 
 /// What the writer answers a job: its frames are committed, journaled under these ids (in the order
@@ -57,16 +76,58 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `store`. `idle` gets short time slices between batches: longer ones
-    /// when no frames are waiting, a few milliseconds every quarter second under sustained load, so
-    /// rollups keep up without holding answers back.
-    pub fn start(store: Store, metrics: Arc<Metrics>, max_batch: usize, idle: IdleWork) -> Writer {
+    /// Starts the writer thread on a connection of `db`. `idle` gets short time slices between batches:
+    /// longer ones when no frames are waiting, a few milliseconds every quarter second under sustained
+    /// load, so rollups keep up without holding answers back.
+    pub fn start(
+        db: Arc<dyn Database>,
+        metrics: Arc<Metrics>,
+        health: Arc<Health>,
+        config: WriterConfig,
+        mut idle: IdleWork,
+    ) -> Result<Writer, store::StoreError> {
+        let first = db.connect()?;
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
             .name("qingshan-writer".into())
-            .spawn(move || run(store, queue, metrics, max_batch.max(1), idle))
+            .spawn(move || {
+                let mut ctx = Ctx {
+                    metrics,
+                    health,
+                    config,
+                    disk_checked: None,
+                    log: LogLimit::new(Duration::from_secs(60)),
+                };
+                let mut store = Some(first);
+                loop {
+                    let connection = match store.take().map(Ok).unwrap_or_else(|| db.connect()) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            ctx.failed(format!("cannot reconnect: {e}"));
+                            std::thread::sleep(Duration::from_secs(1));
+                            continue;
+                        }
+                    };
+                    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run(connection, &queue, &mut ctx, &mut idle)
+                    }));
+                    match ran {
+                        Ok(()) => return,
+                        Err(panic) => {
+                            let what = panic
+                                .downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "panic".into());
+                            ctx.metrics.writer_restarts.fetch_add(1, Relaxed);
+                            ctx.failed(format!("the writer thread failed ({what}); restarted"));
+                            std::thread::sleep(Duration::from_millis(200));
+                        }
+                    }
+                }
+            })
             .expect("spawning the writer thread");
-        Writer { jobs }
+        Ok(Writer { jobs })
     }
 
     /// Stores `frames` in one of the next transactions; returns once it is committed.
@@ -105,13 +166,54 @@ impl Writer {
     }
 }
 
-fn run(
-    mut store: Store,
-    queue: mpsc::Receiver<Job>,
+/// The writer thread's state beside its connection.
+struct Ctx {
     metrics: Arc<Metrics>,
-    max_batch: usize,
-    mut idle: IdleWork,
-) {
+    health: Arc<Health>,
+    config: WriterConfig,
+    /// When the free space was last measured, and whether it was enough.
+    disk_checked: Option<(Instant, Result<(), WriteError>)>,
+    log: LogLimit,
+}
+
+impl Ctx {
+    fn failed(&mut self, reason: String) {
+        if let Some(suppressed) = self.log.allow(Instant::now()) {
+            tracing::error!(%reason, suppressed, "writer failure");
+        }
+        self.health.writer_failed(reason);
+    }
+
+    /// Whether there is room to write, measured at most once a second.
+    fn room(&mut self) -> Result<(), WriteError> {
+        if let Some((at, verdict)) = &self.disk_checked
+            && at.elapsed() < Duration::from_secs(1)
+        {
+            return verdict.clone();
+        }
+        let verdict = match crate::health::free_bytes(&self.config.data_dir) {
+            Ok(free) => {
+                let low = free < self.config.min_free_disk;
+                self.health.disk(free, low);
+                if low {
+                    Err(WriteError::DiskLow {
+                        free_mb: free / 1_000_000,
+                        min_mb: self.config.min_free_disk / 1_000_000,
+                    })
+                } else {
+                    Ok(())
+                }
+            }
+            // A disk that cannot be measured is not refused: the commit itself will say.
+            Err(_) => Ok(()),
+        };
+        self.disk_checked = Some((Instant::now(), verdict.clone()));
+        verdict
+    }
+}
+
+fn run(mut store: Store, queue: &mpsc::Receiver<Job>, ctx: &mut Ctx, idle: &mut IdleWork) {
+    let max_batch = ctx.config.max_batch.max(1);
     let mut last_idle = Instant::now();
     loop {
         let first = match queue.recv_timeout(QUIET) {
@@ -134,8 +236,8 @@ fn run(
                 Err(_) => break,
             }
         }
-        commit(&mut store, jobs, &metrics);
-        metrics.write_batch.observe(frames as u64);
+        commit(&mut store, jobs, ctx);
+        ctx.metrics.write_batch.observe(frames as u64);
         if last_idle.elapsed() >= BUSY_EVERY {
             idle(&mut store, Instant::now() + BUSY_SLICE);
             last_idle = Instant::now();
@@ -143,7 +245,18 @@ fn run(
     }
 }
 
-fn commit(store: &mut Store, jobs: Vec<Job>, metrics: &Metrics) {
+fn commit(store: &mut Store, jobs: Vec<Job>, ctx: &mut Ctx) {
+    if let Err(low) = ctx.room() {
+        ctx.metrics.write_errors.fetch_add(1, Relaxed);
+        if let Some(suppressed) = ctx.log.allow(Instant::now()) {
+            tracing::error!(error = %low, suppressed, "writes refused until disk space returns");
+        }
+        for job in jobs {
+            let _ = job.done.send(Err(low.clone()));
+        }
+        return;
+    }
+    let metrics = ctx.metrics.clone();
     let mut all = Vec::new();
     let mut counts = Vec::new();
     let mut waiters = Vec::with_capacity(jobs.len());
@@ -161,6 +274,8 @@ fn commit(store: &mut Store, jobs: Vec<Job>, metrics: &Metrics) {
     });
     match written {
         Ok(summary) => {
+            ctx.health
+                .committed(jiff::Timestamp::now().as_millisecond());
             metrics
                 .values_stored
                 .fetch_add(summary.values_new as u64, Relaxed);
@@ -175,7 +290,10 @@ fn commit(store: &mut Store, jobs: Vec<Job>, metrics: &Metrics) {
         }
         Err(e) => {
             metrics.write_errors.fetch_add(1, Relaxed);
-            tracing::error!(error = %e, frames = all.len(), "write transaction failed; frames not answered");
+            ctx.failed(format!(
+                "write transaction of {} frames failed (not answered): {e}",
+                all.len()
+            ));
             let err = WriteError::Store(e.to_string().into());
             for (_, done) in waiters {
                 let _ = done.send(Err(err.clone()));
