@@ -150,3 +150,46 @@ async fn the_first_value_stands_and_the_journal_finds_tampering() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("journal BROKEN at record 2"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_text_reaches_csv_neutralised_and_bad_codes_are_refused_with_a_note() {
+    let server = Server::start(outlet).await;
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    let day = yesterday();
+    let frame = packet(
+        "20260101000000001",
+        "2011",
+        MN,
+        "123456",
+        &format!(
+            "DataTime={}090000;a21026-Rtd=2.5,a21026-Flag==1+2;@SUM(1)-Rtd=7;a34013-Rtd=abc",
+            day.strftime("%Y%m%d")
+        ),
+    );
+    dev.write_all(&frame).await.unwrap();
+    assert!(read_answers(&mut dev, 1).await[0].contains("CN=9014"));
+    let (status, csv) = server
+        .get(&format!(
+            "/api/v1/sites/OUT1/series.csv?param=a21026&from={day}T00:00:00%2B08:00"
+        ))
+        .await;
+    assert_eq!(status, 200, "{csv}");
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.ends_with(",'=1+2,preliminary"), "{row}");
+    // The refused item and the non-number are named in the frame's record, which staff can read.
+    let journal_id = server
+        .json(&format!(
+            "/api/v1/sites/OUT1/series?param=a21026&from={day}T00:00:00%2B08:00"
+        ))
+        .await["values"][0]["journal_id"]
+        .as_i64()
+        .unwrap();
+    let entry = server.json(&format!("/api/v1/journal/{journal_id}")).await;
+    let cause = entry["cause"].as_str().unwrap_or_default();
+    assert!(cause.contains(r#"bad_factor_code: "@SUM(1)""#), "{entry}");
+    assert!(
+        cause.contains(r#"invalid_value: a34013-Rtd="abc""#),
+        "{entry}"
+    );
+    server.stop().await;
+}

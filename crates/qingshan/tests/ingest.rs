@@ -431,6 +431,27 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
         !format!("{entry:?}").contains("abcdef"),
         "no password in the audit log: {entry:?}"
     );
+    // What only staff may read needs the token too: the devices' MNs, the journal, the quarantine.
+    for path in [
+        "/api/v1/devices",
+        "/api/v1/quarantine",
+        "/api/v1/quarantine/1",
+        "/api/v1/journal/1",
+        "/api/v1/conflicts",
+        "/api/v1/refusals",
+        "/api/v1/audit",
+    ] {
+        let (status, body) = server.get(path).await;
+        assert_eq!(status, 403, "{path}: {body}");
+        let (status, _, body) = server
+            .send("GET", path, &[("Authorization", "Bearer s3cret-token")], "")
+            .await;
+        assert!(
+            status == 200 || status == 404,
+            "{path} with the token: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
     server.stop().await;
 }
 

@@ -1,6 +1,8 @@
-//! The JSON API under `/api/v1/`: registry, quarantine, series (JSON and CSV), rollups, completeness.
+//! The JSON API under `/api/v1/`: registry, series (JSON and CSV), rollups, completeness, the audit log,
+//! and (in [`evidence`]) the journal, quarantine, conflicting re-sends and counted refusals.
 
 use crate::ApiError;
+mod evidence;
 mod openapi;
 
 use crate::App;
@@ -18,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use store::{Device, Interval, JournalEntry, Period, Site, Verdict};
+use store::{Device, Interval, Period, Site};
 
 type AppState = State<Arc<App>>;
 
@@ -32,9 +34,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/sites/{site}/rollups", get(rollups))
         .route("/sites/{site}/completeness", get(completeness))
         .route("/devices", get(list_devices).post(put_device))
-        .route("/quarantine", get(quarantine))
         .route("/audit", get(audit))
-        .route("/quarantine/{id}", get(quarantine_entry))
+        .merge(evidence::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.
@@ -112,6 +113,12 @@ fn require_admin(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<
             "registry changes are accepted from loopback only unless admin_token is configured",
         )),
     }
+}
+
+/// Who may read what only staff should see (devices, the journal, quarantine, conflicts, the audit
+/// log): for now the same rule as registry changes, until accounts and roles arrive.
+fn require_staff(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
+    require_admin(p, peer, headers)
 }
 
 /// Who made an API change, for the audit log: the token holder, or the loopback operator, and from where.
@@ -205,7 +212,13 @@ fn device_json(d: &Device) -> Json_ {
            "realtime_interval_s": d.realtime_interval_s, "minute_interval_min": d.minute_interval_min})
 }
 
-async fn list_devices(State(p): AppState) -> Result<Json<Json_>, ApiError> {
+async fn list_devices(
+    State(p): AppState,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Result<Json<Json_>, ApiError> {
+    // The MNs are half of what forging a device's data takes: staff only.
+    require_staff(&p, peer, &headers)?;
     let devices = p.read(|s| s.devices()).await?;
     Ok(Json(
         json!({ "devices": devices.iter().map(device_json).collect::<Vec<_>>() }),
@@ -248,70 +261,6 @@ async fn put_device(
     p.modify(move |s| registry::register_device(s, &actor, &device, &key))
         .await?;
     Ok(Json(out))
-}
-
-#[derive(Deserialize)]
-struct QuarantineQuery {
-    verdict: Option<String>,
-    before: Option<i64>,
-    limit: Option<u32>,
-}
-
-fn journal_json(p: &Platform, e: &JournalEntry) -> Json_ {
-    json!({
-        "id": e.id,
-        "received_at": Timestamp::from_millisecond(e.received_at_ms).map(|t| t.to_zoned(p.tz.clone())
-            .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()).unwrap_or_default(),
-        "peer": e.peer, "mn": e.mn, "cn": e.cn, "verdict": e.verdict.code(), "cause": e.cause,
-        "raw": String::from_utf8_lossy(&e.raw),
-    })
-}
-
-async fn quarantine(
-    State(p): AppState,
-    q: Result<Query<QuarantineQuery>, QueryRejection>,
-) -> Result<Json<Json_>, ApiError> {
-    let q = query(q)?;
-    let verdict = q
-        .verdict
-        .as_deref()
-        .map(parse_code::<Verdict>)
-        .transpose()?;
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let (entries, counts) = p
-        .read(move |s| {
-            Ok((
-                s.quarantine(verdict, q.before, limit)?,
-                s.quarantine_counts()?,
-            ))
-        })
-        .await?;
-    let counts: serde_json::Map<String, Json_> = counts
-        .iter()
-        .map(|c| (c.verdict.code().to_string(), json!(c.count)))
-        .collect();
-    let next = (entries.len() as u32 == limit)
-        .then(|| entries.last().map(|e| e.id))
-        .flatten();
-    Ok(Json(json!({
-        "counts": counts,
-        "frames": entries.iter().map(|e| journal_json(&p, e)).collect::<Vec<_>>(),
-        "next_before": next,
-    })))
-}
-
-async fn quarantine_entry(
-    State(p): AppState,
-    Path(id): Path<String>,
-) -> Result<Json<Json_>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::bad_request(format!("journal id {id:?} is not an integer")))?;
-    let entry = p.read(move |s| s.journal_entry(id)).await?;
-    match entry {
-        Some(e) if e.verdict != Verdict::Accepted => Ok(Json(journal_json(&p, &e))),
-        _ => Err(ApiError::not_found(format!("no quarantined frame {id}"))),
-    }
 }
 
 #[derive(Deserialize)]
@@ -562,7 +511,7 @@ async fn audit(
     headers: HeaderMap,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_admin(&p, peer, &headers)?;
+    require_staff(&p, peer, &headers)?;
     let limit = query(q)?.limit.unwrap_or(100).clamp(1, 1000);
     let log = p.read(move |s| s.audit_log(limit)).await?;
     let entries: Vec<_> = log

@@ -96,12 +96,21 @@ pub fn document() -> Value {
                 "post": {"summary": "Register or update a device", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeviceInput"}}}},
                          "responses": ok("The device as stored", "application/json")}
             },
-            "/api/v1/quarantine": {"get": {"summary": "Rejected frames, newest first, with counts by cause", "parameters": [
-                {"name": "verdict", "in": "query", "required": false, "schema": {"type": "string", "enum": ["bad_frame", "unknown_device", "wrong_password"]}},
+            "/api/v1/quarantine": {"get": {"summary": "Rejected frames, newest first, with counts by cause (staff)", "parameters": [
+                {"name": "verdict", "in": "query", "required": false, "schema": {"type": "string", "enum": ["bad_frame", "unknown_device", "wrong_password", "time_out_of_range"]}},
                 {"name": "before", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "Only ids below this (paging: pass next_before)"},
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
                 "responses": ok("Quarantined frames", "application/json")}},
-            "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes", "parameters": [param("id", "path", true, "Journal id")], "responses": ok("Frame", "application/json")}},
+            "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes (password masked; staff)", "parameters": [param("id", "path", true, "Journal id")], "responses": ok("Frame", "application/json")}},
+            "/api/v1/journal/{id}": {"get": {"summary": "Any journal record with its notes and raw bytes (password masked; staff)", "parameters": [param("id", "path", true, "Journal id")], "responses": ok("Frame", "application/json")}},
+            "/api/v1/conflicts": {"get": {"summary": "Re-sent values that differed from the stored one, which stands (staff)", "parameters": [
+                {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "Only ids below this (paging: pass next_before)"},
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
+                "responses": ok("Conflicting re-sends", "application/json")}},
+            "/api/v1/refusals": {"get": {"summary": "Refused frames counted instead of journaled, per hour, source and verdict (staff)", "parameters": [
+                {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date-time"}, "description": "Default: a day ago"}],
+                "responses": ok("Counted refusals", "application/json")}},
             "/api/v1/public/stations": {"get": {"summary": "Open data: every monitored site (air stations, water sections, drinking-water sources, outlets)", "tags": ["public"],
                 "parameters": public_list(&[json!({"name": "kind", "in": "query", "required": false, "schema": {"type": "string", "enum": ["air_station", "water_section", "drinking_water_source", "flue_gas_outlet", "wastewater_outlet", "river_outfall", "other"]}})]),
                 "responses": public_ok("Sites")}},
