@@ -25,7 +25,7 @@ pub mod series;
 pub mod settings;
 
 pub use error::{Error, Result};
-pub use settings::{Limits, PortalSettings, Settings};
+pub use settings::{HttpSettings, Limits, PortalSettings, Settings};
 
 use health::Health;
 use jiff::tz::TimeZone;

@@ -16,6 +16,7 @@ pub struct Metrics {
     pub connections_total: AtomicU64,
     pub connections_refused: AtomicU64,
     pub connections_closed_abuse: AtomicU64,
+    pub http_connections_refused: AtomicU64,
     pub lockouts: AtomicU64,
     pub refusals_counted: AtomicU64,
     pub write_errors: AtomicU64,
@@ -72,6 +73,11 @@ impl Metrics {
                 "qingshan_connections_closed_abuse_total",
                 "HJ 212 connections closed for refused frames, wrong passwords, garbage or no valid frame.",
                 &self.connections_closed_abuse,
+            ),
+            (
+                "qingshan_http_connections_refused_total",
+                "HTTP connections closed on accept at http.max_connections.",
+                &self.http_connections_refused,
             ),
             (
                 "qingshan_lockouts_total",

@@ -25,6 +25,7 @@ pub struct Settings {
     /// Without one, such changes are accepted only from the loopback interface.
     pub admin_token: Option<String>,
     pub limits: Limits,
+    pub http: HttpSettings,
     pub portal: PortalSettings,
 }
 
@@ -72,6 +73,31 @@ pub struct Limits {
     pub min_free_disk_mb: u64,
 }
 
+/// The HTTP server under abuse: slow clients, many clients, clients behind a proxy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpSettings {
+    /// A client must send its request headers within this time (slow-header clients are cut).
+    pub header_timeout: Duration,
+    /// A request must be answered within this time, or it is answered 503.
+    pub request_timeout: Duration,
+    /// HTTP connections open at once; further ones are closed on accept.
+    pub max_connections: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks). Empty: none; the
+    /// peer is the client. With any proxy configured, "the peer is loopback" authorises nothing.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> HttpSettings {
+        HttpSettings {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
 /// The public portal (the `web` crate) and its open data API (`/api/v1/public/`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortalSettings {
@@ -115,12 +141,14 @@ impl Default for Settings {
         Settings {
             data_dir: PathBuf::from("data"),
             hj212_listen: "0.0.0.0:9212".into(),
-            http_listen: "0.0.0.0:8080".into(),
+            // Loopback by default: exposing the HTTP server takes a decision (and an admin token).
+            http_listen: "127.0.0.1:8080".into(),
             timezone: "Asia/Shanghai".into(),
             durability: store::Durability::Full,
             admin_token: None,
             device_key_file: None,
             limits: Limits::default(),
+            http: HttpSettings::default(),
             portal: PortalSettings::default(),
         }
     }

@@ -18,7 +18,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "hj212_listen",
         "HJ 212 gateway address (default 0.0.0.0:9212)",
     ),
-    ("http_listen", "HTTP address (default 0.0.0.0:8080)"),
+    (
+        "http_listen",
+        "HTTP address (default 127.0.0.1:8080; any other needs admin_token)",
+    ),
     (
         "timezone",
         "the city's IANA time zone (default Asia/Shanghai)",
@@ -108,6 +111,22 @@ pub const KEYS: &[(&str, &str)] = &[
         "purge refused frames' bytes after this many days, 0 never (default 90)",
     ),
     (
+        "http.header_timeout_s",
+        "cut HTTP clients that take longer to send their headers (default 10)",
+    ),
+    (
+        "http.request_timeout_s",
+        "answer 503 to a request not answered within this many seconds (default 30)",
+    ),
+    (
+        "http.max_connections",
+        "HTTP connections open at once (default 1024)",
+    ),
+    (
+        "http.trusted_proxies",
+        "comma-separated addresses or CIDR blocks of reverse proxies whose X-Forwarded-For is believed (default none)",
+    ),
+    (
         "portal.air_good_days_target_pct",
         "target share of good air days, per cent, shown on the air page (default 97.2)",
     ),
@@ -134,7 +153,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 /// Keys whose value may be a list (an array of strings in the file).
-const LIST_KEYS: &[&str] = &["portal.city_air_stations"];
+const LIST_KEYS: &[&str] = &["portal.city_air_stations", "http.trusted_proxies"];
 
 /// Builds the settings from `file` (or `./qingshan.toml` when present), the environment and `flags`
 /// (dotted key, value) pairs, later sources winning.
@@ -237,6 +256,7 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         Ok(v)
     }
     let l = &mut s.limits;
+    let h = &mut s.http;
     let p = &mut s.portal;
     match key {
         "data_dir" => s.data_dir = PathBuf::from(value),
@@ -279,6 +299,21 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "limits.refused_journal_per_hour" => l.refused_journal_per_hour = num(key, value)?,
         "limits.refused_retention_days" => l.refused_retention_days = num(key, value)?,
         "limits.min_free_disk_mb" => l.min_free_disk_mb = num(key, value)?,
+        "http.header_timeout_s" => h.header_timeout = Duration::from_secs(positive(key, value)?),
+        "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),
+        "http.max_connections" => h.max_connections = positive(key, value)?,
+        "http.trusted_proxies" => {
+            h.trusted_proxies = value
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+            for proxy in &h.trusted_proxies {
+                if web::client::Cidr::parse(proxy).is_none() {
+                    bail!("http.trusted_proxies: {proxy:?} is not an IP address or CIDR block");
+                }
+            }
+        }
         "portal.air_good_days_target_pct" => p.air_good_days_target_pct = pct(key, value)?,
         "portal.water_good_target_pct" => p.water_good_target_pct = pct(key, value)?,
         // An unreadable file is a warning when the platform opens, and the demo's layer is drawn.

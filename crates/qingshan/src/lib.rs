@@ -7,10 +7,18 @@ use std::sync::Arc;
 
 /// Why serving could not start.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot listen on {addr}: {source}")]
-pub struct ListenError {
-    pub addr: String,
-    pub source: std::io::Error,
+pub enum ListenError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "http_listen {addr} is reachable beyond this machine but no admin_token is set: registry changes \
+         and staff data would be guarded only by \"the peer is loopback\", which any same-host proxy defeats. \
+         Set admin_token (QINGSHAN_ADMIN_TOKEN), or listen on 127.0.0.1"
+    )]
+    OpenToAnyone { addr: String },
 }
 
 /// Binds the configured addresses and serves until `shutdown` completes.
@@ -21,10 +29,19 @@ pub async fn serve(
     let listen = |addr: String| async move {
         tokio::net::TcpListener::bind(&addr)
             .await
-            .map_err(|source| ListenError { addr, source })
+            .map_err(|source| ListenError::Bind { addr, source })
     };
     let hj212 = listen(platform.settings.hj212_listen.clone()).await?;
     let http = listen(platform.settings.http_listen.clone()).await?;
+    let http_addr = http.local_addr().map_err(|source| ListenError::Bind {
+        addr: platform.settings.http_listen.clone(),
+        source,
+    })?;
+    if platform.settings.admin_token.is_none() && !http_addr.ip().is_loopback() {
+        return Err(ListenError::OpenToAnyone {
+            addr: http_addr.to_string(),
+        });
+    }
     tracing::info!(hj212 = %hj212.local_addr().map(|a| a.to_string()).unwrap_or_default(),
         http = %http.local_addr().map(|a| a.to_string()).unwrap_or_default(), "listening");
     serve_on(platform, hj212, http, shutdown).await;
@@ -50,18 +67,9 @@ pub async fn serve_on(
         hj212,
         stop_rx.clone(),
     ));
-    let mut http_stop = stop_rx.clone();
-    let app = web::router(web::App::new(platform.clone()));
-    let server = axum::serve(
-        http,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = http_stop.wait_for(|s| *s).await;
-    });
-    if let Err(e) = server.await {
-        tracing::error!(error = %e, "HTTP server stopped with an error");
-    }
+    let app = web::App::new(platform.clone());
+    let router = web::router(app.clone());
+    web::server::serve(http, app, router, stop_rx.clone()).await;
     let _ = gateway.await;
     refresher.abort();
 }

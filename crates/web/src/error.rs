@@ -1,6 +1,8 @@
 //! How a failure is answered over HTTP: a core [`platform::Error`] becomes a status and a JSON body
-//! `{"error": {"status": 404, "message": "..."}}`. Storage and internal failures are logged in full and
-//! answered without their details.
+//! `{"error": {"status": 404, "code": "not_found", "message": "...", "request_id": "..."}}`. The code is
+//! stable (clients branch on it, not on the message); the request id finds the server's log line.
+//! Storage and internal failures are logged in full with the request id and answered without their
+//! details.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -36,7 +38,8 @@ impl ApiError {
     }
 
     pub fn internal(message: impl std::fmt::Display) -> ApiError {
-        tracing::error!(error = %message, "internal error answering an HTTP request");
+        let request_id = crate::server::request_id().unwrap_or_default();
+        tracing::error!(error = %message, %request_id, "internal error answering an HTTP request");
         ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: "internal error (logged on the server)".into(),
@@ -62,9 +65,32 @@ impl From<platform::Error> for ApiError {
     }
 }
 
+impl ApiError {
+    /// The stable code of the error's status.
+    pub fn code(&self) -> &'static str {
+        match self.status.as_u16() {
+            400 => "bad_request",
+            403 => "forbidden",
+            404 => "not_found",
+            405 => "method_not_allowed",
+            409 => "conflict",
+            413 => "payload_too_large",
+            429 => "rate_limited",
+            503 => "unavailable",
+            500..=599 => "internal",
+            _ => "error",
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"status": self.status.as_u16(), "message": self.message}});
+        let body = json!({"error": {
+            "status": self.status.as_u16(),
+            "code": self.code(),
+            "message": self.message,
+            "request_id": crate::server::request_id(),
+        }});
         (self.status, axum::Json(body)).into_response()
     }
 }
@@ -86,6 +112,14 @@ mod tests {
             let shown = e.to_string();
             let a = ApiError::from(e);
             assert_eq!(a.status.as_u16(), status);
+            let code = [
+                "not_found",
+                "bad_request",
+                "forbidden",
+                "conflict",
+                "internal",
+            ];
+            assert!(code.contains(&a.code()), "{}", a.code());
             if status == 500 {
                 assert!(
                     !a.message.contains("boom"),

@@ -11,9 +11,11 @@
 //! - [`error`]: how a core error becomes an HTTP answer.
 
 pub mod api;
+pub mod client;
 pub mod error;
 pub mod portal;
 pub mod public;
+pub mod server;
 
 pub use error::ApiError;
 
@@ -31,6 +33,8 @@ pub struct App {
     pub platform: Arc<Platform>,
     /// The portal map's area layer, read from `settings.portal.map_geojson` once, when the app is built.
     pub map_layer: Arc<portal::svg::MapLayer>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`http.trusted_proxies`).
+    pub proxies: client::Proxies,
 }
 
 impl App {
@@ -39,9 +43,11 @@ impl App {
         let map_layer = Arc::new(portal::map_layer(
             platform.settings.portal.map_geojson.as_deref(),
         ));
+        let proxies = client::Proxies::new(&platform.settings.http.trusted_proxies);
         Arc::new(App {
             platform,
             map_layer,
+            proxies,
         })
     }
 }
@@ -73,6 +79,10 @@ pub fn router(app: Arc<App>) -> Router {
             },
         )
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            server::frame_request,
+        ))
         .with_state(app)
 }
 

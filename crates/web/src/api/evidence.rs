@@ -4,10 +4,12 @@
 
 use super::{AppState, local_time, parse_code, query, require_staff};
 use crate::ApiError;
+use crate::client::Client;
+use axum::Extension;
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use jiff::Timestamp;
@@ -15,7 +17,6 @@ use platform::Platform;
 use platform::ingest::admission::mask_password;
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use store::{JournalEntry, NewValue, Verdict};
 
@@ -47,11 +48,11 @@ fn journal_json(p: &Platform, e: &JournalEntry) -> Json_ {
 
 async fn quarantine(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     q: Result<Query<QuarantineQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, peer, &headers)?;
+    require_staff(&p, &client, &headers)?;
     let q = query(q)?;
     let verdict = q
         .verdict
@@ -88,11 +89,11 @@ fn journal_id(id: &str) -> Result<i64, ApiError> {
 
 async fn quarantine_entry(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, peer, &headers)?;
+    require_staff(&p, &client, &headers)?;
     let id = journal_id(&id)?;
     let entry = p.read(move |s| s.journal_entry(id)).await?;
     match entry {
@@ -105,11 +106,11 @@ async fn quarantine_entry(
 /// verdict at receipt, refused items, values that were not numbers).
 async fn journal_entry(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, peer, &headers)?;
+    require_staff(&p, &client, &headers)?;
     let id = journal_id(&id)?;
     match p.read(move |s| s.journal_entry(id)).await? {
         Some(e) => Ok(Json(journal_json(&p, &e))),
@@ -131,11 +132,11 @@ fn value_json(v: &NewValue) -> Json_ {
 /// Re-sent values that differed from the stored one (which stands), newest first.
 async fn conflicts(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     q: Result<Query<ConflictQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, peer, &headers)?;
+    require_staff(&p, &client, &headers)?;
     let q = query(q)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let (site, before) = (q.site, q.before);
@@ -168,11 +169,11 @@ struct RefusalQuery {
 /// Refused frames counted (not journaled) per hour, source and verdict, from `from` (default: a day ago).
 async fn refusals(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     q: Result<Query<RefusalQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, peer, &headers)?;
+    require_staff(&p, &client, &headers)?;
     let q = query(q)?;
     let day_ago = Timestamp::now().as_second() - 86_400;
     let from = super::parse_time("from", q.from.as_deref(), day_ago)?;

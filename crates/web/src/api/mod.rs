@@ -6,11 +6,13 @@ mod evidence;
 mod openapi;
 
 use crate::App;
+use crate::client::Client;
+use axum::Extension;
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
@@ -18,7 +20,6 @@ use platform::series::completeness;
 use platform::{Platform, registry};
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use store::{Device, Interval, Period, Site};
 
@@ -80,12 +81,9 @@ fn parse_code<T: std::str::FromStr<Err = store::UnknownCode>>(text: &str) -> Res
 }
 
 /// Who may change the registry: a request carrying `Authorization: Bearer <admin_token>` when a token is
-/// configured; otherwise only requests from the loopback interface (the operator on the server itself).
-fn require_admin(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
-    let forbidden = |m: &str| ApiError {
-        status: StatusCode::FORBIDDEN,
-        message: m.to_string(),
-    };
+/// configured; otherwise only the local operator (a loopback peer that no proxy relayed, on a server
+/// with no `http.trusted_proxies`: behind a same-host proxy every client would look like loopback).
+fn require_admin(p: &App, client: &Client, headers: &HeaderMap) -> Result<(), ApiError> {
     match &p.settings.admin_token {
         Some(token) => {
             let given = headers
@@ -103,32 +101,32 @@ fn require_admin(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<
             if same {
                 Ok(())
             } else {
-                Err(forbidden(
-                    "registry changes need Authorization: Bearer <admin_token>",
+                Err(ApiError::forbidden(
+                    "this needs Authorization: Bearer <admin_token>",
                 ))
             }
         }
-        None if peer.ip().is_loopback() => Ok(()),
-        None => Err(forbidden(
-            "registry changes are accepted from loopback only unless admin_token is configured",
+        None if client.is_local_operator(&p.proxies) => Ok(()),
+        None => Err(ApiError::forbidden(
+            "without admin_token this is allowed only to the local operator (loopback, no proxy)",
         )),
     }
 }
 
 /// Who may read what only staff should see (devices, the journal, quarantine, conflicts, the audit
 /// log): for now the same rule as registry changes, until accounts and roles arrive.
-fn require_staff(p: &Platform, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
-    require_admin(p, peer, headers)
+fn require_staff(p: &App, client: &Client, headers: &HeaderMap) -> Result<(), ApiError> {
+    require_admin(p, client, headers)
 }
 
 /// Who made an API change, for the audit log: the token holder, or the loopback operator, and from where.
-fn actor(p: &Platform, peer: SocketAddr) -> registry::Actor {
+fn actor(p: &Platform, client: &Client) -> registry::Actor {
     let who = if p.settings.admin_token.is_some() {
         "admin-token"
     } else {
         "loopback"
     };
-    registry::Actor::new(format!("api:{who}@{}", peer.ip()))
+    registry::Actor::new(format!("api:{who}@{}", client.ip))
 }
 
 fn site_json(s: &Site) -> Json_ {
@@ -181,11 +179,11 @@ struct SiteInput {
 
 async fn put_site(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     b: Result<Json<SiteInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    require_admin(&p, peer, &headers)?;
+    require_admin(&p, &client, &headers)?;
     let i = body(b)?;
     let site = registry::SiteInput {
         id: i.id,
@@ -200,7 +198,7 @@ async fn put_site(
     }
     .validate()?;
     let out = site_json(&site);
-    let actor = actor(&p, peer);
+    let actor = actor(&p, &client);
     p.modify(move |s| registry::register_site(s, &actor, &site))
         .await?;
     Ok((axum::http::StatusCode::OK, Json(out)).into_response())
@@ -214,11 +212,11 @@ fn device_json(d: &Device) -> Json_ {
 
 async fn list_devices(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
 ) -> Result<Json<Json_>, ApiError> {
     // The MNs are half of what forging a device's data takes: staff only.
-    require_staff(&p, peer, &headers)?;
+    require_staff(&p, &client, &headers)?;
     let devices = p.read(|s| s.devices()).await?;
     Ok(Json(
         json!({ "devices": devices.iter().map(device_json).collect::<Vec<_>>() }),
@@ -239,11 +237,11 @@ struct DeviceInput {
 
 async fn put_device(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     b: Result<Json<DeviceInput>, JsonRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_admin(&p, peer, &headers)?;
+    require_admin(&p, &client, &headers)?;
     let i = body(b)?;
     let device = registry::DeviceInput {
         mn: i.mn,
@@ -256,7 +254,7 @@ async fn put_device(
     }
     .validate()?;
     let out = device_json(&device);
-    let actor = actor(&p, peer);
+    let actor = actor(&p, &client);
     let key = p.device_key.clone();
     p.modify(move |s| registry::register_device(s, &actor, &device, &key))
         .await?;
@@ -507,11 +505,11 @@ struct AuditQuery {
 /// Changes made by people, newest first. Readable by the same people who may change the registry.
 async fn audit(
     State(p): AppState,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, peer, &headers)?;
+    require_staff(&p, &client, &headers)?;
     let limit = query(q)?.limit.unwrap_or(100).clamp(1, 1000);
     let log = p.read(move |s| s.audit_log(limit)).await?;
     let entries: Vec<_> = log

@@ -1,0 +1,133 @@
+//! The HTTP server under abuse (issue 10): slow headers are cut, proxies are believed only when trusted,
+//! "loopback" authorises nothing behind a proxy, errors carry a stable code and a request id, and the
+//! server refuses to listen beyond loopback without an admin token.
+
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+mod support;
+
+use support::{Server, header};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_dribbling_its_headers_is_cut() {
+    let server = Server::start_with(
+        |s| s.http.header_timeout = Duration::from_secs(1),
+        |_, _| {},
+    )
+    .await;
+    let slow = TcpStream::connect(&server.http).await.unwrap();
+    let (mut read, mut write) = slow.into_split();
+    let started = Instant::now();
+    write
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let drip = tokio::spawn(async move {
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if write.write_all(b"X-Drip: 1\r\n").await.is_err() {
+                return;
+            }
+        }
+    });
+    // The server closes the connection (EOF or reset) about a second in, headers still unfinished.
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(4), read.read_to_end(&mut answer)).await;
+    let took = started.elapsed();
+    assert!(
+        closed.is_ok(),
+        "still open after {took:?} of dripped headers"
+    );
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    assert!(
+        !answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    drip.abort();
+    // Everyone else is served meanwhile.
+    assert_eq!(server.get("/healthz").await.0, 200);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_have_a_stable_code_and_a_request_id() {
+    let server = Server::start(|_, _| {}).await;
+    let (status, headers, body) = server.get_raw("/api/v1/sites/NOWHERE").await;
+    assert_eq!(status, 404);
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "not_found", "{body}");
+    let id = header(&headers, "x-request-id").expect("a request id");
+    assert_eq!(body["error"]["request_id"], id, "{body}");
+    let (status, _, body) = server
+        .get_raw("/api/v1/sites/X/series?from=yesterday")
+        .await;
+    assert_eq!(status, 400);
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "bad_request", "{body}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loopback_authorises_nothing_when_a_proxy_relays_the_request() {
+    let device = r#"{"id":"S9","name":"x","kind":"other"}"#;
+    // No proxy configured: the local operator may change the registry, a relayed request may not.
+    let server = Server::start(|_, _| {}).await;
+    assert_eq!(server.request("POST", "/api/v1/sites", device).await.0, 200);
+    let (status, _, _) = server
+        .send(
+            "POST",
+            "/api/v1/sites",
+            &[("X-Forwarded-For", "203.0.113.9")],
+            device,
+        )
+        .await;
+    assert_eq!(
+        status, 403,
+        "a same-host proxy's client is not the operator"
+    );
+    server.stop().await;
+    // A proxy configured: loopback counts for nothing, and its X-Forwarded-For names the client.
+    let server = Server::start_with(
+        |s| s.http.trusted_proxies = vec!["127.0.0.1".into()],
+        |_, _| {},
+    )
+    .await;
+    assert_eq!(server.request("POST", "/api/v1/sites", device).await.0, 403);
+    let (status, _, body) = server
+        .send(
+            "GET",
+            "/api/v1/devices",
+            &[("X-Forwarded-For", "203.0.113.9")],
+            "",
+        )
+        .await;
+    assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+    server.stop().await;
+}
+
+#[test]
+fn the_server_will_not_listen_beyond_loopback_without_an_admin_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qingshan"))
+        .args(["serve", "--data-dir"])
+        .arg(dir.path())
+        .args([
+            "--hj212-listen",
+            &format!("127.0.0.1:{}", support::free_port()),
+            "--http-listen",
+            &format!("0.0.0.0:{}", support::free_port()),
+        ])
+        .env("QINGSHAN_LOG", "warn")
+        .env_remove("QINGSHAN_ADMIN_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no admin_token is set"), "{err}");
+}
