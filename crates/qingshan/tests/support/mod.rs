@@ -28,6 +28,8 @@ pub struct Server {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
     pub dir: tempfile::TempDir,
+    /// The device passwords the test registered: no HTTP answer may contain one.
+    passwords: Vec<String>,
 }
 
 impl Server {
@@ -50,7 +52,17 @@ impl Server {
         configure(&mut settings);
         let tz = TimeZone::get(&settings.timezone).unwrap();
         let db = platform::open_database(&settings).unwrap();
-        prepare(&mut db.connect().unwrap(), &tz);
+        let mut seed = db.connect().unwrap();
+        prepare(&mut seed, &tz);
+        // Read before the platform seals them.
+        let passwords = seed
+            .devices()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.password)
+            .filter(|p| p.len() >= 4)
+            .collect();
+        drop(seed);
         let platform = Platform::start(settings, db).unwrap();
         let hj = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -67,6 +79,7 @@ impl Server {
             stop: Some(stop),
             task,
             dir,
+            passwords,
         }
     }
 
@@ -110,6 +123,12 @@ impl Server {
             .expect("header end");
         let head = String::from_utf8_lossy(&out[..split]).to_string();
         let body = out[split + 4..].to_vec();
+        for secret in &self.passwords {
+            assert!(
+                !out.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{method} {path} answered a registered device password"
+            );
+        }
         let mut lines = head.lines();
         let status = lines.next().unwrap()[9..12].parse().unwrap();
         let headers = lines
