@@ -427,6 +427,20 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
         entry.actor.starts_with("api:admin-token@127.0.0.1"),
         "{entry:?}"
     );
+    // The attempt without the token is in the log too, with who tried and why it was refused.
+    let refused = log
+        .iter()
+        .find(|e| e.action == "refused:upsert_device")
+        .expect("refused attempt audited");
+    assert_eq!(
+        (refused.actor.as_str(), refused.subject.as_str()),
+        ("api:unauthorised@127.0.0.1", "TOKEN0000001")
+    );
+    assert!(
+        refused.detail.as_deref().unwrap().starts_with("403 "),
+        "{refused:?}"
+    );
+    assert!(!format!("{refused:?}").contains("abcdef"));
     assert!(
         !format!("{entry:?}").contains("abcdef"),
         "no password in the audit log: {entry:?}"

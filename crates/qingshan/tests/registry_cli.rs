@@ -79,6 +79,16 @@ fn registry_commands_are_idempotent_and_refuse_bad_input() {
         !ok && err.contains("unknown CRC policy \"sloppy\""),
         "{err}"
     );
+    // Refused attempts are audited, with the reason.
+    let refused =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap()
+            .audit_log(100)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.action == "refused:upsert_device" && e.subject == "M2")
+            .expect("the refused device add is audited");
+    assert!(refused.detail.unwrap().contains("sloppy"));
 
     let file = dir.path().join("registry.toml");
     std::fs::write(&file, "[[sites]]\nid = 'W1'\nname = '断面'\nkind = 'water_section'\n[[devices]]\nmn = 'MNW1'\npassword = 'x'\nsite = 'W1'\n").unwrap();

@@ -8,6 +8,7 @@
 //!
 //! - [`import`]: the registry file format (TOML), parsed into [`RegistryData`].
 
+pub mod changes;
 pub mod import;
 pub mod secret;
 
@@ -197,10 +198,35 @@ pub fn check_coordinates(id: &str, lon: Option<f64>, lat: Option<f64>) -> Result
 
 /// Creates or updates a site, with its audit entry, in one transaction.
 pub fn register_site(store: &mut Store, actor: &Actor, site: &Site) -> Result<()> {
+    store.in_transaction(|s| put_site(s, actor, site))
+}
+
+/// The site write every operation shares, audited with what changed.
+fn put_site(s: &Store, actor: &Actor, site: &Site) -> Result<()> {
+    let before = s.site(&site.id)?;
+    s.upsert_site(site)?;
+    let detail = changes::site(before.as_ref(), site);
+    s.audit(actor.as_str(), "upsert_site", &site.id, Some(&detail))?;
+    Ok(())
+}
+
+/// Records a change that was refused (not authorised, invalid, or naming what does not exist), in its
+/// own transaction, so the log shows attempts as well as changes. `reason` must hold no secret (the
+/// registry's errors never quote a password).
+pub fn audit_refused(
+    store: &mut Store,
+    actor: &Actor,
+    action: &str,
+    subject: &str,
+    reason: &str,
+) -> Result<()> {
     store.in_transaction(|s| {
-        s.upsert_site(site)?;
-        let detail = format!("kind={} name={}", site.kind, site.name);
-        s.audit(actor.as_str(), "upsert_site", &site.id, Some(&detail))?;
+        s.audit(
+            actor.as_str(),
+            &format!("refused:{action}"),
+            subject,
+            Some(reason),
+        )?;
         Ok(())
     })
 }
@@ -228,9 +254,7 @@ pub fn register_device_and_site(
     store.in_transaction(|s| {
         let created = s.site(&new_site.id)?.is_none();
         if created {
-            s.upsert_site(new_site)?;
-            let detail = format!("kind={} name={}", new_site.kind, new_site.name);
-            s.audit(actor.as_str(), "upsert_site", &new_site.id, Some(&detail))?;
+            put_site(s, actor, new_site)?;
         }
         put_device(s, actor, device, key)?;
         Ok(created)
@@ -255,10 +279,7 @@ fn put_device(s: &Store, actor: &Actor, d: &Device, key: &DeviceKey) -> Result<(
         ..d.clone()
     };
     s.upsert_device(&sealed)?;
-    let mut detail = device_detail(d);
-    if password_changed {
-        detail.push_str(" password=changed");
-    }
+    let detail = changes::device(before.as_ref(), d, password_changed);
     s.audit(actor.as_str(), "upsert_device", &d.mn, Some(&detail))?;
     Ok(())
 }
@@ -315,9 +336,7 @@ pub fn import(
             s.audit(who, "upsert_enterprise", &e.id, Some(&e.name))?;
         }
         for site in &data.sites {
-            s.upsert_site(site)?;
-            let detail = format!("kind={} name={}", site.kind, site.name);
-            s.audit(who, "upsert_site", &site.id, Some(&detail))?;
+            put_site(s, actor, site)?;
         }
         for (site, waterbody) in &data.site_waterbodies {
             s.set_site_waterbody(site, Some(waterbody))?;
@@ -328,14 +347,6 @@ pub fn import(
         }
         Ok(())
     })
-}
-
-/// What the audit log says of a device: everything but its password.
-fn device_detail(d: &Device) -> String {
-    format!(
-        "site={} crc={} protocol={} realtime_interval_s={} minute_interval_min={}",
-        d.site_id, d.crc_policy, d.protocol, d.realtime_interval_s, d.minute_interval_min
-    )
 }
 
 #[cfg(test)]

@@ -68,14 +68,31 @@ fn open(common: &CommonArgs) -> anyhow::Result<Store> {
 }
 
 fn add(a: AddArgs) -> anyhow::Result<()> {
+    let mut store = open(&a.common)?;
+    let actor = Actor::new(super::cli_actor());
+    let result = register(&a, &mut store, &actor);
+    if let Err(e) = &result {
+        // The attempt is audited too (the registry's errors never quote a password).
+        registry::audit_refused(
+            &mut store,
+            &actor,
+            "upsert_device",
+            &a.mn,
+            &format!("{e:#}"),
+        )?;
+    }
+    result
+}
+
+fn register(a: &AddArgs, store: &mut Store, actor: &Actor) -> anyhow::Result<()> {
     // The same validation as the API and the registry file (platform::registry).
-    let password = read_password(&a)?;
+    let password = read_password(a)?;
     let device = DeviceInput {
         mn: a.mn.clone(),
         password,
         site_id: a.site.clone(),
-        protocol: Some(a.protocol),
-        crc_policy: Some(a.crc),
+        protocol: Some(a.protocol.clone()),
+        crc_policy: Some(a.crc.clone()),
         realtime_interval_s: Some(a.realtime_interval),
         minute_interval_min: None,
     }
@@ -83,15 +100,13 @@ fn add(a: AddArgs) -> anyhow::Result<()> {
     let site = SiteInput {
         id: a.site.clone(),
         name: a.site.clone(),
-        kind: a.kind,
+        kind: a.kind.clone(),
         ..SiteInput::default()
     }
     .validate()?;
     let settings = a.common.settings(&[])?;
-    let mut store = open(&a.common)?;
     let key = registry::DeviceKey::load_or_create(&settings.device_key_path())?;
-    let actor = Actor::new(super::cli_actor());
-    let created = registry::register_device_and_site(&mut store, &actor, &device, &site, &key)?;
+    let created = registry::register_device_and_site(store, actor, &device, &site, &key)?;
     println!(
         "device {} registered at site {}{} (crc {})",
         device.mn,

@@ -20,10 +20,6 @@ pub struct RegistryArgs {
 
 pub fn run(cmd: ImportCommand) -> anyhow::Result<()> {
     let ImportCommand::Registry(a) = cmd;
-    let text = std::fs::read_to_string(&a.file)
-        .with_context(|| format!("reading {}", a.file.display()))?;
-    let data = platform::registry::parse_toml(&text)
-        .with_context(|| format!("in {}", a.file.display()))?;
     let settings = a.common.settings(&[])?;
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
@@ -33,8 +29,32 @@ pub fn run(cmd: ImportCommand) -> anyhow::Result<()> {
         super::cli_actor(),
         a.file.display()
     ));
+    let result = load(&a, &settings, &mut store, &actor);
+    if let Err(e) = &result {
+        let subject = a.file.display().to_string();
+        platform::registry::audit_refused(
+            &mut store,
+            &actor,
+            "import",
+            &subject,
+            &format!("{e:#}"),
+        )?;
+    }
+    result
+}
+
+fn load(
+    a: &RegistryArgs,
+    settings: &platform::Settings,
+    store: &mut store::Store,
+    actor: &platform::registry::Actor,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&a.file)
+        .with_context(|| format!("reading {}", a.file.display()))?;
+    let data = platform::registry::parse_toml(&text)
+        .with_context(|| format!("in {}", a.file.display()))?;
     let key = platform::registry::DeviceKey::load_or_create(&settings.device_key_path())?;
-    platform::registry::import(&mut store, &actor, &data, &key)
+    platform::registry::import(store, actor, &data, &key)
         .with_context(|| format!("loading {}", a.file.display()))?;
     println!(
         "loaded {} counties, {} enterprises, {} sites, {} devices from {}",

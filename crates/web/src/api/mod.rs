@@ -183,7 +183,18 @@ async fn put_site(
     headers: HeaderMap,
     b: Result<Json<SiteInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    require_admin(&p, &client, &headers)?;
+    let subject = b.as_ref().map_or(UNREADABLE.into(), |Json(i)| i.id.clone());
+    let result = register_site(&p, &client, &headers, b).await;
+    refused_if_err(&p, &client, "upsert_site", subject, result).await
+}
+
+async fn register_site(
+    p: &App,
+    client: &Client,
+    headers: &HeaderMap,
+    b: Result<Json<SiteInput>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    require_admin(p, client, headers)?;
     let i = body(b)?;
     let site = registry::SiteInput {
         id: i.id,
@@ -198,10 +209,40 @@ async fn put_site(
     }
     .validate()?;
     let out = site_json(&site);
-    let actor = actor(&p, &client);
+    let actor = actor(p, client);
     p.modify(move |s| registry::register_site(s, &actor, &site))
         .await?;
     Ok((axum::http::StatusCode::OK, Json(out)).into_response())
+}
+
+/// The subject of a refused change whose body could not be read.
+const UNREADABLE: &str = "(unreadable body)";
+
+/// Audits a refused registry change in its own transaction (best effort: failing to record it is logged,
+/// and the caller still gets the refusal).
+async fn refused_if_err<T>(
+    p: &App,
+    client: &Client,
+    action: &'static str,
+    subject: String,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let Err(e) = result else {
+        return result;
+    };
+    let who = if e.status == axum::http::StatusCode::FORBIDDEN {
+        registry::Actor::new(format!("api:unauthorised@{}", client.ip))
+    } else {
+        actor(p, client)
+    };
+    let reason = format!("{} {}", e.status.as_u16(), e.message);
+    if let Err(failed) = p
+        .modify(move |s| registry::audit_refused(s, &who, action, &subject, &reason))
+        .await
+    {
+        tracing::warn!(error = %failed, "could not audit a refused change");
+    }
+    Err(e)
 }
 
 fn device_json(d: &Device) -> Json_ {
@@ -241,7 +282,18 @@ async fn put_device(
     headers: HeaderMap,
     b: Result<Json<DeviceInput>, JsonRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_admin(&p, &client, &headers)?;
+    let subject = b.as_ref().map_or(UNREADABLE.into(), |Json(i)| i.mn.clone());
+    let result = register_device(&p, &client, &headers, b).await;
+    refused_if_err(&p, &client, "upsert_device", subject, result).await
+}
+
+async fn register_device(
+    p: &App,
+    client: &Client,
+    headers: &HeaderMap,
+    b: Result<Json<DeviceInput>, JsonRejection>,
+) -> Result<Json<Json_>, ApiError> {
+    require_admin(p, client, headers)?;
     let i = body(b)?;
     let device = registry::DeviceInput {
         mn: i.mn,
@@ -254,7 +306,7 @@ async fn put_device(
     }
     .validate()?;
     let out = device_json(&device);
-    let actor = actor(&p, &client);
+    let actor = actor(p, client);
     let key = p.device_key.clone();
     p.modify(move |s| registry::register_device(s, &actor, &device, &key))
         .await?;
