@@ -191,8 +191,12 @@ async fn open_data_json_csv_paging_and_rate_limit() {
         retry
     );
     assert!(String::from_utf8_lossy(&body).contains("rate limit"));
-    // The portal's pages are not rate limited.
-    let (status, _) = server.get("/").await;
-    assert_eq!(status, 200);
+    // The portal's pages count against the same budget: a page, in the page's language, says so.
+    let (status, page) = server.get("/?lang=en").await;
+    assert_eq!(status, 429);
+    assert!(
+        page.contains("<html lang=\"en\"") && page.contains("rate limit"),
+        "{page}"
+    );
     server.stop().await;
 }

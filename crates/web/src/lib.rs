@@ -15,6 +15,7 @@ pub mod client;
 pub mod error;
 pub mod portal;
 pub mod public;
+pub mod rate;
 pub mod server;
 
 pub use error::ApiError;
@@ -62,12 +63,22 @@ impl std::ops::Deref for App {
 /// The whole HTTP application.
 pub fn router(app: Arc<App>) -> Router {
     let body_limit = app.settings.limits.http_body_bytes;
+    // One limiter for everything anonymous: a client's page views and open-data requests count together.
+    let limiter = Arc::new(rate::RateLimiter::new(rate::RateConfig::from_settings(
+        &app.settings.portal,
+    )));
+    let limited = axum::middleware::from_fn_with_state(limiter, rate::limit);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .nest("/api/v1", api::routes())
-        .nest("/api/v1/public", public::routes(&app.settings.portal))
-        .merge(portal::routes())
+        .nest(
+            "/api/v1/public",
+            public::routes()
+                .layer(limited.clone())
+                .layer(axum::middleware::from_fn(public::open_to_every_page)),
+        )
+        .merge(portal::routes().layer(limited))
         .fallback(
             |uri: axum::http::Uri,
              q: axum::extract::Query<std::collections::HashMap<String, String>>| async move {

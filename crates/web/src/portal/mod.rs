@@ -39,6 +39,14 @@ pub enum Lang {
 
 impl Lang {
     /// `en` selects English; anything else (or nothing) Simplified Chinese.
+    /// The language a URI asks for (`?lang=en`).
+    pub fn from_uri(uri: &axum::http::Uri) -> Lang {
+        let en = uri
+            .query()
+            .is_some_and(|q| q.split('&').any(|kv| kv == "lang=en"));
+        if en { Lang::En } else { Lang::Zh }
+    }
+
     pub fn from_query(q: &HashMap<String, String>) -> Lang {
         match q.get("lang").map(String::as_str) {
             Some("en") => Lang::En,
