@@ -14,15 +14,18 @@
 //! limit. Each [`Platform`] reads its own; there is no process-wide portal state except the figure cache,
 //! which is keyed by database.
 
+pub mod html;
 pub mod pages;
 pub mod svg;
 
 use crate::App;
+use crate::{html, write_html};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use html::Html;
 use jiff::tz::TimeZone;
 use platform::PortalSettings;
 use platform::figures;
@@ -132,7 +135,7 @@ impl Ctx {
 /// A rendered page body and what the frame needs to know about it.
 pub struct Page {
     pub title: String,
-    pub body: String,
+    pub body: Html,
     /// Some of the data shown is simulated (the frame says so on top).
     pub simulated: bool,
 }
@@ -159,22 +162,6 @@ pub fn map_layer(path: Option<&std::path::Path>) -> svg::MapLayer {
     svg::MapLayer::parse(DEMO_GEOJSON)
 }
 
-/// Escapes text for HTML and SVG (element content and quoted attributes).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Black or white text, whichever reads on `rgb`.
 pub fn ink(rgb: (u8, u8, u8)) -> &'static str {
     let l = 0.299 * rgb.0 as f64 + 0.587 * rgb.1 as f64 + 0.114 * rgb.2 as f64;
@@ -190,20 +177,22 @@ const NAV: [(&str, &str, &str); 5] = [
 ];
 
 /// Wraps a page body in the frame: header, navigation, language switch, simulated-data notice, footer.
-pub fn frame(ctx: &Ctx, page: &Page) -> String {
-    let mut nav = String::new();
+pub fn frame(ctx: &Ctx, page: &Page) -> Html {
+    let mut nav = Html::new();
     let here_path = ctx.here.split('?').next().unwrap_or("/");
     for (path, zh, en) in NAV {
         let current = if path == here_path {
-            r#" aria-current="page""#
+            Html::trusted(r#" aria-current="page""#)
         } else {
-            ""
+            Html::new()
         };
-        nav.push_str(&format!(
-            r#"<a href="{}"{current}>{}</a>"#,
-            esc(&ctx.href(path)),
+        write_html!(
+            nav,
+            r#"<a href="{}"{}>{}</a>"#,
+            ctx.href(path),
+            current,
             ctx.t(zh, en)
-        ));
+        );
     }
     let other = match ctx.lang {
         Lang::Zh => Ctx {
@@ -214,7 +203,7 @@ pub fn frame(ctx: &Ctx, page: &Page) -> String {
         Lang::En => ctx.here.clone(),
     };
     let notice = if page.simulated {
-        format!(
+        html!(
             r#"<p class="sim" role="note">{}</p>"#,
             ctx.t(
                 "演示数据：本站点位数据由模拟器生成，不是真实监测结果。",
@@ -222,41 +211,47 @@ pub fn frame(ctx: &Ctx, page: &Page) -> String {
             )
         )
     } else {
-        String::new()
+        Html::new()
     };
-    format!(
+    let site = ctx.t(
+        "青山 · 生态环境信息公开",
+        "Qingshan · Environmental information",
+    );
+    html!(
         r#"<!doctype html>
-<html lang="{lang}">
+<html lang="{0}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · {site}</title>
+<title>{1} · {2}</title>
 <link rel="icon" href="data:,">
-<style>{css}</style>
+<style>{3}</style>
 </head>
 <body>
-<header class="top"><div class="wrap bar"><a class="brand" href="{home}">{site}</a><a class="lang" id="lang-switch" href="{other}" hreflang="{other_lang}">{other_label}</a></div>
-<nav class="wrap">{nav}</nav></header>
+<header class="top"><div class="wrap bar"><a class="brand" href="{4}">{2}</a><a class="lang" id="lang-switch" href="{5}" hreflang="{6}">{7}</a></div>
+<nav class="wrap">{8}</nav></header>
 <main class="wrap">
-{notice}<h1>{title}</h1>
-{body}
+{9}<h1>{1}</h1>
+{10}
 </main>
-<footer class="wrap">{footer}</footer>
+<footer class="wrap">{11}</footer>
 </body>
 </html>"#,
-        lang = ctx.lang.code(),
-        title = esc(&page.title),
-        site = ctx.t("青山 · 生态环境信息公开", "Qingshan · Environmental information"),
-        css = CSS,
-        home = esc(&ctx.href("/")),
-        other = esc(&other),
-        other_lang = ctx.t("en", "zh-CN"),
-        other_label = ctx.t("English", "中文"),
-        body = page.body,
-        footer = ctx.t(
+        ctx.lang.code(),
+        &page.title,
+        site,
+        Html::trusted(CSS),
+        ctx.href("/"),
+        other,
+        ctx.t("en", "zh-CN"),
+        ctx.t("English", "中文"),
+        nav,
+        notice,
+        page.body,
+        ctx.t(
             "数据按国家标准计算（HJ 633、HJ 663、GB 3095、GB 3838 等）；时间为本地时间。开放数据接口：/api/v1/public/",
             "Figures computed by the national standards (HJ 633, HJ 663, GB 3095, GB 3838 …); times are local. Open data API: /api/v1/public/"
-        ),
+        )
     )
 }
 
@@ -380,7 +375,7 @@ pub fn render(
     ctx: &Ctx,
     q: &HashMap<String, String>,
     page: Renderer,
-) -> store::Result<String> {
+) -> store::Result<Html> {
     let p = page(store, ctx, q)?;
     Ok(frame(ctx, &p))
 }
@@ -395,22 +390,27 @@ async fn serve(
     let lang = ctx.lang;
     match p.read(move |store| render(store, &ctx, &q, page)).await {
         // Figures change hourly; a minute of caching spares the server a crowd refreshing a page.
-        Ok(html) => ([(header::CACHE_CONTROL, "public, max-age=60")], Html(html)).into_response(),
+        Ok(page) => (
+            [(header::CACHE_CONTROL, "public, max-age=60")],
+            axum::response::Html(page.into_string()),
+        )
+            .into_response(),
         Err(e) => error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
 /// A plain HTML error page.
 pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Response {
-    let body = format!(
-        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>{}</title><style>{CSS}</style></head><body><main class="wrap"><h1>{}</h1><p>{}</p><p><a href="/">{}</a></p></main></body></html>"#,
+    let body = html!(
+        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>{}</title><style>{}</style></head><body><main class="wrap"><h1>{}</h1><p>{}</p><p><a href="/">{}</a></p></main></body></html>"#,
         lang.code(),
         status.as_u16(),
+        Html::trusted(CSS),
         status.as_u16(),
-        esc(message),
+        message,
         lang.t("返回首页", "Home")
     );
-    (status, Html(body)).into_response()
+    (status, axum::response::Html(body.into_string())).into_response()
 }
 
 async fn bulletin_csv(State(p): State<Arc<App>>, Query(q): Query_) -> Response {

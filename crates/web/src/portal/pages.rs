@@ -1,7 +1,9 @@
 //! The portal's pages. Each takes the store, the request context and the query, and returns a [`Page`].
 
+use super::html::Html;
 use super::svg::{self, Bar, Cell, Line, MapPoint};
-use super::{Ctx, Lang, Page, esc, ink};
+use super::{Ctx, Lang, Page, ink};
+use crate::{html, write_html};
 use jiff::civil::Date;
 use platform::figures::{self as data, AIR_PARAMS, AirNow, Bulletin, NoData, WaterNow};
 use standards::Pollutant;
@@ -23,9 +25,9 @@ fn level_name(ctx: &Ctx, l: Level) -> &'static str {
     }
 }
 
-fn level_badge(ctx: &Ctx, l: Level) -> String {
+fn level_badge(ctx: &Ctx, l: Level) -> Html {
     let c = l.colour();
-    format!(
+    html!(
         r#"<span class="badge" style="background:{};color:{}">{}</span>"#,
         c.hex,
         ink(c.rgb),
@@ -66,12 +68,13 @@ fn class_label(ctx: &Ctx, c: WaterClass) -> String {
     }
 }
 
-fn class_badge(ctx: &Ctx, c: WaterClass) -> String {
+fn class_badge(ctx: &Ctx, c: WaterClass) -> Html {
     let (hex, rgb) = class_colour(c);
-    format!(
-        r#"<span class="badge" style="background:{hex};color:{}">{}</span>"#,
+    html!(
+        r#"<span class="badge" style="background:{2};color:{}">{}</span>"#,
         ink(rgb),
-        class_label(ctx, c)
+        class_label(ctx, c),
+        hex
     )
 }
 
@@ -111,10 +114,10 @@ fn no_data_text(ctx: &Ctx, n: &NoData) -> String {
     }
 }
 
-fn site_name(ctx: &Ctx, s: &Site) -> String {
-    let mut n = esc(&s.name);
+fn site_name(ctx: &Ctx, s: &Site) -> Html {
+    let mut n = Html::text(&s.name);
     if s.simulated {
-        let _ = write!(
+        write_html!(
             n,
             r#" <span class="muted">{}</span>"#,
             ctx.t("(模拟)", "(simulated)")
@@ -202,26 +205,27 @@ fn simulated(sites: &[&Site]) -> bool {
     sites.iter().any(|s| s.simulated)
 }
 
-fn level_legend(ctx: &Ctx) -> String {
-    let mut s = String::from(r#"<div class="legend">"#);
+fn level_legend(ctx: &Ctx) -> Html {
+    let mut s = Html::trusted(r#"<div class="legend">"#);
     for l in Level::ALL {
-        let _ = write!(
+        write_html!(
             s,
             r#"<span><i style="background:{}"></i>{}</span>"#,
             l.colour().hex,
             level_name(ctx, l)
         );
     }
-    let _ = write!(
+    write_html!(
         s,
-        r#"<span><i style="background:{GREY}"></i>{}</span></div>"#,
-        ctx.t("无当前数据", "no current data")
+        r#"<span><i style="background:{1}"></i>{}</span></div>"#,
+        ctx.t("无当前数据", "no current data"),
+        GREY
     );
     s
 }
 
-fn class_legend(ctx: &Ctx) -> String {
-    let mut s = String::from(r#"<div class="legend">"#);
+fn class_legend(ctx: &Ctx) -> Html {
+    let mut s = Html::trusted(r#"<div class="legend">"#);
     for c in [
         WaterClass::I,
         WaterClass::III,
@@ -234,13 +238,14 @@ fn class_legend(ctx: &Ctx) -> String {
         } else {
             class_label(ctx, c)
         };
-        let _ = write!(
+        write_html!(
             s,
-            r#"<span><i style="background:{}"></i>{label}</span>"#,
-            class_colour(c).0
+            r#"<span><i style="background:{}"></i>{1}</span>"#,
+            class_colour(c).0,
+            label
         );
     }
-    s.push_str("</div>");
+    s.push_trusted("</div>");
     s
 }
 
@@ -308,7 +313,7 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         .map(|a| &a.site)
         .filter(|s| data::in_city(&ctx.city_air_stations, &s.id))
         .collect();
-    let mut b = String::new();
+    let mut b = Html::new();
 
     // City AQI now and today's summary.
     let city = data::city_now(&ctx.tz, &air, &ctx.city_air_stations);
@@ -327,14 +332,14 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         }
     }
     let no_air = air.iter().filter(|a| a.level().is_none()).count();
-    b.push_str(r#"<section class="cards">"#);
+    b.push_trusted(r#"<section class="cards">"#);
     match &city {
         Some((h, _, r)) if r.aqi.is_some() => {
             let aqi = r.aqi.unwrap_or(0);
             let l = Level::of(aqi);
-            let _ = write!(
+            write_html!(
                 b,
-                r#"<div class="card" id="city-aqi"><div class="muted">{}</div><div class="big" style="color:{}">{aqi}</div>{}<div class="muted">{} {} · {} {}</div><div class="muted">{}</div></div>"#,
+                r#"<div class="card" id="city-aqi"><div class="muted">{}</div><div class="big" style="color:{}">{8}</div>{}<div class="muted">{} {} · {} {}</div><div class="muted">{}</div></div>"#,
                 ctx.t("全市空气质量指数 AQI（实时）", "City AQI (real time)"),
                 if l <= Level::Two {
                     "#1d2329"
@@ -350,10 +355,11 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                     Lang::Zh => format!("{} 个站点浓度均值计算", air_sites.len()),
                     Lang::En => format!("mean concentrations of {} stations", air_sites.len()),
                 },
+                aqi
             );
         }
         _ => {
-            let _ = write!(
+            write_html!(
                 b,
                 r#"<div class="card" id="city-aqi"><div class="muted">{}</div><div class="big">—</div><div class="muted">{}</div></div>"#,
                 ctx.t("全市空气质量指数 AQI（实时）", "City AQI (real time)"),
@@ -361,37 +367,42 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             );
         }
     }
-    let _ = write!(
+    write_html!(
         b,
-        r#"<div class="card" id="today"><div class="muted">{}</div><div class="big">{good_hours}/{valid_hours}</div><div class="muted">{}</div></div>"#,
+        r#"<div class="card" id="today"><div class="muted">{}</div><div class="big">{2}/{3}</div><div class="muted">{}</div></div>"#,
         ctx.t("今日优良小时数（全市）", "Good hours today (city)"),
         ctx.t(
             "小时AQI≤100的小时 / 有效小时",
             "hours with AQI ≤ 100 / valid hours"
         ),
+        good_hours,
+        valid_hours
     );
-    let mut lv = String::new();
+    let mut lv = Html::new();
     for (l, n) in &by_level {
-        let _ = write!(lv, "{} {n} ", level_badge(ctx, *l));
+        write_html!(lv, "{} {} ", level_badge(ctx, *l), n);
     }
     if no_air > 0 {
-        let _ = write!(
+        write_html!(
             lv,
-            r#"<span class="badge" style="background:{GREY}">{} {no_air}</span>"#,
-            ctx.t("无数据", "no data")
+            r#"<span class="badge" style="background:{1}">{} {2}</span>"#,
+            ctx.t("无数据", "no data"),
+            GREY,
+            no_air
         );
     }
-    let _ = write!(
+    write_html!(
         b,
-        r#"<div class="card"><div class="muted">{}</div><div style="margin-top:6px">{lv}</div></div>"#,
-        ctx.t("空气站点当前级别", "Air stations by current level")
+        r#"<div class="card"><div class="muted">{}</div><div style="margin-top:6px">{1}</div></div>"#,
+        ctx.t("空气站点当前级别", "Air stations by current level"),
+        lv
     );
     let classes: Vec<WaterClass> = water
         .iter()
         .filter_map(|w| w.evaluation.as_ref().map(|e| e.class))
         .collect();
     let counts = ClassCounts::of(&classes);
-    let _ = write!(
+    write_html!(
         b,
         r#"<div class="card"><div class="muted">{}</div><div class="big">{}%</div><div class="muted">{} {}/{} · {} {}%</div></div>"#,
         ctx.t("水质优良（Ⅰ–Ⅲ类）断面比例", "Water sections in class I–III"),
@@ -400,9 +411,9 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         counts.good(),
         counts.total(),
         ctx.t("目标", "target"),
-        ctx.targets.water_good_pct,
+        ctx.targets.water_good_pct
     );
-    b.push_str("</section>");
+    b.push_trusted("</section>");
 
     // Warnings.
     let week_from = today
@@ -414,7 +425,7 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         .filter_map(|d| d.report.publishable_aqi())
         .collect();
     let scheme = WarningScheme::national_2018();
-    let _ = write!(
+    write_html!(
         b,
         r#"<h2>{}</h2><div class="panel" id="warnings">"#,
         ctx.t("重污染天气预警", "Heavy-pollution weather warnings")
@@ -425,9 +436,9 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                 .get(w.episode.start)
                 .map(|d| d.date.to_string())
                 .unwrap_or_default();
-            let _ = write!(
+            write_html!(
                 b,
-                r#"<p><strong>{}{}</strong> ({} {}) · {} {first}, {} {}</p>"#,
+                r#"<p><strong>{}{}</strong> ({} {}) · {} {7}, {} {}</p>"#,
                 match ctx.lang {
                     Lang::Zh => w.level.chinese_name(),
                     Lang::En => w.level.name(),
@@ -437,11 +448,12 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                 w.level.grade(),
                 ctx.t("过程开始", "episode from"),
                 ctx.t("持续天数", "days"),
-                w.episode.len()
+                w.episode.len(),
+                first
             );
         }
         None => {
-            let _ = write!(
+            write_html!(
                 b,
                 "<p>{}</p>",
                 ctx.t(
@@ -451,13 +463,7 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             );
         }
     }
-    let _ = write!(
-        b,
-        r#"<p class="muted">{} ({}): {}</p></div>"#,
-        ctx.t("依据近7日全市日AQI按国家三级预警分级判定（尚无预报数据接入）", "Judged on the city's daily AQI of the last 7 days by the national three-level scheme (no forecast feed yet)"),
-        scheme.name(),
-        if aqis.is_empty() { "—".into() } else { aqis.iter().map(u16::to_string).collect::<Vec<_>>().join(", ") }
-    );
+    write_html!(b, r#"<p class="muted">{} ({}): {}</p></div>"#, ctx.t("依据近7日全市日AQI按国家三级预警分级判定（尚无预报数据接入）", "Judged on the city's daily AQI of the last 7 days by the national three-level scheme (no forecast feed yet)"), scheme.name(), if aqis.is_empty() { "—".into() } else { aqis.iter().map(u16::to_string).collect::<Vec<_>>().join(", ") });
 
     // Map.
     let layer = &*ctx.map_layer;
@@ -497,22 +503,14 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             href: ctx.href("/water"),
         });
     }
-    let _ = write!(
-        b,
-        r#"<h2>{}</h2><div class="panel" id="map">{}<p class="muted">{}</p>{}{}</div>"#,
-        ctx.t("监测点位地图", "Monitoring map"),
-        svg::map(ctx.t("全市监测点位图", "City monitoring map"), layer, ctx.lang == Lang::En, &points),
-        ctx.t(
+    write_html!(b, r#"<h2>{}</h2><div class="panel" id="map">{}<p class="muted">{}</p>{}{}</div>"#, ctx.t("监测点位地图", "Monitoring map"), svg::map(ctx.t("全市监测点位图", "City monitoring map"), layer, ctx.lang == Lang::En, &points), ctx.t(
             "● 空气站（按当前AQI级别着色） ■ 地表水断面 ◆ 饮用水源地（按当前水质类别着色）；灰色为无当前数据。县界为示意图层，非行政区划界线。",
             "● air stations (current AQI level) ■ surface-water sections ◆ drinking-water sources (current class); grey: no current data. County shapes are a schematic layer, not administrative boundaries."
-        ),
-        level_legend(ctx),
-        class_legend(ctx)
-    );
+        ), level_legend(ctx), class_legend(ctx));
 
     // Stations without current data, with the cause.
     let cause = |n: &Option<NoData>| n.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default();
-    let missing: Vec<(String, String)> = air
+    let missing: Vec<(Html, String)> = air
         .iter()
         .filter(|a| a.level().is_none())
         .map(|a| (site_name(ctx, &a.site), cause(&a.no_data)))
@@ -524,7 +522,7 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         )
         .collect();
     if !missing.is_empty() {
-        let _ = write!(
+        write_html!(
             b,
             r#"<h2>{}</h2><div class="scroll"><table id="no-data"><tr><th>{}</th><th>{}</th></tr>"#,
             ctx.t("无当前数据的点位", "Sites without current data"),
@@ -532,9 +530,9 @@ pub fn home(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             ctx.t("原因", "Cause")
         );
         for (n, c) in &missing {
-            let _ = write!(b, "<tr><td>{n}</td><td>{}</td></tr>", esc(c));
+            write_html!(b, "<tr><td>{1}</td><td>{}</td></tr>", c, n);
         }
-        b.push_str("</table></div>");
+        b.push_trusted("</table></div>");
     }
     let sims: Vec<&Site> = air
         .iter()
@@ -662,13 +660,13 @@ fn pollutant_lines(
 pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let air = data::air_now(store, &ctx.tz, ctx.now)?;
     let sites: Vec<&Site> = air.iter().map(|a| &a.site).collect();
-    let mut b = String::new();
+    let mut b = Html::new();
     let Some(sel) = q
         .get("station")
         .and_then(|id| air.iter().find(|a| &a.site.id == id))
         .or_else(|| air.first())
     else {
-        b.push_str(&format!(
+        b.push(&html!(
             "<p>{}</p>",
             ctx.t("尚未登记空气监测站。", "No air station is registered yet.")
         ));
@@ -683,7 +681,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let year_end = Date::new(today.year(), 12, 31).unwrap_or(today);
 
     // Current table of all stations.
-    let _ = write!(
+    write_html!(
         b,
         r#"<h2>{}</h2><div class="scroll"><table id="stations"><tr><th>{}</th><th>AQI</th><th>{}</th><th>{}</th>"#,
         ctx.t("各站点实时空气质量", "Stations now"),
@@ -692,20 +690,20 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
         ctx.t("首要污染物", "Primary")
     );
     for (_, p) in AIR_PARAMS {
-        let _ = write!(b, "<th>{}</th>", esc(&pollutant_label(p)));
+        write_html!(b, "<th>{}</th>", &pollutant_label(p));
     }
-    b.push_str("</tr>");
+    b.push_trusted("</tr>");
     for a in &air {
         let link = ctx.href(&format!("/air?station={}", super::urlencode(&a.site.id)));
-        let _ = write!(
+        write_html!(
             b,
             r#"<tr><td><a href="{}">{}</a></td>"#,
-            esc(&link),
+            &link,
             site_name(ctx, &a.site)
         );
         match (&a.report, a.level()) {
             (Some(r), Some(l)) => {
-                let _ = write!(
+                write_html!(
                     b,
                     r#"<td class="num">{}</td><td>{}</td><td>{}</td>"#,
                     r.aqi.unwrap_or(0),
@@ -713,7 +711,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
                     primary(ctx, r.primary)
                 );
                 for (_, p) in AIR_PARAMS {
-                    let _ = write!(
+                    write_html!(
                         b,
                         r#"<td class="num">{}</td>"#,
                         conc(data::reading(&a.readings, p))
@@ -721,42 +719,42 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
                 }
             }
             _ => {
-                let _ = write!(
+                write_html!(
                     b,
-                    r#"<td class="num">—</td><td colspan="8"><span class="badge" style="background:{GREY}">{}</span> {}</td>"#,
+                    r#"<td class="num">—</td><td colspan="8"><span class="badge" style="background:{2}">{}</span> {}</td>"#,
                     ctx.t("无数据", "no data"),
-                    esc(&a
-                        .no_data
+                    &a.no_data
                         .as_ref()
                         .map(|n| no_data_text(ctx, n))
-                        .unwrap_or_default())
+                        .unwrap_or_default(),
+                    GREY
                 );
             }
         }
-        b.push_str("</tr>");
+        b.push_trusted("</tr>");
     }
-    b.push_str("</table></div>");
+    b.push_trusted("</table></div>");
 
     // Station picker.
-    let _ = write!(
+    write_html!(
         b,
         r#"<form class="pick" method="get" action="/air"><label for="station">{}</label><select id="station" name="station">"#,
         ctx.t("选择站点", "Station")
     );
     for a in &air {
-        let _ = write!(
+        write_html!(
             b,
             r#"<option value="{}"{}>{}</option>"#,
-            esc(&a.site.id),
+            &a.site.id,
             if a.site.id == sel.site.id {
                 " selected"
             } else {
                 ""
             },
-            esc(&a.site.name)
+            &a.site.name
         );
     }
-    let _ = write!(
+    write_html!(
         b,
         r#"</select>{}<button type="submit">{}</button></form>"#,
         if ctx.lang == Lang::En {
@@ -766,7 +764,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
         },
         ctx.t("查看", "Show")
     );
-    let _ = write!(
+    write_html!(
         b,
         r#"<h2 id="station-name">{}</h2>"#,
         site_name(ctx, &sel.site)
@@ -785,7 +783,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let ticks30 = ticks_hours(ctx, t30, t1, 48, "%m-%d");
     let (l24, h24) = pollutant_lines(ctx, &hours24, t24, t1, 3600);
     let (l30, h30) = pollutant_lines(ctx, &hours30, t30, t1, 24 * 3600);
-    let _ = write!(
+    write_html!(
         b,
         r#"<h3>{}</h3><div class="pair"><div class="panel scroll" id="aqi-24h">{}</div><div class="panel scroll" id="pollutants-24h">{}</div></div>"#,
         ctx.t(
@@ -807,9 +805,9 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             &l24,
             &ticks24,
             &h24
-        ),
+        )
     );
-    let _ = write!(
+    write_html!(
         b,
         r#"<h3>{}</h3><div class="pair"><div class="panel scroll" id="aqi-30d">{}</div><div class="panel scroll" id="pollutants-30d">{}</div></div>"#,
         ctx.t(
@@ -831,7 +829,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             &l30,
             &ticks30,
             &h30
-        ),
+        )
     );
 
     // Calendar of daily AQI for the year.
@@ -904,7 +902,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             }
         })
         .collect();
-    let _ = write!(
+    write_html!(
         b,
         r#"<h3>{} {}</h3><div class="panel" id="calendar"><div class="scroll">{}</div>{}</div>"#,
         today.year(),
@@ -936,7 +934,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let city_ratio = ratio(&city);
     let station_ratio = ratio(&days);
     let target = ctx.targets.air_good_days_pct;
-    let _ = write!(
+    write_html!(
         b,
         r#"<h3>{}</h3><div class="panel" id="good-days">"#,
         ctx.t(
@@ -959,10 +957,10 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             ),
             None => format!("{name}: —"),
         };
-        let _ = write!(
+        write_html!(
             b,
             "<p>{}</p>{}",
-            esc(&text),
+            &text,
             svg::ratio_bar(
                 &text,
                 pct,
@@ -972,7 +970,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             )
         );
     }
-    b.push_str("</div>");
+    b.push_trusted("</div>");
 
     // Primary pollutants of the year's days (city).
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -992,7 +990,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             }
         }
     }
-    let _ = write!(
+    write_html!(
         b,
         r#"<h3>{}</h3><div class="scroll"><table id="primary"><tr><th>{}</th><th>{}</th><th>{}</th></tr>"#,
         ctx.t(
@@ -1007,14 +1005,16 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
         )
     );
     for (name, (n, bad)) in &counts {
-        let _ = write!(
+        write_html!(
             b,
-            r#"<tr><td>{}</td><td class="num">{n}</td><td class="num">{bad}</td></tr>"#,
-            esc(name)
+            r#"<tr><td>{}</td><td class="num">{1}</td><td class="num">{2}</td></tr>"#,
+            name,
+            n,
+            bad
         );
     }
     if counts.is_empty() {
-        let _ = write!(
+        write_html!(
             b,
             r#"<tr><td colspan="3">{}</td></tr>"#,
             ctx.t(
@@ -1023,7 +1023,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             )
         );
     }
-    b.push_str("</table></div>");
+    b.push_trusted("</table></div>");
     Ok(Page {
         title: ctx.t("空气质量", "Air quality").into(),
         body: b,
@@ -1044,7 +1044,7 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         .iter()
         .filter(|w| w.site.kind == store::SiteKind::DrinkingWaterSource)
         .collect();
-    let mut b = String::new();
+    let mut b = Html::new();
     let classes: Vec<WaterClass> = water
         .iter()
         .filter_map(|w| w.evaluation.as_ref().map(|e| e.class))
@@ -1058,16 +1058,9 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         counts.good(),
         counts.total()
     );
-    let _ = write!(
-        b,
-        r#"<h2>{}</h2><div class="panel" id="good-share"><p>{}</p>{}<p class="muted">{}</p></div>"#,
-        ctx.t("水质优良断面比例", "Share of sections in class I–III"),
-        esc(&text),
-        svg::ratio_bar(&text, (counts.total() > 0).then_some(pct), target, &text, &format!("{} {target}%", ctx.t("目标", "target"))),
-        ctx.t("按各断面及饮用水源地最新监测值，GB 3838-2002 单因子评价（环办〔2011〕22号）。", "Latest values of each section and source, GB 3838-2002 single-factor evaluation (环办〔2011〕22号)."),
-    );
+    write_html!(b, r#"<h2>{}</h2><div class="panel" id="good-share"><p>{}</p>{}<p class="muted">{}</p></div>"#, ctx.t("水质优良断面比例", "Share of sections in class I–III"), &text, svg::ratio_bar(&text, (counts.total() > 0).then_some(pct), target, &text, &format!("{} {target}%", ctx.t("目标", "target"))), ctx.t("按各断面及饮用水源地最新监测值，GB 3838-2002 单因子评价（环办〔2011〕22号）。", "Latest values of each section and source, GB 3838-2002 single-factor evaluation (环办〔2011〕22号)."));
 
-    let _ = write!(
+    write_html!(
         b,
         r#"<h2>{}</h2><div class="scroll"><table id="sections"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"#,
         ctx.t("各断面最新水质", "Latest class of each section"),
@@ -1081,34 +1074,34 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         ctx.t("时间", "Time")
     );
     for w in sections.iter().chain(sources.iter()) {
-        let _ = write!(b, "<tr><td>{}</td>", site_name(ctx, &w.site));
+        write_html!(b, "<tr><td>{}</td>", site_name(ctx, &w.site));
         match (&w.evaluation, w.hour) {
             (Some(e), Some(h)) => {
-                let _ = write!(
+                write_html!(
                     b,
                     "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                     class_badge(ctx, e.class),
                     status_name(ctx, e.class),
-                    esc(&limiting_text(ctx, e)),
+                    &limiting_text(ctx, e),
                     ctx.time(h)
                 );
             }
             _ => {
-                let _ = write!(
+                write_html!(
                     b,
-                    r#"<td><span class="badge" style="background:{GREY}">{}</span></td><td colspan="3">{}</td>"#,
+                    r#"<td><span class="badge" style="background:{2}">{}</span></td><td colspan="3">{}</td>"#,
                     ctx.t("无数据", "no data"),
-                    esc(&w
-                        .no_data
+                    &w.no_data
                         .as_ref()
                         .map(|n| no_data_text(ctx, n))
-                        .unwrap_or_default())
+                        .unwrap_or_default(),
+                    GREY
                 );
             }
         }
-        b.push_str("</tr>");
+        b.push_trusted("</tr>");
     }
-    b.push_str("</table></div>");
+    b.push_trusted("</table></div>");
 
     // Monthly classes over twelve months.
     let months = data::last_months(&ctx.tz, ctx.now, 12);
@@ -1139,14 +1132,7 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         rows.push((w.site.id.clone(), cells));
     }
     let cols: Vec<String> = months.iter().map(|(_, m)| format!("{m}")).collect();
-    let _ = write!(
-        b,
-        r#"<h2>{}</h2><div class="panel" id="monthly"><div class="scroll">{}</div>{}<p class="muted">{}</p></div>"#,
-        ctx.t("逐月水质类别（月均值评价）", "Class by month (monthly mean)"),
-        svg::grid(ctx.t("逐月水质类别", "Class by month"), &rows, &cols, 26.0, 46.0),
-        class_legend(ctx),
-        ctx.t("行为断面编号，列为月份；悬停或点按查看断面名称、类别和定类因子。", "Rows are section ids, columns months; hover or tap a cell for the name, class and limiting parameters.")
-    );
+    write_html!(b, r#"<h2>{}</h2><div class="panel" id="monthly"><div class="scroll">{}</div>{}<p class="muted">{}</p></div>"#, ctx.t("逐月水质类别（月均值评价）", "Class by month (monthly mean)"), svg::grid(ctx.t("逐月水质类别", "Class by month"), &rows, &cols, 26.0, 46.0), class_legend(ctx), ctx.t("行为断面编号，列为月份；悬停或点按查看断面名称、类别和定类因子。", "Rows are section ids, columns months; hover or tap a cell for the name, class and limiting parameters."));
     let bars: Vec<Bar> = months
         .iter()
         .filter_map(|m| {
@@ -1185,9 +1171,9 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             )
         })
         .collect();
-    let _ = write!(
+    write_html!(
         b,
-        r#"<div class="panel" id="monthly-share"><p>{} ({} {target}%)</p><div class="scroll">{}</div></div>"#,
+        r#"<div class="panel" id="monthly-share"><p>{} ({} {3}%)</p><div class="scroll">{}</div></div>"#,
         ctx.t("逐月Ⅰ–Ⅲ类比例 (%)", "Share in class I–III by month (%)"),
         ctx.t("虚线为目标", "dashed line: target"),
         svg::time_bars(
@@ -1197,11 +1183,12 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             &bars,
             &ticks,
             &[target]
-        )
+        ),
+        target
     );
 
     // Drinking-water sources.
-    let _ = write!(
+    write_html!(
         b,
         r#"<h2>{}</h2><div class="scroll"><table id="sources"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"#,
         ctx.t("集中式饮用水水源地", "Drinking-water sources"),
@@ -1211,7 +1198,7 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         ctx.t("时间", "Time")
     );
     for w in &sources {
-        let _ = write!(b, "<tr><td>{}</td>", site_name(ctx, &w.site));
+        write_html!(b, "<tr><td>{}</td>", site_name(ctx, &w.site));
         match (&w.drinking, w.hour) {
             (Some(c), Some(h)) => {
                 let items: Vec<String> = c
@@ -1226,13 +1213,13 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                         )
                     })
                     .collect();
-                let _ = write!(
+                write_html!(
                     b,
                     r#"<td>{}</td><td>{}</td><td>{}</td>"#,
                     if c.compliant() {
-                        format!(r#"<span class="ok">{}</span>"#, ctx.t("达标", "complies"))
+                        html!(r#"<span class="ok">{}</span>"#, ctx.t("达标", "complies"))
                     } else {
-                        format!(
+                        html!(
                             r#"<span class="exceed">{}</span>"#,
                             ctx.t("不达标", "does not comply")
                         )
@@ -1240,29 +1227,28 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                     if items.is_empty() {
                         "—".into()
                     } else {
-                        esc(&items.join(", "))
+                        items.join(", ")
                     },
                     ctx.time(h)
                 );
             }
             _ => {
-                let _ = write!(
+                write_html!(
                     b,
                     r#"<td colspan="3">{}</td>"#,
-                    esc(&w
-                        .no_data
+                    &w.no_data
                         .as_ref()
                         .map(|n| no_data_text(ctx, n))
-                        .unwrap_or_default())
+                        .unwrap_or_default()
                 );
             }
         }
-        b.push_str("</tr>");
+        b.push_trusted("</tr>");
     }
-    let _ = write!(
+    write_html!(
         b,
         r#"</table></div><p><a href="{}">{}</a></p>"#,
-        esc(&ctx.href("/bulletin")),
+        &ctx.href("/bulletin"),
         ctx.t(
             "季度饮用水水质公报 →",
             "Quarterly drinking-water bulletin →"
@@ -1312,63 +1298,67 @@ fn pct(n: f64, d: f64) -> String {
 pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     let (year, quarter) = quarter_of(ctx, q);
     let bl = data::bulletin(store, &ctx.tz, year, quarter)?;
-    let mut b = String::new();
+    let mut b = Html::new();
     let today = data::local_date(&ctx.tz, ctx.now);
-    let _ = write!(
+    write_html!(
         b,
         r#"<form class="pick noprint" method="get" action="/bulletin"><label for="year">{}</label><select id="year" name="year">"#,
         ctx.t("年份", "Year")
     );
     for y in (today.year() - 4..=today.year()).rev() {
-        let _ = write!(
+        write_html!(
             b,
-            r#"<option value="{y}"{}>{y}</option>"#,
-            if y == year { " selected" } else { "" }
+            r#"<option value="{1}"{}>{1}</option>"#,
+            if y == year { " selected" } else { "" },
+            y
         );
     }
-    let _ = write!(
+    write_html!(
         b,
         r#"</select><label for="quarter">{}</label><select id="quarter" name="quarter">"#,
         ctx.t("季度", "Quarter")
     );
     for x in 1..=4u8 {
-        let _ = write!(
+        write_html!(
             b,
-            r#"<option value="{x}"{}>{}</option>"#,
+            r#"<option value="{2}"{}>{}</option>"#,
             if x == quarter { " selected" } else { "" },
             match ctx.lang {
                 Lang::Zh => format!("第{x}季度"),
                 Lang::En => format!("Q{x}"),
-            }
+            },
+            x
         );
     }
     let qs = format!("year={year}&quarter={quarter}");
-    let _ = write!(
+    write_html!(
         b,
-        r#"</select>{}<button type="submit">{}</button> <a href="/bulletin.csv?{qs}" id="csv" download>CSV</a> <a href="/bulletin.xlsx?{qs}" id="xlsx" download>XLSX</a> <button type="button" onclick="window.print()">{}</button></form>"#,
+        r#"</select>{}<button type="submit">{}</button> <a href="/bulletin.csv?{3}" id="csv" download>CSV</a> <a href="/bulletin.xlsx?{3}" id="xlsx" download>XLSX</a> <button type="button" onclick="window.print()">{}</button></form>"#,
         if ctx.lang == Lang::En {
             r#"<input type="hidden" name="lang" value="en">"#
         } else {
             ""
         },
         ctx.t("查看", "Show"),
-        ctx.t("打印", "Print")
+        ctx.t("打印", "Print"),
+        qs
     );
-    let _ = write!(
+    write_html!(
         b,
-        r#"<h2>{year} {}</h2>"#,
+        r#"<h2>{1} {}</h2>"#,
         match ctx.lang {
             Lang::Zh => format!("年第{quarter}季度 集中式饮用水水源地水质状况"),
             Lang::En => format!("Q{quarter}: centralised drinking-water sources"),
-        }
+        },
+        year
     );
     let assessed = bl.assessed();
     let compliant = bl.compliant_sources();
     let samples: u32 = bl.rows.iter().map(|r| r.samples).sum();
     let ok_samples: u32 = bl.rows.iter().map(|r| r.compliant_samples).sum();
-    let _ = write!(
+    write_html!(
         b,
-        r#"<section class="cards" id="summary"><div class="card"><div class="muted">{}</div><div class="big">{compliant}/{assessed}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div><div class="muted">{ok_samples}/{samples}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div><div class="muted">{}</div></div></section>"#,
+        r#"<section class="cards" id="summary"><div class="card"><div class="muted">{}</div><div class="big">{6}/{7}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div><div class="muted">{8}/{9}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div><div class="muted">{}</div></div></section>"#,
         ctx.t(
             "达标水源地 / 监测水源地",
             "Compliant sources / sources assessed"
@@ -1384,6 +1374,10 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             .unwrap_or_else(|| ctx
                 .t("水源地未报送取水量", "no intake volume reported")
                 .into()),
+        compliant,
+        assessed,
+        ok_samples,
+        samples
     );
     let rows: Vec<(String, Vec<Option<Cell>>)> = bl
         .rows
@@ -1443,7 +1437,7 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             Lang::En => format!("{}-{:02}", m.0, m.1),
         })
         .collect();
-    let _ = write!(
+    write_html!(
         b,
         r#"<div class="panel" id="months"><p>{}</p>{}</div>"#,
         ctx.t(
@@ -1458,7 +1452,7 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             46.0
         )
     );
-    let _ = write!(
+    write_html!(
         b,
         r#"<div class="scroll"><table id="bulletin"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"#,
         ctx.t("水源地", "Source"),
@@ -1491,7 +1485,7 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
                 )
             })
             .collect();
-        let _ = write!(
+        write_html!(
             b,
             r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
             site_name(ctx, &r.site),
@@ -1504,16 +1498,16 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             },
             r.worst_class
                 .map(|c| class_badge(ctx, c))
-                .unwrap_or_else(|| "—".into()),
+                .unwrap_or_else(|| Html::trusted("—")),
             if exc.is_empty() {
                 "—".into()
             } else {
-                esc(&exc.join("; "))
+                exc.join("; ")
             }
         );
     }
     if bl.rows.is_empty() {
-        let _ = write!(
+        write_html!(
             b,
             r#"<tr><td colspan="7">{}</td></tr>"#,
             ctx.t(
@@ -1522,14 +1516,10 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
             )
         );
     }
-    let _ = write!(
-        b,
-        r#"</table></div><p class="muted">{}</p>"#,
-        ctx.t(
+    write_html!(b, r#"</table></div><p class="muted">{}</p>"#, ctx.t(
             "每月一次评价：取当月有效小时均值的均值，按 GB 3838-2002 表1（Ⅲ类）及表2 判定（环办〔2011〕22号）；超标倍数 =（C−S）/S。按水量达标率 = 达标月份取水量 / 总取水量（取水流量 w00000，m³/h，逐小时累计）。",
             "One evaluation per month: the mean of the month's valid hourly means, judged against GB 3838-2002 Table 1 (class III) and Table 2 (环办〔2011〕22号); multiple = (C − S)/S. Compliance by volume = intake volume in compliant months / total intake (intake flow w00000 in m³/h, summed hour by hour)."
-        )
-    );
+        ));
     let sims: Vec<&Site> = bl.rows.iter().map(|r| &r.site).collect();
     Ok(Page {
         title: ctx
@@ -1657,7 +1647,7 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, String> {
 // ---------------------------------------------------------------------------------------------------------
 // Key emitters
 
-fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> String {
+fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> Html {
     let limit_text = v.limit.map(|l| {
         let t = match l.limit {
             standards::emissions::Limit::AtMost(x) => format!("≤{x}"),
@@ -1668,11 +1658,11 @@ fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> String {
     });
     let Some(j) = &v.latest else {
         return match &limit_text {
-            Some((t, _)) => format!(
+            Some((t, _)) => html!(
                 r#"<td class="num">— <span class="muted">/ {}</span></td>"#,
-                esc(t)
+                t
             ),
-            None => r#"<td class="num">—</td>"#.into(),
+            None => Html::trusted(r#"<td class="num">—</td>"#),
         };
     };
     let shown = j.corrected.unwrap_or(j.measured);
@@ -1727,32 +1717,33 @@ fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> String {
     }
     let corrected_mark = if j.corrected.is_some() { "*" } else { "" };
     let limit_html = match &limit_text {
-        Some((t, _)) => format!(r#" <span class="muted">/ {}</span>"#, esc(t)),
-        None => String::new(),
+        Some((t, _)) => html!(r#" <span class="muted">/ {}</span>"#, t),
+        None => Html::new(),
     };
     let hours = if v.limit.is_some() && v.exceedance_hours > 0 {
-        format!(r#"<br><span class="exceed">{}h</span>"#, v.exceedance_hours)
+        html!(r#"<br><span class="exceed">{}h</span>"#, v.exceedance_hours)
     } else {
-        String::new()
+        Html::new()
     };
-    format!(
-        r#"<td class="num" title="{}"><span class="{class}">{}{corrected_mark} {mark}</span>{limit_html}{hours}</td>"#,
-        esc(&title),
-        svg::fmt_num(shown)
+    html!(
+        r#"<td class="num" title="{}"><span class="{2}">{}{3} {4}</span>{5}{6}</td>"#,
+        &title,
+        svg::fmt_num(shown),
+        class,
+        corrected_mark,
+        mark,
+        limit_html,
+        hours
     )
 }
 
 pub fn emitters(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
     let list = data::emitters_now(store, &ctx.tz, ctx.now)?;
-    let mut b = String::new();
-    let _ = write!(
-        b,
-        r#"<p class="muted">{}</p>"#,
-        ctx.t(
+    let mut b = Html::new();
+    write_html!(b, r#"<p class="muted">{}</p>"#, ctx.t(
             "各排放口最新小时均值与排放限值比较（数值 / 限值）；带 * 的为按标准基准氧含量折算后的浓度。红色小时数为本月（本地自然月）超标小时数；完整率 = 本月有效小时 / 已过小时。未经审核的数据标注为“初步”。悬停或点按数值查看实测值、折算值、适用标准。",
             "Latest hourly mean of each outlet against its limit (value / limit); * marks concentrations corrected to the standard's reference O2. Red hours: exceedance hours this local calendar month; completeness = valid hours / hours elapsed this month. Values not yet reviewed are marked preliminary. Hover or tap a value for the measured and corrected values and the standard."
-        )
-    );
+        ));
     for (kind, heading, params) in [
         (
             store::SiteKind::FlueGasOutlet,
@@ -1777,12 +1768,13 @@ pub fn emitters(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         if outlets.is_empty() {
             continue;
         }
-        let _ = write!(
+        write_html!(
             b,
-            r#"<h2>{heading}</h2><div class="scroll"><table class="outlets" id="{}"><tr><th>{}</th><th>{}</th>"#,
+            r#"<h2>{3}</h2><div class="scroll"><table class="outlets" id="{}"><tr><th>{}</th><th>{}</th>"#,
             kind.code(),
             ctx.t("单位 / 排放口", "Enterprise / outlet"),
-            ctx.t("时间", "Hour")
+            ctx.t("时间", "Hour"),
+            heading
         );
         for p in params {
             let unit = if p.unit.is_empty() {
@@ -1790,9 +1782,9 @@ pub fn emitters(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
             } else {
                 format!(" ({})", p.unit)
             };
-            let _ = write!(b, "<th>{}{}</th>", ctx.t(p.name_zh, p.name_en), esc(&unit));
+            write_html!(b, "<th>{}{}</th>", ctx.t(p.name_zh, p.name_en), &unit);
         }
-        let _ = write!(
+        write_html!(
             b,
             "<th>{}</th><th>{}</th><th>{}</th></tr>",
             ctx.t("本月完整率", "Completeness"),
@@ -1801,47 +1793,48 @@ pub fn emitters(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         );
         for (e, o) in outlets {
             let reviewed = o.preliminary.1 > 0 && o.preliminary.0 == 0;
-            let _ = write!(
+            write_html!(
                 b,
                 r#"<tr><td>{}{}</td>"#,
-                esc(&e.enterprise.name),
+                &e.enterprise.name,
                 if o.site.simulated {
-                    format!(
+                    html!(
                         r#" <span class="muted">{}</span>"#,
                         ctx.t("(模拟)", "(simulated)")
                     )
                 } else {
-                    String::new()
+                    Html::new()
                 }
             );
             match (&o.no_data, o.hour) {
                 (None, Some(h)) => {
-                    let _ = write!(
+                    write_html!(
                         b,
                         r#"<td class="num">{}</td>"#,
                         ctx.time(h).get(5..).unwrap_or_default()
                     );
                     for v in &o.values {
-                        b.push_str(&outlet_cell(ctx, v));
+                        b.push(&outlet_cell(ctx, v));
                     }
                 }
                 (n, _) => {
-                    let _ = write!(
+                    write_html!(
                         b,
-                        r#"<td colspan="{}"><span class="badge" style="background:{GREY}">{}</span> {}</td>"#,
+                        r#"<td colspan="{}"><span class="badge" style="background:{3}">{}</span> {}</td>"#,
                         1 + o.values.len(),
                         ctx.t("无当前数据", "no current data"),
-                        esc(&n.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default())
+                        &n.as_ref().map(|n| no_data_text(ctx, n)).unwrap_or_default(),
+                        GREY
                     );
                 }
             }
             let valid = o.values.iter().map(|v| v.valid_hours).max().unwrap_or(0);
             let standard = o.values.iter().find_map(|v| v.limit.map(|l| l.standard));
-            let _ = write!(
+            write_html!(
                 b,
                 r#"<td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
                 pct(valid as f64, o.hours_elapsed as f64),
-                standard.map(esc).unwrap_or_else(|| format!(
+                standard.map(Html::text).unwrap_or_else(|| html!(
                     r#"<span class="muted">{}</span>"#,
                     ctx.t(
                         "行业标准未纳入标准库",
@@ -1849,19 +1842,19 @@ pub fn emitters(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
                     )
                 )),
                 if reviewed {
-                    format!(r#"<span class="ok">{}</span>"#, ctx.t("已审核", "reviewed"))
+                    html!(r#"<span class="ok">{}</span>"#, ctx.t("已审核", "reviewed"))
                 } else {
-                    format!(
+                    html!(
                         r#"<span class="prelim">{}</span>"#,
                         ctx.t("初步", "preliminary")
                     )
                 }
             );
         }
-        b.push_str("</table></div>");
+        b.push_trusted("</table></div>");
     }
     if list.is_empty() {
-        let _ = write!(
+        write_html!(
             b,
             "<p>{}</p>",
             ctx.t("尚未登记重点排污单位。", "No key emitter registered yet.")

@@ -2,13 +2,29 @@
 //! tooltip); every SVG scales to its container (`viewBox`, width 100 %), so one drawing serves 390 px
 //! phones and desktop screens.
 
-use super::esc;
+use super::html::Html;
+use crate::{html, write_html};
 use std::fmt::Write;
 
-fn open(w: f64, h: f64, class: &str, label: &str) -> String {
-    format!(
-        r#"<svg class="{class}" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">"#,
-        esc(label)
+fn open(w: f64, h: f64, class: &str, label: &str) -> Html {
+    html!(
+        r#"<svg class="{}" viewBox="0 0 {:.0} {:.0}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">"#,
+        class,
+        w,
+        h,
+        label
+    )
+}
+
+/// Like [`open`], at most `max_width` pixels wide.
+fn open_narrow(w: f64, h: f64, class: &str, label: &str, max_width: f64) -> Html {
+    html!(
+        r#"<svg style="max-width:{:.0}px" class="{}" viewBox="0 0 {:.0} {:.0}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">"#,
+        max_width,
+        class,
+        w,
+        h,
+        label
     )
 }
 
@@ -50,39 +66,41 @@ fn nice_max(v: f64) -> f64 {
     10.0 * mag
 }
 
-fn axes(s: &mut String, h: f64, t0: i64, t1: i64, ymax: f64, ticks: &Ticks, guides: &[f64]) {
+fn axes(s: &mut Html, h: f64, t0: i64, t1: i64, ymax: f64, ticks: &Ticks, guides: &[f64]) {
     let plot_h = h - PAD_T - PAD_B;
     let x = |t: i64| PAD_L + (t - t0) as f64 / (t1 - t0).max(1) as f64 * (W - PAD_L - PAD_R);
     let y = |v: f64| PAD_T + plot_h - v / ymax * plot_h;
     for i in 0..=4 {
         let v = ymax * i as f64 / 4.0;
-        let _ = write!(
+        write_html!(
             s,
-            r##"<line x1="{PAD_L}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#e3e6ea"/><text x="{:.1}" y="{:.1}" class="ax" text-anchor="end">{}</text>"##,
+            r##"<line x1="{6}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#e3e6ea"/><text x="{:.1}" y="{:.1}" class="ax" text-anchor="end">{}</text>"##,
             W - PAD_R,
             y(v),
             y(v),
             PAD_L - 4.0,
             y(v) + 4.0,
-            fmt_num(v)
+            fmt_num(v),
+            PAD_L
         );
     }
     for &g in guides.iter().filter(|&&g| g < ymax) {
-        let _ = write!(
+        write_html!(
             s,
-            r##"<line x1="{PAD_L}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#999" stroke-dasharray="4 3"/>"##,
+            r##"<line x1="{3}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#999" stroke-dasharray="4 3"/>"##,
             W - PAD_R,
             y(g),
-            y(g)
+            y(g),
+            PAD_L
         );
     }
     for (t, label) in ticks {
-        let _ = write!(
+        write_html!(
             s,
             r#"<text x="{:.1}" y="{:.1}" class="ax" text-anchor="middle">{}</text>"#,
             x(*t),
             h - 6.0,
-            esc(label)
+            label
         );
     }
 }
@@ -106,7 +124,7 @@ pub fn time_bars(
     bars: &[Bar],
     ticks: &Ticks,
     guides: &[f64],
-) -> String {
+) -> Html {
     let h = 200.0;
     let ymax = nice_max(bars.iter().map(|b| b.value).fold(0.0, f64::max).max(100.0));
     let mut s = open(W, h, "chart", label);
@@ -118,18 +136,18 @@ pub fn time_bars(
         let x0 = PAD_L + (b.start - t0) as f64 / span * pw;
         let x1 = PAD_L + (b.end - t0) as f64 / span * pw;
         let bh = b.value / ymax * plot_h;
-        let _ = write!(
+        write_html!(
             s,
             r#"<rect class="mark" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{}"><title>{}</title></rect>"#,
             x0,
             PAD_T + plot_h - bh,
             ((x1 - x0) * 0.85).max(0.6),
             bh,
-            esc(&b.colour),
-            esc(&b.title)
+            &b.colour,
+            &b.title
         );
     }
-    s.push_str("</svg>");
+    s.push_trusted("</svg>");
     s
 }
 
@@ -142,7 +160,7 @@ pub fn time_lines(
     lines: &[Line],
     ticks: &Ticks,
     hover: &[(i64, i64, String)],
-) -> String {
+) -> Html {
     let h = 220.0;
     let ymax = nice_max(
         lines
@@ -170,36 +188,40 @@ pub fn time_lines(
             let _ = write!(d, "{cmd}{:.1} {:.1}", x(t), y(v));
             prev = Some(t);
         }
-        let _ = write!(
+        write_html!(
             s,
-            r#"<path class="mark" d="{d}" fill="none" stroke="{}" stroke-width="1.6"><title>{}</title></path>"#,
-            esc(&l.colour),
-            esc(&l.label)
+            r#"<path class="mark" d="{2}" fill="none" stroke="{}" stroke-width="1.6"><title>{}</title></path>"#,
+            &l.colour,
+            &l.label,
+            d
         );
     }
     for (a, b, title) in hover {
-        let _ = write!(
+        write_html!(
             s,
-            r#"<rect class="hover" x="{:.1}" y="{PAD_T}" width="{:.1}" height="{plot_h:.1}" fill="transparent"><title>{}</title></rect>"#,
+            r#"<rect class="hover" x="{:.1}" y="{3}" width="{:.1}" height="{4:.1}" fill="transparent"><title>{}</title></rect>"#,
             x(*a),
             (x(*b) - x(*a)).max(0.5),
-            esc(title)
+            title,
+            PAD_T,
+            plot_h
         );
     }
     let mut lx = PAD_L;
     for l in lines {
-        let _ = write!(
+        write_html!(
             s,
-            r#"<rect x="{lx:.0}" y="{:.0}" width="12" height="4" fill="{}"/><text x="{:.0}" y="{:.0}" class="ax">{}</text>"#,
+            r#"<rect x="{5:.0}" y="{:.0}" width="12" height="4" fill="{}"/><text x="{:.0}" y="{:.0}" class="ax">{}</text>"#,
             h + 8.0,
-            esc(&l.colour),
+            &l.colour,
             lx + 16.0,
             h + 14.0,
-            esc(&l.label)
+            &l.label,
+            lx
         );
         lx += 24.0 + 7.0 * l.label.chars().count() as f64;
     }
-    s.push_str("</svg>");
+    s.push_trusted("</svg>");
     s
 }
 
@@ -217,55 +239,53 @@ pub fn grid(
     cols: &[String],
     cell: f64,
     label_w: f64,
-) -> String {
+) -> Html {
     let ncols = cols.len().max(1) as f64;
     let w = label_w + ncols * cell + 4.0;
     let h = 16.0 + rows.len() as f64 * cell + 4.0;
-    let mut s = open(w, h, "grid", label).replacen(
-        "<svg ",
-        &format!(r#"<svg style="max-width:{:.0}px" "#, w * 1.6),
-        1,
-    );
+    let mut s = open_narrow(w, h, "grid", label, w * 1.6);
     for (j, c) in cols.iter().enumerate() {
-        let _ = write!(
+        write_html!(
             s,
             r#"<text x="{:.1}" y="12" class="ax" text-anchor="middle">{}</text>"#,
             label_w + (j as f64 + 0.5) * cell,
-            esc(c)
+            c
         );
     }
     for (i, (name, cells)) in rows.iter().enumerate() {
         let y = 16.0 + i as f64 * cell;
-        let _ = write!(
+        write_html!(
             s,
             r#"<text x="{:.1}" y="{:.1}" class="ax" text-anchor="end">{}</text>"#,
             label_w - 4.0,
             y + cell * 0.68,
-            esc(name)
+            name
         );
         for (j, c) in cells.iter().enumerate() {
             let Some(c) = c else { continue };
             let x = label_w + j as f64 * cell;
-            let _ = write!(
+            write_html!(
                 s,
-                r##"<g class="mark"><rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="2" fill="{}" stroke="#fff"/>"##,
+                r##"<g class="mark"><rect x="{3:.1}" y="{4:.1}" width="{:.1}" height="{:.1}" rx="2" fill="{}" stroke="#fff"/>"##,
                 cell - 1.0,
                 cell - 1.0,
-                esc(&c.fill)
+                &c.fill,
+                x,
+                y
             );
             if !c.text.is_empty() {
-                let _ = write!(
+                write_html!(
                     s,
                     r#"<text x="{:.1}" y="{:.1}" class="cell" text-anchor="middle">{}</text>"#,
                     x + cell / 2.0,
                     y + cell * 0.66,
-                    esc(&c.text)
+                    &c.text
                 );
             }
-            let _ = write!(s, "<title>{}</title></g>", esc(&c.title));
+            write_html!(s, "<title>{}</title></g>", &c.title);
         }
     }
-    s.push_str("</svg>");
+    s.push_trusted("</svg>");
     s
 }
 
@@ -276,30 +296,30 @@ pub fn ratio_bar(
     target: f64,
     value_text: &str,
     target_text: &str,
-) -> String {
+) -> Html {
     let (w, h) = (600.0, 46.0);
     let mut s = open(w, h, "ratio", label);
     let x = |p: f64| 4.0 + p.clamp(0.0, 100.0) / 100.0 * (w - 8.0);
     let ok = value.is_some_and(|v| v >= target);
-    let _ = write!(
+    write_html!(
         s,
         r##"<rect x="4" y="8" width="{:.1}" height="18" rx="3" fill="#e3e6ea"/>"##,
         w - 8.0
     );
     if let Some(v) = value {
-        let _ = write!(
+        write_html!(
             s,
             r#"<rect class="mark" x="4" y="8" width="{:.1}" height="18" rx="3" fill="{}"><title>{}</title></rect>"#,
             x(v) - 4.0,
             if ok { "#2e9d50" } else { "#d9822b" },
-            esc(value_text)
+            value_text
         );
     }
-    let _ = write!(
+    write_html!(
         s,
         r##"<line x1="{0:.1}" x2="{0:.1}" y1="3" y2="31" stroke="#222" stroke-width="2"><title>{1}</title></line><text x="{0:.1}" y="42" class="ax" text-anchor="{2}">{1}</text>"##,
         x(target),
-        esc(target_text),
+        target_text,
         if target > 85.0 {
             "end"
         } else if target < 15.0 {
@@ -308,7 +328,7 @@ pub fn ratio_bar(
             "middle"
         }
     );
-    s.push_str("</svg>");
+    s.push_trusted("</svg>");
     s
 }
 
@@ -387,7 +407,7 @@ impl MapLayer {
 
 /// The map: county areas from the layer and the points, projected equirectangularly around the mean
 /// latitude (distortion is negligible at city scale).
-pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) -> String {
+pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) -> Html {
     let all = layer
         .areas
         .iter()
@@ -401,7 +421,9 @@ pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) ->
         la1 = la1.max(lat);
     }
     if lo0 > lo1 {
-        return open(10.0, 10.0, "map", label) + "</svg>";
+        let mut empty = open(10.0, 10.0, "map", label);
+        empty.push_trusted("</svg>");
+        return empty;
     }
     let k = ((la0 + la1) / 2.0).to_radians().cos();
     let w = 800.0;
@@ -426,10 +448,11 @@ pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) ->
             d.push('Z');
         }
         let name = if english { en } else { zh };
-        let _ = write!(
+        write_html!(
             s,
-            r#"<path class="area" d="{d}"><title>{}</title></path>"#,
-            esc(name)
+            r#"<path class="area" d="{1}"><title>{}</title></path>"#,
+            name,
+            d
         );
     }
     for (zh, en, rs) in &layer.areas {
@@ -441,52 +464,56 @@ pub fn map(label: &str, layer: &MapLayer, english: bool, points: &[MapPoint]) ->
             .iter()
             .fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
         let name = if english { en } else { zh };
-        let _ = write!(
+        write_html!(
             s,
             r#"<text x="{:.1}" y="{:.1}" class="area-name" text-anchor="middle">{}</text>"#,
             px(cx),
             py(cy),
-            esc(name)
+            name
         );
     }
     for p in points {
         let (x, y) = (px(p.lon), py(p.lat));
         let shape = match p.shape {
-            "square" => format!(
+            "square" => html!(
                 r#"<rect x="{:.1}" y="{:.1}" width="13" height="13""#,
                 x - 6.5,
                 y - 6.5
             ),
-            "diamond" => format!(
-                r#"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z""#,
+            "diamond" => html!(
+                r#"<path d="M{4:.1} {:.1}L{:.1} {5:.1}L{4:.1} {:.1}L{:.1} {5:.1}Z""#,
                 y - 9.0,
                 x + 9.0,
                 y + 9.0,
-                x - 9.0
+                x - 9.0,
+                x,
+                y
             ),
-            "triangle" => format!(
-                r#"<path d="M{x:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z""#,
+            "triangle" => html!(
+                r#"<path d="M{5:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z""#,
                 y - 8.0,
                 x + 7.0,
                 y + 5.0,
                 x - 7.0,
-                y + 5.0
+                y + 5.0,
+                x
             ),
-            _ => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="9.5""#),
+            _ => html!(r#"<circle cx="{0:.1}" cy="{1:.1}" r="9.5""#, x, y),
         };
-        let _ = write!(
+        write_html!(
             s,
-            r##"<a href="{}" class="pt">{shape} fill="{}" stroke="#222" stroke-width="1.2"><title>{}</title></{}></a>"##,
-            esc(&p.href),
-            esc(&p.fill),
-            esc(&p.title),
+            r##"<a href="{}" class="pt">{4} fill="{}" stroke="#222" stroke-width="1.2"><title>{}</title></{}></a>"##,
+            &p.href,
+            &p.fill,
+            &p.title,
             match p.shape {
                 "square" => "rect",
                 "diamond" | "triangle" => "path",
                 _ => "circle",
-            }
+            },
+            shape
         );
     }
-    s.push_str("</svg>");
+    s.push_trusted("</svg>");
     s
 }
