@@ -25,12 +25,17 @@ pub fn water_params() -> Vec<(&'static str, Parameter)> {
 /// water body the registry links the site to. A site linked to none is judged as a river (the table's
 /// general column); the registry, not the site's name, is where a reservoir is said to be one.
 pub fn waterbody_kind(store: &Store, site: &Site) -> store::Result<WaterbodyKind> {
-    Ok(match store.site_waterbody(&site.id)?.map(|w| w.kind) {
+    Ok(kind_of(store.site_waterbody(&site.id)?.as_ref()))
+}
+
+/// The GB 3838 kind of a registry water body (none: a river).
+fn kind_of(waterbody: Option<&store::Waterbody>) -> WaterbodyKind {
+    match waterbody.map(|w| w.kind) {
         Some(store::WaterbodyKind::Lake | store::WaterbodyKind::Reservoir) => {
             WaterbodyKind::LakeOrReservoir
         }
         Some(store::WaterbodyKind::River) | None => WaterbodyKind::River,
-    })
+    }
 }
 
 /// A water sample: parameter values (valid means) of one hour, day or month.
@@ -40,6 +45,8 @@ pub type Sample = Vec<(Parameter, Decimal)>;
 #[derive(Debug, Clone)]
 pub struct WaterNow {
     pub site: Site,
+    /// The name of the river, lake or reservoir the site samples, when the registry says.
+    pub waterbody: Option<String>,
     pub kind: WaterbodyKind,
     pub hour: Option<i64>,
     pub sample: Sample,
@@ -97,7 +104,8 @@ pub fn water_now(store: &Store, now: i64) -> store::Result<Vec<WaterNow>> {
             SiteKind::WaterSection | SiteKind::DrinkingWaterSource
         )
     }) {
-        let kind = waterbody_kind(store, &site)?;
+        let waterbody = store.site_waterbody(&site.id)?;
+        let kind = kind_of(waterbody.as_ref());
         // The latest hour in the window whose sample can be evaluated.
         let latest = store.latest_rollup_time(&site.id, &codes, Period::Hour, now)?;
         let recent = water_samples(
@@ -114,6 +122,7 @@ pub fn water_now(store: &Store, now: i64) -> store::Result<Vec<WaterNow>> {
             .find_map(|(h, sample)| Some((h, water::evaluate(kind, &sample).ok()?, sample)));
         let mut item = WaterNow {
             site: site.clone(),
+            waterbody: waterbody.map(|w| w.name),
             kind,
             hour: None,
             sample: Vec::new(),

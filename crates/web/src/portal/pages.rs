@@ -1074,7 +1074,11 @@ pub fn water(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<Page> {
         ctx.t("时间", "Time")
     );
     for w in sections.iter().chain(sources.iter()) {
-        write_html!(b, "<tr><td>{}</td>", site_name(ctx, &w.site));
+        write_html!(b, "<tr><td>{}", site_name(ctx, &w.site));
+        if let Some(body) = &w.waterbody {
+            write_html!(b, r#"<br><span class="muted">{}</span>"#, body);
+        }
+        b.push_trusted("</td>");
         match (&w.evaluation, w.hour) {
             (Some(e), Some(h)) => {
                 write_html!(
