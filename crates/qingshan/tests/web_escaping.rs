@@ -123,5 +123,13 @@ async fn hostile_names_are_escaped_everywhere() {
     ] {
         assert!(air.contains(&context), "{context}");
     }
+    // Markup the code writes is not escaped: the English forms keep their language.
+    for page in ["/air?lang=en", "/bulletin?lang=en"] {
+        let (_, body) = server.get(page).await;
+        assert!(
+            body.contains(r#"<input type="hidden" name="lang" value="en">"#),
+            "{page}"
+        );
+    }
     server.stop().await;
 }

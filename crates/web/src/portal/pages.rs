@@ -201,6 +201,14 @@ fn limiting_text(ctx: &Ctx, e: &standards::water::Evaluation) -> String {
     )
 }
 
+/// The hidden field that keeps a form's answer in the page's language.
+fn lang_field(ctx: &Ctx) -> Html {
+    match ctx.lang {
+        Lang::En => Html::trusted(r#"<input type="hidden" name="lang" value="en">"#),
+        Lang::Zh => Html::new(),
+    }
+}
+
 fn simulated(sites: &[&Site]) -> bool {
     sites.iter().any(|s| s.simulated)
 }
@@ -757,11 +765,7 @@ pub fn air(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     write_html!(
         b,
         r#"</select>{}<button type="submit">{}</button></form>"#,
-        if ctx.lang == Lang::En {
-            r#"<input type="hidden" name="lang" value="en">"#
-        } else {
-            ""
-        },
+        lang_field(ctx),
         ctx.t("查看", "Show")
     );
     write_html!(
@@ -1338,11 +1342,7 @@ pub fn bulletin(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     write_html!(
         b,
         r#"</select>{}<button type="submit">{}</button> <a href="/bulletin.csv?{3}" id="csv" download>CSV</a> <a href="/bulletin.xlsx?{3}" id="xlsx" download>XLSX</a> <button type="button" onclick="window.print()">{}</button></form>"#,
-        if ctx.lang == Lang::En {
-            r#"<input type="hidden" name="lang" value="en">"#
-        } else {
-            ""
-        },
+        lang_field(ctx),
         ctx.t("查看", "Show"),
         ctx.t("打印", "Print"),
         qs
