@@ -11,6 +11,7 @@ mod air;
 mod bulletin;
 pub mod cache;
 mod calendar;
+mod city;
 mod emitters;
 mod water;
 
@@ -18,5 +19,6 @@ pub use air::*;
 pub use bulletin::*;
 pub use cache::Cache;
 pub use calendar::*;
+pub use city::*;
 pub use emitters::*;
 pub use water::*;
