@@ -11,6 +11,7 @@
 //! the record says how (`crc=ok`, a variant, or not checked).
 
 use super::Devices;
+pub use super::redact::mask_password;
 use hj212::answers::{AnswerOptions, answer_for};
 use hj212::cp::Field;
 use hj212::messages::{DataKind, Message};
@@ -76,35 +77,6 @@ fn record(arrival: &Arrival, raw: &[u8], verdict: Verdict, cause: Option<String>
         raw: mask_password(raw),
         values: Vec::new(),
     }
-}
-
-/// `raw` with the characters of its header's `PW=` value replaced by `*` (same length, so the rest of
-/// the frame stays byte-exact). Only the header is searched: the password precedes `CP=&&`.
-pub fn mask_password(raw: &[u8]) -> Vec<u8> {
-    let mut out = raw.to_vec();
-    let header_end = find(raw, b"CP=&&").unwrap_or(raw.len());
-    let mut from = 0;
-    while let Some(at) = find(&raw[from..header_end], b"PW=") {
-        let start = from + at + 3;
-        // A field name starts the data segment (after `##dddd`) or follows `;`.
-        let is_field = start - 3 <= 6 || raw[start - 4] == b';';
-        let end = raw[start..header_end]
-            .iter()
-            .position(|&b| b == b';' || b == b'&')
-            .map_or(header_end, |p| start + p);
-        if is_field {
-            out[start..end].fill(b'*');
-        }
-        from = end.max(start);
-    }
-    out
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if hay.len() < needle.len() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Decides about a frame the framer accepted (its CRC passed the framer's lenient check).
@@ -604,14 +576,6 @@ mod tests {
             );
             assert!(!stored.contains(pw), "{stored}");
         }
-        // A frame refused before parsing is masked too; `PW=` inside the data area is data, not a password.
-        let masked = mask_password(b"##0040QN=1;PW=abc;MN=X;CP=&&i11001-Info=//PW=x//&&ZZZZ");
-        assert_eq!(
-            masked,
-            b"##0040QN=1;PW=***;MN=X;CP=&&i11001-Info=//PW=x//&&ZZZZ".to_vec()
-        );
-        assert_eq!(mask_password(b"##0009PW=12345"), b"##0009PW=*****".to_vec());
-        assert_eq!(mask_password(b"#"), b"#".to_vec());
         let a = one(&framed("2011", "123456", cp), &strict);
         assert_eq!(
             a.record.cause.as_deref(),

@@ -11,6 +11,7 @@ pub mod admission;
 pub mod devices;
 pub mod gateway;
 pub mod guard;
+pub mod redact;
 pub mod writer;
 
 pub use devices::Devices;

@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::routing::get;
 use jiff::Timestamp;
 use platform::Platform;
-use platform::ingest::admission::mask_password;
+use platform::ingest::redact::mask_password;
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::sync::Arc;
