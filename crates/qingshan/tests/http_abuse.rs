@@ -131,3 +131,45 @@ fn the_server_will_not_listen_beyond_loopback_without_an_admin_token() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no admin_token is set"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_are_capped_by_range_with_an_answer_naming_the_cap() {
+    let server = Server::start(|_, _| {}).await;
+    let site = r#"{"id":"S1","name":"outlet","kind":"flue_gas_outlet"}"#;
+    assert_eq!(server.request("POST", "/api/v1/sites", site).await.0, 200);
+    let years = "from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z";
+    for (path, cap) in [
+        (
+            format!("/api/v1/sites/S1/series?param=a21026&{years}"),
+            "realtime series cover at most 31 days",
+        ),
+        (
+            format!("/api/v1/sites/S1/series.csv?param=a21026&interval=hour&{years}"),
+            "hour series cover at most 400 days",
+        ),
+        (
+            format!("/api/v1/sites/S1/rollups?param=a21026&period=hour&{years}"),
+            "hour rollups cover at most 400 days",
+        ),
+        (
+            format!("/api/v1/sites/S1/completeness?param=a21026&{years}"),
+            "completeness reports cover at most 31 days",
+        ),
+    ] {
+        let (status, body) = server.get(&path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains(cap), "{path}: {body}");
+    }
+    // Daily data may span ten years; an empty from= is the default, as the document allows.
+    let (status, body) = server
+        .get(&format!(
+            "/api/v1/sites/S1/rollups?param=a21026&period=day&{years}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = server
+        .get("/api/v1/sites/S1/series?param=a21026&from=&to=")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    server.stop().await;
+}

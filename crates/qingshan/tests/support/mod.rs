@@ -116,7 +116,11 @@ impl Server {
         req.push_str(body);
         s.write_all(req.as_bytes()).await.unwrap();
         let mut out = Vec::new();
-        s.read_to_end(&mut out).await.unwrap();
+        // A server that never answers fails the test instead of hanging it.
+        tokio::time::timeout(Duration::from_secs(60), s.read_to_end(&mut out))
+            .await
+            .unwrap_or_else(|_| panic!("{method} {path}: no answer within 60 s"))
+            .unwrap();
         let split = out
             .windows(4)
             .position(|w| w == b"\r\n\r\n")

@@ -62,7 +62,8 @@ pub fn local_time(p: &Platform, unix: i64) -> String {
 }
 
 fn parse_time(name: &str, text: Option<&str>, default: i64) -> Result<i64, ApiError> {
-    match text {
+    // An empty value (`from=`) is the default, as the OpenAPI document allows.
+    match text.filter(|t| !t.trim().is_empty()) {
         None => Ok(default),
         Some(t) => t
             .parse::<Timestamp>()
@@ -325,6 +326,33 @@ struct SeriesQuery {
 /// Largest number of values one series request returns.
 const SERIES_LIMIT: u32 = 100_000;
 
+/// The longest time range one request may read, by what it reads: fine data is dense (a value a minute
+/// for a month is 44,640 rows per parameter), hourly and daily data sparse.
+fn max_range_s(fine: bool, daily: bool) -> i64 {
+    match (fine, daily) {
+        (true, _) => 31 * 86_400,
+        (false, false) => 400 * 86_400,
+        (false, true) => 3_660 * 86_400,
+    }
+}
+
+/// Refuses `from > to` and ranges over `max_s`, naming the cap.
+fn check_range(from: i64, to: i64, max_s: i64, what: &str) -> Result<(), ApiError> {
+    if from > to {
+        return Err(ApiError::bad_request(format!(
+            "from ({from}) is after to ({to})"
+        )));
+    }
+    if to - from > max_s {
+        return Err(ApiError::bad_request(format!(
+            "{what} cover at most {} days per request (asked: {} days); page with from and to",
+            max_s / 86_400,
+            (to - from + 86_399) / 86_400
+        )));
+    }
+    Ok(())
+}
+
 struct SeriesRequest {
     site: String,
     param: String,
@@ -343,11 +371,13 @@ fn series_request(site: String, q: SeriesQuery) -> Result<SeriesRequest, ApiErro
     let now = Timestamp::now().as_second();
     let to = parse_time("to", q.to.as_deref(), now + 1)?;
     let from = parse_time("from", q.from.as_deref(), to - 86_400)?;
-    if from > to {
-        return Err(ApiError::bad_request(format!(
-            "from ({from}) is after to ({to})"
-        )));
-    }
+    let fine = matches!(interval, Interval::Realtime | Interval::Minute);
+    check_range(
+        from,
+        to,
+        max_range_s(fine, interval == Interval::Day),
+        &format!("{interval} series"),
+    )?;
     Ok(SeriesRequest {
         site,
         param,
@@ -471,6 +501,12 @@ async fn rollups(
     let period = parse_code::<Period>(q.period.as_deref().unwrap_or("hour"))?;
     let to = parse_time("to", q.to.as_deref(), Timestamp::now().as_second() + 1)?;
     let from = parse_time("from", q.from.as_deref(), to - 7 * 86_400)?;
+    check_range(
+        from,
+        to,
+        max_range_s(false, period == Period::Day),
+        &format!("{period} rollups"),
+    )?;
     let (s2, p2) = (site.clone(), param.clone());
     let rows = p
         .read(move |s| s.rollups(&s2, &p2, period, from, to))
@@ -505,11 +541,7 @@ async fn completeness(
         .ok_or_else(|| ApiError::bad_request("param is required"))?;
     let to = parse_time("to", q.to.as_deref(), Timestamp::now().as_second())?;
     let from = parse_time("from", q.from.as_deref(), to - 86_400)?;
-    if to - from > 31 * 86_400 {
-        return Err(ApiError::bad_request(
-            "completeness covers at most 31 days per request",
-        ));
-    }
+    check_range(from, to, 31 * 86_400, "completeness reports")?;
     let tz = p.tz.clone();
     let (s2, p2) = (site.clone(), param.clone());
     let hours = p
