@@ -8,15 +8,13 @@ pub fn mask_password(raw: &[u8]) -> Vec<u8> {
     let mut from = 0;
     while let Some(at) = find(&raw[from..header_end], b"PW=") {
         let start = from + at + 3;
-        // A field name starts the data segment (after `##dddd`) or follows `;`.
-        let is_field = start - 3 <= 6 || raw[start - 4] == b';';
+        // Every `PW=` of the header, field or not: a garbled frame may still carry a real password, and
+        // masking a few header bytes too many costs nothing (found by `examples/fuzz_admission.rs`).
         let end = raw[start..header_end]
             .iter()
             .position(|&b| b == b';' || b == b'&')
             .map_or(header_end, |p| start + p);
-        if is_field {
-            out[start..end].fill(b'*');
-        }
+        out[start..end].fill(b'*');
         from = end.max(start);
     }
     out
@@ -35,7 +33,7 @@ mod tests {
 
     #[test]
     fn the_header_password_is_masked_and_nothing_else() {
-        // `PW=` inside the data area is data, not a password.
+        // `PW=` inside the data area is data, not a password; a garbled header's `PW=` is masked too.
         let masked = mask_password(b"##0040QN=1;PW=abc;MN=X;CP=&&i11001-Info=//PW=x//&&ZZZZ");
         assert_eq!(
             masked,
@@ -44,5 +42,9 @@ mod tests {
         assert_eq!(mask_password(b"##0009PW=12345"), b"##0009PW=*****".to_vec());
         assert_eq!(mask_password(b"#"), b"#".to_vec());
         assert_eq!(mask_password(b""), b"".to_vec());
+        assert_eq!(
+            mask_password(b"##0030QN=1;\xb3PW=secret;CP=&&&&"),
+            b"##0030QN=1;\xb3PW=******;CP=&&&&".to_vec()
+        );
     }
 }
