@@ -49,6 +49,12 @@ fn outlets(store: &mut Store, _tz: &jiff::tz::TimeZone) {
 
 /// The platform with [`outlets`] registered, its settings changed by `tweak`.
 async fn start(tweak: impl FnOnce(&mut Settings)) -> Server {
+    // The frames here are dated 2026-11-28: accept them whenever the tests run (the DataTime window has
+    // tests of its own, in `evidence.rs` and the admission unit tests).
+    let tweak = |s: &mut Settings| {
+        s.limits.max_backfill_days = 36_500;
+        tweak(s)
+    };
     Server::start_with(tweak, outlets).await
 }
 
