@@ -193,3 +193,41 @@ async fn device_text_reaches_csv_neutralised_and_bad_codes_are_refused_with_a_no
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logger_with_a_wrong_clock_is_answered_and_kept_not_cut() {
+    let server = Server::start(outlet).await;
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    // Its clock says 2099: 25 frames, more than a connection's refusal budget (20).
+    for i in 0..25u32 {
+        let frame = packet(
+            &format!("20990101000000{i:03}"),
+            "2011",
+            MN,
+            "123456",
+            &format!(
+                "DataTime=209901010{:02}000;a21026-Rtd=1.5,a21026-Flag=N",
+                i % 60 / 10
+            ),
+        );
+        dev.write_all(&frame).await.unwrap();
+        let answers = read_answers(&mut dev, 1).await;
+        assert!(
+            answers[0].contains("CN=9014"),
+            "answered so it does not loop: {answers:?}"
+        );
+    }
+    let q = server
+        .json("/api/v1/quarantine?verdict=time_out_of_range")
+        .await;
+    assert_eq!(
+        q["counts"]["time_out_of_range"], 25,
+        "every frame is kept: {q}"
+    );
+    let cause = q["frames"][0]["cause"].as_str().unwrap();
+    assert!(
+        cause.starts_with("data_time_out_of_range: DataTime 2099"),
+        "{cause}"
+    );
+    server.stop().await;
+}

@@ -163,6 +163,7 @@ impl Closed {
 struct Round {
     /// Well-formed frames (accepted, or refused only for their device, password or time).
     well_formed: usize,
+    /// Frames from a registered device with its password (accepted, or out of the time window).
     accepted: usize,
     refused: u32,
     wrong_passwords: u32,
@@ -317,9 +318,15 @@ async fn process(
         judge(platform, source, &mut a, &mut round);
         platform.metrics.frame(a.record.verdict);
         let verdict = a.record.verdict;
+        // A registered device with the right password whose clock is wrong (time_out_of_range) is not a
+        // hostile client: its frames are journaled and answered, and do not spend the refusal budget.
+        let authenticated = matches!(
+            verdict,
+            store::Verdict::Accepted | store::Verdict::TimeOutOfRange
+        );
         round.stopped_early = verdict == store::Verdict::WrongPassword
-            || (verdict != store::Verdict::Accepted && round.refused + 1 >= refused_left);
-        if verdict == store::Verdict::Accepted {
+            || (!authenticated && round.refused + 1 >= refused_left);
+        if authenticated {
             round.accepted += 1;
         } else {
             round.refused += 1;
