@@ -173,3 +173,16 @@ async fn reads_are_capped_by_range_with_an_answer_naming_the_cap() {
     assert_eq!(status, 200, "{body}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_of_an_unknown_enterprise_is_a_404_not_a_server_error() {
+    let server = Server::start(|_, _| {}).await;
+    let site = r#"{"id":"S1","name":"outlet","kind":"flue_gas_outlet","enterprise_id":"NOPE"}"#;
+    let (status, body) = server.request("POST", "/api/v1/sites", site).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        body.contains(r#"enterprise \"NOPE\" does not exist"#),
+        "{body}"
+    );
+    server.stop().await;
+}

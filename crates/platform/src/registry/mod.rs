@@ -203,6 +203,14 @@ pub fn register_site(store: &mut Store, actor: &Actor, site: &Site) -> Result<()
 
 /// The site write every operation shares, audited with what changed.
 fn put_site(s: &Store, actor: &Actor, site: &Site) -> Result<()> {
+    if let Some(e) = &site.enterprise_id
+        && !s.enterprises()?.iter().any(|known| &known.id == e)
+    {
+        return Err(Error::NotFound(format!(
+            "enterprise {e:?} does not exist (site {})",
+            site.id
+        )));
+    }
     let before = s.site(&site.id)?;
     s.upsert_site(site)?;
     let detail = changes::site(before.as_ref(), site);
