@@ -160,6 +160,23 @@ async fn reads_are_capped_by_range_with_an_answer_naming_the_cap() {
         assert_eq!(status, 400, "{path}: {body}");
         assert!(body.contains(cap), "{path}: {body}");
     }
+    // Out-of-bounds limits are refused, not clamped.
+    for (path, says) in [
+        (
+            "/api/v1/quarantine?limit=1001",
+            "limit=1001 is outside 1..=1000",
+        ),
+        ("/api/v1/audit?limit=0", "limit=0 is outside 1..=1000"),
+        ("/api/v1/conflicts?before=0", "before=0 is outside"),
+        (
+            "/api/v1/sites/S1/series?param=a21026&limit=100001",
+            "limit=100001 is outside 1..=100000",
+        ),
+    ] {
+        let (status, body) = server.get(path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains(says), "{path}: {body}");
+    }
     // Daily data may span ten years; an empty from= is the default, as the document allows.
     let (status, body) = server
         .get(&format!(

@@ -2,7 +2,7 @@
 //! frames, conflicting re-sends beside the values that stand, and refusals counted instead of journaled.
 //! Raw frames are shown with the password masked (stored frames already are; older ones are masked here).
 
-use super::{AppState, local_time, parse_code, query, require_staff};
+use super::{AppState, bounded, local_time, parse_code, query, require_staff};
 use crate::ApiError;
 use crate::client::Client;
 use axum::Extension;
@@ -59,7 +59,8 @@ async fn quarantine(
         .as_deref()
         .map(parse_code::<Verdict>)
         .transpose()?;
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = bounded("limit", q.limit, 1..=1000, 100)?;
+    bounded("before", q.before, 1..=i64::MAX, 1)?;
     let (entries, counts) = p
         .read(move |s| {
             Ok((
@@ -138,7 +139,8 @@ async fn conflicts(
 ) -> Result<Json<Json_>, ApiError> {
     require_staff(&p, &client, &headers)?;
     let q = query(q)?;
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = bounded("limit", q.limit, 1..=1000, 100)?;
+    bounded("before", q.before, 1..=i64::MAX, 1)?;
     let (site, before) = (q.site, q.before);
     let list = p
         .read(move |s| s.conflicts(site.as_deref(), before, limit))

@@ -50,6 +50,26 @@ fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("bad JSON body: {}", e.body_text())))
 }
 
+/// `value` (or `default`) when it lies in `range`; else a 400 naming the parameter and the bounds (a
+/// request out of bounds is refused, not silently clamped).
+fn bounded<T: PartialOrd + Copy + std::fmt::Display>(
+    name: &str,
+    value: Option<T>,
+    range: std::ops::RangeInclusive<T>,
+    default: T,
+) -> Result<T, ApiError> {
+    let v = value.unwrap_or(default);
+    if range.contains(&v) {
+        Ok(v)
+    } else {
+        Err(ApiError::bad_request(format!(
+            "{name}={v} is outside {}..={}",
+            range.start(),
+            range.end()
+        )))
+    }
+}
+
 /// An instant as RFC 3339 in the city's zone, e.g. `2026-11-28T08:00:00+08:00`.
 pub fn local_time(p: &Platform, unix: i64) -> String {
     match Timestamp::from_second(unix) {
@@ -384,7 +404,7 @@ fn series_request(site: String, q: SeriesQuery) -> Result<SeriesRequest, ApiErro
         interval,
         from,
         to,
-        limit: q.limit.unwrap_or(SERIES_LIMIT).clamp(1, SERIES_LIMIT),
+        limit: bounded("limit", q.limit, 1..=SERIES_LIMIT, SERIES_LIMIT)?,
     })
 }
 
@@ -594,7 +614,7 @@ async fn audit(
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
     require_staff(&p, &client, &headers)?;
-    let limit = query(q)?.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = bounded("limit", query(q)?.limit, 1..=1000, 100)?;
     let log = p.read(move |s| s.audit_log(limit)).await?;
     let entries: Vec<_> = log
         .iter()

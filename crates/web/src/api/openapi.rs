@@ -70,7 +70,7 @@ pub fn document() -> Value {
         param("param", "query", true, "HJ 212 factor code, e.g. a21026"),
         {"name": "interval", "in": "query", "required": false, "schema": {"type": "string", "enum": ["realtime", "minute", "hour", "day"], "default": "realtime"}},
         from, to,
-        {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 100000}}
+        {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}
     ]);
     json!({
         "openapi": "3.1.0",
@@ -98,15 +98,15 @@ pub fn document() -> Value {
             },
             "/api/v1/quarantine": {"get": {"summary": "Rejected frames, newest first, with counts by cause (staff)", "parameters": [
                 {"name": "verdict", "in": "query", "required": false, "schema": {"type": "string", "enum": ["bad_frame", "unknown_device", "wrong_password", "time_out_of_range"]}},
-                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "Only ids below this (paging: pass next_before)"},
-                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
+                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}, "description": "Only ids below this (paging: pass next_before)"},
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
                 "responses": ok("Quarantined frames", "application/json")}},
-            "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes (password masked; staff)", "parameters": [param("id", "path", true, "Journal id")], "responses": ok("Frame", "application/json")}},
-            "/api/v1/journal/{id}": {"get": {"summary": "Any journal record with its notes and raw bytes (password masked; staff)", "parameters": [param("id", "path", true, "Journal id")], "responses": ok("Frame", "application/json")}},
+            "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes (password masked; staff)", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Journal id", "schema": {"type": "integer", "minimum": 1}}], "responses": ok("Frame", "application/json")}},
+            "/api/v1/journal/{id}": {"get": {"summary": "Any journal record with its notes and raw bytes (password masked; staff)", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Journal id", "schema": {"type": "integer", "minimum": 1}}], "responses": ok("Frame", "application/json")}},
             "/api/v1/conflicts": {"get": {"summary": "Re-sent values that differed from the stored one, which stands (staff)", "parameters": [
                 {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
-                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "Only ids below this (paging: pass next_before)"},
-                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
+                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}, "description": "Only ids below this (paging: pass next_before)"},
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
                 "responses": ok("Conflicting re-sends", "application/json")}},
             "/api/v1/refusals": {"get": {"summary": "Refused frames counted instead of journaled, per hour, source and verdict (staff)", "parameters": [
                 {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date-time"}, "description": "Default: a day ago"}],
@@ -131,7 +131,7 @@ pub fn document() -> Value {
                 "parameters": public_list(&[json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer"}}), json!({"name": "quarter", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 4}})]),
                 "responses": public_ok("Bulletin")}},
             "/api/v1/audit": {"get": {"summary": "Changes made by people, newest first (same access as registry changes)", "parameters": [
-                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "maximum": 1000}}],
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
                 "responses": ok("Audit entries", "application/json")}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
             "/healthz": {"get": {"summary": "Health", "responses": {"200": {"description": "Healthy"}, "503": {"description": "Database unavailable"}}}},
