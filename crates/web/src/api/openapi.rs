@@ -140,15 +140,20 @@ pub fn document() -> Value {
         "components": {"schemas": {
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}}}},
             "SiteInput": {"type": "object", "required": ["id", "name", "kind"], "properties": {
-                "id": {"type": "string"}, "name": {"type": "string"},
+                "id": {"type": "string", "pattern": "^[!-~]{1,64}$", "description": "1 to 64 printable ASCII characters without spaces"},
+                "name": {"type": "string", "pattern": "\\S"},
                 "kind": {"type": "string", "enum": ["air_station", "water_section", "drinking_water_source", "flue_gas_outlet", "wastewater_outlet", "river_outfall", "other"]},
-                "county": {"type": "string"}, "lon": {"type": "number"}, "lat": {"type": "number"}, "enterprise_id": {"type": "string"},
-                "emission_standard": {"type": "string", "enum": ["ultra_low", "gb18918_1a", "gb8978_1"], "description": "For an outlet: the standard its values are judged against; none: no limit shown"}, "simulated": {"type": "boolean"}}},
+                "county": {"type": "string"}, "lon": {"type": "number", "minimum": -180, "maximum": 180}, "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                "enterprise_id": {"type": "string", "description": "An enterprise already registered"},
+                "emission_standard": {"type": "string", "enum": ["ultra_low", "gb18918_1a", "gb8978_1"], "description": "For an outlet: the standard its values are judged against; none: no limit shown"}, "simulated": {"type": "boolean"}},
+                "dependentRequired": {"lon": ["lat"], "lat": ["lon"]}},
             "DeviceInput": {"type": "object", "required": ["mn", "password", "site_id"], "properties": {
-                "mn": {"type": "string"}, "password": {"type": "string"}, "site_id": {"type": "string"},
+                "mn": {"type": "string", "pattern": "^[A-Za-z0-9]{1,24}$", "description": "HJ 212-2017 Table 3"},
+                "password": {"type": "string", "pattern": "^[^;]{1,64}$", "writeOnly": true},
+                "site_id": {"type": "string", "pattern": "^[!-~]{1,64}$", "description": "A site already registered"},
                 "protocol": {"type": "string", "enum": ["auto", "2005", "2017", "2025"]},
                 "crc_policy": {"type": "string", "enum": ["strict", "lenient", "off"]},
-                "realtime_interval_s": {"type": "integer"}, "minute_interval_min": {"type": "integer"}}}
+                "realtime_interval_s": {"type": "integer", "minimum": 1, "maximum": 86400}, "minute_interval_min": {"type": "integer", "minimum": 1, "maximum": 1440}}}
         }}
     })
 }
