@@ -231,3 +231,39 @@ async fn a_logger_with_a_wrong_clock_is_answered_and_kept_not_cut() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_that_are_not_numbers_show_in_completeness() {
+    let server = Server::start(outlet).await;
+    let now = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap());
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    let frame = packet(
+        "20260101000000001",
+        "2011",
+        MN,
+        "123456",
+        &format!(
+            "DataTime={};a21026-Rtd=2.5,a21026-Flag=N;a34013-Rtd=abc,a34013-Flag=N",
+            now.strftime("%Y%m%d%H%M%S")
+        ),
+    );
+    dev.write_all(&frame).await.unwrap();
+    assert!(read_answers(&mut dev, 1).await[0].contains("CN=9014"));
+    let hour = now
+        .strftime("%Y-%m-%dT%H:00:00%:z")
+        .to_string()
+        .replace('+', "%2B");
+    let report = server
+        .json(&format!(
+            "/api/v1/sites/OUT1/completeness?param=a34013&from={hour}"
+        ))
+        .await;
+    assert_eq!(report["totals"]["missing"]["invalid_value"], 1, "{report}");
+    let other = server
+        .json(&format!(
+            "/api/v1/sites/OUT1/completeness?param=a21026&from={hour}"
+        ))
+        .await;
+    assert_eq!(other["totals"]["missing"]["invalid_value"], 0, "{other}");
+    server.stop().await;
+}

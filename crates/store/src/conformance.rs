@@ -19,6 +19,7 @@ macro_rules! conformance_tests {
             the_journal_is_a_hash_chain,
             retention_purges_refused_frames_only_and_the_chain_holds,
             refusals_beyond_the_budget_are_counted,
+            values_that_were_not_numbers_are_counted_per_parameter,
             rejected_frames_are_journaled_without_values,
             changed_values_mark_their_hour_once,
             rollups_upsert_and_clear_their_dirty_hours,
@@ -380,6 +381,30 @@ pub fn refusals_beyond_the_budget_are_counted(db: &dyn Database) {
         ]
     );
     assert_eq!(store.refusal_counts(T0 + HOUR).unwrap().len(), 1);
+}
+
+pub fn values_that_were_not_numbers_are_counted_per_parameter(db: &dyn Database) {
+    let mut store = with_site(db);
+    let mut noted = frame(Verdict::Accepted, vec![value(T0, 1.5)]);
+    noted.cause = Some(r#"crc=ok; invalid_value: a34013-Rtd="abc""#.into());
+    let mut other = noted.clone();
+    other.cause = Some(r#"crc=ok; invalid_value: a21026-Rtd="x""#.into());
+    let mut refused = noted.clone();
+    refused.verdict = Verdict::BadFrame;
+    store.write_frames(&[noted, other, refused]).unwrap();
+    let (from, to) = (T0 * 1000, T0 * 1000 + 1);
+    assert_eq!(store.invalid_values("MN1", "a34013", from, to).unwrap(), 1);
+    assert_eq!(store.invalid_values("MN1", "a21026", from, to).unwrap(), 1);
+    assert_eq!(
+        store.invalid_values("MN1", "a3401", from, to).unwrap(),
+        0,
+        "the whole code"
+    );
+    assert_eq!(
+        store.invalid_values("MN1", "a34013", to, to + 1).unwrap(),
+        0
+    );
+    assert_eq!(store.invalid_values("MN2", "a34013", from, to).unwrap(), 0);
 }
 
 pub fn rejected_frames_are_journaled_without_values(db: &dyn Database) {

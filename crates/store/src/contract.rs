@@ -120,6 +120,9 @@ pub trait Journal {
     fn quarantine_counts(&self) -> Result<Vec<QuarantineCount>>;
     /// Frames journaled for a device between two receive times (unix ms), as (receive time, verdict).
     fn device_frames(&self, mn: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(i64, Verdict)>>;
+    /// Accepted frames of a device received between two times (unix ms) that carried a value of `param`
+    /// that was not a number (noted `invalid_value: PARAM-…` in the record's cause).
+    fn invalid_values(&self, mn: &str, param: &str, from_ms: i64, to_ms: i64) -> Result<i64>;
     /// When the last frame from this MN was received (unix ms), if any.
     fn last_frame_at(&self, mn: &str) -> Result<Option<i64>>;
     /// The number of journal entries.

@@ -35,6 +35,8 @@ pub struct Missing {
     pub rejected_frame: u32,
     /// Values arrived with a flag marking them invalid (calibration, maintenance, fault...).
     pub flagged_invalid: u32,
+    /// Frames carried the value, but not as a number (`invalid_value` in the frame's record).
+    pub invalid_value: u32,
     /// The device was online but these values never arrived.
     pub not_received: u32,
 }
@@ -60,8 +62,10 @@ pub fn hours(
         let end = next_start(start, tz, Period::Hour);
         let receipts = store.receipts(site, param, Interval::Realtime, start, end)?;
         let mut frames = Vec::new();
+        let mut invalid = 0u32;
         for d in &devices {
             frames.extend(store.device_frames(&d.mn, start * 1000, end * 1000)?);
+            invalid += store.invalid_values(&d.mn, param, start * 1000, end * 1000)? as u32;
         }
         let expected = ((end - start) / interval_s) as u32;
         let received = receipts.len() as u32;
@@ -80,6 +84,8 @@ pub fn hours(
         let mut gap = expected.saturating_sub(received);
         let rejected_frame = gap.min(rejected);
         gap -= rejected_frame;
+        let invalid_value = gap.min(invalid);
+        gap -= invalid_value;
         // A late value proves the device was not offline for its hour even if nothing arrived then.
         let offline = if frames.is_empty() && late == 0 {
             gap
@@ -90,6 +96,7 @@ pub fn hours(
             offline,
             rejected_frame,
             flagged_invalid: (received - accepted).min(expected.saturating_sub(accepted)),
+            invalid_value,
             not_received: gap - offline,
         };
         out.push(HourCompleteness {

@@ -313,6 +313,20 @@ impl Journal for SqliteConnection {
             .collect()
     }
 
+    fn invalid_values(&self, mn: &str, param: &str, from_ms: i64, to_ms: i64) -> Result<i64> {
+        // The note names the parameter; escape LIKE's wildcards in it.
+        let escaped = param
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM journal WHERE mn = ?1 AND received_at >= ?2 AND received_at < ?3
+             AND verdict = 'accepted' AND cause LIKE ?4 ESCAPE '\\'",
+            params![mn, from_ms, to_ms, format!("%invalid_value: {escaped}-%")],
+            |r| r.get(0),
+        )?)
+    }
+
     fn device_frames(&self, mn: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(i64, Verdict)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT received_at, verdict FROM journal WHERE mn = ?1 AND received_at >= ?2 AND received_at < ?3

@@ -568,7 +568,7 @@ async fn completeness(
         .read(move |s| completeness::hours(s, &tz, &s2, &p2, from, to))
         .await?;
     let mut totals = json!({"expected": 0, "received": 0, "accepted": 0, "late": 0,
-        "missing": {"offline": 0, "rejected_frame": 0, "flagged_invalid": 0, "not_received": 0}});
+        "missing": {"offline": 0, "rejected_frame": 0, "flagged_invalid": 0, "invalid_value": 0, "not_received": 0}});
     for h in &hours {
         for (k, v) in [
             ("expected", h.expected),
@@ -583,6 +583,7 @@ async fn completeness(
             ("offline", m.offline),
             ("rejected_frame", m.rejected_frame),
             ("flagged_invalid", m.flagged_invalid),
+            ("invalid_value", m.invalid_value),
             ("not_received", m.not_received),
         ] {
             totals["missing"][k] = json!(totals["missing"][k].as_u64().unwrap_or(0) + v as u64);
