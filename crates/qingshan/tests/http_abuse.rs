@@ -177,17 +177,87 @@ async fn reads_are_capped_by_range_with_an_answer_naming_the_cap() {
         assert_eq!(status, 400, "{path}: {body}");
         assert!(body.contains(says), "{path}: {body}");
     }
-    // Daily data may span ten years; an empty from= is the default, as the document allows.
+    // Daily data may span ten years.
     let (status, body) = server
         .get(&format!(
             "/api/v1/sites/S1/rollups?param=a21026&period=day&{years}"
         ))
         .await;
     assert_eq!(status, 200, "{body}");
+    server.stop().await;
+}
+
+/// The API reads what its OpenAPI document says and nothing looser (schemathesis checks the same from
+/// the outside in `scripts/schemathesis`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_and_bodies_are_read_as_the_document_describes_them() {
+    let server = Server::start(|_, _| {}).await;
+    let site = r#"{"id":"S1","name":"outlet","kind":"flue_gas_outlet"}"#;
+    let (status, body) = server.request("POST", "/api/v1/sites", site).await;
+    assert_eq!(status, 200, "{body}");
+    for (path, says) in [
+        // date-time: an empty value is not a time (absent is the default).
+        (
+            "/api/v1/sites/S1/series?param=a21026&from=",
+            r#"from=\"\" is not an RFC 3339 time"#,
+        ),
+        (
+            "/api/v1/refusals?from=",
+            r#"from=\"\" is not an RFC 3339 time"#,
+        ),
+        (
+            "/api/v1/public/stations/S1/hourly?to=",
+            r#"to=\"\" is not an RFC 3339 time"#,
+        ),
+        // param: an HJ 212 factor code.
+        (
+            "/api/v1/sites/S1/rollups?param=",
+            r#"param=\"\" is not an HJ 212 factor code"#,
+        ),
+        (
+            "/api/v1/public/stations/S1/daily?param=%40SUM(1)",
+            r#"param=\"@SUM(1)\" is not an HJ 212 factor code"#,
+        ),
+        (
+            "/api/v1/public/bulletins/drinking-water?year=71759",
+            "year must be 1990..=2200",
+        ),
+        (
+            "/api/v1/public/stations?page=1000001",
+            r#"page=\"1000001\" must be a page number"#,
+        ),
+    ] {
+        let (status, body) = server.get(path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains(says), "{path}: {body}");
+    }
+    let (status, body) = server.get("/api/v1/sites/S1/series?param=a21026").await;
+    assert_eq!(status, 200, "{body}");
+
+    // An optional field is absent or a value of its type: null is refused, not read as "absent".
+    let site = r#"{"id":"S2","name":"outlet","kind":"flue_gas_outlet","emission_standard":null}"#;
+    let (status, body) = server.request("POST", "/api/v1/sites", site).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("emission_standard: invalid type: null"),
+        "{body}"
+    );
+    // JSON Schema counts 60.0 as an integer, so the API does too; 1.5 is not a whole number.
+    let device = |interval: &str| {
+        format!(
+            r#"{{"mn":"M2","password":"pw-2","site_id":"S1","realtime_interval_s":{interval}}}"#
+        )
+    };
     let (status, body) = server
-        .get("/api/v1/sites/S1/series?param=a21026&from=&to=")
+        .request("POST", "/api/v1/devices", &device("60.0"))
         .await;
     assert_eq!(status, 200, "{body}");
+    assert!(body.contains(r#""realtime_interval_s":60"#), "{body}");
+    let (status, body) = server
+        .request("POST", "/api/v1/devices", &device("1.5"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("1.5 is not a whole number"), "{body}");
     server.stop().await;
 }
 

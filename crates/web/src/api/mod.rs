@@ -4,6 +4,7 @@
 use crate::ApiError;
 mod evidence;
 mod openapi;
+mod registry;
 
 use crate::App;
 use crate::client::Client;
@@ -16,25 +17,28 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
+use platform::Platform;
 use platform::series::completeness;
-use platform::{Platform, registry};
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::sync::Arc;
-use store::{Device, Interval, Period, Site};
+use store::{Interval, Period, Site};
 
 type AppState = State<Arc<App>>;
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
-        .route("/sites", get(list_sites).post(put_site))
+        .route("/sites", get(list_sites).post(registry::put_site))
         .route("/sites/{site}", get(get_site))
         .route("/sites/{site}/series", get(series))
         .route("/sites/{site}/series.csv", get(series_csv))
         .route("/sites/{site}/rollups", get(rollups))
         .route("/sites/{site}/completeness", get(completeness))
-        .route("/devices", get(list_devices).post(put_device))
+        .route(
+            "/devices",
+            get(registry::list_devices).post(registry::put_device),
+        )
         .route("/audit", get(audit))
         .merge(evidence::routes())
 }
@@ -81,9 +85,10 @@ pub fn local_time(p: &Platform, unix: i64) -> String {
     }
 }
 
+/// An optional RFC 3339 time parameter (absent: `default`). An empty value (`from=`) is not a time and is
+/// refused, as the OpenAPI document's `date-time` format says.
 fn parse_time(name: &str, text: Option<&str>, default: i64) -> Result<i64, ApiError> {
-    // An empty value (`from=`) is the default, as the OpenAPI document allows.
-    match text.filter(|t| !t.trim().is_empty()) {
+    match text {
         None => Ok(default),
         Some(t) => t
             .parse::<Timestamp>()
@@ -93,6 +98,24 @@ fn parse_time(name: &str, text: Option<&str>, default: i64) -> Result<i64, ApiEr
                     "{name}={t:?} is not an RFC 3339 time (e.g. 2026-11-28T08:00:00+08:00): {e}"
                 ))
             }),
+    }
+}
+
+/// The required `param` of a series query: an HJ 212 factor code, the only thing a series can be named by.
+fn factor_param(text: Option<String>) -> Result<String, ApiError> {
+    let param =
+        text.ok_or_else(|| ApiError::bad_request("param is required, e.g. param=a21026"))?;
+    factor_code(param)
+}
+
+/// `text` when it is an HJ 212 factor code; else a 400 naming it.
+pub fn factor_code(text: String) -> Result<String, ApiError> {
+    if platform::ingest::admission::is_factor_code(&text) {
+        Ok(text)
+    } else {
+        Err(ApiError::bad_request(format!(
+            "param={text:?} is not an HJ 212 factor code (1 to 12 letters and digits, e.g. a21026)"
+        )))
     }
 }
 
@@ -140,16 +163,6 @@ fn require_staff(p: &App, client: &Client, headers: &HeaderMap) -> Result<(), Ap
     require_admin(p, client, headers)
 }
 
-/// Who made an API change, for the audit log: the token holder, or the loopback operator, and from where.
-fn actor(p: &Platform, client: &Client) -> registry::Actor {
-    let who = if p.settings.admin_token.is_some() {
-        "admin-token"
-    } else {
-        "loopback"
-    };
-    registry::Actor::new(format!("api:{who}@{}", client.ip))
-}
-
 fn site_json(s: &Site) -> Json_ {
     json!({
         "id": s.id, "name": s.name, "kind": s.kind.code(), "county": s.county,
@@ -180,157 +193,6 @@ async fn get_site(State(p): AppState, Path(id): Path<String>) -> Result<Json<Jso
         .collect();
     let mut out = site_json(&site);
     out["series"] = json!(series);
-    Ok(Json(out))
-}
-
-/// A site as posted to `/sites`.
-#[derive(Deserialize)]
-struct SiteInput {
-    id: String,
-    name: String,
-    kind: String,
-    county: Option<String>,
-    lon: Option<f64>,
-    lat: Option<f64>,
-    enterprise_id: Option<String>,
-    emission_standard: Option<String>,
-    #[serde(default)]
-    simulated: bool,
-}
-
-async fn put_site(
-    State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
-    b: Result<Json<SiteInput>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let subject = b.as_ref().map_or(UNREADABLE.into(), |Json(i)| i.id.clone());
-    let result = register_site(&p, &client, &headers, b).await;
-    refused_if_err(&p, &client, "upsert_site", subject, result).await
-}
-
-async fn register_site(
-    p: &App,
-    client: &Client,
-    headers: &HeaderMap,
-    b: Result<Json<SiteInput>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    require_admin(p, client, headers)?;
-    let i = body(b)?;
-    let site = registry::SiteInput {
-        id: i.id,
-        name: i.name,
-        kind: i.kind,
-        county: i.county,
-        lon: i.lon,
-        lat: i.lat,
-        enterprise_id: i.enterprise_id,
-        emission_standard: i.emission_standard,
-        simulated: i.simulated,
-    }
-    .validate()?;
-    let out = site_json(&site);
-    let actor = actor(p, client);
-    p.modify(move |s| registry::register_site(s, &actor, &site))
-        .await?;
-    Ok((axum::http::StatusCode::OK, Json(out)).into_response())
-}
-
-/// The subject of a refused change whose body could not be read.
-const UNREADABLE: &str = "(unreadable body)";
-
-/// Audits a refused registry change in its own transaction (best effort: failing to record it is logged,
-/// and the caller still gets the refusal).
-async fn refused_if_err<T>(
-    p: &App,
-    client: &Client,
-    action: &'static str,
-    subject: String,
-    result: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    let Err(e) = result else {
-        return result;
-    };
-    let who = if e.status == axum::http::StatusCode::FORBIDDEN {
-        registry::Actor::new(format!("api:unauthorised@{}", client.ip))
-    } else {
-        actor(p, client)
-    };
-    let reason = format!("{} {}", e.status.as_u16(), e.message);
-    if let Err(failed) = p
-        .modify(move |s| registry::audit_refused(s, &who, action, &subject, &reason))
-        .await
-    {
-        tracing::warn!(error = %failed, "could not audit a refused change");
-    }
-    Err(e)
-}
-
-fn device_json(d: &Device) -> Json_ {
-    // The password is never shown.
-    json!({"mn": d.mn, "site_id": d.site_id, "protocol": d.protocol, "crc_policy": d.crc_policy.code(),
-           "realtime_interval_s": d.realtime_interval_s, "minute_interval_min": d.minute_interval_min})
-}
-
-async fn list_devices(
-    State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
-) -> Result<Json<Json_>, ApiError> {
-    // The MNs are half of what forging a device's data takes: staff only.
-    require_staff(&p, &client, &headers)?;
-    let devices = p.read(|s| s.devices()).await?;
-    Ok(Json(
-        json!({ "devices": devices.iter().map(device_json).collect::<Vec<_>>() }),
-    ))
-}
-
-/// A device as posted to `/devices`.
-#[derive(Deserialize)]
-struct DeviceInput {
-    mn: String,
-    password: String,
-    site_id: String,
-    protocol: Option<String>,
-    crc_policy: Option<String>,
-    realtime_interval_s: Option<u32>,
-    minute_interval_min: Option<u32>,
-}
-
-async fn put_device(
-    State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
-    b: Result<Json<DeviceInput>, JsonRejection>,
-) -> Result<Json<Json_>, ApiError> {
-    let subject = b.as_ref().map_or(UNREADABLE.into(), |Json(i)| i.mn.clone());
-    let result = register_device(&p, &client, &headers, b).await;
-    refused_if_err(&p, &client, "upsert_device", subject, result).await
-}
-
-async fn register_device(
-    p: &App,
-    client: &Client,
-    headers: &HeaderMap,
-    b: Result<Json<DeviceInput>, JsonRejection>,
-) -> Result<Json<Json_>, ApiError> {
-    require_admin(p, client, headers)?;
-    let i = body(b)?;
-    let device = registry::DeviceInput {
-        mn: i.mn,
-        password: i.password,
-        site_id: i.site_id,
-        protocol: i.protocol,
-        crc_policy: i.crc_policy,
-        realtime_interval_s: i.realtime_interval_s,
-        minute_interval_min: i.minute_interval_min,
-    }
-    .validate()?;
-    let out = device_json(&device);
-    let actor = actor(p, client);
-    let key = p.device_key.clone();
-    p.modify(move |s| registry::register_device(s, &actor, &device, &key))
-        .await?;
     Ok(Json(out))
 }
 
@@ -383,10 +245,7 @@ struct SeriesRequest {
 }
 
 fn series_request(site: String, q: SeriesQuery) -> Result<SeriesRequest, ApiError> {
-    let param = q
-        .param
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| ApiError::bad_request("param is required, e.g. param=a21026"))?;
+    let param = factor_param(q.param)?;
     let interval = parse_code::<Interval>(q.interval.as_deref().unwrap_or("realtime"))?;
     let now = Timestamp::now().as_second();
     let to = parse_time("to", q.to.as_deref(), now + 1)?;
@@ -515,9 +374,7 @@ async fn rollups(
     q: Result<Query<RollupQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
     let q = query(q)?;
-    let param = q
-        .param
-        .ok_or_else(|| ApiError::bad_request("param is required"))?;
+    let param = factor_param(q.param)?;
     let period = parse_code::<Period>(q.period.as_deref().unwrap_or("hour"))?;
     let to = parse_time("to", q.to.as_deref(), Timestamp::now().as_second() + 1)?;
     let from = parse_time("from", q.from.as_deref(), to - 7 * 86_400)?;
@@ -556,9 +413,7 @@ async fn completeness(
     q: Result<Query<CompletenessQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
     let q = query(q)?;
-    let param = q
-        .param
-        .ok_or_else(|| ApiError::bad_request("param is required"))?;
+    let param = factor_param(q.param)?;
     let to = parse_time("to", q.to.as_deref(), Timestamp::now().as_second())?;
     let from = parse_time("from", q.from.as_deref(), to - 86_400)?;
     check_range(from, to, 31 * 86_400, "completeness reports")?;

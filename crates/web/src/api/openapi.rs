@@ -9,6 +9,21 @@ fn param(name: &str, location: &str, required: bool, description: &str) -> Value
     json!({"name": name, "in": location, "required": required, "description": description, "schema": {"type": "string"}})
 }
 
+/// An optional RFC 3339 time in the query.
+fn time(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string", "format": "date-time"}})
+}
+
+/// `param`: an HJ 212 factor code (`platform::ingest::admission::is_factor_code`).
+fn factor(required: bool, description: &str) -> Value {
+    json!({"name": "param", "in": "query", "required": required, "description": description, "schema": {"type": "string", "pattern": "^[A-Za-z0-9]{1,12}$"}})
+}
+
+/// `before`: paging by journal id.
+fn before() -> Value {
+    json!({"name": "before", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}, "description": "Only ids below this (paging: pass next_before)"})
+}
+
 fn error_responses() -> Value {
     json!({
         "403": {"description": "Registry changes need `Authorization: Bearer <admin_token>` (or loopback when no token is configured)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -27,7 +42,7 @@ fn ok(description: &str, content_type: &str) -> Value {
 fn public_list(extra: &[Value]) -> Value {
     let mut v = extra.to_vec();
     v.push(json!({"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}));
-    v.push(json!({"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "default": 1}}));
+    v.push(json!({"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": crate::public::MAX_PAGE, "default": 1}}));
     v.push(json!({"name": "per_page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 100}}));
     Value::Array(v)
 }
@@ -53,21 +68,11 @@ fn public_ok(description: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let site = param("site", "path", true, "Site id");
-    let from = param(
-        "from",
-        "query",
-        false,
-        "Start, RFC 3339 (default: `to` minus one day)",
-    );
-    let to = param(
-        "to",
-        "query",
-        false,
-        "End (exclusive), RFC 3339 (default: now)",
-    );
+    let from = time("from", "Start, RFC 3339 (default: `to` minus one day)");
+    let to = time("to", "End (exclusive), RFC 3339 (default: now)");
     let series_params = json!([
         site,
-        param("param", "query", true, "HJ 212 factor code, e.g. a21026"),
+        factor(true, "HJ 212 factor code, e.g. a21026"),
         {"name": "interval", "in": "query", "required": false, "schema": {"type": "string", "enum": ["realtime", "minute", "hour", "day"], "default": "realtime"}},
         from, to,
         {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}
@@ -86,11 +91,11 @@ pub fn document() -> Value {
             "/api/v1/sites/{site}/series": {"get": {"summary": "Values of one series", "parameters": series_params, "responses": ok("`{\"values\":[{\"time\",\"value\",\"flag\",\"tier\",\"journal_id\"}]}`", "application/json")}},
             "/api/v1/sites/{site}/series.csv": {"get": {"summary": "Values of one series as CSV", "parameters": series_params, "responses": ok("CSV", "text/csv")}},
             "/api/v1/sites/{site}/rollups": {"get": {"summary": "Hourly or daily aggregates in local time, with validity", "parameters": [
-                site, param("param", "query", true, "HJ 212 factor code"),
+                site, factor(true, "HJ 212 factor code"),
                 {"name": "period", "in": "query", "required": false, "schema": {"type": "string", "enum": ["hour", "day"], "default": "hour"}},
                 from, to], "responses": ok("Rollups", "application/json")}},
             "/api/v1/sites/{site}/completeness": {"get": {"summary": "Expected, received and accepted values per hour, and the cause of every missing one", "parameters": [
-                site, param("param", "query", true, "HJ 212 factor code"), from, to], "responses": ok("Completeness", "application/json")}},
+                site, factor(true, "HJ 212 factor code"), from, to], "responses": ok("Completeness", "application/json")}},
             "/api/v1/devices": {
                 "get": {"summary": "Every device (passwords are never shown)", "responses": ok("Devices", "application/json")},
                 "post": {"summary": "Register or update a device", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeviceInput"}}}},
@@ -98,18 +103,18 @@ pub fn document() -> Value {
             },
             "/api/v1/quarantine": {"get": {"summary": "Rejected frames, newest first, with counts by cause (staff)", "parameters": [
                 {"name": "verdict", "in": "query", "required": false, "schema": {"type": "string", "enum": ["bad_frame", "unknown_device", "wrong_password", "time_out_of_range"]}},
-                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}, "description": "Only ids below this (paging: pass next_before)"},
+                before(),
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
                 "responses": ok("Quarantined frames", "application/json")}},
-            "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes (password masked; staff)", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Journal id", "schema": {"type": "integer", "minimum": 1}}], "responses": ok("Frame", "application/json")}},
-            "/api/v1/journal/{id}": {"get": {"summary": "Any journal record with its notes and raw bytes (password masked; staff)", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Journal id", "schema": {"type": "integer", "minimum": 1}}], "responses": ok("Frame", "application/json")}},
+            "/api/v1/quarantine/{id}": {"get": {"summary": "One quarantined frame with its raw bytes (password masked; staff)", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Journal id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}], "responses": ok("Frame", "application/json")}},
+            "/api/v1/journal/{id}": {"get": {"summary": "Any journal record with its notes and raw bytes (password masked; staff)", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Journal id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}], "responses": ok("Frame", "application/json")}},
             "/api/v1/conflicts": {"get": {"summary": "Re-sent values that differed from the stored one, which stands (staff)", "parameters": [
                 {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
-                {"name": "before", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}, "description": "Only ids below this (paging: pass next_before)"},
+                before(),
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
                 "responses": ok("Conflicting re-sends", "application/json")}},
             "/api/v1/refusals": {"get": {"summary": "Refused frames counted instead of journaled, per hour, source and verdict (staff)", "parameters": [
-                {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date-time"}, "description": "Default: a day ago"}],
+                time("from", "Default: a day ago")],
                 "responses": ok("Counted refusals", "application/json")}},
             "/api/v1/public/stations": {"get": {"summary": "Open data: every monitored site (air stations, water sections, drinking-water sources, outlets)", "tags": ["public"],
                 "parameters": public_list(&[json!({"name": "kind", "in": "query", "required": false, "schema": {"type": "string", "enum": ["air_station", "water_section", "drinking_water_source", "flue_gas_outlet", "wastewater_outlet", "river_outfall", "other"]}})]),
@@ -117,18 +122,18 @@ pub fn document() -> Value {
             "/api/v1/public/stations/{site}/latest": {"get": {"summary": "Open data: a site's latest values with its AQI, water class or limits (and why there is no current value)", "tags": ["public"],
                 "parameters": [site.clone()], "responses": public_ok("Latest state")}},
             "/api/v1/public/stations/{site}/hourly": {"get": {"summary": "Open data: hourly means in local hours, with validity; `source` is `rollup` (computed by the platform) or `device` (the logger's own CN 2061 value, where no rollup exists)", "tags": ["public"],
-                "parameters": public_list(&[site.clone(), param("param", "query", false, "HJ 212 factor code (default: every parameter)"), param("from", "query", false, "Start, RFC 3339 (default: `to` minus one day)"), param("to", "query", false, "End (exclusive), RFC 3339 (default: now)")]),
+                "parameters": public_list(&[site.clone(), factor(false, "HJ 212 factor code (default: every parameter)"), time("from", "Start, RFC 3339 (default: `to` minus one day)"), time("to", "End (exclusive), RFC 3339 (default: now)")]),
                 "responses": public_ok("Hourly means")}},
             "/api/v1/public/stations/{site}/daily": {"get": {"summary": "Open data: daily means in local days, with validity; `source` is `rollup` or `device` (CN 2031)", "tags": ["public"],
-                "parameters": public_list(&[site.clone(), param("param", "query", false, "HJ 212 factor code (default: every parameter)"), param("from", "query", false, "Start, RFC 3339 (default: `to` minus 30 days)"), param("to", "query", false, "End (exclusive), RFC 3339 (default: now)")]),
+                "parameters": public_list(&[site.clone(), factor(false, "HJ 212 factor code (default: every parameter)"), time("from", "Start, RFC 3339 (default: `to` minus 30 days)"), time("to", "End (exclusive), RFC 3339 (default: now)")]),
                 "responses": public_ok("Daily means")}},
             "/api/v1/public/stations/{site}/aqi": {"get": {"summary": "Open data: an air station's hourly (real-time) or daily AQI (HJ 633 in force on each date)", "tags": ["public"],
-                "parameters": public_list(&[site.clone(), json!({"name": "period", "in": "query", "required": false, "schema": {"type": "string", "enum": ["hour", "day"], "default": "hour"}}), param("from", "query", false, "Start, RFC 3339"), param("to", "query", false, "End (exclusive), RFC 3339")]),
+                "parameters": public_list(&[site.clone(), json!({"name": "period", "in": "query", "required": false, "schema": {"type": "string", "enum": ["hour", "day"], "default": "hour"}}), time("from", "Start, RFC 3339"), time("to", "End (exclusive), RFC 3339")]),
                 "responses": public_ok("AQI series")}},
             "/api/v1/public/aqi": {"get": {"summary": "Open data: the city's AQI now and every air station's", "tags": ["public"], "parameters": public_list(&[]), "responses": public_ok("City and station AQI")}},
             "/api/v1/public/water/classes": {"get": {"summary": "Open data: latest GB 3838 class and limiting parameters of every water section and drinking-water source", "tags": ["public"], "parameters": public_list(&[]), "responses": public_ok("Water classes")}},
             "/api/v1/public/bulletins/drinking-water": {"get": {"summary": "Open data: quarterly drinking-water bulletin (compliance by count and by volume, exceeding items and multiples)", "tags": ["public"],
-                "parameters": public_list(&[json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer"}}), json!({"name": "quarter", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 4}})]),
+                "parameters": public_list(&[json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer", "minimum": crate::portal::pages::BULLETIN_YEARS.start(), "maximum": crate::portal::pages::BULLETIN_YEARS.end()}}), json!({"name": "quarter", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 4}})]),
                 "responses": public_ok("Bulletin")}},
             "/api/v1/audit": {"get": {"summary": "Changes made by people, newest first (same access as registry changes)", "parameters": [
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
@@ -146,7 +151,13 @@ pub fn document() -> Value {
                 "county": {"type": "string"}, "lon": {"type": "number", "minimum": -180, "maximum": 180}, "lat": {"type": "number", "minimum": -90, "maximum": 90},
                 "enterprise_id": {"type": "string", "description": "An enterprise already registered"},
                 "emission_standard": {"type": "string", "enum": ["ultra_low", "gb18918_1a", "gb8978_1"], "description": "For an outlet: the standard its values are judged against; none: no limit shown"}, "simulated": {"type": "boolean"}},
-                "dependentRequired": {"lon": ["lat"], "lat": ["lon"]}},
+                "dependentRequired": {"lon": ["lat"], "lat": ["lon"]},
+                // Each standard belongs to one kind of outlet (`registry::SiteInput::validate`).
+                "allOf": [
+                    {"if": {"required": ["emission_standard"], "properties": {"emission_standard": {"const": "ultra_low"}}},
+                     "then": {"properties": {"kind": {"const": "flue_gas_outlet"}}}},
+                    {"if": {"required": ["emission_standard"], "properties": {"emission_standard": {"enum": ["gb18918_1a", "gb8978_1"]}}},
+                     "then": {"properties": {"kind": {"const": "wastewater_outlet"}}}}]},
             "DeviceInput": {"type": "object", "required": ["mn", "password", "site_id"], "properties": {
                 "mn": {"type": "string", "pattern": "^[A-Za-z0-9]{1,24}$", "description": "HJ 212-2017 Table 3"},
                 "password": {"type": "string", "pattern": "^[^;]{1,64}$", "writeOnly": true},

@@ -12,6 +12,7 @@ mod aqi;
 mod series;
 mod stations;
 mod tables;
+pub use tables::MAX_PAGE;
 mod water;
 
 use crate::ApiError;

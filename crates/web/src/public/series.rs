@@ -14,7 +14,11 @@ pub(super) async fn series(
         30 * 86400
     };
     let (from, to) = range(&q, span)?;
-    let param = q.get("param").cloned();
+    let param = q
+        .get("param")
+        .cloned()
+        .map(crate::api::factor_code)
+        .transpose()?;
     let site_id = site.clone();
     let pp = p.clone();
     let table = p

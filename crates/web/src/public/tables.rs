@@ -26,6 +26,9 @@ pub(super) fn csv_cell(v: &Value) -> String {
     platform::csv_out::field(&s)
 }
 
+/// The highest page number a client may ask for (far beyond any table's last page).
+pub const MAX_PAGE: usize = 1_000_000;
+
 pub(super) fn paged(
     q: &HashMap<String, String>,
     path: &str,
@@ -33,9 +36,13 @@ pub(super) fn paged(
     extra: Option<Value>,
 ) -> Result<Response, ApiError> {
     let page: usize = match q.get("page") {
-        Some(p) => p.parse().ok().filter(|&p| p >= 1).ok_or_else(|| {
-            ApiError::bad_request(format!("page={p:?} is not a page number (1, 2, ...)"))
-        })?,
+        Some(p) => p
+            .parse()
+            .ok()
+            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("page={p:?} must be a page number 1..={MAX_PAGE}"))
+            })?,
         None => 1,
     };
     let per_page: usize = match q.get("per_page") {

@@ -52,11 +52,20 @@ pub(super) async fn water_classes(State(p): AppState, Query(q): Q) -> Result<Res
 
 pub(super) async fn bulletin(State(p): AppState, Query(q): Q) -> Result<Response, ApiError> {
     let ctx = crate::portal::context(&p, "/bulletin", &q);
-    if q.get("year").is_some_and(|y| y.parse::<i16>().is_err())
-        || q.get("quarter")
-            .is_some_and(|x| !matches!(x.as_str(), "1" | "2" | "3" | "4"))
+    use crate::portal::pages::BULLETIN_YEARS;
+    if q.get("year")
+        .is_some_and(|y| y.parse().map_or(true, |y| !BULLETIN_YEARS.contains(&y)))
     {
-        return Err(ApiError::bad_request("year must be a year and quarter 1–4"));
+        return Err(ApiError::bad_request(format!(
+            "year must be {}..={}",
+            BULLETIN_YEARS.start(),
+            BULLETIN_YEARS.end()
+        )));
+    }
+    if q.get("quarter")
+        .is_some_and(|x| !matches!(x.as_str(), "1" | "2" | "3" | "4"))
+    {
+        return Err(ApiError::bad_request("quarter must be 1, 2, 3 or 4"));
     }
     let (year, quarter) = crate::portal::pages::quarter_of(&ctx, &q);
     let tz = p.tz.clone();

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The years a bulletin may be asked for.
+pub const BULLETIN_YEARS: std::ops::RangeInclusive<i16> = 1990..=2200;
+
 pub fn quarter_of(ctx: &Ctx, q: &Q) -> (i16, u8) {
     let today = data::local_date(&ctx.tz, ctx.now);
     let current = ((today.month() - 1) / 3 + 1) as u8;
@@ -13,7 +16,7 @@ pub fn quarter_of(ctx: &Ctx, q: &Q) -> (i16, u8) {
     let year = q
         .get("year")
         .and_then(|y| y.parse().ok())
-        .filter(|y| (1990..=2200).contains(y))
+        .filter(|y| BULLETIN_YEARS.contains(y))
         .unwrap_or(dy);
     let quarter = q
         .get("quarter")

@@ -16,7 +16,7 @@ mod labels;
 mod water;
 
 pub use air::{AirView, air};
-pub use bulletin::{BulletinView, bulletin, quarter_of};
+pub use bulletin::{BULLETIN_YEARS, BulletinView, bulletin, quarter_of};
 pub use downloads::{bulletin_csv, bulletin_xlsx};
 pub use emitters::{EmittersView, emitters};
 pub use home::{HomeView, home};
