@@ -15,6 +15,7 @@ pub mod chain;
 pub mod conformance;
 pub mod contract;
 pub mod model;
+pub mod postgres;
 pub mod sqlite;
 
 pub use chain::ChainCheck;
@@ -37,6 +38,9 @@ pub enum StoreError {
     /// The database could not be opened or a statement failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The PostgreSQL server could not be reached or a statement failed.
+    #[error("database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
     /// A stored code did not parse (a corrupted or newer database).
     #[error("bad stored value: {0}")]
     BadCode(#[from] UnknownCode),
@@ -66,10 +70,11 @@ pub enum Durability {
 }
 
 /// Opens (creating and migrating) the database at `url`: `sqlite:PATH`, `sqlite://PATH` or a plain file
-/// path for embedded SQLite.
+/// path for embedded SQLite; `postgres://USER@HOST:PORT/DB` (or `postgresql://`) for PostgreSQL.
 pub fn open(url: &str, durability: Durability) -> Result<Arc<dyn Database>> {
     match Backend::of(url)? {
         Backend::Sqlite(path) => Ok(Arc::new(sqlite::SqliteDatabase::open(path, durability)?)),
+        Backend::Postgres(url) => Ok(Arc::new(postgres::PgDatabase::open(url, durability)?)),
     }
 }
 
@@ -77,19 +82,19 @@ pub fn open(url: &str, durability: Durability) -> Result<Arc<dyn Database>> {
 pub fn schema_version_at(url: &str) -> Result<i64> {
     match Backend::of(url)? {
         Backend::Sqlite(path) => sqlite::schema_version_at(path),
+        Backend::Postgres(url) => postgres::schema_version_at(url),
     }
 }
 
 enum Backend<'a> {
     Sqlite(&'a std::path::Path),
+    Postgres(&'a str),
 }
 
 impl<'a> Backend<'a> {
     fn of(url: &'a str) -> Result<Backend<'a>> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::Unsupported(
-                "PostgreSQL is not supported by this build yet; use sqlite:PATH".into(),
-            ));
+            return Ok(Backend::Postgres(url));
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -119,7 +124,7 @@ mod tests {
         assert!(matches!(Backend::of("data/q.db"), Ok(Backend::Sqlite(_))));
         assert!(matches!(
             Backend::of("postgres://localhost/q"),
-            Err(StoreError::Unsupported(_))
+            Ok(Backend::Postgres("postgres://localhost/q"))
         ));
         assert!(
             matches!(Backend::of("mysql://localhost/q"), Err(StoreError::Unsupported(m)) if m.contains("mysql"))

@@ -1,0 +1,58 @@
+//! Numbered `.sql` migrations for PostgreSQL, embedded in the binary and applied in order under an
+//! advisory lock, so two servers starting together migrate once.
+
+use super::MIGRATION_LOCK;
+use crate::{Result, StoreError};
+use postgres::Client;
+
+/// (version, SQL). Append new files here; never edit an applied one. PostgreSQL's numbering is its own:
+/// version 1 is the schema SQLite reached at its version 4.
+const POSTGRES: &[(i64, &str)] = &[(
+    1,
+    include_str!("../../migrations/postgres/0001_initial.sql"),
+)];
+
+pub(crate) fn current(client: &mut Client) -> Result<i64> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    Ok(client
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )?
+        .get(0))
+}
+
+pub(crate) fn apply(client: &mut Client) -> Result<Vec<i64>> {
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
+    let applied = apply_locked(client);
+    client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
+    applied
+}
+
+fn apply_locked(client: &mut Client) -> Result<Vec<i64>> {
+    client.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )?;
+    let at = current(client)?;
+    let known = POSTGRES.last().map_or(0, |m| m.0);
+    if at > known {
+        return Err(StoreError::SchemaTooNew { found: at, known });
+    }
+    let mut applied = Vec::new();
+    for &(version, sql) in POSTGRES.iter().filter(|m| m.0 > at) {
+        let mut tx = client.transaction()?;
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, extract(epoch FROM now())::bigint)",
+            &[&version],
+        )?;
+        tx.commit()?;
+        applied.push(version);
+    }
+    Ok(applied)
+}
