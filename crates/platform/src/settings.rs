@@ -7,8 +7,11 @@ use std::time::Duration;
 /// The platform's configuration.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Folder holding the SQLite database (`qingshan.db`).
+    /// Folder holding the SQLite database (`qingshan.db`) and, by default, the device key.
     pub data_dir: PathBuf,
+    /// The database (see `store::open`): `sqlite:PATH` or `postgres://USER@HOST:PORT/DB`. `None`: the
+    /// SQLite file `qingshan.db` in the data folder.
+    pub database_url: Option<String>,
     /// The key device passwords are sealed with (created, mode 0600, when missing). Default
     /// `device.key` in the data folder. Keep it out of database backups; every server of one database
     /// needs the same key.
@@ -140,6 +143,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             data_dir: PathBuf::from("data"),
+            database_url: None,
             hj212_listen: "0.0.0.0:9212".into(),
             // Loopback by default: exposing the HTTP server takes a decision (and an admin token).
             http_listen: "127.0.0.1:8080".into(),
@@ -192,8 +196,11 @@ impl Settings {
             .unwrap_or_else(|| self.data_dir.join("device.key"))
     }
 
-    /// The database to open (see `store::open`): the SQLite file in the data folder.
+    /// The database to open (see `store::open`): [`Settings::database_url`], or the SQLite file in the
+    /// data folder.
     pub fn database_url(&self) -> String {
-        format!("sqlite:{}", self.database_path().display())
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite:{}", self.database_path().display()))
     }
 }

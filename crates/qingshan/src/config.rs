@@ -13,7 +13,14 @@ use std::time::Duration;
 
 /// Every configuration key with its meaning (shown by `qingshan serve --help-config`).
 pub const KEYS: &[(&str, &str)] = &[
-    ("data_dir", "folder holding qingshan.db (default ./data)"),
+    (
+        "data_dir",
+        "folder holding qingshan.db and device.key (default ./data)",
+    ),
+    (
+        "database_url",
+        "the database: sqlite:PATH or postgres://USER@HOST:PORT/DB (default sqlite:DATA_DIR/qingshan.db)",
+    ),
     (
         "hj212_listen",
         "HJ 212 gateway address (default 0.0.0.0:9212)",
@@ -260,6 +267,7 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
     let p = &mut s.portal;
     match key {
         "data_dir" => s.data_dir = PathBuf::from(value),
+        "database_url" => s.database_url = Some(value.to_string()).filter(|u| !u.is_empty()),
         "hj212_listen" => s.hj212_listen = value.to_string(),
         "http_listen" => s.http_listen = value.to_string(),
         "timezone" => s.timezone = value.to_string(),

@@ -237,3 +237,34 @@ fn no_source_file_in_web_or_platform_is_over_700_lines() {
     }
     assert!(long.is_empty(), "split these by job: {long:?}");
 }
+
+/// `scripts/test` runs the test files built on the shared test server a second time on PostgreSQL; a new
+/// such file must be in that list, or its behaviour would be checked on SQLite only.
+#[test]
+fn every_test_server_file_also_runs_on_postgres() {
+    let script = std::fs::read_to_string(root().join("scripts/test")).unwrap();
+    let postgres_run: String = script
+        .split("QINGSHAN_TEST_BACKEND=postgres cargo test")
+        .nth(1)
+        .expect("scripts/test runs the server tests on PostgreSQL")
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    let dir = root().join("crates/qingshan/tests");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        // The browser test needs Chromium and runs on its own in scripts/test.
+        if path.extension().is_some_and(|e| e == "rs")
+            && text.contains("Server::start")
+            && !matches!(name.as_str(), "web_browser" | "architecture")
+        {
+            assert!(
+                postgres_run.contains(&format!("--test {name} "))
+                    || postgres_run.trim_end().ends_with(&format!("--test {name}")),
+                "{name}.rs uses the test server but scripts/test does not run it on PostgreSQL"
+            );
+        }
+    }
+}

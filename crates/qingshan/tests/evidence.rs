@@ -8,8 +8,8 @@ use tokio::net::TcpStream;
 
 mod support;
 
-use support::Server;
 use support::device::{packet, read_answers};
+use support::{Server, Stopped};
 
 const MN: &str = "MNEVIDENCE01";
 
@@ -64,11 +64,10 @@ fn so2(qn: &str, value: &str, flag: &str) -> Vec<u8> {
     )
 }
 
-fn qingshan(args: &[&str], dir: &std::path::Path) -> (Option<i32>, String) {
+fn qingshan(args: &[&str], stopped: &Stopped) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_qingshan"))
         .args(args)
-        .arg("--data-dir")
-        .arg(dir)
+        .args(stopped.flags())
         .env("QINGSHAN_LOG", "warn")
         .output()
         .unwrap();
@@ -119,34 +118,44 @@ async fn the_first_value_stands_and_the_journal_finds_tampering() {
         metrics.contains("qingshan_values_stored_total 1\n"),
         "{metrics}"
     );
-    let dir = server.stop().await;
-    let (code, out) = qingshan(&["journal", "verify"], dir.path());
+    let stopped = server.stop().await;
+    let (code, out) = qingshan(&["journal", "verify"], &stopped);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("journal intact: 4 records"), "{out}");
-    // At rest (the verify run checkpointed the log into the file).
-    let db_bytes = std::fs::read(dir.path().join("qingshan.db")).unwrap();
-    for secret in [&b"123456"[..], b"654321"] {
+    // At rest (the verify run checkpointed the log into the file). PostgreSQL dumps bytes as hex.
+    let db_bytes = stopped.bytes_at_rest();
+    for secret in ["123456", "654321", "313233343536", "363534333231"] {
+        let secret = secret.as_bytes();
         let at = db_bytes.windows(secret.len()).position(|w| w == secret);
         assert!(
             at.is_none(),
-            "the database file holds a password in clear: {:?}",
+            "the database holds a password in clear: {:?}",
             at.map(
                 |at| String::from_utf8_lossy(&db_bytes[at.saturating_sub(80)..at + 40]).to_string()
             )
         );
     }
 
-    // Rewrite the rewritten value inside the database file itself, as someone with the file could.
-    let db = dir.path().join("qingshan.db");
-    let mut bytes = std::fs::read(&db).unwrap();
-    let needle = b"a21026-Rtd=99,";
-    let at = bytes
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .expect("the raw frame is stored in the file");
-    bytes[at + 11] = b'7';
-    std::fs::write(&db, &bytes).unwrap();
-    let (code, out) = qingshan(&["journal", "verify"], dir.path());
+    // Rewrite the rewritten value inside the database itself, as someone with the file (or a
+    // database login) could: one digit of the stored frame.
+    match stopped.postgres() {
+        Some(pg) => pg.execute(
+            "UPDATE journal SET raw = overlay(raw placing '7'::bytea from position('a21026-Rtd=99,'::bytea in raw) + 11)
+             WHERE position('a21026-Rtd=99,'::bytea in raw) > 0",
+        ),
+        None => {
+            let db = stopped.dir.path().join("qingshan.db");
+            let mut bytes = std::fs::read(&db).unwrap();
+            let needle = b"a21026-Rtd=99,";
+            let at = bytes
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .expect("the raw frame is stored in the file");
+            bytes[at + 11] = b'7';
+            std::fs::write(&db, &bytes).unwrap();
+        }
+    }
+    let (code, out) = qingshan(&["journal", "verify"], &stopped);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("journal BROKEN at record 2"), "{out}");
 }

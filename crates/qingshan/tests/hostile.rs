@@ -103,10 +103,8 @@ async fn a_flood_of_unknown_devices_grows_the_journal_by_a_bounded_amount() {
     dev.write_all(&upload(MN, "123456", 1)).await.unwrap();
     assert!(read_answers(&mut dev, 1).await[0].contains("CN=9014"));
     let metrics = server.get("/metrics").await.1;
-    let dir = server.stop().await;
-    let store =
-        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
-            .unwrap();
+    let stopped = server.stop().await;
+    let store = stopped.store();
     let journaled = store.journal_len().unwrap();
     let counted: i64 = store
         .refusal_counts(0)
@@ -272,10 +270,8 @@ async fn writes_stop_before_the_disk_is_full_and_resume_when_space_returns() {
             .1
             .contains("qingshan_disk_low 0")
     );
-    let dir = server.stop().await;
-    let store =
-        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
-            .unwrap();
+    let stopped = server.stop().await;
+    let store = stopped.store();
     assert_eq!(
         store.journal_len().unwrap(),
         1,

@@ -419,11 +419,7 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
     );
     assert!(server.platform.devices.get("TOKEN0000001").is_some());
     // The change is in the audit log, without the password.
-    let db = store::sqlite::connect_file(
-        &server.platform.settings.database_path(),
-        store::Durability::Normal,
-    )
-    .unwrap();
+    let db = server.store();
     let log = db.audit_log(10).unwrap();
     let entry = log
         .iter()

@@ -9,7 +9,7 @@ use sim::{
 };
 use std::time::Duration;
 use store::{CrcPolicy, Device, Interval, Site, SiteKind, Store, Verdict};
-use support::Server;
+use support::{Server, Stopped};
 
 /// Twelve air stations, each quirk on two of them, reporting every second.
 fn devices() -> Vec<DeviceSpec> {
@@ -58,8 +58,8 @@ async fn start(devices: &[DeviceSpec], strict: bool) -> Server {
     .await
 }
 
-/// Runs `devices` against a fresh platform for `seconds`; returns the run's counts and the data folder.
-async fn run(devices: &[DeviceSpec], strict: bool, seconds: u64) -> (RunReport, tempfile::TempDir) {
+/// Runs `devices` against a fresh platform for `seconds`; returns the run's counts and its database.
+async fn run(devices: &[DeviceSpec], strict: bool, seconds: u64) -> (RunReport, Stopped) {
     let server = start(devices, strict).await;
     let mut config = RunConfig::new(server.hj212.clone(), 11);
     config.answer_timeout = Duration::from_millis(1500);
@@ -85,7 +85,7 @@ fn realtime_values(store: &Store, site: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quirky_devices_are_accepted_and_answered_by_a_lenient_gateway() {
     let devices = devices();
-    let (report, dir) = run(&devices, false, 4).await;
+    let (report, stopped) = run(&devices, false, 4).await;
     println!("lenient: {report}");
     assert!(report.packets >= 12 * 3, "{report}");
     assert_eq!(
@@ -105,9 +105,7 @@ async fn quirky_devices_are_accepted_and_answered_by_a_lenient_gateway() {
         report.time_calibrations, speaking_1013,
         "each 2017/2025 device obeyed one 1012"
     );
-    let store =
-        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
-            .unwrap();
+    let store = stopped.store();
     assert!(store.quarantine(None, None, 100).unwrap().is_empty());
     for d in &devices {
         let n = realtime_values(&store, &d.site_id);
@@ -123,16 +121,14 @@ async fn quirky_devices_are_accepted_and_answered_by_a_lenient_gateway() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_strict_gateway_quarantines_the_modbus_crc_devices_only() {
     let devices = devices();
-    let (report, dir) = run(&devices, true, 4).await;
+    let (report, stopped) = run(&devices, true, 4).await;
     println!("strict: {report}");
     assert!(report.answered < report.wanting_answer, "{report}");
     assert!(
         report.retries > 0,
         "unanswered packets were re-sent: {report}"
     );
-    let store =
-        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
-            .unwrap();
+    let store = stopped.store();
     let quarantined = store
         .quarantine(Some(Verdict::BadFrame), None, 1000)
         .unwrap();
@@ -202,10 +198,8 @@ async fn load_mode_gets_every_packet_answered_and_idle_connections_stay_open() {
         elsewhere,
         Err(sim::load::LoadError::NotLoopback(_))
     ));
-    let dir = server.stop().await;
-    let store =
-        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
-            .unwrap();
+    let stopped = server.stop().await;
+    let store = stopped.store();
     let stored = store
         .series("LOAD0001", "a21026", Interval::Realtime, 0, i64::MAX)
         .unwrap()

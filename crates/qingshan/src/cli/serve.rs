@@ -34,17 +34,24 @@ pub struct CommonArgs {
     /// TOML configuration file (default: ./qingshan.toml when present, or $QINGSHAN_CONFIG).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Folder holding qingshan.db (key data_dir).
+    /// Folder holding qingshan.db and device.key (key data_dir).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// The database: sqlite:PATH or postgres://USER@HOST:PORT/DB (key database_url; default
+    /// sqlite:DATA_DIR/qingshan.db).
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 impl CommonArgs {
     pub fn settings(&self, extra: &[(&str, Option<String>)]) -> anyhow::Result<platform::Settings> {
-        let mut flags = vec![(
-            "data_dir",
-            self.data_dir.as_ref().map(|d| d.display().to_string()),
-        )];
+        let mut flags = vec![
+            (
+                "data_dir",
+                self.data_dir.as_ref().map(|d| d.display().to_string()),
+            ),
+            ("database_url", self.database.clone()),
+        ];
         flags.extend(extra.iter().cloned());
         config::load(self.config.as_deref(), &flags)
     }

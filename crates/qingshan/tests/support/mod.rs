@@ -1,6 +1,10 @@
-//! The one test-server harness of the HTTP and TCP tests: [`Server::start_with`] seeds a fresh SQLite
-//! database, starts the platform exactly as the binary does (`qingshan::serve_on`: gateway, device
-//! refresher and web on loopback ports 0) and talks plain HTTP/1.0 and HJ 212 over real sockets.
+//! The one test-server harness of the HTTP and TCP tests: [`Server::start_with`] seeds a fresh database,
+//! starts the platform exactly as the binary does (`qingshan::serve_on`: gateway, device refresher and
+//! web on loopback ports 0) and talks plain HTTP/1.0 and HJ 212 over real sockets.
+//!
+//! The database is a SQLite file in a temporary folder, or, with `QINGSHAN_TEST_BACKEND=postgres`, a
+//! fresh PostgreSQL database of its own (`store::postgres::TestDatabase`, dropped after the test):
+//! `scripts/test` runs these tests once per backend.
 //! [`city`] holds the deterministic test city (the demo registry and simulated rollups).
 //! [`Process`] runs the built binary instead, for what only a real process shows (SIGKILL, restart).
 #![allow(dead_code)]
@@ -30,6 +34,73 @@ pub struct Server {
     pub dir: tempfile::TempDir,
     /// The device passwords the test registered: no HTTP answer may contain one.
     passwords: Vec<String>,
+    postgres: Option<store::postgres::TestDatabase>,
+}
+
+/// What a stopped [`Server`] leaves: its data folder and its database, still readable.
+pub struct Stopped {
+    pub dir: tempfile::TempDir,
+    /// The database URL (`sqlite:…` or `postgres://…`).
+    pub database_url: String,
+    postgres: Option<store::postgres::TestDatabase>,
+}
+
+impl Stopped {
+    /// A connection to the server's database.
+    pub fn store(&self) -> Store {
+        store::open(&self.database_url, store::Durability::Normal)
+            .unwrap()
+            .connect()
+            .unwrap()
+    }
+
+    /// The flags that point a `qingshan` command at the server's data folder and database.
+    pub fn flags(&self) -> Vec<String> {
+        vec![
+            "--data-dir".into(),
+            self.dir.path().display().to_string(),
+            "--database".into(),
+            self.database_url.clone(),
+        ]
+    }
+
+    /// Runs SQL on the PostgreSQL database behind the platform's back (a tampering test), or `None` on
+    /// SQLite.
+    pub fn postgres(&self) -> Option<&store::postgres::TestDatabase> {
+        self.postgres.as_ref()
+    }
+
+    /// Every byte of the database at rest: the SQLite file, or a `pg_dump` of the PostgreSQL database
+    /// (byte strings appear there in hex, so look for both forms).
+    pub fn bytes_at_rest(&self) -> Vec<u8> {
+        match &self.postgres {
+            None => std::fs::read(self.dir.path().join("qingshan.db")).unwrap(),
+            Some(pg) => {
+                let out = std::process::Command::new("pg_dump")
+                    .args(["--data-only", &pg.url])
+                    .output()
+                    .expect("pg_dump runs");
+                assert!(
+                    out.status.success(),
+                    "pg_dump: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                out.stdout
+            }
+        }
+    }
+}
+
+/// The PostgreSQL database for a test server when `QINGSHAN_TEST_BACKEND=postgres`.
+fn test_postgres() -> Option<store::postgres::TestDatabase> {
+    match std::env::var("QINGSHAN_TEST_BACKEND").as_deref() {
+        Ok("postgres") => Some(
+            store::postgres::TestDatabase::create("server")
+                .expect("QINGSHAN_TEST_BACKEND=postgres needs a PostgreSQL server"),
+        ),
+        Ok("sqlite") | Err(_) => None,
+        Ok(other) => panic!("QINGSHAN_TEST_BACKEND={other:?}: expected sqlite or postgres"),
+    }
 }
 
 impl Server {
@@ -44,8 +115,10 @@ impl Server {
         prepare: impl FnOnce(&mut Store, &TimeZone),
     ) -> Server {
         let dir = tempfile::tempdir().unwrap();
+        let postgres = test_postgres();
         let mut settings = Settings {
             data_dir: dir.path().to_path_buf(),
+            database_url: postgres.as_ref().map(|pg| pg.url.clone()),
             durability: store::Durability::Normal,
             ..Settings::default()
         };
@@ -80,16 +153,32 @@ impl Server {
             task,
             dir,
             passwords,
+            postgres,
         }
     }
 
-    /// Stops the server; returns its data folder (the database stays readable).
-    pub async fn stop(mut self) -> tempfile::TempDir {
+    /// Stops the server; returns its data folder and database (which stays readable).
+    pub async fn stop(mut self) -> Stopped {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
         let _ = tokio::time::timeout(Duration::from_secs(10), &mut self.task).await;
-        self.dir
+        Stopped {
+            database_url: self.platform.settings.database_url(),
+            dir: self.dir,
+            postgres: self.postgres,
+        }
+    }
+
+    /// A new connection to the running server's database.
+    pub fn store(&self) -> Store {
+        store::open(
+            &self.platform.settings.database_url(),
+            store::Durability::Normal,
+        )
+        .unwrap()
+        .connect()
+        .unwrap()
     }
 
     /// A request over HTTP/1.0 with a JSON body and extra header lines; returns (status, headers

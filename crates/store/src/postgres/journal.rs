@@ -107,12 +107,12 @@ impl Journal for PgConnection {
 
     fn count_refusals(&self, counts: &[RefusalCount]) -> Result<()> {
         let mut client = self.client();
-        let stmt = client.prepare(
-            "INSERT INTO refusal_counts (hour, source, verdict, count) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (hour, source, verdict) DO UPDATE SET count = refusal_counts.count + excluded.count",
-        )?;
         for c in counts {
-            client.execute(&stmt, &[&c.hour, &c.source, &c.verdict.code(), &c.count])?;
+            client.execute(
+                "INSERT INTO refusal_counts (hour, source, verdict, count) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (hour, source, verdict) DO UPDATE SET count = refusal_counts.count + excluded.count",
+                &[&c.hour, &c.source, &c.verdict.code(), &c.count],
+            )?;
         }
         Ok(())
     }

@@ -2,8 +2,8 @@
 //! advisory lock, so two servers starting together migrate once.
 
 use super::MIGRATION_LOCK;
+use super::client::Client;
 use crate::{Result, StoreError};
-use postgres::Client;
 
 /// (version, SQL). Append new files here; never edit an applied one. PostgreSQL's numbering is its own:
 /// version 1 is the schema SQLite reached at its version 4.
@@ -45,13 +45,18 @@ fn apply_locked(client: &mut Client) -> Result<Vec<i64>> {
     }
     let mut applied = Vec::new();
     for &(version, sql) in POSTGRES.iter().filter(|m| m.0 > at) {
-        let mut tx = client.transaction()?;
-        tx.batch_execute(sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, extract(epoch FROM now())::bigint)",
-            &[&version],
-        )?;
-        tx.commit()?;
+        client.batch_execute("BEGIN")?;
+        let done = client.batch_execute(sql).and_then(|()| {
+            client.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, extract(epoch FROM now())::bigint)",
+                &[&version],
+            )
+        });
+        if let Err(e) = done {
+            let _ = client.batch_execute("ROLLBACK");
+            return Err(e.into());
+        }
+        client.batch_execute("COMMIT")?;
         applied.push(version);
     }
     Ok(applied)

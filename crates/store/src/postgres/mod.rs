@@ -11,6 +11,7 @@
 //! - Migrations take a session advisory lock ([`MIGRATION_LOCK`]): two servers starting together migrate
 //!   once.
 
+mod client;
 mod journal;
 mod migrations;
 pub mod partitions;
@@ -51,7 +52,7 @@ impl PgDatabase {
     }
 
     fn open_connection(&self, read_only: bool) -> Result<PgConnection> {
-        let mut client = self.config.connect(postgres::NoTls)?;
+        let mut client = client::Client::connect(&self.config)?;
         let mut setup = String::from("SET TIME ZONE 'UTC';");
         if self.durability == Durability::Normal {
             // Survives a crash of this process (PostgreSQL holds the commit); a crash of the database
@@ -86,7 +87,8 @@ impl Database for PgDatabase {
 
 /// The schema version of the database at `url` without migrating it (0 for an empty database).
 pub(crate) fn schema_version_at(url: &str) -> Result<i64> {
-    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let config: postgres::Config = url.parse()?;
+    let mut client = client::Client::connect(&config)?;
     migrations::current(&mut client)
 }
 
@@ -106,7 +108,7 @@ pub fn redact(url: &str) -> String {
 
 /// One connection to PostgreSQL.
 pub struct PgConnection {
-    client: RefCell<postgres::Client>,
+    client: RefCell<client::Client>,
     /// Whether [`Connection::begin`] opened a transaction that is still open.
     in_transaction: Cell<bool>,
     /// Months (first second, UTC) this connection knows have a measurement partition.
@@ -114,7 +116,7 @@ pub struct PgConnection {
 }
 
 impl PgConnection {
-    fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
+    fn client(&self) -> std::cell::RefMut<'_, client::Client> {
         self.client.borrow_mut()
     }
 
@@ -192,7 +194,8 @@ impl TestDatabase {
     pub fn create(test: &str) -> Option<TestDatabase> {
         let admin = std::env::var("QINGSHAN_TEST_POSTGRES")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
+        let config: postgres::Config = admin.parse().expect("QINGSHAN_TEST_POSTGRES is a URL");
+        let mut client = match client::Client::connect(&config) {
             Ok(c) => c,
             Err(e) => {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
@@ -227,6 +230,13 @@ impl TestDatabase {
         Some(TestDatabase { admin, name, url })
     }
 
+    /// Runs `sql` on the test's database directly, behind the store's back (tampering tests).
+    pub fn execute(&self, sql: &str) {
+        let config: postgres::Config = self.url.parse().expect("a test database URL");
+        let mut client = client::Client::connect(&config).expect("connect");
+        client.batch_execute(sql).expect("run the test's SQL");
+    }
+
     /// Opens the test's database through [`crate::open`], as the platform would.
     pub fn open(self, durability: Durability) -> (TestDatabase, PgDatabase) {
         let db = PgDatabase::open(&self.url, durability).expect("open the test database");
@@ -236,7 +246,8 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+        let config: Result<postgres::Config, _> = self.admin.parse();
+        if let Ok(mut client) = config.and_then(|c| client::Client::connect(&c)) {
             let _ = client.batch_execute(&format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                 self.name
