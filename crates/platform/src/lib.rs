@@ -90,30 +90,60 @@ pub fn open_database(settings: &Settings) -> Result<Arc<dyn Database>, StartErro
     Ok(store::open(&settings.database_url(), settings.durability)?)
 }
 
-/// What the writer does between batches: recompute dirty rollups, and once an hour purge the bytes of
-/// refused frames older than `retention_days` (0: never). Failures are logged at most once a minute.
+/// What the writer does between batches, when it leads the background jobs among the database's servers
+/// (asked again every [`LEADER_RETRY`] while another leads): recompute dirty rollups, and once an hour
+/// purge the bytes of refused frames older than `retention_days` (0: never) and prepare storage ahead.
+/// Failures are logged at most once a minute.
 fn idle_work(tz: TimeZone, retention_days: u32) -> ingest::writer::IdleWork {
     let mut log = health::LogLimit::new(Duration::from_secs(60));
-    let mut last_purge: Option<std::time::Instant> = None;
+    let mut last_hourly: Option<std::time::Instant> = None;
+    let (mut leading, mut last_ask): (bool, Option<std::time::Instant>) = (false, None);
     Box::new(move |store, deadline| {
+        if leading || last_ask.is_none_or(|t| t.elapsed() >= LEADER_RETRY) {
+            last_ask = Some(std::time::Instant::now());
+            let was = leading;
+            leading = store.lead_background_jobs().unwrap_or_else(|e| {
+                tracing::error!(error = %e, "could not ask for the background jobs' lead");
+                false
+            });
+            if leading && !was {
+                tracing::info!(
+                    "this server leads the background jobs (rollups, retention, storage upkeep)"
+                );
+            }
+        }
+        if !leading {
+            return;
+        }
         if let Err(e) = series::rollups::run_until(store, &tz, deadline)
             && let Some(suppressed) = log.allow(std::time::Instant::now())
         {
             tracing::error!(error = %e, suppressed, "rollup recomputation failed; will retry");
         }
-        if retention_days > 0 && last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600))
-        {
-            last_purge = Some(std::time::Instant::now());
-            let before =
-                jiff::Timestamp::now().as_millisecond() - i64::from(retention_days) * 86_400_000;
-            match store.purge_refused(before) {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(purged = n, retention_days, "refused frames' bytes purged"),
-                Err(e) => tracing::error!(error = %e, "purging refused frames failed; will retry"),
+        if last_hourly.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+            last_hourly = Some(std::time::Instant::now());
+            if retention_days > 0 {
+                let before = jiff::Timestamp::now().as_millisecond()
+                    - i64::from(retention_days) * 86_400_000;
+                match store.purge_refused(before) {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(purged = n, retention_days, "refused frames' bytes purged")
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "purging refused frames failed; will retry")
+                    }
+                }
+            }
+            if let Err(e) = store.prepare_ahead() {
+                tracing::error!(error = %e, "preparing storage ahead failed; will retry");
             }
         }
     })
 }
+
+/// How often a server that does not lead the background jobs asks again (the leader may have stopped).
+const LEADER_RETRY: Duration = Duration::from_secs(10);
 
 impl Platform {
     /// Starts the platform on `db` (opened with [`open_database`]): loads the admitted devices and starts

@@ -270,6 +270,17 @@ pub trait Connection: Journal + Series + Rollups + Registry + Audit + Send {
     fn commit(&mut self) -> Result<()>;
     /// Abandons the transaction [`Connection::begin`] started.
     fn rollback(&mut self);
+    /// Whether this connection leads the background jobs (rollups, retention, storage upkeep) among every
+    /// server of the database. PostgreSQL: at most one connection at a time, until it closes (a session
+    /// advisory lock), so several gateways compute each rollup once. SQLite: always (one file, one server).
+    fn lead_background_jobs(&mut self) -> Result<bool> {
+        Ok(true)
+    }
+    /// Prepares storage ahead of need (PostgreSQL: the coming months' partitions). The leader calls it
+    /// about hourly; a no-op where nothing needs preparing.
+    fn prepare_ahead(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A connection of any backend, as the platform holds it: its methods are the [`Connection`]'s.

@@ -273,7 +273,20 @@ pub struct Process {
 impl Process {
     /// Starts `qingshan serve --data-dir data` and waits until its gateway listens.
     pub fn start(data: &std::path::Path) -> Process {
+        Process::start_with(data, &[], None)
+    }
+
+    /// Like [`Process::start`] with more flags (`--database URL`), logging at info into `log` if given.
+    pub fn start_with(
+        data: &std::path::Path,
+        flags: &[&str],
+        log: Option<&std::path::Path>,
+    ) -> Process {
         let (hj212, http) = (free_port(), free_port());
+        let stderr = match log {
+            Some(path) => std::process::Stdio::from(std::fs::File::create(path).unwrap()),
+            None => std::process::Stdio::inherit(),
+        };
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_qingshan"))
             .args(["serve", "--data-dir"])
             .arg(data)
@@ -283,10 +296,12 @@ impl Process {
                 "--http-listen",
                 &format!("127.0.0.1:{http}"),
             ])
-            .env("QINGSHAN_LOG", "warn")
+            .args(flags)
+            .env("QINGSHAN_LOG", if log.is_some() { "info" } else { "warn" })
+            .env("NO_COLOR", "1")
             .env_remove("QINGSHAN_CONFIG")
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let deadline = std::time::Instant::now() + Duration::from_secs(30);

@@ -26,6 +26,8 @@ use std::cell::{Cell, RefCell};
 const MIGRATION_LOCK: i64 = 0x7153_6d69_6772;
 /// Advisory lock key held by a transaction that appends to the journal.
 pub(crate) const CHAIN_LOCK: i64 = 0x7153_6368_6169;
+/// Advisory lock key held, for its whole session, by the connection that leads the background jobs.
+const LEADER_LOCK: i64 = 0x7153_6c65_6164;
 
 /// A PostgreSQL database named by a `postgres://` URL.
 pub struct PgDatabase {
@@ -67,6 +69,7 @@ impl PgDatabase {
             client: RefCell::new(client),
             in_transaction: Cell::new(false),
             months: RefCell::new(std::collections::HashSet::new()),
+            leading: false,
         })
     }
 }
@@ -113,6 +116,8 @@ pub struct PgConnection {
     in_transaction: Cell<bool>,
     /// Months (first second, UTC) this connection knows have a measurement partition.
     months: RefCell<std::collections::HashSet<i64>>,
+    /// Whether this session holds [`LEADER_LOCK`].
+    leading: bool,
 }
 
 impl PgConnection {
@@ -176,6 +181,22 @@ impl Connection for PgConnection {
         let _ = self.client.get_mut().batch_execute("ROLLBACK");
         // Partitions created in the abandoned transaction are gone with it.
         self.months.get_mut().clear();
+    }
+
+    fn lead_background_jobs(&mut self) -> Result<bool> {
+        // Taken once and kept: asking again would stack the lock. Released when the session ends.
+        if !self.leading {
+            self.leading = self
+                .client
+                .get_mut()
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&LEADER_LOCK])?
+                .get(0);
+        }
+        Ok(self.leading)
+    }
+
+    fn prepare_ahead(&mut self) -> Result<()> {
+        partitions::ensure_around_now(self)
     }
 }
 
@@ -262,6 +283,23 @@ mod tests {
         Some(t) => t.open(crate::Durability::Normal),
         None => return,
     });
+
+    /// One connection of all a database's servers leads the background jobs, until it closes.
+    #[test]
+    fn one_connection_at_a_time_leads_the_background_jobs() {
+        use crate::Database;
+        let Some(t) = super::TestDatabase::create("leader") else {
+            return;
+        };
+        let (_guard, db) = t.open(crate::Durability::Normal);
+        let (mut a, mut b) = (db.connect().unwrap(), db.connect().unwrap());
+        assert!(a.lead_background_jobs().unwrap());
+        assert!(a.lead_background_jobs().unwrap(), "and keeps leading");
+        assert!(!b.lead_background_jobs().unwrap());
+        drop(a);
+        assert!(b.lead_background_jobs().unwrap(), "the next takes over");
+        b.prepare_ahead().unwrap();
+    }
 
     #[test]
     fn urls_lose_their_password() {
