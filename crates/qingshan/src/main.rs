@@ -24,7 +24,7 @@ enum Command {
     /// Judge air or water data against the national standards (CSV in, CSV out).
     #[command(subcommand)]
     Evaluate(cli::evaluate::EvaluateCommand),
-    /// Run the platform: HJ 212 gateway and HTTP server on embedded SQLite.
+    /// Run the platform: HJ 212 gateway and HTTP server, on embedded SQLite or PostgreSQL.
     Serve(cli::serve::ServeArgs),
     /// Create or upgrade the database schema.
     Migrate(cli::serve::MigrateArgs),
@@ -37,6 +37,9 @@ enum Command {
     /// The journal of every frame received: verify its hash chain.
     #[command(subcommand)]
     Journal(cli::journal::JournalCommand),
+    /// Move a whole platform between databases (SQLite ⇄ PostgreSQL).
+    #[command(subcommand)]
+    Db(cli::db::DbCommand),
     /// Simulated HJ 212 data loggers over TCP: the demo city's devices, load generation, idle connections.
     Simulate(cli::simulate::SimulateArgs),
 }
@@ -57,6 +60,7 @@ fn main() -> anyhow::Result<()> {
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Import(cmd) => cli::import::run(cmd),
         Command::Journal(cmd) => cli::journal::run(cmd),
+        Command::Db(cmd) => cli::db::run(cmd),
     }
 }
 

@@ -2,6 +2,7 @@
 //! suite ([`crate::conformance`]) holds them to. The platform only ever sees these traits.
 
 use crate::chain::ChainCheck;
+use crate::copy::{Cell, Table};
 use crate::{
     AuditEntry, County, Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period,
     Result, Rollup, Site, StoreError, Tier, Value, Verdict, Waterbody,
@@ -258,8 +259,31 @@ pub trait Audit {
     fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
 }
 
+/// Whole tables as rows, for moving a platform between databases ([`crate::copy`]).
+pub trait Tables {
+    /// Up to `limit` rows of `table` whose key comes after `after` (from the first when `None`), in key
+    /// order (text bytewise).
+    fn read_rows(
+        &self,
+        table: &Table,
+        after: Option<&[Cell]>,
+        limit: u32,
+    ) -> Result<Vec<Vec<Cell>>>;
+    /// Inserts `rows` as they are (ids included), in the caller's transaction.
+    fn write_rows(&self, table: &Table, rows: &[Vec<Cell>]) -> Result<()>;
+    /// The key of the last row in key order, if any.
+    fn last_key(&self, table: &Table) -> Result<Option<Vec<Cell>>>;
+    /// How many rows `table` holds.
+    fn row_count(&self, table: &Table) -> Result<i64>;
+    /// After rows were written with their ids: moves the table's id counter past them.
+    fn after_rows_written(&mut self, table: &Table) -> Result<()>;
+    /// Every table of the schema (not partitions, not the migrations' own) with its columns in order,
+    /// sorted by table name: what [`crate::copy::TABLES`] must describe.
+    fn schema(&self) -> Result<Vec<(String, Vec<String>)>>;
+}
+
 /// One connection to a database: every capability's storage, plus schema and transactions.
-pub trait Connection: Journal + Series + Rollups + Registry + Audit + Send {
+pub trait Connection: Journal + Series + Rollups + Registry + Audit + Tables + Send {
     /// The schema version the database is at.
     fn schema_version(&self) -> Result<i64>;
     /// Applies every migration not yet applied; returns the versions applied now.

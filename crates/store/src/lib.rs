@@ -14,6 +14,7 @@
 pub mod chain;
 pub mod conformance;
 pub mod contract;
+pub mod copy;
 pub mod model;
 pub mod postgres;
 pub mod sqlite;
@@ -21,7 +22,7 @@ pub mod sqlite;
 pub use chain::ChainCheck;
 pub use contract::{
     Audit, Conflict, Connection, Database, DirtyHour, Journal, QuarantineCount, Receipt,
-    RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, WriteSummary,
+    RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
 };
 pub use model::*;
 
@@ -29,7 +30,9 @@ use std::sync::Arc;
 
 /// The traits, for callers that call store methods on a [`Store`].
 pub mod prelude {
-    pub use crate::contract::{Audit, Connection, Database, Journal, Registry, Rollups, Series};
+    pub use crate::contract::{
+        Audit, Connection, Database, Journal, Registry, Rollups, Series, Tables,
+    };
 }
 
 /// What went wrong in the store.

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod db;
 pub mod device;
 pub mod evaluate;
 pub mod hj212;

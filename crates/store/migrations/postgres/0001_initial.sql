@@ -3,9 +3,11 @@
 --
 -- Every measurement-like key leads with the site, so the large tables can be distributed by site_id
 -- (Citus: create_distributed_table(..., 'site_id')); registry tables are small reference tables.
+-- Text keys use the "C" collation: bytewise order, as SQLite's, whatever the server's locale, so a copy
+-- between backends (store::copy) resumes after the same key on either side, in index order.
 
 CREATE TABLE counties (
-    code      TEXT PRIMARY KEY,
+    code      TEXT COLLATE "C" PRIMARY KEY,
     name      TEXT NOT NULL,
     name_en   TEXT,
     lon       DOUBLE PRECISION,
@@ -13,14 +15,14 @@ CREATE TABLE counties (
 );
 
 CREATE TABLE enterprises (
-    id        TEXT PRIMARY KEY,
+    id        TEXT COLLATE "C" PRIMARY KEY,
     name      TEXT NOT NULL,
     county    TEXT
 );
 
 -- Rivers, lakes and reservoirs: GB 3838 judges total phosphorus differently in rivers and in lakes.
 CREATE TABLE waterbodies (
-    id        TEXT PRIMARY KEY,
+    id        TEXT COLLATE "C" PRIMARY KEY,
     name      TEXT NOT NULL,
     name_en   TEXT,
     kind      TEXT NOT NULL,
@@ -30,22 +32,22 @@ CREATE TABLE waterbodies (
 );
 
 CREATE TABLE sites (
-    id                TEXT PRIMARY KEY,
+    id                TEXT COLLATE "C" PRIMARY KEY,
     name              TEXT NOT NULL,
     kind              TEXT NOT NULL,
     county            TEXT,
     lon               DOUBLE PRECISION,
     lat               DOUBLE PRECISION,
-    enterprise_id     TEXT REFERENCES enterprises(id),
+    enterprise_id     TEXT COLLATE "C" REFERENCES enterprises(id),
     simulated         BOOLEAN NOT NULL DEFAULT FALSE,
-    waterbody_id      TEXT REFERENCES waterbodies(id),
+    waterbody_id      TEXT COLLATE "C" REFERENCES waterbodies(id),
     emission_standard TEXT
 );
 
 CREATE TABLE devices (
-    mn                  TEXT PRIMARY KEY,
+    mn                  TEXT COLLATE "C" PRIMARY KEY,
     password            TEXT NOT NULL,
-    site_id             TEXT NOT NULL REFERENCES sites(id),
+    site_id             TEXT COLLATE "C" NOT NULL REFERENCES sites(id),
     protocol            TEXT NOT NULL DEFAULT 'auto',
     crc_policy          TEXT NOT NULL DEFAULT 'strict',
     realtime_interval_s BIGINT NOT NULL DEFAULT 60,
@@ -59,9 +61,9 @@ CREATE TABLE journal (
     id          BIGINT PRIMARY KEY,
     received_at BIGINT NOT NULL,
     peer        TEXT NOT NULL,
-    mn          TEXT,
+    mn          TEXT COLLATE "C",
     cn          TEXT,
-    verdict     TEXT NOT NULL,
+    verdict     TEXT COLLATE "C" NOT NULL,
     cause       TEXT,
     raw         BYTEA NOT NULL,
     raw_sha256  BYTEA,
@@ -76,8 +78,8 @@ CREATE INDEX journal_mn_time ON journal(mn, received_at);
 -- Partitioned by data time, one partition per UTC month, created ahead by the server
 -- (store::postgres::partitions).
 CREATE TABLE measurements (
-    site_id    TEXT NOT NULL,
-    param      TEXT NOT NULL,
+    site_id    TEXT COLLATE "C" NOT NULL,
+    param      TEXT COLLATE "C" NOT NULL,
     interval   SMALLINT NOT NULL,
     time       BIGINT NOT NULL,
     value      DOUBLE PRECISION,
@@ -92,8 +94,8 @@ CREATE TABLE measurements (
 
 -- Hourly (period 1) and daily (period 2) aggregates.
 CREATE TABLE rollups (
-    site_id     TEXT NOT NULL,
-    param       TEXT NOT NULL,
+    site_id     TEXT COLLATE "C" NOT NULL,
+    param       TEXT COLLATE "C" NOT NULL,
     period      SMALLINT NOT NULL,
     time        BIGINT NOT NULL,
     source      SMALLINT NOT NULL,
@@ -108,8 +110,8 @@ CREATE TABLE rollups (
 
 -- Hours whose rollups must be recomputed because data for them arrived.
 CREATE TABLE rollup_dirty (
-    site_id TEXT NOT NULL,
-    param   TEXT NOT NULL,
+    site_id TEXT COLLATE "C" NOT NULL,
+    param   TEXT COLLATE "C" NOT NULL,
     hour    BIGINT NOT NULL,
     PRIMARY KEY (site_id, param, hour)
 );
@@ -127,8 +129,8 @@ CREATE TABLE audit (
 -- Refusals counted instead of journaled one by one.
 CREATE TABLE refusal_counts (
     hour     BIGINT NOT NULL,
-    source   TEXT NOT NULL,
-    verdict  TEXT NOT NULL,
+    source   TEXT COLLATE "C" NOT NULL,
+    verdict  TEXT COLLATE "C" NOT NULL,
     count    BIGINT NOT NULL,
     PRIMARY KEY (hour, source, verdict)
 );
@@ -137,8 +139,8 @@ CREATE TABLE refusal_counts (
 CREATE TABLE conflicts (
     id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     journal_id BIGINT NOT NULL REFERENCES journal(id),
-    site_id    TEXT NOT NULL,
-    param      TEXT NOT NULL,
+    site_id    TEXT COLLATE "C" NOT NULL,
+    param      TEXT COLLATE "C" NOT NULL,
     interval   SMALLINT NOT NULL,
     time       BIGINT NOT NULL,
     value      DOUBLE PRECISION,

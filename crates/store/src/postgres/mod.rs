@@ -17,6 +17,7 @@ mod migrations;
 pub mod partitions;
 mod registry;
 mod series;
+mod tables;
 
 use crate::contract::{Connection, Database, Store};
 use crate::{Durability, Result, StoreError};

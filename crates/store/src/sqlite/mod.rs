@@ -5,6 +5,7 @@ mod migrations;
 mod registry;
 mod rollups;
 mod series;
+mod tables;
 
 use crate::contract::{Connection, Database, Store};
 use crate::{Durability, Result};

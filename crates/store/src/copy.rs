@@ -1,0 +1,299 @@
+//! Moving a whole platform between databases (`qingshan db copy`): every table, in key order, in batches
+//! that each commit on their own, so an interrupted copy resumes after the last row the destination
+//! holds; the row counts of every table are compared at the end.
+//!
+//! Tables are described once here ([`TABLES`]); each backend reads and writes rows of them through
+//! [`crate::Tables`]. Text keys are ordered bytewise on both backends (SQLite's `BINARY`, PostgreSQL's
+//! `COLLATE "C"`), so "after the last key" means the same thing on either side.
+
+use crate::{Database, Result, StoreError};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A 64-bit integer (`BIGINT`).
+    Int,
+    /// A small integer code (`SMALLINT` on PostgreSQL).
+    Small,
+    Real,
+    Text,
+    Bytes,
+    Bool,
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+    Bool(bool),
+}
+
+/// A table as the copy sees it.
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Kind)],
+    /// How many leading columns are the primary key.
+    pub key: usize,
+    /// The key is an identity column the database numbers (its counter must move past copied ids).
+    pub identity: bool,
+}
+
+impl Table {
+    pub fn column_names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.0).collect()
+    }
+}
+
+use Kind::*;
+
+/// Every table of the platform, parents before children. A migration that adds a table adds it here;
+/// `store::conformance` checks that the list matches the schema.
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "counties",
+        columns: &[
+            ("code", Text),
+            ("name", Text),
+            ("name_en", Text),
+            ("lon", Real),
+            ("lat", Real),
+        ],
+        key: 1,
+        identity: false,
+    },
+    Table {
+        name: "enterprises",
+        columns: &[("id", Text), ("name", Text), ("county", Text)],
+        key: 1,
+        identity: false,
+    },
+    Table {
+        name: "waterbodies",
+        columns: &[
+            ("id", Text),
+            ("name", Text),
+            ("name_en", Text),
+            ("kind", Text),
+            ("basin", Text),
+            ("lon", Real),
+            ("lat", Real),
+        ],
+        key: 1,
+        identity: false,
+    },
+    Table {
+        name: "sites",
+        columns: &[
+            ("id", Text),
+            ("name", Text),
+            ("kind", Text),
+            ("county", Text),
+            ("lon", Real),
+            ("lat", Real),
+            ("enterprise_id", Text),
+            ("simulated", Bool),
+            ("waterbody_id", Text),
+            ("emission_standard", Text),
+        ],
+        key: 1,
+        identity: false,
+    },
+    Table {
+        name: "devices",
+        columns: &[
+            ("mn", Text),
+            ("password", Text),
+            ("site_id", Text),
+            ("protocol", Text),
+            ("crc_policy", Text),
+            ("realtime_interval_s", Int),
+            ("minute_interval_min", Int),
+        ],
+        key: 1,
+        identity: false,
+    },
+    Table {
+        name: "journal",
+        columns: &[
+            ("id", Int),
+            ("received_at", Int),
+            ("peer", Text),
+            ("mn", Text),
+            ("cn", Text),
+            ("verdict", Text),
+            ("cause", Text),
+            ("raw", Bytes),
+            ("raw_sha256", Bytes),
+            ("hash", Bytes),
+            ("purged", Bool),
+        ],
+        key: 1,
+        identity: false,
+    },
+    Table {
+        name: "measurements",
+        columns: &[
+            ("site_id", Text),
+            ("param", Text),
+            ("interval", Small),
+            ("time", Int),
+            ("value", Real),
+            ("min", Real),
+            ("max", Real),
+            ("cou", Real),
+            ("flag", Text),
+            ("tier", Small),
+            ("journal_id", Int),
+        ],
+        key: 4,
+        identity: false,
+    },
+    Table {
+        name: "rollups",
+        columns: &[
+            ("site_id", Text),
+            ("param", Text),
+            ("period", Small),
+            ("time", Int),
+            ("source", Small),
+            ("count", Int),
+            ("valid_count", Int),
+            ("mean", Real),
+            ("min", Real),
+            ("max", Real),
+            ("valid", Bool),
+        ],
+        key: 4,
+        identity: false,
+    },
+    Table {
+        name: "rollup_dirty",
+        columns: &[("site_id", Text), ("param", Text), ("hour", Int)],
+        key: 3,
+        identity: false,
+    },
+    Table {
+        name: "audit",
+        columns: &[
+            ("id", Int),
+            ("at", Int),
+            ("actor", Text),
+            ("action", Text),
+            ("subject", Text),
+            ("detail", Text),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
+        name: "refusal_counts",
+        columns: &[
+            ("hour", Int),
+            ("source", Text),
+            ("verdict", Text),
+            ("count", Int),
+        ],
+        key: 3,
+        identity: false,
+    },
+    Table {
+        name: "conflicts",
+        columns: &[
+            ("id", Int),
+            ("journal_id", Int),
+            ("site_id", Text),
+            ("param", Text),
+            ("interval", Small),
+            ("time", Int),
+            ("value", Real),
+            ("min", Real),
+            ("max", Real),
+            ("cou", Real),
+            ("flag", Text),
+        ],
+        key: 1,
+        identity: true,
+    },
+];
+
+/// (table, column) pairs in order → each table with its columns.
+pub(crate) fn group(rows: Vec<(String, String)>) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for (table, column) in rows {
+        match out.last_mut() {
+            Some((t, cols)) if *t == table => cols.push(column),
+            _ => out.push((table, vec![column])),
+        }
+    }
+    out
+}
+
+/// What a copy did, per table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub table: &'static str,
+    /// Rows the destination already held (a resumed copy).
+    pub already: i64,
+    /// Rows copied now.
+    pub copied: i64,
+    /// Rows in the source, and in the destination at the end (they must be equal).
+    pub total: i64,
+}
+
+/// Copies every table of `from` into `to` (migrated, empty or holding an earlier interrupted copy of
+/// `from`), `batch` rows per transaction, calling `progress` after each table. Fails, naming the table,
+/// when the counts differ at the end.
+pub fn copy(
+    from: &dyn Database,
+    to: &dyn Database,
+    batch: u32,
+    mut progress: impl FnMut(&Copied),
+) -> Result<Vec<Copied>> {
+    let source = from.reader()?;
+    let mut dest = to.connect()?;
+    if source.schema_version()? == 0 {
+        return Err(StoreError::NotFound(format!(
+            "{} holds no Qingshan database",
+            from.url()
+        )));
+    }
+    let mut report = Vec::new();
+    for table in TABLES {
+        let already = dest.row_count(table)?;
+        let mut after = dest.last_key(table)?;
+        let mut copied = 0i64;
+        loop {
+            let rows = source.read_rows(table, after.as_deref(), batch)?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last[..table.key].to_vec());
+            dest.in_transaction(|d| d.write_rows(table, &rows))?;
+            copied += rows.len() as i64;
+        }
+        dest.after_rows_written(table)?;
+        let total = source.row_count(table)?;
+        let at_end = dest.row_count(table)?;
+        if at_end != total {
+            return Err(StoreError::Corrupt(format!(
+                "table {}: {total} rows in {} but {at_end} in {} after the copy (the destination held rows \
+                 that are not in the source?)",
+                table.name,
+                from.url(),
+                to.url()
+            )));
+        }
+        let done = Copied {
+            table: table.name,
+            already,
+            copied,
+            total,
+        };
+        progress(&done);
+        report.push(done);
+    }
+    Ok(report)
+}
