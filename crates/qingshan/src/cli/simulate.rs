@@ -49,6 +49,10 @@ pub struct SimulateArgs {
     /// Register the fleet's sites and devices in this data folder before running.
     #[arg(long)]
     register: Option<PathBuf>,
+    /// With --register: the database to register in (sqlite:PATH or postgres://…; default the data
+    /// folder's SQLite file). The device key stays in the data folder.
+    #[arg(long, requires = "register")]
+    database: Option<String>,
     /// Print the fleet (MN, password, kind, site, protocol, CRC policy, quirks) as TSV and exit.
     #[arg(long)]
     list: bool,
@@ -94,7 +98,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(dir) = &args.register {
-        register(dir, &devices)?;
+        register(dir, args.database.clone(), &devices)?;
         eprintln!("registered {} devices in {}", devices.len(), dir.display());
     }
     if args.list {
@@ -188,10 +192,15 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
 }
 
 /// Registers the fleet's sites (only those missing, marked simulated) and devices in `dir`'s database.
-fn register(dir: &std::path::Path, devices: &[DeviceSpec]) -> anyhow::Result<()> {
+fn register(
+    dir: &std::path::Path,
+    database_url: Option<String>,
+    devices: &[DeviceSpec],
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let settings = platform::Settings {
         data_dir: dir.to_path_buf(),
+        database_url,
         ..platform::Settings::default()
     };
     let mut store = platform::open_database(&settings)?.connect()?;

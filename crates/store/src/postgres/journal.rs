@@ -379,10 +379,16 @@ impl PgConnection {
     ) -> Result<HashMap<Key, Content>> {
         let c = ValueColumns::of(values.map(|v| (0, v)));
         let rows = self.client().query(
+            // One primary-key lookup per key, in its month's partition only: the LIMIT keeps the planner
+            // from flattening the LATERAL into a join, which it ran as a hash join over every partition
+            // (measured: ~1 s per batch at a million rows; re-sends fell from 10,000 to 2,600 packets/s).
             "SELECT m.site_id, m.param, m.interval, m.time, m.value, m.min, m.max, m.cou, m.flag
-             FROM measurements m
-             JOIN UNNEST($1::text[], $2::text[], $3::int2[], $4::int8[]) AS k(s, p, i, t)
-               ON m.site_id = k.s AND m.param = k.p AND m.interval = k.i AND m.time = k.t",
+             FROM UNNEST($1::text[], $2::text[], $3::int2[], $4::int8[]) AS k(s, p, i, t)
+             CROSS JOIN LATERAL (
+                 SELECT * FROM measurements m
+                 WHERE m.site_id = k.s AND m.param = k.p AND m.interval = k.i AND m.time = k.t
+                 LIMIT 1
+             ) m",
             &[&c.site, &c.param, &c.interval, &c.time],
         )?;
         Ok(rows
