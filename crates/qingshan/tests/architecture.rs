@@ -248,8 +248,9 @@ fn every_test_server_file_also_runs_on_postgres() {
         .nth(1)
         .expect("scripts/test runs the server tests on PostgreSQL")
         .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .collect();
+        .take_while(|l| l.trim_end().ends_with('\\') || l.trim_start().starts_with("--test"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let dir = root().join("crates/qingshan/tests");
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -261,8 +262,11 @@ fn every_test_server_file_also_runs_on_postgres() {
             && !matches!(name.as_str(), "web_browser" | "architecture")
         {
             assert!(
-                postgres_run.contains(&format!("--test {name} "))
-                    || postgres_run.trim_end().ends_with(&format!("--test {name}")),
+                postgres_run
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .windows(2)
+                    .any(|w| w == ["--test", name.as_str()]),
                 "{name}.rs uses the test server but scripts/test does not run it on PostgreSQL"
             );
         }
