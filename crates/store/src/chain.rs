@@ -28,6 +28,27 @@ pub struct Chained<'a> {
     pub raw_sha256: &'a Hash,
 }
 
+impl<'a> Chained<'a> {
+    /// What the chain covers of frame `f`, journaled as record `id`.
+    pub fn of_frame(id: i64, f: &'a crate::FrameRecord, raw_sha256: &'a Hash) -> Chained<'a> {
+        Chained {
+            id,
+            received_at_ms: f.received_at_ms,
+            peer: &f.peer,
+            mn: f.mn.as_deref(),
+            cn: f.cn.as_deref(),
+            verdict: f.verdict.code(),
+            cause: f.cause.as_deref(),
+            raw_sha256,
+        }
+    }
+}
+
+/// A stored digest or hash, if it is one (32 bytes).
+pub fn stored_hash(bytes: Option<Vec<u8>>) -> Option<Hash> {
+    bytes.and_then(|h| <Hash>::try_from(h.as_slice()).ok())
+}
+
 /// SHA-256 of a raw frame.
 pub fn digest(raw: &[u8]) -> Hash {
     Sha256::digest(raw).into()
@@ -70,6 +91,80 @@ pub struct ChainCheck {
     pub first_broken: Option<i64>,
     /// Refused frames whose bytes retention purged (their digest stays in the chain).
     pub purged: i64,
+}
+
+/// A journal record as stored (columns `id, received_at, peer, mn, cn, verdict, cause, raw, raw_sha256,
+/// hash, purged`), for [`Verifier::record`].
+pub struct Stored {
+    pub id: i64,
+    pub received_at_ms: i64,
+    pub peer: String,
+    pub mn: Option<String>,
+    pub cn: Option<String>,
+    pub verdict: String,
+    pub cause: Option<String>,
+    /// The raw frame (empty once purged).
+    pub raw: Vec<u8>,
+    pub raw_sha256: Option<Vec<u8>>,
+    pub hash: Option<Vec<u8>>,
+    pub purged: bool,
+}
+
+/// Checks the journal record by record, in id order: every backend's `verify_chain` feeds it.
+pub struct Verifier {
+    check: ChainCheck,
+    prev: Hash,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Verifier {
+            check: ChainCheck {
+                records: 0,
+                first_broken: None,
+                purged: 0,
+            },
+            prev: GENESIS,
+        }
+    }
+}
+
+impl Verifier {
+    /// Checks the next record.
+    pub fn record(&mut self, s: Stored) {
+        let check = &mut self.check;
+        check.records += 1;
+        check.purged += i64::from(s.purged);
+        let stored_digest = stored_hash(s.raw_sha256);
+        let stored = stored_hash(s.hash);
+        // A purged frame keeps only its digest; any other must still match it.
+        let raw_ok = s.purged || stored_digest == Some(digest(&s.raw));
+        let expected = stored_digest.map(|raw_sha256| {
+            hash(
+                &self.prev,
+                &Chained {
+                    id: s.id,
+                    received_at_ms: s.received_at_ms,
+                    peer: &s.peer,
+                    mn: s.mn.as_deref(),
+                    cn: s.cn.as_deref(),
+                    verdict: &s.verdict,
+                    cause: s.cause.as_deref(),
+                    raw_sha256: &raw_sha256,
+                },
+            )
+        });
+        if check.first_broken.is_none() && (!raw_ok || expected.is_none() || stored != expected) {
+            check.first_broken = Some(s.id);
+        }
+        // Go on from the stored hash, so one edited record is named and the rest still checked.
+        self.prev = stored.or(expected).unwrap_or(GENESIS);
+    }
+
+    /// What the walk found.
+    pub fn finish(self) -> ChainCheck {
+        self.check
+    }
 }
 
 #[cfg(test)]

@@ -39,12 +39,7 @@ impl Journal for PgConnection {
     }
 
     fn verify_chain(&self) -> Result<ChainCheck> {
-        let mut check = ChainCheck {
-            records: 0,
-            first_broken: None,
-            purged: 0,
-        };
-        let mut prev = chain::GENESIS;
+        let mut verifier = chain::Verifier::default();
         // Read in pages by id: a journal of billions of records is never held in memory.
         let mut after = 0i64;
         loop {
@@ -56,45 +51,22 @@ impl Journal for PgConnection {
             let Some(last) = rows.last() else { break };
             after = last.get(0);
             for r in &rows {
-                check.records += 1;
-                let id: i64 = r.get(0);
-                let raw: Vec<u8> = r.get(7);
-                let stored_digest = hash_of(r.get(8));
-                let stored = hash_of(r.get(9));
-                let purged: bool = r.get(10);
-                check.purged += i64::from(purged);
-                let raw_ok = purged || stored_digest == Some(chain::digest(&raw));
-                let (peer, mn, cn, verdict, cause): (
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    String,
-                    Option<String>,
-                ) = (r.get(2), r.get(3), r.get(4), r.get(5), r.get(6));
-                let expected = stored_digest.map(|digest| {
-                    chain::hash(
-                        &prev,
-                        &chain::Chained {
-                            id,
-                            received_at_ms: r.get(1),
-                            peer: &peer,
-                            mn: mn.as_deref(),
-                            cn: cn.as_deref(),
-                            verdict: &verdict,
-                            cause: cause.as_deref(),
-                            raw_sha256: &digest,
-                        },
-                    )
+                verifier.record(chain::Stored {
+                    id: r.get(0),
+                    received_at_ms: r.get(1),
+                    peer: r.get(2),
+                    mn: r.get(3),
+                    cn: r.get(4),
+                    verdict: r.get(5),
+                    cause: r.get(6),
+                    raw: r.get(7),
+                    raw_sha256: r.get(8),
+                    hash: r.get(9),
+                    purged: r.get(10),
                 });
-                if check.first_broken.is_none()
-                    && (!raw_ok || expected.is_none() || stored != expected)
-                {
-                    check.first_broken = Some(id);
-                }
-                prev = stored.or(expected).unwrap_or(chain::GENESIS);
             }
         }
-        Ok(check)
+        Ok(verifier.finish())
     }
 
     fn purge_refused(&self, received_before_ms: i64) -> Result<u64> {
@@ -287,7 +259,7 @@ impl PgConnection {
         for f in frames {
             let id = last_id + 1;
             let raw_sha256 = chain::digest(&f.raw);
-            let hash = chain::hash(&prev, &chained(id, f, &raw_sha256));
+            let hash = chain::hash(&prev, &chain::Chained::of_frame(id, f, &raw_sha256));
             journal.push(id, f, raw_sha256.to_vec(), hash.to_vec());
             (last_id, prev) = (id, hash);
             summary.journal_ids.push(id);
@@ -342,7 +314,7 @@ impl PgConnection {
             None => (0, chain::GENESIS),
             Some(r) => {
                 let id: i64 = r.get(0);
-                let hash = hash_of(r.get(1)).ok_or_else(|| {
+                let hash = chain::stored_hash(r.get(1)).ok_or_else(|| {
                     StoreError::Corrupt(format!("journal record {id} has no hash"))
                 })?;
                 (id, hash)
@@ -555,21 +527,4 @@ fn journal_row(r: &Row) -> Result<JournalEntry> {
         cause: r.get(6),
         raw: r.get(7),
     })
-}
-
-fn chained<'a>(id: i64, f: &'a FrameRecord, raw_sha256: &'a chain::Hash) -> chain::Chained<'a> {
-    chain::Chained {
-        id,
-        received_at_ms: f.received_at_ms,
-        peer: &f.peer,
-        mn: f.mn.as_deref(),
-        cn: f.cn.as_deref(),
-        verdict: f.verdict.code(),
-        cause: f.cause.as_deref(),
-        raw_sha256,
-    }
-}
-
-fn hash_of(bytes: Option<Vec<u8>>) -> Option<chain::Hash> {
-    bytes.and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
 }

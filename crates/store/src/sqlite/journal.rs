@@ -41,7 +41,7 @@ impl Journal for SqliteConnection {
             for f in frames {
                 let id = last_id + 1;
                 let raw_sha256 = chain::digest(&f.raw);
-                let hash = chain::hash(&prev, &chained(id, f, &raw_sha256));
+                let hash = chain::hash(&prev, &chain::Chained::of_frame(id, f, &raw_sha256));
                 journal.execute(params![
                     id,
                     f.received_at_ms,
@@ -119,53 +119,23 @@ impl Journal for SqliteConnection {
              FROM journal ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
-        let mut check = ChainCheck {
-            records: 0,
-            first_broken: None,
-            purged: 0,
-        };
-        let mut prev = chain::GENESIS;
+        let mut verifier = chain::Verifier::default();
         while let Some(r) = rows.next()? {
-            check.records += 1;
-            let id: i64 = r.get(0)?;
-            let (peer, mn, cn, verdict, cause): (
-                String,
-                Option<String>,
-                Option<String>,
-                String,
-                Option<String>,
-            ) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
-            let raw: Vec<u8> = r.get(7)?;
-            let stored_digest = hash_of(r.get(8)?);
-            let stored = hash_of(r.get(9)?);
-            let purged: bool = r.get(10)?;
-            let received_at_ms: i64 = r.get(1)?;
-            check.purged += i64::from(purged);
-            // A purged frame keeps only its digest; any other must still match it.
-            let raw_ok = purged || stored_digest == Some(chain::digest(&raw));
-            let expected = stored_digest.map(|digest| {
-                chain::hash(
-                    &prev,
-                    &chain::Chained {
-                        id,
-                        received_at_ms,
-                        peer: &peer,
-                        mn: mn.as_deref(),
-                        cn: cn.as_deref(),
-                        verdict: &verdict,
-                        cause: cause.as_deref(),
-                        raw_sha256: &digest,
-                    },
-                )
+            verifier.record(chain::Stored {
+                id: r.get(0)?,
+                received_at_ms: r.get(1)?,
+                peer: r.get(2)?,
+                mn: r.get(3)?,
+                cn: r.get(4)?,
+                verdict: r.get(5)?,
+                cause: r.get(6)?,
+                raw: r.get(7)?,
+                raw_sha256: r.get(8)?,
+                hash: r.get(9)?,
+                purged: r.get(10)?,
             });
-            if check.first_broken.is_none() && (!raw_ok || expected.is_none() || stored != expected)
-            {
-                check.first_broken = Some(id);
-            }
-            // Go on from the stored hash, so one edited record is named and the rest still checked.
-            prev = stored.or(expected).unwrap_or(chain::GENESIS);
         }
-        Ok(check)
+        Ok(verifier.finish())
     }
 
     fn purge_refused(&self, received_before_ms: i64) -> Result<u64> {
@@ -394,27 +364,10 @@ fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, chain::Hash)> {
         None => (0, chain::GENESIS),
         Some((id, hash)) => (
             id,
-            hash_of(hash)
+            chain::stored_hash(hash)
                 .ok_or_else(|| StoreError::Corrupt(format!("journal record {id} has no hash")))?,
         ),
     })
-}
-
-fn chained<'a>(id: i64, f: &'a FrameRecord, raw_sha256: &'a chain::Hash) -> chain::Chained<'a> {
-    chain::Chained {
-        id,
-        received_at_ms: f.received_at_ms,
-        peer: &f.peer,
-        mn: f.mn.as_deref(),
-        cn: f.cn.as_deref(),
-        verdict: f.verdict.code(),
-        cause: f.cause.as_deref(),
-        raw_sha256,
-    }
-}
-
-fn hash_of(bytes: Option<Vec<u8>>) -> Option<chain::Hash> {
-    bytes.and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
 }
 
 /// Chains the records journaled before the chain existed (migration 4), in id order.
