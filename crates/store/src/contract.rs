@@ -4,8 +4,9 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    AuditEntry, County, Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period,
-    Result, Rollup, Site, StoreError, Tier, Value, Verdict, Waterbody,
+    Account, ApiToken, AuditEntry, County, Device, Enterprise, FrameRecord, Interval, JournalEntry,
+    NewValue, Period, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict,
+    Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -251,12 +252,60 @@ pub trait Registry {
     fn devices(&self) -> Result<Vec<Device>>;
 }
 
-/// Who changed what: written in the same transaction as the change it records.
+/// Who changed what: written in the same transaction as the change it records, in a hash chain
+/// ([`crate::chain::audit_hash`]) so an entry edited, removed or inserted afterwards is found.
 pub trait Audit {
     /// Records a change made by a person (who, what, to which subject, details), with the time now.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: Option<&str>) -> Result<()>;
     /// The most recent audit entries, newest first.
     fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// Audit entries newest first, with ids below `before`, whose actor, action or subject contains
+    /// `search` (case-sensitive; `None`: all).
+    fn audit_page(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>>;
+    /// Checks the audit log's hash chain from the first entry to the last.
+    fn verify_audit(&self) -> Result<ChainCheck>;
+}
+
+/// Accounts, their sessions and API tokens ([`crate::people`]).
+pub trait People {
+    /// Creates an account; [`StoreError::Exists`] when the name is taken.
+    fn create_account(
+        &self,
+        name: &str,
+        role: &str,
+        password_hash: &str,
+        scopes: &Scopes,
+        now: i64,
+    ) -> Result<i64>;
+    fn account(&self, id: i64) -> Result<Option<Account>>;
+    fn account_by_name(&self, name: &str) -> Result<Option<Account>>;
+    /// Every account, by name.
+    fn accounts(&self) -> Result<Vec<Account>>;
+    /// Stores an account's role, scopes, flags and sign-in counters (not its password).
+    fn update_account(&self, a: &Account) -> Result<()>;
+    /// Sets a new password hash, keeping the old one in the history.
+    fn set_password(&self, id: i64, password_hash: &str, must_change: bool, now: i64)
+    -> Result<()>;
+    /// The account's last `n` password hashes before the current one, newest first.
+    fn password_history(&self, id: i64, n: u32) -> Result<Vec<String>>;
+    fn create_session(&self, s: &Session) -> Result<()>;
+    fn session(&self, id_hash: &[u8]) -> Result<Option<Session>>;
+    fn touch_session(&self, id_hash: &[u8], at: i64) -> Result<()>;
+    /// Revokes one session of the account, or all of them (`None`); returns how many.
+    fn revoke_sessions(&self, account_id: i64, only: Option<&[u8]>) -> Result<u64>;
+    /// Stores a new token; returns its id.
+    fn create_token(&self, t: &ApiToken) -> Result<i64>;
+    fn token_by_hash(&self, token_hash: &[u8]) -> Result<Option<ApiToken>>;
+    /// The account's tokens, newest first.
+    fn tokens_of(&self, account_id: i64) -> Result<Vec<ApiToken>>;
+    /// Revokes a token of the account; false when it has no such token.
+    fn revoke_token(&self, account_id: i64, id: i64) -> Result<bool>;
+    fn touch_token(&self, id: i64, at: i64) -> Result<()>;
 }
 
 /// Whole tables as rows, for moving a platform between databases ([`crate::copy`]).
@@ -283,7 +332,9 @@ pub trait Tables {
 }
 
 /// One connection to a database: every capability's storage, plus schema and transactions.
-pub trait Connection: Journal + Series + Rollups + Registry + Audit + Tables + Send {
+pub trait Connection:
+    Journal + Series + Rollups + Registry + Audit + People + Tables + Send
+{
     /// The schema version the database is at.
     fn schema_version(&self) -> Result<i64>;
     /// Applies every migration not yet applied; returns the versions applied now.

@@ -16,22 +16,24 @@ pub mod conformance;
 pub mod contract;
 pub mod copy;
 pub mod model;
+pub mod people;
 pub mod postgres;
 pub mod sqlite;
 
 pub use chain::ChainCheck;
 pub use contract::{
-    Audit, Conflict, Connection, Database, DirtyHour, Journal, QuarantineCount, Receipt,
+    Audit, Conflict, Connection, Database, DirtyHour, Journal, People, QuarantineCount, Receipt,
     RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
 };
 pub use model::*;
+pub use people::{Account, ApiToken, Scopes, Session};
 
 use std::sync::Arc;
 
 /// The traits, for callers that call store methods on a [`Store`].
 pub mod prelude {
     pub use crate::contract::{
-        Audit, Connection, Database, Journal, Registry, Rollups, Series, Tables,
+        Audit, Connection, Database, Journal, People, Registry, Rollups, Series, Tables,
     };
 }
 
@@ -53,6 +55,9 @@ pub enum StoreError {
     /// A reference to something that does not exist (e.g. a device on an unknown site).
     #[error("{0}")]
     NotFound(String),
+    /// Something with this name exists already (e.g. an account name).
+    #[error("{0}")]
+    Exists(String),
     /// A database URL this build cannot open.
     #[error("{0}")]
     Unsupported(String),

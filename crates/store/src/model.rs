@@ -353,6 +353,7 @@ pub struct Rollup {
 /// A change made by a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
+    pub id: i64,
     /// When, unix seconds UTC.
     pub at: i64,
     /// Who: `api:admin-token@10.0.0.5`, `cli:alice`...

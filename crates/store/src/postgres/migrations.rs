@@ -7,10 +7,13 @@ use crate::{Result, StoreError};
 
 /// (version, SQL). Append new files here; never edit an applied one. PostgreSQL's numbering is its own:
 /// version 1 is the schema SQLite reached at its version 4.
-const POSTGRES: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../migrations/postgres/0001_initial.sql"),
-)];
+const POSTGRES: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../migrations/postgres/0001_initial.sql"),
+    ),
+    (2, include_str!("../../migrations/postgres/0002_people.sql")),
+];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {
     let exists: bool = client
@@ -46,15 +49,22 @@ fn apply_locked(client: &mut Client) -> Result<Vec<i64>> {
     let mut applied = Vec::new();
     for &(version, sql) in POSTGRES.iter().filter(|m| m.0 > at) {
         client.batch_execute("BEGIN")?;
-        let done = client.batch_execute(sql).and_then(|()| {
-            client.execute(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, extract(epoch FROM now())::bigint)",
-                &[&version],
-            )
-        });
+        let done = client
+            .batch_execute(sql)
+            .map_err(StoreError::from)
+            .and_then(|()| {
+                if version == 2 {
+                    // SQL cannot compute SHA-256: the entries already written are chained here.
+                    super::people::chain_unhashed_audit(client)?;
+                }
+                Ok(client.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, extract(epoch FROM now())::bigint)",
+                    &[&version],
+                )?)
+            });
         if let Err(e) = done {
             let _ = client.batch_execute("ROLLBACK");
-            return Err(e.into());
+            return Err(e);
         }
         client.batch_execute("COMMIT")?;
         applied.push(version);

@@ -15,6 +15,7 @@ mod client;
 mod journal;
 mod migrations;
 pub mod partitions;
+mod people;
 mod registry;
 mod series;
 mod tables;
@@ -27,6 +28,8 @@ use std::cell::{Cell, RefCell};
 const MIGRATION_LOCK: i64 = 0x7153_6d69_6772;
 /// Advisory lock key held by a transaction that appends to the journal.
 pub(crate) const CHAIN_LOCK: i64 = 0x7153_6368_6169;
+/// Advisory lock key held by a transaction that appends to the audit log.
+pub(crate) const AUDIT_LOCK: i64 = 0x7153_6175_6469;
 /// Advisory lock key held, for its whole session, by the connection that leads the background jobs.
 const LEADER_LOCK: i64 = 0x7153_6c65_6164;
 

@@ -1,9 +1,8 @@
-//! Counties, water bodies, enterprises, sites and devices; the audit log, on PostgreSQL.
+//! Counties, water bodies, enterprises, sites and devices, on PostgreSQL.
 
 use super::PgConnection;
 use crate::{
-    Audit, AuditEntry, County, CrcPolicy, Device, Enterprise, Registry, Result, Site, SiteKind,
-    StoreError, Waterbody,
+    County, CrcPolicy, Device, Enterprise, Registry, Result, Site, SiteKind, StoreError, Waterbody,
 };
 use postgres::Row;
 
@@ -219,34 +218,5 @@ impl Registry for PgConnection {
                 })
             })
             .collect()
-    }
-}
-
-impl Audit for PgConnection {
-    fn audit(&self, actor: &str, action: &str, subject: &str, detail: Option<&str>) -> Result<()> {
-        self.client().execute(
-            "INSERT INTO audit (at, actor, action, subject, detail)
-             VALUES (extract(epoch FROM now())::bigint, $1, $2, $3, $4)",
-            &[&actor, &action, &subject, &detail],
-        )?;
-        Ok(())
-    }
-
-    fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
-        Ok(self
-            .client()
-            .query(
-                "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT $1",
-                &[&i64::from(limit)],
-            )?
-            .iter()
-            .map(|r| AuditEntry {
-                at: r.get(0),
-                actor: r.get(1),
-                action: r.get(2),
-                subject: r.get(3),
-                detail: r.get(4),
-            })
-            .collect())
     }
 }

@@ -15,6 +15,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0003_emission_standard.sql"),
     ),
     (4, include_str!("../../migrations/sqlite/0004_evidence.sql")),
+    (5, include_str!("../../migrations/sqlite/0005_people.sql")),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {
@@ -64,6 +65,9 @@ pub(crate) fn apply_up_to(conn: &mut Connection, last: i64) -> Result<Vec<i64>> 
         if version == 4 {
             // SQL cannot compute SHA-256: the records already journaled are chained here.
             super::journal::chain_unhashed(&tx)?;
+        }
+        if version == 5 {
+            super::people::chain_unhashed_audit(&tx)?;
         }
         tx.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, strftime('%s','now'))",

@@ -2,6 +2,7 @@
 
 mod journal;
 mod migrations;
+mod people;
 mod registry;
 mod rollups;
 mod series;
@@ -176,6 +177,40 @@ mod tests {
             },
             "a deletion breaks the next record"
         );
+    }
+
+    /// An audit entry edited behind the store's back is named; entries written before the chain existed
+    /// are chained by migration 5.
+    #[test]
+    fn the_audit_chain_finds_an_edited_entry_and_covers_older_entries() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations::apply_up_to(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO audit (at, actor, action, subject) VALUES (1, 'cli:a', 'upsert_site', 'S1'),
+                 (2, 'cli:a', 'upsert_site', 'S2');",
+        )
+        .unwrap();
+        super::migrations::apply(&mut conn).unwrap();
+        let store = crate::Store::new(super::SqliteConnection { conn });
+        store.audit("cli:b", "upsert_device", "M1", None).unwrap();
+        let check = store.verify_audit().unwrap();
+        assert_eq!((check.records, check.first_broken), (3, None));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.db");
+        let store = super::connect_file(&path, crate::Durability::Normal).unwrap();
+        for subject in ["S1", "S2", "S3"] {
+            store.audit("cli:a", "upsert_site", subject, None).unwrap();
+        }
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute(
+                "UPDATE audit SET actor = 'cli:someone-else' WHERE subject = 'S2'",
+                [],
+            )
+            .unwrap();
+        let check = store.verify_audit().unwrap();
+        assert_eq!((check.records, check.first_broken), (3, Some(2)));
     }
 
     /// Records journaled before the chain existed are chained by the migration that adds it.

@@ -1,9 +1,9 @@
-//! Counties, water bodies, enterprises, sites and devices; the audit log.
+//! Counties, water bodies, enterprises, sites and devices.
 
 use super::SqliteConnection;
 use crate::{
-    Audit, AuditEntry, County, CrcPolicy, Device, Enterprise, Registry, Result, Site, StoreError,
-    Waterbody, WaterbodyKind,
+    County, CrcPolicy, Device, Enterprise, Registry, Result, Site, StoreError, Waterbody,
+    WaterbodyKind,
 };
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -262,30 +262,4 @@ fn site_row(r: &Row<'_>) -> rusqlite::Result<SiteRow> {
             simulated: r.get(7)?,
         },
     })
-}
-
-impl Audit for SqliteConnection {
-    fn audit(&self, actor: &str, action: &str, subject: &str, detail: Option<&str>) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (strftime('%s','now'), ?1, ?2, ?3, ?4)",
-            params![actor, action, subject, detail],
-        )?;
-        Ok(())
-    }
-
-    fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(AuditEntry {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                action: r.get(2)?,
-                subject: r.get(3)?,
-                detail: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
 }
