@@ -10,6 +10,12 @@ pub enum Error {
     /// The input breaks a rule; the message names the field and the value (HTTP 400).
     #[error("{0}")]
     Invalid(String),
+    /// Nobody (or nobody valid) is signed in, and this needs someone (HTTP 401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Too many failed sign-ins: try again in `seconds` (HTTP 429).
+    #[error("too many failed sign-ins; try again in {seconds} s")]
+    Locked { seconds: i64 },
     /// The actor may not do this (HTTP 403).
     #[error("{0}")]
     Forbidden(String),

@@ -13,6 +13,7 @@
 //! crate), which the binary wires together. Operations fail with one [`Error`]; `web` decides how each
 //! kind is shown.
 
+pub mod accounts;
 pub mod csv_out;
 pub mod demo;
 pub mod error;

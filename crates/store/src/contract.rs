@@ -298,6 +298,8 @@ pub trait People {
     fn touch_session(&self, id_hash: &[u8], at: i64) -> Result<()>;
     /// Revokes one session of the account, or all of them (`None`); returns how many.
     fn revoke_sessions(&self, account_id: i64, only: Option<&[u8]>) -> Result<u64>;
+    /// Revokes every session of the account but `keep`; returns how many.
+    fn revoke_other_sessions(&self, account_id: i64, keep: &[u8]) -> Result<u64>;
     /// Stores a new token; returns its id.
     fn create_token(&self, t: &ApiToken) -> Result<i64>;
     fn token_by_hash(&self, token_hash: &[u8]) -> Result<Option<ApiToken>>;

@@ -53,9 +53,12 @@ impl From<platform::Error> for ApiError {
         let status = match &e {
             E::NotFound(_) => StatusCode::NOT_FOUND,
             E::Invalid(_) => StatusCode::BAD_REQUEST,
+            E::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            E::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             E::Forbidden(_) => StatusCode::FORBIDDEN,
             E::Conflict(_) => StatusCode::CONFLICT,
             E::Storage(store::StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
+            E::Storage(store::StoreError::Exists(_)) => StatusCode::CONFLICT,
             E::Storage(_) | E::Internal(_) => return ApiError::internal(e),
         };
         ApiError {
@@ -70,6 +73,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self.status.as_u16() {
             400 => "bad_request",
+            401 => "unauthenticated",
             403 => "forbidden",
             404 => "not_found",
             405 => "method_not_allowed",
@@ -105,6 +109,8 @@ mod tests {
             (platform::Error::NotFound("no site \"X\"".into()), 404),
             (platform::Error::Invalid("mn \"\"".into()), 400),
             (platform::Error::Forbidden("no".into()), 403),
+            (platform::Error::Unauthenticated("who?".into()), 401),
+            (platform::Error::Locked { seconds: 60 }, 429),
             (platform::Error::Conflict("taken".into()), 409),
             (platform::Error::Internal("boom".into()), 500),
         ];

@@ -355,6 +355,13 @@ impl People for PgConnection {
         )?)
     }
 
+    fn revoke_other_sessions(&self, account_id: i64, keep: &[u8]) -> Result<u64> {
+        Ok(self.client().execute(
+            "UPDATE sessions SET revoked = TRUE WHERE account_id = $1 AND NOT revoked AND id_hash <> $2",
+            &[&account_id, &keep],
+        )?)
+    }
+
     fn create_token(&self, t: &ApiToken) -> Result<i64> {
         Ok(self
             .client()

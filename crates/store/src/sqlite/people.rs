@@ -388,6 +388,13 @@ impl People for SqliteConnection {
         )? as u64)
     }
 
+    fn revoke_other_sessions(&self, account_id: i64, keep: &[u8]) -> Result<u64> {
+        Ok(self.conn.execute(
+            "UPDATE sessions SET revoked = 1 WHERE account_id = ?1 AND NOT revoked AND id_hash <> ?2",
+            params![account_id, keep],
+        )? as u64)
+    }
+
     fn create_token(&self, t: &ApiToken) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO api_tokens (account_id, name, token_hash, actions, created_at, expires_at, revoked)
