@@ -37,6 +37,15 @@ enum Command {
     /// The journal of every frame received: verify its hash chain.
     #[command(subcommand)]
     Journal(cli::journal::JournalCommand),
+    /// People's accounts: add, list, disable, enable, reset a password.
+    #[command(subcommand)]
+    User(cli::user::UserCommand),
+    /// API tokens of accounts.
+    #[command(subcommand)]
+    Token(cli::user::TokenCommand),
+    /// The audit log of every change made by people: verify its hash chain.
+    #[command(subcommand)]
+    Audit(cli::user::AuditCommand),
     /// Move a whole platform between databases (SQLite ⇄ PostgreSQL).
     #[command(subcommand)]
     Db(cli::db::DbCommand),
@@ -61,6 +70,9 @@ fn main() -> anyhow::Result<()> {
         Command::Import(cmd) => cli::import::run(cmd),
         Command::Journal(cmd) => cli::journal::run(cmd),
         Command::Db(cmd) => cli::db::run(cmd),
+        Command::User(cmd) => cli::user::run_user(cmd),
+        Command::Token(cmd) => cli::user::run_token(cmd),
+        Command::Audit(cmd) => cli::user::run_audit(cmd),
     }
 }
 

@@ -1002,7 +1002,11 @@ pub fn sessions_and_tokens_are_found_by_hash_and_revoked(db: &dyn Database) {
     assert!(store.session(&[1; 32]).unwrap().unwrap().revoked);
     assert!(!store.session(&[2; 32]).unwrap().unwrap().revoked);
     store.create_session(&session(4)).unwrap();
-    assert_eq!(store.revoke_other_sessions(id, &[4; 32]).unwrap(), 1, "all but the one kept");
+    assert_eq!(
+        store.revoke_other_sessions(id, &[4; 32]).unwrap(),
+        1,
+        "all but the one kept"
+    );
     assert!(!store.session(&[4; 32]).unwrap().unwrap().revoked);
     assert_eq!(store.revoke_sessions(id, None).unwrap(), 1, "the rest");
     assert_eq!(store.session(&[3; 32]).unwrap(), None);

@@ -8,8 +8,8 @@ mod sessions;
 
 pub use permissions::{Action, Reach, Target};
 pub use sessions::{
-    LOCKOUT_AFTER, SessionPolicy, SessionSecret, Signed, TokenSecret, create_token, csrf_token, revoke_token, session_principal,
-    sign_in, sign_out, token_principal,
+    LOCKOUT_AFTER, SessionPolicy, SessionSecret, Signed, TokenSecret, create_token, csrf_token,
+    revoke_token, session_principal, sign_in, sign_out, token_principal,
 };
 
 use crate::registry::Actor;
@@ -55,12 +55,15 @@ impl Role {
     }
 
     pub fn parse(code: &str) -> Result<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code).ok_or_else(|| {
-            Error::invalid(format!(
-                "role {code:?} is not one of {}",
-                Role::ALL.map(Role::code).join(", ")
-            ))
-        })
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "role {code:?} is not one of {}",
+                    Role::ALL.map(Role::code).join(", ")
+                ))
+            })
     }
 }
 
@@ -208,7 +211,9 @@ fn check_scopes(store: &Store, role: Role, scopes: &Scopes) -> Result<()> {
             return Err(Error::invalid("a county officer needs at least one county"));
         }
         Role::EnterpriseUser if scopes.enterprises.len() != 1 => {
-            return Err(Error::invalid("an enterprise user belongs to exactly one enterprise"));
+            return Err(Error::invalid(
+                "an enterprise user belongs to exactly one enterprise",
+            ));
         }
         _ => {}
     }
@@ -263,7 +268,9 @@ pub fn create_account(store: &mut Store, actor: &Actor, new: &NewAccount) -> Res
                 e => e.into(),
             })?;
         if new.must_change_password {
-            let mut a = s.account(id)?.ok_or_else(|| Error::Internal("account vanished".into()))?;
+            let mut a = s
+                .account(id)?
+                .ok_or_else(|| Error::Internal("account vanished".into()))?;
             a.must_change_password = true;
             s.update_account(&a)?;
         }
@@ -300,7 +307,11 @@ pub fn set_disabled(store: &mut Store, actor: &Actor, name: &str, disabled: bool
         }
         s.audit(
             actor.as_str(),
-            if disabled { "disable_account" } else { "enable_account" },
+            if disabled {
+                "disable_account"
+            } else {
+                "enable_account"
+            },
             name,
             Some(&format!("disabled: {before} → {disabled}")),
         )?;
@@ -339,8 +350,16 @@ pub fn change_password(
     current: &str,
     new: &str,
 ) -> Result<()> {
-    let Who::Account { id, name, credential, .. } = &principal.who else {
-        return Err(Error::Forbidden("only an account has a password to change".into()));
+    let Who::Account {
+        id,
+        name,
+        credential,
+        ..
+    } = &principal.who
+    else {
+        return Err(Error::Forbidden(
+            "only an account has a password to change".into(),
+        ));
     };
     let account = store
         .account(*id)?
@@ -365,7 +384,12 @@ pub fn change_password(
             Credential::Session(current) => s.revoke_other_sessions(*id, current)?,
             Credential::Token(_) => s.revoke_sessions(*id, None)?,
         };
-        s.audit(actor.as_str(), "change_password", name, Some("password: changed"))?;
+        s.audit(
+            actor.as_str(),
+            "change_password",
+            name,
+            Some("password: changed"),
+        )?;
         Ok(())
     })
 }

@@ -83,7 +83,11 @@ mod tests {
         assert!(verify("correct horse battery", &h));
         assert!(!verify("correct horse batterY", &h));
         assert!(!verify("correct horse battery", "not a hash"));
-        assert_ne!(hash("correct horse battery").unwrap(), h, "a fresh salt each time");
+        assert_ne!(
+            hash("correct horse battery").unwrap(),
+            h,
+            "a fresh salt each time"
+        );
     }
 
     #[test]
@@ -91,8 +95,16 @@ mod tests {
         assert_eq!(check("zhang", "short"), Err(Weak::Length));
         assert_eq!(check("zhang", "my-Zhang-password"), Err(Weak::ContainsName));
         assert_eq!(check("zhang", "aaaaaaaaaaaabbbb"), Err(Weak::Repetitive));
-        assert_eq!(check("zhang", "青山绿水就是金山银山"), Err(Weak::Length), "10 characters");
-        assert_eq!(check("zhang", "青山绿水就是金山银山啊啊"), Ok(()), "characters, not bytes");
+        assert_eq!(
+            check("zhang", "青山绿水就是金山银山"),
+            Err(Weak::Length),
+            "10 characters"
+        );
+        assert_eq!(
+            check("zhang", "青山绿水就是金山银山啊啊"),
+            Ok(()),
+            "characters, not bytes"
+        );
         assert_eq!(check("zhang", &"x1".repeat(65)), Err(Weak::Length));
     }
 }

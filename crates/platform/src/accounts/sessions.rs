@@ -76,12 +76,22 @@ pub fn sign_in(store: &mut Store, name: &str, given: &str, address: &str) -> Res
         // As slow as a real check, so the time taken does not tell which names exist.
         let _ = password::verify(given, DUMMY_HASH);
         // The name typed is not logged: people type passwords into name fields.
-        store.audit(&format!("anonymous@{address}"), "sign_in_failed", "(unknown account)", None)?;
+        store.audit(
+            &format!("anonymous@{address}"),
+            "sign_in_failed",
+            "(unknown account)",
+            None,
+        )?;
         return Err(refused());
     };
     let actor = format!("user:{}@{address}", account.name);
     if account.disabled {
-        store.audit(&actor, "sign_in_failed", &account.name, Some("account disabled"))?;
+        store.audit(
+            &actor,
+            "sign_in_failed",
+            &account.name,
+            Some("account disabled"),
+        )?;
         return Err(refused());
     }
     if let Some(until) = account.locked_until.filter(|&u| u > at) {
@@ -288,7 +298,12 @@ pub fn revoke_token(store: &mut Store, actor: &Actor, name: &str, id: i64) -> Re
         if !s.revoke_token(account.id, id)? {
             return Err(Error::NotFound(format!("{name:?} has no token #{id}")));
         }
-        s.audit(actor.as_str(), "revoke_token", name, Some(&format!("token #{id}: revoked")))?;
+        s.audit(
+            actor.as_str(),
+            "revoke_token",
+            name,
+            Some(&format!("token #{id}: revoked")),
+        )?;
         Ok(())
     })
 }

@@ -8,6 +8,7 @@ pub mod import;
 pub mod journal;
 pub mod serve;
 pub mod simulate;
+pub mod user;
 
 /// Who ran a command, for the audit log: `cli:` and the operating system's name of the effective user
 /// (not `$USER`, which the caller sets at will), or `uid N` when the user has no name.
