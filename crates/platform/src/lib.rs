@@ -223,6 +223,15 @@ impl Platform {
         T: Send + 'static,
         F: FnOnce(&Store) -> store::Result<T> + Send + 'static,
     {
+        self.read_with(move |s| Ok(f(s)?)).await
+    }
+
+    /// Like [`Platform::read`] for an operation of the application (its errors are [`Error`]s).
+    pub async fn read_with<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T> + Send + 'static,
+    {
         let pooled = self.readers.lock().ok().and_then(|mut p| p.pop());
         let store = match pooled {
             Some(s) => s,
@@ -239,7 +248,7 @@ impl Platform {
         {
             pool.push(store);
         }
-        Ok(result?)
+        result
     }
 
     /// Runs the operation `f` on a write connection (registry changes; measurement writes go through the
@@ -259,6 +268,19 @@ impl Platform {
         .map_err(|e| Error::Internal(format!("a write task failed: {e}")))??;
         self.devices.replace(refreshed);
         Ok(result)
+    }
+
+    /// Runs the operation `f` on a write connection of its own (accounts, sessions: changes that do not
+    /// touch the devices the gateway admits).
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
+    {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || -> Result<_> { f(&mut db.connect()?) })
+            .await
+            .map_err(|e| Error::Internal(format!("a write task failed: {e}")))?
     }
 
     /// Reloads the admitted devices every [`DEVICE_REFRESH`] until `stop` turns true.

@@ -30,6 +30,8 @@ pub struct Settings {
     pub limits: Limits,
     pub http: HttpSettings,
     pub portal: PortalSettings,
+    /// How long staff sessions last.
+    pub sessions: crate::accounts::SessionPolicy,
 }
 
 /// Explicit bounds on what clients may cost the server.
@@ -154,6 +156,10 @@ impl Default for Settings {
             limits: Limits::default(),
             http: HttpSettings::default(),
             portal: PortalSettings::default(),
+            sessions: crate::accounts::SessionPolicy {
+                idle_s: 30 * 60,
+                max_s: 12 * 3600,
+            },
         }
     }
 }

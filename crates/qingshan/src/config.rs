@@ -118,6 +118,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "purge refused frames' bytes after this many days, 0 never (default 90)",
     ),
     (
+        "sessions.idle_minutes",
+        "a staff session unused this long ends (default 30)",
+    ),
+    (
+        "sessions.max_hours",
+        "a staff session ends this long after sign-in, used or not (default 12)",
+    ),
+    (
         "http.header_timeout_s",
         "cut HTTP clients that take longer to send their headers (default 10)",
     ),
@@ -308,6 +316,8 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "limits.refused_retention_days" => l.refused_retention_days = num(key, value)?,
         "limits.min_free_disk_mb" => l.min_free_disk_mb = num(key, value)?,
         "http.header_timeout_s" => h.header_timeout = Duration::from_secs(positive(key, value)?),
+        "sessions.idle_minutes" => s.sessions.idle_s = positive::<i64>(key, value)? * 60,
+        "sessions.max_hours" => s.sessions.max_s = positive::<i64>(key, value)? * 3600,
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),
         "http.max_connections" => h.max_connections = positive(key, value)?,
         "http.trusted_proxies" => {

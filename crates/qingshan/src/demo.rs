@@ -64,6 +64,56 @@ pub struct Backfilled {
     pub seconds: f64,
 }
 
+/// The password of every demo account. Demo only: anyone who reads the README knows it.
+pub const DEMO_PASSWORD: &str = "Qingshan-demo-2026";
+
+/// One account per role for the demo city (created once; kept if they exist), all with
+/// [`DEMO_PASSWORD`]: `demo-admin`, `demo-staff`, `demo-county` (Zhaoyang district), `demo-enterprise`
+/// (the first enterprise), `demo-river-chief`, `demo-auditor`. Returns the names created now.
+pub fn demo_accounts(store: &mut store::Store) -> anyhow::Result<Vec<String>> {
+    use platform::accounts::{NewAccount, Role};
+    let enterprise = store.enterprises()?.into_iter().next().map(|e| e.id);
+    let county = store.counties()?.into_iter().next().map(|c| c.code);
+    let actor = platform::registry::Actor::new("demo");
+    let mut created = Vec::new();
+    for (name, role) in [
+        ("demo-admin", Role::CityAdmin),
+        ("demo-staff", Role::CityStaff),
+        ("demo-county", Role::CountyOfficer),
+        ("demo-enterprise", Role::EnterpriseUser),
+        ("demo-river-chief", Role::RiverChief),
+        ("demo-auditor", Role::Auditor),
+    ] {
+        if store.account_by_name(name)?.is_some() {
+            continue;
+        }
+        let scopes = store::Scopes {
+            counties: (role == Role::CountyOfficer)
+                .then(|| county.clone())
+                .flatten()
+                .into_iter()
+                .collect(),
+            enterprises: (role == Role::EnterpriseUser)
+                .then(|| enterprise.clone())
+                .flatten()
+                .into_iter()
+                .collect(),
+            reaches: vec![],
+        };
+        let new = NewAccount {
+            name: name.into(),
+            role,
+            scopes,
+            password: DEMO_PASSWORD.into(),
+            must_change_password: false,
+        };
+        platform::accounts::create_account(store, &actor, &new)
+            .with_context(|| format!("creating the demo account {name}"))?;
+        created.push(name.to_string());
+    }
+    Ok(created)
+}
+
 /// Sends every device's history over `[now - days, now)` through admission and the writer.
 pub fn backfill(
     platform: &Arc<Platform>,

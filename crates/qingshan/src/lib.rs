@@ -13,12 +13,6 @@ pub enum ListenError {
         addr: String,
         source: std::io::Error,
     },
-    #[error(
-        "http_listen {addr} is reachable beyond this machine but no admin_token is set: registry changes \
-         and staff data would be guarded only by \"the peer is loopback\", which any same-host proxy defeats. \
-         Set admin_token (QINGSHAN_ADMIN_TOKEN), or listen on 127.0.0.1"
-    )]
-    OpenToAnyone { addr: String },
 }
 
 /// Binds the configured addresses and serves until `shutdown` completes.
@@ -33,15 +27,6 @@ pub async fn serve(
     };
     let hj212 = listen(platform.settings.hj212_listen.clone()).await?;
     let http = listen(platform.settings.http_listen.clone()).await?;
-    let http_addr = http.local_addr().map_err(|source| ListenError::Bind {
-        addr: platform.settings.http_listen.clone(),
-        source,
-    })?;
-    if platform.settings.admin_token.is_none() && !http_addr.ip().is_loopback() {
-        return Err(ListenError::OpenToAnyone {
-            addr: http_addr.to_string(),
-        });
-    }
     tracing::info!(hj212 = %hj212.local_addr().map(|a| a.to_string()).unwrap_or_default(),
         http = %http.local_addr().map(|a| a.to_string()).unwrap_or_default(), "listening");
     serve_on(platform, hj212, http, shutdown).await;

@@ -58,78 +58,156 @@ async fn a_client_dribbling_its_headers_is_cut() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_have_a_stable_code_and_a_request_id() {
     let server = Server::start(|_, _| {}).await;
-    let (status, headers, body) = server.get_raw("/api/v1/sites/NOWHERE").await;
+    let bearer = format!("Bearer {}", server.token);
+    let staff = [("Authorization", bearer.as_str())];
+    let (status, headers, body) = server
+        .send("GET", "/api/v1/sites/NOWHERE", &staff, "")
+        .await;
     assert_eq!(status, 404);
     let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["error"]["code"], "not_found", "{body}");
     let id = header(&headers, "x-request-id").expect("a request id");
     assert_eq!(body["error"]["request_id"], id, "{body}");
+    let site = r#"{"id":"X","name":"x","kind":"other"}"#;
+    assert_eq!(server.request("POST", "/api/v1/sites", site).await.0, 200);
     let (status, _, body) = server
-        .get_raw("/api/v1/sites/X/series?from=yesterday")
+        .send(
+            "GET",
+            "/api/v1/sites/X/series?param=a21026&from=yesterday",
+            &staff,
+            "",
+        )
         .await;
     assert_eq!(status, 400);
     let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["error"]["code"], "bad_request", "{body}");
+    let (status, _, body) = server.get_raw("/api/v1/sites/X").await;
+    assert_eq!(status, 401);
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "unauthenticated", "{body}");
     server.stop().await;
 }
 
+/// Nobody is authorised by where they connect from: not loopback, not a same-host proxy's client. Only an
+/// account's token (or session) is, and only for what its role and its token allow.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn loopback_authorises_nothing_when_a_proxy_relays_the_request() {
-    let device = r#"{"id":"S9","name":"x","kind":"other"}"#;
-    // No proxy configured: the local operator may change the registry, a relayed request may not.
-    let server = Server::start(|_, _| {}).await;
-    assert_eq!(server.request("POST", "/api/v1/sites", device).await.0, 200);
-    let (status, _, _) = server
-        .send(
-            "POST",
-            "/api/v1/sites",
-            &[("X-Forwarded-For", "203.0.113.9")],
-            device,
-        )
-        .await;
-    assert_eq!(
-        status, 403,
-        "a same-host proxy's client is not the operator"
-    );
-    server.stop().await;
-    // A proxy configured: loopback counts for nothing, and its X-Forwarded-For names the client.
-    let server = Server::start_with(
-        |s| s.http.trusted_proxies = vec!["127.0.0.1".into()],
-        |_, _| {},
-    )
-    .await;
-    assert_eq!(server.request("POST", "/api/v1/sites", device).await.0, 403);
-    let (status, _, body) = server
-        .send(
-            "GET",
-            "/api/v1/devices",
-            &[("X-Forwarded-For", "203.0.113.9")],
-            "",
-        )
-        .await;
-    assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
-    server.stop().await;
+async fn nobody_is_authorised_by_their_address() {
+    let site = r#"{"id":"S9","name":"x","kind":"other"}"#;
+    for proxies in [vec![], vec!["127.0.0.1".to_string()]] {
+        let server = Server::start_with(|s| s.http.trusted_proxies = proxies, |_, _| {}).await;
+        for headers in [vec![], vec![("X-Forwarded-For", "203.0.113.9")]] {
+            let (status, _, body) = server.send("POST", "/api/v1/sites", &headers, site).await;
+            assert_eq!(status, 401, "{}", String::from_utf8_lossy(&body));
+            assert_eq!(
+                server.send("GET", "/api/v1/devices", &headers, "").await.0,
+                401
+            );
+        }
+        let wrong = [("Authorization", "Bearer qs_0000")];
+        assert_eq!(
+            server.send("POST", "/api/v1/sites", &wrong, site).await.0,
+            401
+        );
+        assert_eq!(
+            server.request("POST", "/api/v1/sites", site).await.0,
+            200,
+            "the administrator's token"
+        );
+        // A token limited to reading cannot write, whatever its account may do.
+        let actor = platform::registry::Actor::new("test");
+        let reader = server
+            .platform
+            .write(move |s| {
+                platform::accounts::create_token(
+                    s,
+                    &actor,
+                    "harness-admin",
+                    "reader",
+                    Some(&[platform::accounts::Action::DataRead]),
+                    Some(1),
+                )
+            })
+            .await
+            .unwrap()
+            .1;
+        let bearer = format!("Bearer {}", reader.0);
+        let limited = [("Authorization", bearer.as_str())];
+        assert_eq!(
+            server.send("POST", "/api/v1/sites", &limited, site).await.0,
+            403
+        );
+        assert_eq!(
+            server.send("GET", "/api/v1/sites/S9", &limited, "").await.0,
+            200
+        );
+        // The refusals are in the audit log with who asked and from where.
+        let log = server.json("/api/v1/audit?limit=50").await;
+        let refusals: Vec<&str> = log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "refused:upsert_site")
+            .filter_map(|e| e["actor"].as_str())
+            .collect();
+        assert!(
+            refusals.iter().any(|a| a.starts_with("anonymous@")),
+            "{refusals:?}"
+        );
+        assert!(
+            refusals
+                .iter()
+                .any(|a| a.starts_with("token:harness-admin#")),
+            "{refusals:?}"
+        );
+        server.stop().await;
+    }
 }
 
+/// A server reachable beyond this machine needs no admin token to be safe: changes need an account.
 #[test]
-fn the_server_will_not_listen_beyond_loopback_without_an_admin_token() {
+fn a_server_listening_beyond_loopback_refuses_anonymous_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qingshan"))
+    let http = support::free_port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qingshan"))
         .args(["serve", "--data-dir"])
         .arg(dir.path())
         .args([
             "--hj212-listen",
             &format!("127.0.0.1:{}", support::free_port()),
             "--http-listen",
-            &format!("0.0.0.0:{}", support::free_port()),
+            &format!("0.0.0.0:{http}"),
         ])
         .env("QINGSHAN_LOG", "warn")
         .env_remove("QINGSHAN_ADMIN_TOKEN")
-        .output()
+        .spawn()
         .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no admin_token is set"), "{err}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let answer = loop {
+        use std::io::{Read, Write};
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", http)) {
+            let body = r#"{"id":"S1","name":"x","kind":"other"}"#;
+            write!(
+                s,
+                "POST /api/v1/sites HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            break out;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        answer.starts_with("HTTP/1.0 401") || answer.starts_with("HTTP/1.1 401"),
+        "{answer}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -77,15 +77,10 @@ pub struct Client {
     /// The client's address: the peer, or, behind trusted proxies, the last address in
     /// `X-Forwarded-For` that is not itself a trusted proxy.
     pub ip: IpAddr,
-    /// The request came through a proxy (trusted or not: it carried forwarding headers).
-    pub proxied: bool,
 }
 
 impl Client {
     pub fn of(peer: SocketAddr, headers: &HeaderMap, proxies: &Proxies) -> Client {
-        let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"]
-            .iter()
-            .any(|h| headers.contains_key(*h));
         let mut ip = canonical(peer.ip());
         if proxies.trusts(ip) {
             let hops = headers
@@ -103,15 +98,7 @@ impl Client {
                 }
             }
         }
-        Client {
-            ip,
-            proxied: forwarded || !proxies.is_empty() && proxies.trusts(canonical(peer.ip())),
-        }
-    }
-
-    /// The local operator: a loopback peer that no proxy relayed, on a server with no proxy configured.
-    pub fn is_local_operator(&self, proxies: &Proxies) -> bool {
-        proxies.is_empty() && !self.proxied && self.ip.is_loopback()
+        Client { ip }
     }
 
     /// The key rate limits count by: an IPv4 address or an IPv6 /64.
@@ -162,17 +149,14 @@ mod tests {
         let via_proxy: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         let c = Client::of(via_proxy, &headers("203.0.113.7, 10.0.0.2"), &proxies);
         assert_eq!(c.ip, "203.0.113.7".parse::<IpAddr>().unwrap());
-        assert!(c.proxied && !c.is_local_operator(&proxies));
         // A client that is not a proxy cannot choose its address.
         let direct: SocketAddr = "198.51.100.4:5000".parse().unwrap();
         let c = Client::of(direct, &headers("127.0.0.1"), &proxies);
         assert_eq!(c.ip, "198.51.100.4".parse::<IpAddr>().unwrap());
-        // Without proxies configured, a loopback peer is the local operator unless it relays someone.
+        // Without proxies configured, X-Forwarded-For is ignored: the peer is the client.
         let none = Proxies::default();
-        assert!(Client::of(via_proxy, &headers(""), &none).is_local_operator(&none));
-        assert!(!Client::of(via_proxy, &headers("203.0.113.7"), &none).is_local_operator(&none));
-        // With a proxy configured, loopback authorises nothing.
-        assert!(!Client::of(via_proxy, &headers(""), &proxies).is_local_operator(&proxies));
+        let c = Client::of(via_proxy, &headers("203.0.113.7"), &none);
+        assert_eq!(c.ip, "127.0.0.1".parse::<IpAddr>().unwrap());
     }
 
     #[test]

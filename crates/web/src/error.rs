@@ -30,6 +30,13 @@ impl ApiError {
         }
     }
 
+    pub fn unauthenticated(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: message.into(),
+        }
+    }
+
     pub fn forbidden(message: impl Into<String>) -> ApiError {
         ApiError {
             status: StatusCode::FORBIDDEN,
@@ -121,8 +128,10 @@ mod tests {
             let code = [
                 "not_found",
                 "bad_request",
+                "unauthenticated",
                 "forbidden",
                 "conflict",
+                "rate_limited",
                 "internal",
             ];
             assert!(code.contains(&a.code()), "{}", a.code());

@@ -11,6 +11,7 @@
 //! - [`error`]: how a core error becomes an HTTP answer.
 
 pub mod api;
+pub mod auth;
 pub mod client;
 pub mod error;
 pub mod portal;
@@ -71,7 +72,13 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .nest("/api/v1", api::routes())
+        .nest(
+            "/api/v1",
+            api::routes().layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                auth::identify,
+            )),
+        )
         .nest(
             "/api/v1/public",
             public::routes()

@@ -8,8 +8,8 @@ mod sessions;
 
 pub use permissions::{Action, Reach, Target};
 pub use sessions::{
-    LOCKOUT_AFTER, SessionPolicy, SessionSecret, Signed, TokenSecret, create_token, csrf_token,
-    revoke_token, session_principal, sign_in, sign_out, token_principal,
+    LOCKOUT_AFTER, Live, SessionPolicy, SessionSecret, Signed, TokenSecret, create_token,
+    csrf_token, revoke_token, session_principal, sign_in, sign_out, token_principal, touch,
 };
 
 use crate::registry::Actor;

@@ -138,14 +138,23 @@ pub fn sign_in(store: &mut Store, name: &str, given: &str, address: &str) -> Res
 /// An Argon2id hash of a random password, verified against when the name is unknown.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$m2ZmWWW4fWyrbVeJ7tX0aQ1f4ocOjiEr1zN3sOC3xiw";
 
+/// A live session and whether it should be marked used ([`touch_session`]; at most once a minute, to
+/// spare the database writes).
+#[derive(Debug)]
+pub struct Live {
+    pub principal: Principal,
+    pub account: Account,
+    pub stale: bool,
+}
+
 /// Who holds this session, if it is live: not revoked, not idle past the policy, not older than its
-/// maximum, its account enabled. Marks it used (at most once a minute, to spare the database writes).
+/// maximum, its account enabled. Reads only (a read-only connection will do).
 pub fn session_principal(
     store: &Store,
     secret: &SessionSecret,
     address: &str,
     policy: SessionPolicy,
-) -> Result<Option<(Principal, Account)>> {
+) -> Result<Option<Live>> {
     let at = now();
     let id_hash = digest(&secret.0);
     let Some(session) = store.session(&id_hash)? else {
@@ -163,9 +172,7 @@ pub fn session_principal(
     if account.disabled {
         return Ok(None);
     }
-    if at - session.last_seen >= 60 {
-        store.touch_session(&id_hash, at)?;
-    }
+    let stale = at - session.last_seen >= 60;
     let principal = Principal {
         who: Who::Account {
             id: account.id,
@@ -177,7 +184,22 @@ pub fn session_principal(
         },
         address: address.to_string(),
     };
-    Ok(Some((principal, account)))
+    Ok(Some(Live {
+        principal,
+        account,
+        stale,
+    }))
+}
+
+/// Marks the principal's session or token used now.
+pub fn touch(store: &Store, principal: &Principal) -> Result<()> {
+    if let Who::Account { credential, .. } = &principal.who {
+        match credential {
+            Credential::Session(id_hash) => store.touch_session(id_hash, now())?,
+            Credential::Token(id) => store.touch_token(*id, now())?,
+        }
+    }
+    Ok(())
 }
 
 /// Ends the session (audited).
@@ -260,8 +282,13 @@ pub fn create_token(
     Ok((id, token))
 }
 
-/// Who holds this API token, if it is live (not revoked, not expired, its account enabled).
-pub fn token_principal(store: &Store, token: &str, address: &str) -> Result<Option<Principal>> {
+/// Who holds this API token, if it is live (not revoked, not expired, its account enabled), and whether
+/// it should be marked used ([`touch`]). Reads only.
+pub fn token_principal(
+    store: &Store,
+    token: &str,
+    address: &str,
+) -> Result<Option<(Principal, bool)>> {
     let at = now();
     let Some(t) = store.token_by_hash(&digest(token))? else {
         return Ok(None);
@@ -275,20 +302,21 @@ pub fn token_principal(store: &Store, token: &str, address: &str) -> Result<Opti
     if account.disabled {
         return Ok(None);
     }
-    if t.last_used.is_none_or(|u| at - u >= 60) {
-        store.touch_token(t.id, at)?;
-    }
-    Ok(Some(Principal {
-        who: Who::Account {
-            id: account.id,
-            name: account.name,
-            role: Role::parse(&account.role)?,
-            scopes: account.scopes,
-            token_actions: Some(t.actions.iter().filter_map(|a| Action::parse(a)).collect()),
-            credential: Credential::Token(t.id),
+    let stale = t.last_used.is_none_or(|u| at - u >= 60);
+    Ok(Some((
+        Principal {
+            who: Who::Account {
+                id: account.id,
+                name: account.name,
+                role: Role::parse(&account.role)?,
+                scopes: account.scopes,
+                token_actions: Some(t.actions.iter().filter_map(|a| Action::parse(a)).collect()),
+                credential: Credential::Token(t.id),
+            },
+            address: address.to_string(),
         },
-        address: address.to_string(),
-    }))
+        stale,
+    )))
 }
 
 /// Revokes token `id` of the account `name` (audited).

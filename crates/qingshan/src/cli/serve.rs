@@ -126,6 +126,13 @@ fn seed_demo(
         &key,
     )
     .context("seeding the demo registry")?;
+    crate::demo::demo_accounts(&mut store)?;
+    // Printed for the person trying the demo, not logged: it is a published demo password.
+    println!(
+        "DEMO ONLY: accounts demo-admin, demo-staff, demo-county, demo-enterprise, demo-river-chief and \
+         demo-auditor, password {}: published in the README, so never use --demo for real data",
+        crate::demo::DEMO_PASSWORD
+    );
     tracing::info!(
         sites = data.sites.len(),
         devices = data.devices.len(),

@@ -32,10 +32,17 @@ pub struct Server {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
     pub dir: tempfile::TempDir,
-    /// The device passwords the test registered: no HTTP answer may contain one.
+    /// The device passwords, the account password and the token the test registered: no HTTP answer
+    /// may contain one.
     passwords: Vec<String>,
     postgres: Option<store::postgres::TestDatabase>,
+    /// An API token of a city administrator (`harness-admin`), sent by [`Server::get`] and
+    /// [`Server::request`] to the staff API; [`Server::send`] sends only the headers it is given.
+    pub token: String,
 }
+
+/// The password of the harness's city administrator.
+pub const ADMIN_PASSWORD: &str = "harness-Secret-2026";
 
 /// What a stopped [`Server`] leaves: its data folder and its database, still readable.
 pub struct Stopped {
@@ -128,13 +135,37 @@ impl Server {
         let mut seed = db.connect().unwrap();
         prepare(&mut seed, &tz);
         // Read before the platform seals them.
-        let passwords = seed
+        let mut passwords: Vec<String> = seed
             .devices()
             .unwrap()
             .into_iter()
             .map(|d| d.password)
             .filter(|p| p.len() >= 4)
             .collect();
+        let actor = platform::registry::Actor::new("test:harness");
+        platform::accounts::create_account(
+            &mut seed,
+            &actor,
+            &platform::accounts::NewAccount {
+                name: "harness-admin".into(),
+                role: platform::accounts::Role::CityAdmin,
+                scopes: store::Scopes::default(),
+                password: ADMIN_PASSWORD.into(),
+                must_change_password: false,
+            },
+        )
+        .unwrap();
+        let (_, token) = platform::accounts::create_token(
+            &mut seed,
+            &actor,
+            "harness-admin",
+            "harness",
+            None,
+            None,
+        )
+        .unwrap();
+        passwords.push(ADMIN_PASSWORD.into());
+        passwords.push(token.0.clone());
         drop(seed);
         let platform = Platform::start(settings, db).unwrap();
         let hj = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -154,6 +185,7 @@ impl Server {
             dir,
             passwords,
             postgres,
+            token: token.0,
         }
     }
 
@@ -236,15 +268,26 @@ impl Server {
         self.send("GET", path, &[], "").await
     }
 
-    /// GET; returns (status, body).
-    pub async fn get(&self, path: &str) -> (u16, String) {
-        let (s, _, b) = self.get_raw(path).await;
-        (s, String::from_utf8_lossy(&b).to_string())
+    /// The harness administrator's `Authorization` header for the staff API (not for open data and
+    /// pages, which are the public's).
+    fn staff_auth(&self, path: &str) -> Vec<(&'static str, String)> {
+        if path.starts_with("/api/v1/") && !path.starts_with("/api/v1/public") {
+            vec![("Authorization", format!("Bearer {}", self.token))]
+        } else {
+            vec![]
+        }
     }
 
-    /// A request with a JSON body; returns (status, body).
+    /// GET, as the harness administrator on the staff API; returns (status, body).
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path, "").await
+    }
+
+    /// A request with a JSON body, as the harness administrator on the staff API; returns (status, body).
     pub async fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
-        let (s, _, b) = self.send(method, path, &[], body).await;
+        let auth = self.staff_auth(path);
+        let headers: Vec<(&str, &str)> = auth.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (s, _, b) = self.send(method, path, &headers, body).await;
         (s, String::from_utf8_lossy(&b).to_string())
     }
 

@@ -2,18 +2,17 @@
 //! frames, conflicting re-sends beside the values that stand, and refusals counted instead of journaled.
 //! Raw frames are shown with the password masked (stored frames already are; older ones are masked here).
 
-use super::{AppState, bounded, local_time, parse_code, query, require_staff};
+use super::{AppState, bounded, local_time, parse_code, query};
 use crate::ApiError;
-use crate::client::Client;
 use axum::Extension;
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::routing::get;
 use jiff::Timestamp;
 use platform::Platform;
+use platform::accounts::{Action, Principal, Target};
 use platform::ingest::redact::mask_password;
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
@@ -48,11 +47,10 @@ fn journal_json(p: &Platform, e: &JournalEntry) -> Json_ {
 
 async fn quarantine(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     q: Result<Query<QuarantineQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, &client, &headers)?;
+    who.require(Action::EvidenceRead, Target::CityWide)?;
     let q = query(q)?;
     let verdict = q
         .verdict
@@ -90,11 +88,10 @@ fn journal_id(id: &str) -> Result<i64, ApiError> {
 
 async fn quarantine_entry(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, &client, &headers)?;
+    who.require(Action::EvidenceRead, Target::CityWide)?;
     let id = journal_id(&id)?;
     let entry = p.read(move |s| s.journal_entry(id)).await?;
     match entry {
@@ -107,11 +104,10 @@ async fn quarantine_entry(
 /// verdict at receipt, refused items, values that were not numbers).
 async fn journal_entry(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, &client, &headers)?;
+    who.require(Action::EvidenceRead, Target::CityWide)?;
     let id = journal_id(&id)?;
     match p.read(move |s| s.journal_entry(id)).await? {
         Some(e) => Ok(Json(journal_json(&p, &e))),
@@ -133,11 +129,10 @@ fn value_json(v: &NewValue) -> Json_ {
 /// Re-sent values that differed from the stored one (which stands), newest first.
 async fn conflicts(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     q: Result<Query<ConflictQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, &client, &headers)?;
+    who.require(Action::EvidenceRead, Target::CityWide)?;
     let q = query(q)?;
     let limit = bounded("limit", q.limit, 1..=1000, 100)?;
     bounded("before", q.before, 1..=i64::MAX, 1)?;
@@ -171,11 +166,10 @@ struct RefusalQuery {
 /// Refused frames counted (not journaled) per hour, source and verdict, from `from` (default: a day ago).
 async fn refusals(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     q: Result<Query<RefusalQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, &client, &headers)?;
+    who.require(Action::EvidenceRead, Target::CityWide)?;
     let q = query(q)?;
     let day_ago = Timestamp::now().as_second() - 86_400;
     let from = super::parse_time("from", q.from.as_deref(), day_ago)?;

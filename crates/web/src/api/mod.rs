@@ -7,17 +7,17 @@ mod openapi;
 mod registry;
 
 use crate::App;
-use crate::client::Client;
 use axum::Extension;
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use platform::Platform;
+use platform::accounts::{Action, Principal, Target};
 use platform::series::completeness;
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
@@ -124,43 +124,22 @@ fn parse_code<T: std::str::FromStr<Err = store::UnknownCode>>(text: &str) -> Res
         .map_err(|e: store::UnknownCode| ApiError::bad_request(e.to_string()))
 }
 
-/// Who may change the registry: a request carrying `Authorization: Bearer <admin_token>` when a token is
-/// configured; otherwise only the local operator (a loopback peer that no proxy relayed, on a server
-/// with no `http.trusted_proxies`: behind a same-host proxy every client would look like loopback).
-fn require_admin(p: &App, client: &Client, headers: &HeaderMap) -> Result<(), ApiError> {
-    match &p.settings.admin_token {
-        Some(token) => {
-            let given = headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .unwrap_or("");
-            // Compare every byte so the time taken does not reveal how much of the token matched.
-            let same = given.len() == token.len()
-                && given
-                    .bytes()
-                    .zip(token.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0;
-            if same {
-                Ok(())
-            } else {
-                Err(ApiError::forbidden(
-                    "this needs Authorization: Bearer <admin_token>",
-                ))
-            }
-        }
-        None if client.is_local_operator(&p.proxies) => Ok(()),
-        None => Err(ApiError::forbidden(
-            "without admin_token this is allowed only to the local operator (loopback, no proxy)",
-        )),
-    }
-}
-
-/// Who may read what only staff should see (devices, the journal, quarantine, conflicts, the audit
-/// log): for now the same rule as registry changes, until accounts and roles arrive.
-fn require_staff(p: &App, client: &Client, headers: &HeaderMap) -> Result<(), ApiError> {
-    require_admin(p, client, headers)
+/// The site `id` if `who` may read its data: 404 when there is none, 401/403 when they may not.
+async fn readable_site(p: &App, who: &Principal, id: &str) -> Result<Site, ApiError> {
+    who.require(Action::DataRead, Target::Any)?;
+    let lookup = id.to_string();
+    let site = p
+        .read(move |s| s.site(&lookup))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no site {id:?}")))?;
+    who.require(
+        Action::DataRead,
+        Target::Site {
+            county: site.county.as_deref(),
+            enterprise: site.enterprise_id.as_deref(),
+        },
+    )?;
+    Ok(site)
 }
 
 fn site_json(s: &Site) -> Json_ {
@@ -178,7 +157,12 @@ async fn list_sites(State(p): AppState) -> Result<Json<Json_>, ApiError> {
     ))
 }
 
-async fn get_site(State(p): AppState, Path(id): Path<String>) -> Result<Json<Json_>, ApiError> {
+async fn get_site(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Json<Json_>, ApiError> {
+    readable_site(&p, &who, &id).await?;
     let lookup = id.clone();
     let (site, series) = p
         .read(move |s| Ok((s.site(&lookup)?, s.series_of_site(&lookup)?)))
@@ -294,8 +278,10 @@ async fn load_series(
 async fn series(
     State(p): AppState,
     Path(site): Path<String>,
+    Extension(who): Extension<Principal>,
     q: Result<Query<SeriesQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
+    readable_site(&p, &who, &site).await?;
     let r = series_request(site, query(q)?)?;
     let (site, values) = load_series(&p, &r).await?;
     let values: Vec<_> = values
@@ -322,8 +308,10 @@ async fn series(
 async fn series_csv(
     State(p): AppState,
     Path(site): Path<String>,
+    Extension(who): Extension<Principal>,
     q: Result<Query<SeriesQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    readable_site(&p, &who, &site).await?;
     let r = series_request(site, query(q)?)?;
     let (_, values) = load_series(&p, &r).await?;
     let mut out = String::from("site,param,interval,time,value,min,max,cou,flag,tier\n");
@@ -371,8 +359,10 @@ struct RollupQuery {
 async fn rollups(
     State(p): AppState,
     Path(site): Path<String>,
+    Extension(who): Extension<Principal>,
     q: Result<Query<RollupQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
+    readable_site(&p, &who, &site).await?;
     let q = query(q)?;
     let param = factor_param(q.param)?;
     let period = parse_code::<Period>(q.period.as_deref().unwrap_or("hour"))?;
@@ -410,8 +400,10 @@ struct CompletenessQuery {
 async fn completeness(
     State(p): AppState,
     Path(site): Path<String>,
+    Extension(who): Extension<Principal>,
     q: Result<Query<CompletenessQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
+    readable_site(&p, &who, &site).await?;
     let q = query(q)?;
     let param = factor_param(q.param)?;
     let to = parse_time("to", q.to.as_deref(), Timestamp::now().as_second())?;
@@ -465,11 +457,10 @@ struct AuditQuery {
 /// Changes made by people, newest first. Readable by the same people who may change the registry.
 async fn audit(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_staff(&p, &client, &headers)?;
+    who.require(Action::AuditRead, Target::CityWide)?;
     let limit = bounded("limit", query(q)?.limit, 1..=1000, 100)?;
     let log = p.read(move |s| s.audit_log(limit)).await?;
     let entries: Vec<_> = log

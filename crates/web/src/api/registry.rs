@@ -4,17 +4,16 @@
 //! or a value of its type (`null` is refused), and an integer may be written `365` or `365.0`, as JSON
 //! Schema counts both as integers.
 
-use super::{AppState, body, require_admin, require_staff, site_json};
+use super::{AppState, body, site_json};
 use crate::ApiError;
 use crate::App;
-use crate::client::Client;
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use platform::{Platform, registry};
+use platform::accounts::{Action, Principal, Target};
+use platform::registry;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value as Json_, json};
 use store::Device;
@@ -44,16 +43,6 @@ impl<'de> Deserialize<'de> for Whole {
     }
 }
 
-/// Who made an API change, for the audit log: the token holder, or the loopback operator, and from where.
-fn actor(p: &Platform, client: &Client) -> registry::Actor {
-    let who = if p.settings.admin_token.is_some() {
-        "admin-token"
-    } else {
-        "loopback"
-    };
-    registry::Actor::new(format!("api:{who}@{}", client.ip))
-}
-
 /// A site as posted to `/sites`.
 #[derive(Deserialize)]
 pub(super) struct SiteInput {
@@ -76,22 +65,41 @@ pub(super) struct SiteInput {
 
 pub(super) async fn put_site(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     b: Result<Json<SiteInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let subject = b.as_ref().map_or(UNREADABLE.into(), |Json(i)| i.id.clone());
-    let result = register_site(&p, &client, &headers, b).await;
-    refused_if_err(&p, &client, "upsert_site", subject, result).await
+    let result = register_site(&p, &who, b).await;
+    refused_if_err(&p, &who, "upsert_site", subject, result).await
+}
+
+/// Whether `who` may change the site `id` as it is now (if it exists) and as it would become.
+async fn may_change_site(
+    p: &App,
+    who: &Principal,
+    id: &str,
+    after: Target<'_>,
+) -> Result<(), ApiError> {
+    who.require(Action::RegistryWrite, after)?;
+    let lookup = id.to_string();
+    if let Some(now) = p.read(move |s| s.site(&lookup)).await? {
+        who.require(
+            Action::RegistryWrite,
+            Target::Site {
+                county: now.county.as_deref(),
+                enterprise: now.enterprise_id.as_deref(),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 async fn register_site(
     p: &App,
-    client: &Client,
-    headers: &HeaderMap,
+    who: &Principal,
     b: Result<Json<SiteInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    require_admin(p, client, headers)?;
+    who.require(Action::RegistryWrite, Target::Any)?;
     let i = body(b)?;
     let site = registry::SiteInput {
         id: i.id,
@@ -105,8 +113,13 @@ async fn register_site(
         simulated: i.simulated,
     }
     .validate()?;
+    let target = Target::Site {
+        county: site.county.as_deref(),
+        enterprise: site.enterprise_id.as_deref(),
+    };
+    may_change_site(p, who, &site.id, target).await?;
     let out = site_json(&site);
-    let actor = actor(p, client);
+    let actor = who.actor();
     p.modify(move |s| registry::register_site(s, &actor, &site))
         .await?;
     Ok((axum::http::StatusCode::OK, Json(out)).into_response())
@@ -119,7 +132,7 @@ const UNREADABLE: &str = "(unreadable body)";
 /// and the caller still gets the refusal).
 async fn refused_if_err<T>(
     p: &App,
-    client: &Client,
+    who: &Principal,
     action: &'static str,
     subject: String,
     result: Result<T, ApiError>,
@@ -127,11 +140,7 @@ async fn refused_if_err<T>(
     let Err(e) = result else {
         return result;
     };
-    let who = if e.status == axum::http::StatusCode::FORBIDDEN {
-        registry::Actor::new(format!("api:unauthorised@{}", client.ip))
-    } else {
-        actor(p, client)
-    };
+    let who = who.actor();
     let reason = format!("{} {}", e.status.as_u16(), e.message);
     if let Err(failed) = p
         .modify(move |s| registry::audit_refused(s, &who, action, &subject, &reason))
@@ -150,15 +159,26 @@ fn device_json(d: &Device) -> Json_ {
 
 pub(super) async fn list_devices(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
 ) -> Result<Json<Json_>, ApiError> {
-    // The MNs are half of what forging a device's data takes: staff only.
-    require_staff(&p, &client, &headers)?;
-    let devices = p.read(|s| s.devices()).await?;
-    Ok(Json(
-        json!({ "devices": devices.iter().map(device_json).collect::<Vec<_>>() }),
-    ))
+    // The MNs are half of what forging a device's data takes: staff only, each their jurisdiction's.
+    who.require(Action::RegistryRead, Target::Any)?;
+    let (devices, sites) = p.read(|s| Ok((s.devices()?, s.sites()?))).await?;
+    let visible: Vec<_> = devices
+        .iter()
+        .filter(|d| {
+            let site = sites.iter().find(|s| s.id == d.site_id);
+            who.may(
+                Action::RegistryRead,
+                Target::Site {
+                    county: site.and_then(|s| s.county.as_deref()),
+                    enterprise: site.and_then(|s| s.enterprise_id.as_deref()),
+                },
+            )
+        })
+        .map(device_json)
+        .collect();
+    Ok(Json(json!({ "devices": visible })))
 }
 
 /// A device as posted to `/devices`.
@@ -179,22 +199,20 @@ pub(super) struct DeviceInput {
 
 pub(super) async fn put_device(
     State(p): AppState,
-    Extension(client): Extension<Client>,
-    headers: HeaderMap,
+    Extension(who): Extension<Principal>,
     b: Result<Json<DeviceInput>, JsonRejection>,
 ) -> Result<Json<Json_>, ApiError> {
     let subject = b.as_ref().map_or(UNREADABLE.into(), |Json(i)| i.mn.clone());
-    let result = register_device(&p, &client, &headers, b).await;
-    refused_if_err(&p, &client, "upsert_device", subject, result).await
+    let result = register_device(&p, &who, b).await;
+    refused_if_err(&p, &who, "upsert_device", subject, result).await
 }
 
 async fn register_device(
     p: &App,
-    client: &Client,
-    headers: &HeaderMap,
+    who: &Principal,
     b: Result<Json<DeviceInput>, JsonRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    require_admin(p, client, headers)?;
+    who.require(Action::RegistryWrite, Target::Any)?;
     let i = body(b)?;
     let device = registry::DeviceInput {
         mn: i.mn,
@@ -206,8 +224,30 @@ async fn register_device(
         minute_interval_min: i.minute_interval_min.map(|w| w.0),
     }
     .validate()?;
+    // The device's site (a missing one is the registry's 404), and the device's current site if it moves.
+    let (site, current) = {
+        let (site_id, mn) = (device.site_id.clone(), device.mn.clone());
+        p.read(move |s| {
+            let current = s.devices()?.into_iter().find(|d| d.mn == mn);
+            let current = match current {
+                Some(d) => s.site(&d.site_id)?,
+                None => None,
+            };
+            Ok((s.site(&site_id)?, current))
+        })
+        .await?
+    };
+    for s in site.iter().chain(current.iter()) {
+        who.require(
+            Action::RegistryWrite,
+            Target::Site {
+                county: s.county.as_deref(),
+                enterprise: s.enterprise_id.as_deref(),
+            },
+        )?;
+    }
     let out = device_json(&device);
-    let actor = actor(p, client);
+    let actor = who.actor();
     let key = p.device_key.clone();
     p.modify(move |s| registry::register_device(s, &actor, &device, &key))
         .await?;

@@ -1,0 +1,111 @@
+//! Who is asking. Every API request carries a [`Principal`]: the holder of an API token or of the
+//! bootstrap `admin_token` (`Authorization: Bearer …`), the person of a session cookie, or the anonymous
+//! public. Handlers ask the principal ([`Principal::require`]) through the one permission table of
+//! `platform::accounts::permissions`; nothing else decides who may do what.
+
+use crate::client::Client;
+use crate::{ApiError, App};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use platform::accounts::{self, Principal, SessionSecret, Who};
+use std::sync::Arc;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "qs_session";
+
+/// Puts the request's [`Principal`] in its extensions; a bearer token that is not valid is a 401.
+pub async fn identify(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    let client = req
+        .extensions()
+        .get::<Client>()
+        .cloned()
+        .expect("server::frame_request runs first");
+    match principal(&app, &client, req.headers()).await {
+        Ok(p) => {
+            req.extensions_mut().insert(p);
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Whether two secrets are equal, in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The value of cookie `name`, if sent.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+async fn principal(app: &App, client: &Client, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let address = client.ip.to_string();
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        let given = auth
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| ApiError::unauthenticated("Authorization must be `Bearer <token>`"))?;
+        if app
+            .settings
+            .admin_token
+            .as_deref()
+            .is_some_and(|t| same(t, given))
+        {
+            return Ok(Principal {
+                who: Who::Bootstrap,
+                address,
+            });
+        }
+        let (token, at) = (given.to_string(), address.clone());
+        let found = app
+            .read_with(move |s| accounts::token_principal(s, &token, &at))
+            .await?;
+        let Some((principal, stale)) = found else {
+            return Err(ApiError::unauthenticated(
+                "the token is not valid (unknown, expired or revoked)",
+            ));
+        };
+        touch_if(app, &principal, stale).await;
+        return Ok(principal);
+    }
+    if let Some(secret) = cookie(headers, SESSION_COOKIE) {
+        let (secret, at, policy) = (
+            SessionSecret(secret.to_string()),
+            address.clone(),
+            app.settings.sessions,
+        );
+        let live = app
+            .read_with(move |s| accounts::session_principal(s, &secret, &at, policy))
+            .await?;
+        if let Some(live) = live {
+            touch_if(app, &live.principal, live.stale).await;
+            return Ok(live.principal);
+        }
+    }
+    Ok(Principal::anonymous(address))
+}
+
+/// Marks a session or token used (a failure is logged: it must not refuse the request).
+async fn touch_if(app: &App, principal: &Principal, stale: bool) {
+    if stale {
+        let p = principal.clone();
+        if let Err(e) = app.write(move |s| accounts::touch(s, &p)).await {
+            tracing::warn!(error = %e, "could not mark a session or token used");
+        }
+    }
+}
