@@ -26,7 +26,8 @@ fn before() -> Value {
 
 fn error_responses() -> Value {
     json!({
-        "403": {"description": "Registry changes need `Authorization: Bearer <admin_token>` (or loopback when no token is configured)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "401": {"description": "Needs `Authorization: Bearer <API token>` (`qingshan token create`) or a signed-in session", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "403": {"description": "The account's role or jurisdiction (or the token's actions) does not allow this", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "400": {"description": "Bad parameters", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     })
