@@ -21,11 +21,23 @@ use store::{JournalEntry, NewValue, Verdict};
 
 pub fn routes() -> Router<Arc<crate::App>> {
     Router::new()
-        .route("/quarantine", get(quarantine))
-        .route("/quarantine/{id}", get(quarantine_entry))
-        .route("/journal/{id}", get(journal_entry))
-        .route("/conflicts", get(conflicts))
-        .route("/refusals", get(refusals))
+        .route(
+            super::access::listed("/quarantine", &["GET"]),
+            get(quarantine),
+        )
+        .route(
+            super::access::listed("/quarantine/{id}", &["GET"]),
+            get(quarantine_entry),
+        )
+        .route(
+            super::access::listed("/journal/{id}", &["GET"]),
+            get(journal_entry),
+        )
+        .route(
+            super::access::listed("/conflicts", &["GET"]),
+            get(conflicts),
+        )
+        .route(super::access::listed("/refusals", &["GET"]), get(refusals))
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,7 @@
 //! and (in [`evidence`]) the journal, quarantine, conflicting re-sends and counted refusals.
 
 use crate::ApiError;
+pub mod access;
 mod evidence;
 mod openapi;
 mod registry;
@@ -27,19 +28,32 @@ use store::{Interval, Period, Site};
 type AppState = State<Arc<App>>;
 
 pub fn routes() -> Router<Arc<App>> {
+    use access::listed;
     Router::new()
-        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
-        .route("/sites", get(list_sites).post(registry::put_site))
-        .route("/sites/{site}", get(get_site))
-        .route("/sites/{site}/series", get(series))
-        .route("/sites/{site}/series.csv", get(series_csv))
-        .route("/sites/{site}/rollups", get(rollups))
-        .route("/sites/{site}/completeness", get(completeness))
         .route(
-            "/devices",
+            listed("/openapi.json", &["GET"]),
+            get(|| async { Json(openapi::document()) }),
+        )
+        .route(
+            listed("/sites", &["GET", "POST"]),
+            get(list_sites).post(registry::put_site),
+        )
+        .route(listed("/sites/{site}", &["GET"]), get(get_site))
+        .route(listed("/sites/{site}/series", &["GET"]), get(series))
+        .route(
+            listed("/sites/{site}/series.csv", &["GET"]),
+            get(series_csv),
+        )
+        .route(listed("/sites/{site}/rollups", &["GET"]), get(rollups))
+        .route(
+            listed("/sites/{site}/completeness", &["GET"]),
+            get(completeness),
+        )
+        .route(
+            listed("/devices", &["GET", "POST"]),
             get(registry::list_devices).post(registry::put_device),
         )
-        .route("/audit", get(audit))
+        .route(listed("/audit", &["GET"]), get(audit))
         .merge(evidence::routes())
 }
 

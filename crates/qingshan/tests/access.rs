@@ -1,0 +1,212 @@
+//! Every route of the JSON API (`web::api::access::ROUTES`) as every role, a county officer of another
+//! county, an enterprise user of another enterprise and the anonymous public: the answer must be what the
+//! permission table (`platform::accounts::permissions`) says. A route missing from the list cannot be
+//! built, so it cannot escape this test.
+
+mod support;
+
+use platform::accounts::{self, Action, NewAccount, Principal, Role, Target};
+use platform::registry::Actor;
+use store::{County, Enterprise, Scopes, Site, SiteKind};
+use support::Server;
+use web::api::access::{Need, ROUTES};
+
+/// The site every `{site}` route is asked about: county 530602, enterprise E1.
+const SITE: (&str, &str) = ("530602", "E1");
+
+struct Someone {
+    label: &'static str,
+    token: Option<String>,
+    principal: Principal,
+}
+
+fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
+    for (code, name) in [("530602", "昭阳区"), ("530621", "鲁甸县")] {
+        store
+            .upsert_county(&County {
+                code: code.into(),
+                name: name.into(),
+                name_en: None,
+                lon: None,
+                lat: None,
+            })
+            .unwrap();
+    }
+    for (id, county) in [("E1", "530602"), ("E2", "530621")] {
+        store
+            .upsert_enterprise(&Enterprise {
+                id: id.into(),
+                name: format!("企业{id}"),
+                county: Some(county.into()),
+            })
+            .unwrap();
+    }
+    store
+        .upsert_site(&Site {
+            id: "S1".into(),
+            name: "1号排口".into(),
+            kind: SiteKind::FlueGasOutlet,
+            county: Some(SITE.0.into()),
+            lon: None,
+            lat: None,
+            enterprise_id: Some(SITE.1.into()),
+            emission_standard: None,
+            simulated: false,
+        })
+        .unwrap();
+    let actor = Actor::new("test:access");
+    let scopes = |counties: &[&str], enterprises: &[&str]| Scopes {
+        counties: counties.iter().map(|c| c.to_string()).collect(),
+        enterprises: enterprises.iter().map(|e| e.to_string()).collect(),
+        reaches: vec![],
+    };
+    let accounts = [
+        ("city_admin", Role::CityAdmin, scopes(&[], &[])),
+        ("city_staff", Role::CityStaff, scopes(&[], &[])),
+        (
+            "county_officer",
+            Role::CountyOfficer,
+            scopes(&["530602"], &[]),
+        ),
+        (
+            "county_officer_of_another_county",
+            Role::CountyOfficer,
+            scopes(&["530621"], &[]),
+        ),
+        (
+            "enterprise_user",
+            Role::EnterpriseUser,
+            scopes(&[], &["E1"]),
+        ),
+        (
+            "enterprise_user_of_another_enterprise",
+            Role::EnterpriseUser,
+            scopes(&[], &["E2"]),
+        ),
+        ("river_chief", Role::RiverChief, scopes(&[], &[])),
+        ("auditor", Role::Auditor, scopes(&[], &[])),
+    ];
+    for (label, role, scopes) in accounts {
+        let name = label.replace('_', "-");
+        let new = NewAccount {
+            name: name.clone(),
+            role,
+            scopes: scopes.clone(),
+            password: "Access-test-pass-1".into(),
+            must_change_password: false,
+        };
+        accounts::create_account(store, &actor, &new).unwrap();
+        let (id, token) =
+            accounts::create_token(store, &actor, &name, "access", None, None).unwrap();
+        people.push(Someone {
+            label,
+            token: Some(token.0),
+            principal: Principal {
+                who: accounts::Who::Account {
+                    id,
+                    name,
+                    role,
+                    scopes,
+                    token_actions: None,
+                    credential: accounts::Credential::Token(id),
+                },
+                address: "127.0.0.1".into(),
+            },
+        });
+    }
+    people.push(Someone {
+        label: "anonymous",
+        token: None,
+        principal: Principal::anonymous("127.0.0.1"),
+    });
+}
+
+/// The request that exercises a route: its path with `{site}` and `{id}` filled, and a body.
+fn request(method: &str, path: &str) -> (String, String) {
+    let url = format!(
+        "/api/v1{}",
+        path.replace("{site}", "S1").replace("{id}", "1")
+    );
+    let url = if path.starts_with("/sites/{site}/") {
+        format!("{url}?param=a21026")
+    } else {
+        url
+    };
+    let body = match (method, path) {
+        ("POST", "/sites") => {
+            r#"{"id":"S1","name":"1号排口","kind":"flue_gas_outlet","county":"530602","enterprise_id":"E1"}"#
+        }
+        ("POST", "/devices") => r#"{"mn":"ACCESS0001","password":"pw-access-1","site_id":"S1"}"#,
+        _ => "",
+    };
+    (url, body.into())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_role_as_the_permission_table_says() {
+    let mut people = Vec::new();
+    let server = Server::start(|s, _| prepare(s, &mut people)).await;
+    let site = Target::Site {
+        county: Some(SITE.0),
+        enterprise: Some(SITE.1),
+    };
+    let mut wrong = Vec::new();
+    for (method, path, need) in ROUTES {
+        let (url, body) = request(method, path);
+        for who in &people {
+            let allowed = match *need {
+                Need::Public => true,
+                Need::OnSite(a) => who.principal.may(a, site),
+                // A change names its site (the same site); a list is cut to the jurisdiction.
+                Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
+                Need::Listed(a) => who.principal.may(a, Target::Any),
+                Need::CityWide(a) => who.principal.may(a, Target::CityWide),
+            };
+            let bearer = who.token.as_ref().map(|t| format!("Bearer {t}"));
+            let headers: Vec<(&str, &str)> = bearer
+                .iter()
+                .map(|b| ("Authorization", b.as_str()))
+                .collect();
+            let (status, _, answer) = server.send(method, &url, &headers, &body).await;
+            let expected = if allowed {
+                "answered (not 401/403)"
+            } else if who.token.is_none() {
+                "401"
+            } else {
+                "403"
+            };
+            let ok = match expected {
+                "401" => status == 401,
+                "403" => status == 403,
+                _ => status != 401 && status != 403 && status < 500,
+            };
+            if !ok {
+                wrong.push(format!(
+                    "{method} {url} as {}: {status}, the table says {expected}: {}",
+                    who.label,
+                    String::from_utf8_lossy(&answer)
+                        .chars()
+                        .take(160)
+                        .collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from the table:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // The table was exercised both ways.
+    let allowed = |role: Role, action: Action| accounts::permissions::reach(role, action);
+    assert_ne!(
+        allowed(Role::Auditor, Action::AuditRead),
+        accounts::Reach::Nowhere
+    );
+    assert_eq!(
+        allowed(Role::Auditor, Action::RegistryWrite),
+        accounts::Reach::Nowhere
+    );
+    server.stop().await;
+}

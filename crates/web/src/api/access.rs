@@ -1,0 +1,71 @@
+//! Every route of the JSON API and what it needs, written down once. The router refuses to build a route
+//! that is not listed here ([`listed`]), and `crates/qingshan/tests/access.rs` calls every listed route
+//! as every role (and as a county officer of another county, an enterprise user of another enterprise)
+//! and compares the answer with `platform::accounts::permissions`.
+
+use platform::accounts::Action;
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone, signed in or not.
+    Public,
+    /// `Action` on the site named in the path (`{site}`): the role's reach and the site's jurisdiction.
+    OnSite(Action),
+    /// `Action` anywhere in the role's reach; a list is cut to the principal's jurisdiction.
+    Listed(Action),
+    /// `Action` city-wide: a jurisdiction is not enough.
+    CityWide(Action),
+}
+
+/// (method, path under `/api/v1`, need).
+pub const ROUTES: &[(&str, &str, Need)] = &[
+    ("GET", "/openapi.json", Need::Public),
+    ("GET", "/sites", Need::Public),
+    ("POST", "/sites", Need::Listed(Action::RegistryWrite)),
+    ("GET", "/sites/{site}", Need::OnSite(Action::DataRead)),
+    (
+        "GET",
+        "/sites/{site}/series",
+        Need::OnSite(Action::DataRead),
+    ),
+    (
+        "GET",
+        "/sites/{site}/series.csv",
+        Need::OnSite(Action::DataRead),
+    ),
+    (
+        "GET",
+        "/sites/{site}/rollups",
+        Need::OnSite(Action::DataRead),
+    ),
+    (
+        "GET",
+        "/sites/{site}/completeness",
+        Need::OnSite(Action::DataRead),
+    ),
+    ("GET", "/devices", Need::Listed(Action::RegistryRead)),
+    ("POST", "/devices", Need::Listed(Action::RegistryWrite)),
+    ("GET", "/audit", Need::CityWide(Action::AuditRead)),
+    ("GET", "/quarantine", Need::CityWide(Action::EvidenceRead)),
+    (
+        "GET",
+        "/quarantine/{id}",
+        Need::CityWide(Action::EvidenceRead),
+    ),
+    ("GET", "/journal/{id}", Need::CityWide(Action::EvidenceRead)),
+    ("GET", "/conflicts", Need::CityWide(Action::EvidenceRead)),
+    ("GET", "/refusals", Need::CityWide(Action::EvidenceRead)),
+];
+
+/// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without
+/// saying what it needs stops the router from being built (and so every test).
+pub fn listed(path: &'static str, methods: &[&str]) -> &'static str {
+    for m in methods {
+        assert!(
+            ROUTES.iter().any(|(rm, rp, _)| rm == m && *rp == path),
+            "{m} /api/v1{path} is not in web::api::access::ROUTES: say what it needs there"
+        );
+    }
+    path
+}
