@@ -18,6 +18,8 @@ pub struct Metrics {
     pub connections_closed_abuse: AtomicU64,
     pub http_connections_refused: AtomicU64,
     pub lockouts: AtomicU64,
+    pub sign_in_failures: AtomicU64,
+    pub account_lockouts: AtomicU64,
     pub refusals_counted: AtomicU64,
     pub write_errors: AtomicU64,
     pub writer_restarts: AtomicU64,
@@ -83,6 +85,16 @@ impl Metrics {
                 "qingshan_lockouts_total",
                 "MNs locked out for a source after repeated wrong passwords.",
                 &self.lockouts,
+            ),
+            (
+                "qingshan_sign_in_failures_total",
+                "Failed staff sign-ins (wrong name or password, disabled or locked account).",
+                &self.sign_in_failures,
+            ),
+            (
+                "qingshan_account_lockouts_total",
+                "Sign-ins refused because the account is locked after repeated failures.",
+                &self.account_lockouts,
             ),
             (
                 "qingshan_refusals_counted_total",

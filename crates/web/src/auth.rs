@@ -24,10 +24,45 @@ pub async fn identify(State(app): State<Arc<App>>, mut req: Request, next: Next)
         .expect("server::frame_request runs first");
     match principal(&app, &client, req.headers()).await {
         Ok(p) => {
+            if let Err(e) = check_csrf(&p, &req) {
+                return e.into_response();
+            }
             req.extensions_mut().insert(p);
             next.run(req).await
         }
         Err(e) => e.into_response(),
+    }
+}
+
+/// A request that changes state on the strength of a session cookie must carry the session's CSRF token
+/// in `X-CSRF-Token`: another site can make a browser send the cookie, never the token. (Tokens in
+/// `Authorization` are not sent by browsers on their own, so they need none.)
+fn check_csrf(p: &Principal, req: &Request) -> Result<(), ApiError> {
+    let safe = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+    if safe
+        || !matches!(
+            &p.who,
+            Who::Account {
+                credential: accounts::Credential::Session(_),
+                ..
+            }
+        )
+    {
+        return Ok(());
+    }
+    let secret = cookie(req.headers(), SESSION_COOKIE).unwrap_or_default();
+    let expected = accounts::csrf_token(&SessionSecret(secret.to_string()));
+    let given = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if same(given, &expected) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "this change needs the session's CSRF token in X-CSRF-Token",
+        ))
     }
 }
 

@@ -47,6 +47,14 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/devices", Need::Listed(Action::RegistryRead)),
     ("POST", "/devices", Need::Listed(Action::RegistryWrite)),
     ("GET", "/audit", Need::CityWide(Action::AuditRead)),
+    ("GET", "/audit.csv", Need::CityWide(Action::AuditRead)),
+    ("POST", "/session", Need::Public),
+    ("DELETE", "/session", Need::Listed(Action::OwnAccount)),
+    (
+        "POST",
+        "/account/password",
+        Need::Listed(Action::OwnAccount),
+    ),
     ("GET", "/quarantine", Need::CityWide(Action::EvidenceRead)),
     (
         "GET",

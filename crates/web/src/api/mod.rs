@@ -6,6 +6,7 @@ pub mod access;
 mod evidence;
 mod openapi;
 mod registry;
+mod session;
 
 use crate::App;
 use axum::Extension;
@@ -54,6 +55,15 @@ pub fn routes() -> Router<Arc<App>> {
             get(registry::list_devices).post(registry::put_device),
         )
         .route(listed("/audit", &["GET"]), get(audit))
+        .route(listed("/audit.csv", &["GET"]), get(audit_csv))
+        .route(
+            listed("/session", &["POST", "DELETE"]),
+            axum::routing::post(session::sign_in).delete(session::sign_out),
+        )
+        .route(
+            listed("/account/password", &["POST"]),
+            axum::routing::post(session::change_password),
+        )
         .merge(evidence::routes())
 }
 
@@ -465,23 +475,76 @@ async fn completeness(
 
 #[derive(Deserialize)]
 struct AuditQuery {
+    /// Only entries whose actor, action or subject contains this.
+    q: Option<String>,
+    before: Option<i64>,
     limit: Option<u32>,
 }
 
-/// Changes made by people, newest first. Readable by the same people who may change the registry.
+/// The audit entries a query asks for, newest first (the auditor's and administrators' reading).
+async fn audit_entries(
+    p: &App,
+    who: &Principal,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+    max: u32,
+) -> Result<Vec<store::AuditEntry>, ApiError> {
+    who.require(Action::AuditRead, Target::CityWide)?;
+    let q = query(q)?;
+    let limit = bounded("limit", q.limit, 1..=max, 100.min(max))?;
+    bounded("before", q.before, 1..=i64::MAX, 1)?;
+    let (search, before) = (q.q.filter(|s| !s.is_empty()), q.before);
+    Ok(
+        p.read(move |s| s.audit_page(search.as_deref(), before, limit))
+            .await?,
+    )
+}
+
+/// Changes made by people (and refused attempts, sign-ins), newest first, with `next_before` for paging.
 async fn audit(
     State(p): AppState,
     Extension(who): Extension<Principal>,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, ApiError> {
-    who.require(Action::AuditRead, Target::CityWide)?;
-    let limit = bounded("limit", query(q)?.limit, 1..=1000, 100)?;
-    let log = p.read(move |s| s.audit_log(limit)).await?;
+    let log = audit_entries(&p, &who, q, 1000).await?;
+    let next = log.last().map(|e| e.id);
     let entries: Vec<_> = log
         .iter()
         .map(|e| {
-            json!({"at": local_time(&p, e.at), "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail})
+            json!({"id": e.id, "at": local_time(&p, e.at), "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail})
         })
         .collect();
-    Ok(Json(json!({ "entries": entries })))
+    Ok(Json(json!({ "entries": entries, "next_before": next })))
+}
+
+/// The audit log as CSV (fields a person typed are neutralised against spreadsheet formulas).
+async fn audit_csv(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let log = audit_entries(&p, &who, q, 100_000).await?;
+    let mut out = String::from("id,at,actor,action,subject,detail\n");
+    for e in &log {
+        let row = [
+            e.id.to_string(),
+            local_time(&p, e.at),
+            platform::csv_out::field(&e.actor),
+            platform::csv_out::field(&e.action),
+            platform::csv_out::field(&e.subject),
+            platform::csv_out::field(e.detail.as_deref().unwrap_or("")),
+        ];
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
 }

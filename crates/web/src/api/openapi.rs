@@ -136,9 +136,23 @@ pub fn document() -> Value {
             "/api/v1/public/bulletins/drinking-water": {"get": {"summary": "Open data: quarterly drinking-water bulletin (compliance by count and by volume, exceeding items and multiples)", "tags": ["public"],
                 "parameters": public_list(&[json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer", "minimum": crate::portal::pages::BULLETIN_YEARS.start(), "maximum": crate::portal::pages::BULLETIN_YEARS.end()}}), json!({"name": "quarter", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 4}})]),
                 "responses": public_ok("Bulletin")}},
-            "/api/v1/audit": {"get": {"summary": "Changes made by people, newest first (same access as registry changes)", "parameters": [
+            "/api/v1/audit": {"get": {"summary": "Changes made by people, sign-ins and refused attempts, newest first (auditors, city administrators)", "parameters": [
+                {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Only entries whose actor, action or subject contains this"},
+                before(),
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
-                "responses": ok("Audit entries", "application/json")}},
+                "responses": ok("Audit entries and `next_before`", "application/json")}},
+            "/api/v1/audit.csv": {"get": {"summary": "The audit log as CSV, with the same filters", "parameters": [
+                {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}},
+                before(),
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}],
+                "responses": ok("CSV", "text/csv")}},
+            "/api/v1/session": {
+                "post": {"summary": "Sign in: sets the session cookie and answers the CSRF token that changes made with the cookie must carry in X-CSRF-Token", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignIn"}}}},
+                         "responses": ok("Who is signed in, and the CSRF token", "application/json")},
+                "delete": {"summary": "Sign out (this session)", "responses": ok("Signed out", "application/json")}
+            },
+            "/api/v1/account/password": {"post": {"summary": "Change one's own password (other sessions end)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPassword"}}}},
+                "responses": ok("Changed", "application/json")}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
             "/healthz": {"get": {"summary": "Health", "responses": {"200": {"description": "Healthy"}, "503": {"description": "Database unavailable"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Prometheus text format"}}}}
@@ -159,6 +173,10 @@ pub fn document() -> Value {
                      "then": {"properties": {"kind": {"const": "flue_gas_outlet"}}}},
                     {"if": {"required": ["emission_standard"], "properties": {"emission_standard": {"enum": ["gb18918_1a", "gb8978_1"]}}},
                      "then": {"properties": {"kind": {"const": "wastewater_outlet"}}}}]},
+            "SignIn": {"type": "object", "required": ["name", "password"], "properties": {
+                "name": {"type": "string"}, "password": {"type": "string", "writeOnly": true}}},
+            "NewPassword": {"type": "object", "required": ["current", "new"], "properties": {
+                "current": {"type": "string", "writeOnly": true}, "new": {"type": "string", "minLength": 12, "maxLength": 128, "writeOnly": true}}},
             "DeviceInput": {"type": "object", "required": ["mn", "password", "site_id"], "properties": {
                 "mn": {"type": "string", "pattern": "^[A-Za-z0-9]{1,24}$", "description": "HJ 212-2017 Table 3"},
                 "password": {"type": "string", "pattern": "^[^;]{1,64}$", "writeOnly": true},
