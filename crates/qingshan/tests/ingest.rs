@@ -399,11 +399,11 @@ async fn http_errors_are_json_and_the_openapi_paths_exist() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn registry_changes_need_the_admin_token_when_one_is_set() {
+async fn the_bootstrap_admin_token_changes_the_registry_and_nothing_else_does_unasked() {
     let server = start(|s| s.admin_token = Some("s3cret-token".into())).await;
     let device = r#"{"mn":"TOKEN0000001","password":"abcdef","site_id":"OUT1"}"#;
-    let (status, body) = server.request("POST", "/api/v1/devices", device).await;
-    assert_eq!(status, 403, "{body}");
+    let (status, _, body) = server.send("POST", "/api/v1/devices", &[], device).await;
+    assert_eq!(status, 401, "{}", String::from_utf8_lossy(&body));
     assert!(server.platform.devices.get("TOKEN0000001").is_none());
     let mut s = TcpStream::connect(&server.http).await.unwrap();
     let req = format!(
@@ -436,10 +436,10 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
         .expect("refused attempt audited");
     assert_eq!(
         (refused.actor.as_str(), refused.subject.as_str()),
-        ("api:unauthorised@127.0.0.1", "TOKEN0000001")
+        ("anonymous@127.0.0.1", "TOKEN0000001")
     );
     assert!(
-        refused.detail.as_deref().unwrap().starts_with("403 "),
+        refused.detail.as_deref().unwrap().starts_with("401 "),
         "{refused:?}"
     );
     assert!(!format!("{refused:?}").contains("abcdef"));
@@ -457,8 +457,8 @@ async fn registry_changes_need_the_admin_token_when_one_is_set() {
         "/api/v1/refusals",
         "/api/v1/audit",
     ] {
-        let (status, body) = server.get(path).await;
-        assert_eq!(status, 403, "{path}: {body}");
+        let (status, _, body) = server.send("GET", path, &[], "").await;
+        assert_eq!(status, 401, "{path}: {}", String::from_utf8_lossy(&body));
         let (status, _, body) = server
             .send("GET", path, &[("Authorization", "Bearer s3cret-token")], "")
             .await;
