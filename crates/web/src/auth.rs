@@ -34,6 +34,26 @@ pub async fn identify(State(app): State<Arc<App>>, mut req: Request, next: Next)
     }
 }
 
+/// Like [`identify`] for the console's pages: its forms carry the CSRF token as a field, which each
+/// handler that changes state checks; an invalid token or cookie is simply nobody signed in.
+pub async fn identify_console(
+    State(app): State<Arc<App>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let client = req
+        .extensions()
+        .get::<Client>()
+        .cloned()
+        .expect("server::frame_request runs first");
+    let p = match principal(&app, &client, req.headers()).await {
+        Ok(p) => p,
+        Err(_) => Principal::anonymous(client.ip.to_string()),
+    };
+    req.extensions_mut().insert(p);
+    next.run(req).await
+}
+
 /// A request that changes state on the strength of a session cookie must carry the session's CSRF token
 /// in `X-CSRF-Token`: another site can make a browser send the cookie, never the token. (Tokens in
 /// `Authorization` are not sent by browsers on their own, so they need none.)

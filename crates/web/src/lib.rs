@@ -13,6 +13,7 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod console;
 pub mod error;
 pub mod portal;
 pub mod public;
@@ -84,6 +85,14 @@ pub fn router(app: Arc<App>) -> Router {
             public::routes()
                 .layer(limited.clone())
                 .layer(axum::middleware::from_fn(public::open_to_every_page)),
+        )
+        .merge(
+            console::routes()
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    auth::identify_console,
+                ))
+                .layer(limited.clone()),
         )
         .merge(portal::routes().layer(limited))
         .fallback(
