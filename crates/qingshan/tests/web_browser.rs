@@ -1,4 +1,4 @@
-//! The portal in a real browser: seeds the demo city with 90 days of data, serves it on port 0 and runs
+//! The portal and the staff console in a real browser: seeds the demo city with 90 days of data, serves it on port 0 and runs
 //! `tests/browser/portal.mjs` (Node + playwright-core driving the Debian Chromium). Needs Chromium and the
 //! npm packages, so it is ignored by default; `scripts/test` installs both and runs it with `--ignored`.
 //! Screenshots go to `target/browser-screenshots/`.
@@ -38,5 +38,56 @@ async fn portal_in_headless_chromium() {
     assert!(
         out.status.success(),
         "browser tests failed (see the output above)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and Node (scripts/test installs them)"]
+async fn console_in_headless_chromium() {
+    const PASSWORD: &str = "Browser-county-2026";
+    let now = jiff::Timestamp::now().as_second();
+    let server = Server::start(|store, tz| {
+        seed(store, tz, now, 2, Some("A01"));
+        let county = store.counties().unwrap()[0].code.clone();
+        let new = platform::accounts::NewAccount {
+            name: "officer".into(),
+            role: platform::accounts::Role::CountyOfficer,
+            scopes: store::Scopes {
+                counties: vec![county],
+                ..store::Scopes::default()
+            },
+            password: PASSWORD.into(),
+            must_change_password: false,
+        };
+        platform::accounts::create_account(store, &platform::registry::Actor::new("test"), &new)
+            .unwrap();
+    })
+    .await;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let shots = root.join("target/browser-screenshots");
+    let base = format!("http://{}", server.http);
+    let script = root.join("tests/browser/console.mjs");
+    let dir = root.join("tests/browser");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(&script)
+            .arg(&base)
+            .arg(&shots)
+            .arg(PASSWORD)
+            .current_dir(dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node is installed (scripts/test installs the browser test dependencies)");
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    server.stop().await;
+    assert!(
+        out.status.success(),
+        "console browser tests failed (see the output above)"
     );
 }
