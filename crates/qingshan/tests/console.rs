@@ -154,3 +154,95 @@ async fn a_county_officer_signs_in_sees_their_county_and_signs_out() {
     assert_eq!(status, 303, "signed out: back to the sign-in form");
     server.stop().await;
 }
+
+/// Signs `name` in through the form; returns the session cookie `name=value`.
+async fn signed_in(server: &Server, name: &str) -> String {
+    let body = form(&[("name", name), ("password", PASSWORD)]);
+    let (status, headers, _) = server
+        .send(
+            "POST",
+            "/console/sign-in",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &body,
+        )
+        .await;
+    assert_eq!(status, 303, "{name} signs in");
+    header(&headers, "set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_auditor_reads_filters_and_exports_the_audit_log_and_others_may_not() {
+    let server = Server::start(|s, _| {
+        prepare(s);
+        let new = NewAccount {
+            name: "auditor".into(),
+            role: Role::Auditor,
+            scopes: Scopes::default(),
+            password: PASSWORD.into(),
+            must_change_password: false,
+        };
+        platform::accounts::create_account(s, &platform::registry::Actor::new("test"), &new)
+            .unwrap();
+    })
+    .await;
+    let officer = signed_in(&server, "officer").await;
+    let (status, _, _) = server
+        .send("GET", "/console/audit", &[("Cookie", &officer)], "")
+        .await;
+    assert_eq!(status, 403, "a county officer may not read the audit log");
+    let (status, headers, _) = server.send("GET", "/console/audit", &[], "").await;
+    assert_eq!(
+        (status, header(&headers, "location")),
+        (303, Some("/console/sign-in"))
+    );
+
+    let auditor = signed_in(&server, "auditor").await;
+    let (status, _, home) = server
+        .send("GET", "/console", &[("Cookie", &auditor)], "")
+        .await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&home).contains(r#"href="/console/audit""#));
+    let (status, _, page) = server
+        .send(
+            "GET",
+            "/console/audit?q=sign_in&lang=en",
+            &[("Cookie", &auditor)],
+            "",
+        )
+        .await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("<td>sign_in</td><td>auditor</td>")
+            && page.contains("<td>sign_in</td><td>officer</td>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<td>create_account</td>"),
+        "filtered: {page}"
+    );
+    assert!(
+        page.contains(r#"href="/api/v1/audit.csv?q=sign_in&amp;lang=en""#),
+        "{page}"
+    );
+    let (status, _, csv) = server
+        .send(
+            "GET",
+            "/api/v1/audit.csv?q=create_account",
+            &[("Cookie", &auditor)],
+            "",
+        )
+        .await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8_lossy(&csv);
+    assert!(
+        csv.contains(",create_account,officer,") && csv.contains(",create_account,auditor,"),
+        "{csv}"
+    );
+    server.stop().await;
+}

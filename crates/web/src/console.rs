@@ -23,6 +23,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/console", get(home))
         .route("/console/sign-in", get(sign_in_page).post(sign_in))
         .route("/console/sign-out", axum::routing::post(sign_out))
+        .route("/console/audit", get(audit))
 }
 
 fn role_name(ctx: &Ctx, role: Role) -> &'static str {
@@ -243,8 +244,9 @@ async fn home(
         .unwrap_or_default();
     let audit = if who.may(Action::AuditRead, Target::CityWide) {
         html!(
-            r#"<p><a href="/api/v1/audit.csv">{}</a></p>"#,
-            ctx.t("导出审计日志（CSV）", "Export the audit log (CSV)")
+            r#"<p><a href="{}">{}</a></p>"#,
+            ctx.href("/console/audit"),
+            ctx.t("审计日志", "Audit log")
         )
     } else {
         Html::new()
@@ -277,6 +279,119 @@ async fn home(
         StatusCode::OK,
         Page {
             title: ctx.t("工作台", "Console").to_string(),
+            body,
+            simulated: false,
+        },
+    )
+}
+
+/// Entries per page of the audit log.
+const AUDIT_PAGE: u32 = 50;
+
+/// The audit log for auditors and administrators: newest first, filtered by actor, action or subject,
+/// paged on the server, exportable as CSV with the same filter.
+async fn audit(
+    State(p): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    Query(q): Q,
+) -> Response {
+    let ctx = portal::context(&p, "/console/audit", &q);
+    if who.role().is_none() {
+        return Redirect::to(&ctx.href("/console/sign-in")).into_response();
+    }
+    if !who.may(Action::AuditRead, Target::CityWide) {
+        return portal::error_page(
+            ctx.lang,
+            StatusCode::FORBIDDEN,
+            ctx.t(
+                "您的角色不能查看审计日志。",
+                "Your role may not read the audit log.",
+            ),
+        );
+    }
+    let search = q.get("q").filter(|s| !s.is_empty()).cloned();
+    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let lookup = search.clone();
+    let entries = match p
+        .read(move |s| s.audit_page(lookup.as_deref(), before, AUDIT_PAGE))
+        .await
+    {
+        Ok(e) => e,
+        Err(e) => return crate::ApiError::from(e).into_response(),
+    };
+    let mut rows = Html::new();
+    for e in &entries {
+        write_html!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e.id,
+            ctx.time(e.at),
+            &e.actor,
+            &e.action,
+            &e.subject,
+            e.detail.as_deref().unwrap_or("")
+        );
+    }
+    let filter = search.as_deref().unwrap_or("");
+    let with_filter = |path: &str| {
+        let q = portal::urlencode(filter);
+        ctx.href(&if filter.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?q={q}")
+        })
+    };
+    let older = match entries.last() {
+        Some(last) if entries.len() as u32 == AUDIT_PAGE => {
+            let path = if filter.is_empty() {
+                format!("/console/audit?before={}", last.id)
+            } else {
+                format!(
+                    "/console/audit?q={}&before={}",
+                    portal::urlencode(filter),
+                    last.id
+                )
+            };
+            html!(
+                r#"<p><a rel="next" href="{}">{}</a></p>"#,
+                ctx.href(&path),
+                ctx.t("更早的记录", "Older entries")
+            )
+        }
+        _ => Html::new(),
+    };
+    let body = html!(
+        r#"<form method="get" action="/console/audit" role="search"><label for="q">{0}</label>
+<input id="q" name="q" value="{1}"> {2}<button type="submit">{3}</button>
+<a href="{4}">{5}</a></form>
+<div class="scroll"><table><thead><tr><th>#</th><th>{6}</th><th>{7}</th><th>{8}</th><th>{9}</th><th>{10}</th></tr></thead><tbody>{11}</tbody></table></div>
+{12}"#,
+        ctx.t(
+            "筛选（操作者、操作或对象包含）",
+            "Filter (actor, action or subject contains)"
+        ),
+        filter,
+        if ctx.lang == portal::Lang::En {
+            Html::trusted(r#"<input type="hidden" name="lang" value="en">"#)
+        } else {
+            Html::new()
+        },
+        ctx.t("筛选", "Filter"),
+        with_filter("/api/v1/audit.csv"),
+        ctx.t("导出 CSV", "Export CSV"),
+        ctx.t("时间", "Time"),
+        ctx.t("操作者", "Actor"),
+        ctx.t("操作", "Action"),
+        ctx.t("对象", "Subject"),
+        ctx.t("内容", "Detail"),
+        rows,
+        older
+    );
+    respond(
+        &ctx,
+        StatusCode::OK,
+        Page {
+            title: ctx.t("审计日志", "Audit log").to_string(),
             body,
             simulated: false,
         },
