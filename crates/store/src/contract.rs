@@ -79,6 +79,9 @@ pub struct DirtyHour {
     pub param: String,
     /// Start of the UTC hour, unix seconds.
     pub hour: i64,
+    /// How often it was marked: [`Rollups::write_rollups`] clears it only if no value marked it again
+    /// since it was read (a gateway may store one while another server rolls the hour up).
+    pub mark: i64,
 }
 
 /// The raw journal (every frame, as received) and the write path into the series.
@@ -188,8 +191,8 @@ pub trait Series {
 pub trait Rollups {
     /// Up to `limit` hours waiting for their rollups to be recomputed, oldest first.
     fn dirty_hours(&self, limit: u32) -> Result<Vec<DirtyHour>>;
-    /// Stores (inserting or replacing) `rollups` and clears the dirty hours `done`, in the caller's
-    /// transaction (see [`Store::put_rollups`] for one of its own).
+    /// Stores (inserting or replacing) `rollups` and clears the dirty hours `done` that were not marked
+    /// again since they were read, in the caller's transaction (see [`Store::put_rollups`] for one of its own).
     fn write_rollups(&self, rollups: &[Rollup], done: &[DirtyHour]) -> Result<()>;
     /// Rollups of one series with `from <= time < to`, oldest first.
     fn rollups(

@@ -173,7 +173,12 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "rollup_dirty",
-        columns: &[("site_id", Text), ("param", Text), ("hour", Int)],
+        columns: &[
+            ("site_id", Text),
+            ("param", Text),
+            ("hour", Int),
+            ("mark", Int),
+        ],
         key: 3,
         identity: false,
     },

@@ -210,6 +210,23 @@ pub fn rollups_upsert_and_clear_their_dirty_hours(db: &dyn Database) {
             .unwrap(),
         vec![]
     );
+
+    // A value arriving while its hour is rolled up (another gateway's) marks it again: clearing the mark
+    // that was read leaves the hour dirty, so the new value is rolled up next time.
+    let read = store.dirty_hours(100).unwrap();
+    assert_eq!(read.len(), 1);
+    store
+        .write_frames(&[frame(Verdict::Accepted, vec![value(T0 + HOUR + 60, 3.0)])])
+        .unwrap();
+    store.put_rollups(&[rollup(T0 + HOUR, 2.0)], &read).unwrap();
+    let still = store.dirty_hours(100).unwrap();
+    assert_eq!(still.len(), 1, "marked again, not cleared");
+    assert_eq!(still[0].hour, read[0].hour);
+    assert!(still[0].mark > read[0].mark);
+    store
+        .put_rollups(&[rollup(T0 + HOUR, 2.5)], &still)
+        .unwrap();
+    assert!(store.dirty_hours(100).unwrap().is_empty());
 }
 
 pub fn audit_is_written_in_the_same_transaction_as_its_change(db: &dyn Database) {

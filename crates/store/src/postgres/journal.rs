@@ -408,7 +408,7 @@ impl PgConnection {
         self.client().execute(
             "INSERT INTO rollup_dirty (site_id, param, hour)
              SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[])
-             ON CONFLICT DO NOTHING",
+             ON CONFLICT (site_id, param, hour) DO UPDATE SET mark = rollup_dirty.mark + 1",
             &[&sites, &params, &hours],
         )?;
         Ok(())

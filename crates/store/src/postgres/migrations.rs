@@ -13,6 +13,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../../migrations/postgres/0001_initial.sql"),
     ),
     (2, include_str!("../../migrations/postgres/0002_people.sql")),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_dirty_mark.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -169,7 +169,7 @@ impl Rollups for PgConnection {
         Ok(self
             .client()
             .query(
-                "SELECT site_id, param, hour FROM rollup_dirty ORDER BY hour LIMIT $1",
+                "SELECT site_id, param, hour, mark FROM rollup_dirty ORDER BY hour LIMIT $1",
                 &[&i64::from(limit)],
             )?
             .iter()
@@ -177,6 +177,7 @@ impl Rollups for PgConnection {
                 site_id: r.get(0),
                 param: r.get(1),
                 hour: r.get(2),
+                mark: r.get(3),
             })
             .collect())
     }
@@ -225,10 +226,12 @@ impl Rollups for PgConnection {
             let site: Vec<&str> = done.iter().map(|d| d.site_id.as_str()).collect();
             let param: Vec<&str> = done.iter().map(|d| d.param.as_str()).collect();
             let hour: Vec<i64> = done.iter().map(|d| d.hour).collect();
+            let mark: Vec<i64> = done.iter().map(|d| d.mark).collect();
             client.execute(
-                "DELETE FROM rollup_dirty d USING UNNEST($1::text[], $2::text[], $3::int8[]) AS k(s, p, h)
-                 WHERE d.site_id = k.s AND d.param = k.p AND d.hour = k.h",
-                &[&site, &param, &hour],
+                "DELETE FROM rollup_dirty d
+                 USING UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[]) AS k(s, p, h, m)
+                 WHERE d.site_id = k.s AND d.param = k.p AND d.hour = k.h AND d.mark = k.m",
+                &[&site, &param, &hour, &mark],
             )?;
         }
         Ok(())

@@ -35,7 +35,8 @@ impl Journal for SqliteConnection {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut dirty = tx.prepare_cached(
-                "INSERT OR IGNORE INTO rollup_dirty (site_id, param, hour) VALUES (?1, ?2, ?3)",
+                "INSERT INTO rollup_dirty (site_id, param, hour) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (site_id, param, hour) DO UPDATE SET mark = mark + 1",
             )?;
             let mut dirty_hours = std::collections::HashSet::new();
             for f in frames {

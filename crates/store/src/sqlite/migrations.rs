@@ -16,6 +16,10 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     (4, include_str!("../../migrations/sqlite/0004_evidence.sql")),
     (5, include_str!("../../migrations/sqlite/0005_people.sql")),
+    (
+        6,
+        include_str!("../../migrations/sqlite/0006_dirty_mark.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

@@ -7,13 +7,14 @@ use rusqlite::params;
 impl Rollups for SqliteConnection {
     fn dirty_hours(&self, limit: u32) -> Result<Vec<DirtyHour>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT site_id, param, hour FROM rollup_dirty ORDER BY hour LIMIT ?1",
+            "SELECT site_id, param, hour, mark FROM rollup_dirty ORDER BY hour LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {
             Ok(DirtyHour {
                 site_id: r.get(0)?,
                 param: r.get(1)?,
                 hour: r.get(2)?,
+                mark: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -43,10 +44,10 @@ impl Rollups for SqliteConnection {
             ])?;
         }
         let mut clear = self.conn.prepare_cached(
-            "DELETE FROM rollup_dirty WHERE site_id = ?1 AND param = ?2 AND hour = ?3",
+            "DELETE FROM rollup_dirty WHERE site_id = ?1 AND param = ?2 AND hour = ?3 AND mark = ?4",
         )?;
         for d in done {
-            clear.execute(params![d.site_id, d.param, d.hour])?;
+            clear.execute(params![d.site_id, d.param, d.hour, d.mark])?;
         }
         Ok(())
     }
