@@ -37,6 +37,19 @@ fn role_name(ctx: &Ctx, role: Role) -> &'static str {
     }
 }
 
+fn kind_name(ctx: &Ctx, kind: store::SiteKind) -> &'static str {
+    use store::SiteKind::*;
+    match kind {
+        AirStation => ctx.t("空气自动站", "Air station"),
+        WaterSection => ctx.t("水质断面", "Water section"),
+        DrinkingWaterSource => ctx.t("饮用水水源地", "Drinking-water source"),
+        FlueGasOutlet => ctx.t("废气排口", "Flue-gas outlet"),
+        WastewaterOutlet => ctx.t("废水排口", "Wastewater outlet"),
+        RiverOutfall => ctx.t("入河排污口", "River outfall"),
+        Other => ctx.t("其他", "Other"),
+    }
+}
+
 fn respond(ctx: &Ctx, status: StatusCode, page: Page) -> Response {
     let mut r = (
         status,
@@ -217,7 +230,7 @@ async fn home(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             &s.id,
             &s.name,
-            s.kind.code(),
+            kind_name(&ctx, s.kind),
             s.county.as_deref().unwrap_or("")
         );
     }
