@@ -13,19 +13,27 @@ use support::{Server, seed};
 async fn portal_in_headless_chromium() {
     let now = jiff::Timestamp::now().as_second();
     let server = Server::start(|store, tz| seed(store, tz, now, 90, Some("A01"))).await;
+    run_script(server, "portal.mjs", &[]).await;
+}
+
+/// Runs `tests/browser/SCRIPT <base-url> <screenshot-dir> ARGS…` with Node against `server`, prints its
+/// output, stops the server and fails when the script did.
+async fn run_script(server: Server, script: &str, args: &[&str]) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
         .unwrap();
     let shots = root.join("target/browser-screenshots");
     let base = format!("http://{}", server.http);
-    let script = root.join("tests/browser/portal.mjs");
     let dir = root.join("tests/browser");
+    let script = dir.join(script);
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new("node")
             .arg(&script)
             .arg(&base)
             .arg(&shots)
+            .args(&args)
             .current_dir(dir)
             .output()
     })
@@ -63,31 +71,5 @@ async fn console_in_headless_chromium() {
             .unwrap();
     })
     .await;
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap();
-    let shots = root.join("target/browser-screenshots");
-    let base = format!("http://{}", server.http);
-    let script = root.join("tests/browser/console.mjs");
-    let dir = root.join("tests/browser");
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(&script)
-            .arg(&base)
-            .arg(&shots)
-            .arg(PASSWORD)
-            .current_dir(dir)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("node is installed (scripts/test installs the browser test dependencies)");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    server.stop().await;
-    assert!(
-        out.status.success(),
-        "console browser tests failed (see the output above)"
-    );
+    run_script(server, "console.mjs", &[PASSWORD]).await;
 }

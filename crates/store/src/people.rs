@@ -30,6 +30,35 @@ pub struct Scopes {
     pub reaches: Vec<String>,
 }
 
+impl Scopes {
+    /// Each scope as stored: (`county` | `enterprise` | `reach`, reference).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&'static str, &String)> {
+        self.counties
+            .iter()
+            .map(|r| ("county", r))
+            .chain(self.enterprises.iter().map(|r| ("enterprise", r)))
+            .chain(self.reaches.iter().map(|r| ("reach", r)))
+    }
+
+    /// Adds a stored scope; the kind must be one [`Scopes::entries`] writes.
+    pub(crate) fn add(&mut self, kind: &str, reference: String) -> Result<(), String> {
+        match kind {
+            "county" => self.counties.push(reference),
+            "enterprise" => self.enterprises.push(reference),
+            "reach" => self.reaches.push(reference),
+            other => return Err(format!("a scope of unknown kind {other:?}")),
+        }
+        Ok(())
+    }
+}
+
+/// Now, unix seconds: when an audit entry is written.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// A signed-in session, known by the SHA-256 of its cookie's secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {

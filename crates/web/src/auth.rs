@@ -95,6 +95,29 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// The `Set-Cookie` value of a session (`""` with max age 0 clears it): `HttpOnly`, `SameSite=Lax`,
+/// and `Secure` when the client reached us over TLS (a trusted proxy says so in `X-Forwarded-Proto`).
+pub fn session_cookie(value: &str, max_age: i64, headers: &HeaderMap) -> axum::http::HeaderValue {
+    let secure = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    axum::http::HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    ))
+    .expect("a cookie of hexadecimal characters")
+}
+
+/// Counts a failed sign-in (and a refusal because the account is locked) in the metrics.
+pub fn count_sign_in_failure(app: &App, e: &platform::Error) {
+    use std::sync::atomic::Ordering::Relaxed;
+    app.metrics.sign_in_failures.fetch_add(1, Relaxed);
+    if matches!(e, platform::Error::Locked { .. }) {
+        app.metrics.account_lockouts.fetch_add(1, Relaxed);
+    }
+}
+
 /// The value of cookie `name`, if sent.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

@@ -2,7 +2,7 @@
 //! out. Server-rendered in the portal's frame (zh-CN default, `?lang=en`), forms without JavaScript;
 //! every form that changes state carries the session's CSRF token, checked here.
 
-use crate::auth::{SESSION_COOKIE, cookie};
+use crate::auth::{SESSION_COOKIE, cookie, count_sign_in_failure, session_cookie};
 use crate::portal::html::Html;
 use crate::portal::{self, Ctx, Page};
 use crate::{App, html, write_html};
@@ -96,18 +96,6 @@ struct SignInForm {
     password: String,
 }
 
-fn session_cookie(value: &str, max_age: i64, headers: &HeaderMap) -> HeaderValue {
-    let secure = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    ))
-    .expect("a cookie of hexadecimal characters")
-}
-
 async fn sign_in(
     State(p): State<Arc<App>>,
     Extension(who): Extension<Principal>,
@@ -130,23 +118,19 @@ async fn sign_in(
             r
         }
         Err(e) => {
-            use std::sync::atomic::Ordering::Relaxed;
-            p.metrics.sign_in_failures.fetch_add(1, Relaxed);
+            count_sign_in_failure(&p, &e);
             let (status, message) = match e {
-                platform::Error::Locked { seconds } => {
-                    p.metrics.account_lockouts.fetch_add(1, Relaxed);
-                    (
-                        StatusCode::TOO_MANY_REQUESTS,
-                        match ctx.lang {
-                            portal::Lang::Zh => {
-                                format!("登录失败次数过多，请 {seconds} 秒后再试。")
-                            }
-                            portal::Lang::En => {
-                                format!("Too many failed sign-ins; try again in {seconds} s.")
-                            }
-                        },
-                    )
-                }
+                platform::Error::Locked { seconds } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    match ctx.lang {
+                        portal::Lang::Zh => {
+                            format!("登录失败次数过多，请 {seconds} 秒后再试。")
+                        }
+                        portal::Lang::En => {
+                            format!("Too many failed sign-ins; try again in {seconds} s.")
+                        }
+                    },
+                ),
                 platform::Error::Unauthenticated(_) => (
                     StatusCode::UNAUTHORIZED,
                     ctx.t(

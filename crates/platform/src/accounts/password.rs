@@ -1,8 +1,7 @@
 //! Staff passwords: Argon2id and the policy new passwords must meet.
 //!
 //! Parameters (OWASP's 2023 minimum for Argon2id): 19 MiB of memory, 2 passes, 1 lane, 32-byte hash,
-//! 16-byte random salt. Measured here at about 25 ms per hash in a release build: cheap for a sign-in,
-//! costly for a guesser. They are stored inside each hash (PHC format), so raising them later still
+//! 16-byte random salt: cheap once per sign-in, costly for every guess. They are stored inside each hash (PHC format), so raising them later still
 //! verifies old hashes.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

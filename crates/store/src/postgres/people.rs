@@ -5,12 +5,6 @@ use crate::chain::{self, ChainCheck};
 use crate::{Account, ApiToken, Audit, AuditEntry, People, Result, Scopes, Session, StoreError};
 use postgres::Row;
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 fn audit_row(r: &Row) -> AuditEntry {
     AuditEntry {
         id: r.get(0),
@@ -36,7 +30,7 @@ impl Audit for PgConnection {
                 Some(r) => chain::stored_hash(r.get(0))
                     .ok_or_else(|| StoreError::Corrupt("the last audit entry has no hash".into()))?,
             };
-            let at = now();
+            let at = crate::people::now();
             let hash = chain::audit_hash(&prev, at, actor, action, subject, detail);
             c.client().execute(
                 "INSERT INTO audit (at, actor, action, subject, detail, hash) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -164,17 +158,9 @@ impl PgConnection {
         )?;
         for r in &rows {
             let (kind, reference): (String, String) = (r.get(0), r.get(1));
-            match kind.as_str() {
-                "county" => a.scopes.counties.push(reference),
-                "enterprise" => a.scopes.enterprises.push(reference),
-                "reach" => a.scopes.reaches.push(reference),
-                other => {
-                    return Err(StoreError::Corrupt(format!(
-                        "account {} has a scope of unknown kind {other:?}",
-                        a.name
-                    )));
-                }
-            }
+            a.scopes
+                .add(&kind, reference)
+                .map_err(|e| StoreError::Corrupt(format!("account {} has {e}", a.name)))?;
         }
         Ok(a)
     }
@@ -182,17 +168,11 @@ impl PgConnection {
     fn put_scopes(&self, id: i64, scopes: &Scopes) -> Result<()> {
         self.client()
             .execute("DELETE FROM account_scopes WHERE account_id = $1", &[&id])?;
-        for (kind, refs) in [
-            ("county", &scopes.counties),
-            ("enterprise", &scopes.enterprises),
-            ("reach", &scopes.reaches),
-        ] {
-            for r in refs {
-                self.client().execute(
-                    "INSERT INTO account_scopes (account_id, kind, ref) VALUES ($1, $2, $3)",
-                    &[&id, &kind, r],
-                )?;
-            }
+        for (kind, r) in scopes.entries() {
+            self.client().execute(
+                "INSERT INTO account_scopes (account_id, kind, ref) VALUES ($1, $2, $3)",
+                &[&id, &kind, r],
+            )?;
         }
         Ok(())
     }

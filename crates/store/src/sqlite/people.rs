@@ -33,12 +33,6 @@ impl SqliteConnection {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.get(0)?,
@@ -65,7 +59,7 @@ impl Audit for SqliteConnection {
                 Some(h) => chain::stored_hash(h)
                     .ok_or_else(|| StoreError::Corrupt("the last audit entry has no hash".into()))?,
             };
-            let at = now();
+            let at = crate::people::now();
             let hash = chain::audit_hash(&prev, at, actor, action, subject, detail);
             self.conn.execute(
                 "INSERT INTO audit (at, actor, action, subject, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -174,17 +168,9 @@ impl SqliteConnection {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         for (kind, reference) in rows {
-            match kind.as_str() {
-                "county" => a.scopes.counties.push(reference),
-                "enterprise" => a.scopes.enterprises.push(reference),
-                "reach" => a.scopes.reaches.push(reference),
-                other => {
-                    return Err(StoreError::Corrupt(format!(
-                        "account {} has a scope of unknown kind {other:?}",
-                        a.name
-                    )));
-                }
-            }
+            a.scopes
+                .add(&kind, reference)
+                .map_err(|e| StoreError::Corrupt(format!("account {} has {e}", a.name)))?;
         }
         Ok(a)
     }
@@ -195,14 +181,8 @@ impl SqliteConnection {
         let mut put = self.conn.prepare_cached(
             "INSERT INTO account_scopes (account_id, kind, ref) VALUES (?1, ?2, ?3)",
         )?;
-        for (kind, refs) in [
-            ("county", &scopes.counties),
-            ("enterprise", &scopes.enterprises),
-            ("reach", &scopes.reaches),
-        ] {
-            for r in refs {
-                put.execute(params![id, kind, r])?;
-            }
+        for (kind, r) in scopes.entries() {
+            put.execute(params![id, kind, r])?;
         }
         Ok(())
     }

@@ -5,38 +5,21 @@
 
 use super::{AppState, body};
 use crate::ApiError;
-use crate::auth::SESSION_COOKIE;
+use crate::auth::{count_sign_in_failure, session_cookie};
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use platform::accounts::{self, Action, Principal, Target};
 use serde::Deserialize;
 use serde_json::json;
-use std::sync::atomic::Ordering::Relaxed;
 
 #[derive(Deserialize)]
 pub(super) struct SignIn {
     name: String,
     password: String,
-}
-
-/// Whether the client reached us over TLS (directly, or through a trusted proxy that says so).
-fn over_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
-fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("a cookie of hexadecimal characters")
 }
 
 /// `POST /api/v1/session`: signs in; answers who is signed in and the session's CSRF token.
@@ -54,10 +37,7 @@ pub(super) async fn sign_in(
     let signed = match result {
         Ok(s) => s,
         Err(e) => {
-            p.metrics.sign_in_failures.fetch_add(1, Relaxed);
-            if matches!(e, platform::Error::Locked { .. }) {
-                p.metrics.account_lockouts.fetch_add(1, Relaxed);
-            }
+            count_sign_in_failure(&p, &e);
             return Err(e.into());
         }
     };
@@ -70,11 +50,7 @@ pub(super) async fn sign_in(
     .into_response();
     answer.headers_mut().insert(
         header::SET_COOKIE,
-        cookie(
-            &signed.secret.0,
-            p.settings.sessions.max_s,
-            over_tls(&headers),
-        ),
+        session_cookie(&signed.secret.0, p.settings.sessions.max_s, &headers),
     );
     Ok(answer)
 }
@@ -90,7 +66,7 @@ pub(super) async fn sign_out(
     let mut answer = Json(json!({"signed_out": true})).into_response();
     answer
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie("", 0, over_tls(&headers)));
+        .insert(header::SET_COOKIE, session_cookie("", 0, &headers));
     Ok(answer)
 }
 
