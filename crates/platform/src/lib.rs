@@ -200,6 +200,23 @@ impl Platform {
         }))
     }
 
+    /// The server's last step: the writer commits what it was handed and closes its connection, the
+    /// pooled readers close, and the database folds its log into its files ([`Database::checkpoint`]).
+    /// Writes through this platform fail afterwards; reads still work.
+    pub async fn close(&self) -> Result<()> {
+        if let Ok(mut pool) = self.readers.lock() {
+            pool.clear();
+        }
+        let (writer, db) = (self.writer.clone(), self.db.clone());
+        tokio::task::spawn_blocking(move || {
+            writer.stop();
+            db.checkpoint()
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("closing failed: {e}")))??;
+        Ok(())
+    }
+
     /// The database, for work that needs connections of its own (the demo backfill, reports).
     pub fn database(&self) -> &Arc<dyn Database> {
         &self.db

@@ -57,4 +57,7 @@ pub async fn serve_on(
     web::server::serve(http, app, router, stop_rx.clone()).await;
     let _ = gateway.await;
     refresher.abort();
+    if let Err(e) = platform.close().await {
+        tracing::error!(error = %e, "closing the database");
+    }
 }

@@ -12,9 +12,9 @@
 
 use crate::health::{Health, LogLimit};
 use crate::metrics::Metrics;
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use store::{Database, FrameRecord, RefusalCount, Store};
 use tokio::sync::oneshot;
@@ -73,6 +73,9 @@ const QUIET: Duration = Duration::from_millis(50);
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
+    /// Set by [`Writer::stop`]: the thread commits what is queued, closes its connection and ends.
+    stopping: Arc<AtomicBool>,
+    thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
 impl Writer {
@@ -88,7 +91,9 @@ impl Writer {
     ) -> Result<Writer, store::StoreError> {
         let first = db.connect()?;
         let (jobs, queue) = mpsc::channel();
-        std::thread::Builder::new()
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = stopping.clone();
+        let thread = std::thread::Builder::new()
             .name("qingshan-writer".into())
             .spawn(move || {
                 let mut ctx = Ctx {
@@ -109,7 +114,7 @@ impl Writer {
                         }
                     };
                     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        run(connection, &queue, &mut ctx, &mut idle)
+                        run(connection, &queue, &stop, &mut ctx, &mut idle)
                     }));
                     match ran {
                         Ok(()) => return,
@@ -127,7 +132,22 @@ impl Writer {
                 }
             })
             .expect("spawning the writer thread");
-        Ok(Writer { jobs })
+        Ok(Writer {
+            jobs,
+            stopping,
+            thread: Arc::new(Mutex::new(Some(thread))),
+        })
+    }
+
+    /// Commits what is queued, then ends the thread and waits for it, so its connection is closed
+    /// when this returns (the server's last step; later writes fail with [`WriteError::Stopped`]).
+    /// Blocking: call it outside the async runtime's worker threads.
+    pub fn stop(&self) {
+        self.stopping.store(true, Relaxed);
+        let thread = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
     }
 
     /// Stores `frames` in one of the next transactions; returns once it is committed.
@@ -212,12 +232,20 @@ impl Ctx {
     }
 }
 
-fn run(mut store: Store, queue: &mpsc::Receiver<Job>, ctx: &mut Ctx, idle: &mut IdleWork) {
+fn run(
+    mut store: Store,
+    queue: &mpsc::Receiver<Job>,
+    stopping: &AtomicBool,
+    ctx: &mut Ctx,
+    idle: &mut IdleWork,
+) {
     let max_batch = ctx.config.max_batch.max(1);
     let mut last_idle = Instant::now();
     loop {
         let first = match queue.recv_timeout(QUIET) {
             Ok(job) => job,
+            // Nothing queued: every job handed over before the stop is committed.
+            Err(mpsc::RecvTimeoutError::Timeout) if stopping.load(Relaxed) => return,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 idle(&mut store, Instant::now() + QUIET_SLICE);
                 last_idle = Instant::now();

@@ -52,6 +52,14 @@ impl Database for SqliteDatabase {
     fn url(&self) -> &str {
         &self.url
     }
+
+    fn checkpoint(&self) -> Result<()> {
+        let conn = SqliteConnection::open(&self.path, self.durability)?;
+        // TRUNCATE waits (busy timeout) for readers in a transaction, then empties the log.
+        conn.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
 }
 
 /// Opens (creating and migrating) the file at `path` and returns one connection to it: for tests and
