@@ -9,7 +9,7 @@ pub enum Error {
     NotFound(String),
     /// The input breaks a rule; the message names the field and the value (HTTP 400).
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Message),
     /// Nobody (or nobody valid) is signed in, and this needs someone (HTTP 401).
     #[error("{0}")]
     Unauthenticated(String),
@@ -31,15 +31,66 @@ pub enum Error {
 }
 
 impl Error {
-    /// An [`Error::Invalid`] from anything printable.
+    /// An [`Error::Invalid`] from anything printable, in English only.
     pub fn invalid(message: impl std::fmt::Display) -> Error {
-        Error::Invalid(message.to_string())
+        Error::Invalid(Message {
+            en: message.to_string(),
+            zh: None,
+        })
+    }
+
+    /// An [`Error::Invalid`] said in English and Chinese, for what people type into the console's forms.
+    pub fn invalid_both(en: impl std::fmt::Display, zh: impl std::fmt::Display) -> Error {
+        Error::Invalid(Message {
+            en: en.to_string(),
+            zh: Some(zh.to_string()),
+        })
+    }
+}
+
+/// What to tell a person: English always (the API's `message`, the logs), Chinese where it is written
+/// (the console shows it to people reading Chinese, and English otherwise).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+impl Message {
+    /// The message in Chinese when asked for and written, else in English.
+    pub fn in_chinese(&self, chinese: bool) -> &str {
+        match (&self.zh, chinese) {
+            (Some(zh), true) => zh,
+            _ => &self.en,
+        }
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
     }
 }
 
 impl From<store::UnknownCode> for Error {
     fn from(e: store::UnknownCode) -> Error {
-        Error::Invalid(e.to_string())
+        Error::invalid_both(
+            &e,
+            format!("{}“{}”无效，可选：{}", e.what, e.value, e.expected),
+        )
+    }
+}
+
+impl From<crate::accounts::password::Weak> for Error {
+    fn from(w: crate::accounts::password::Weak) -> Error {
+        use crate::accounts::password::{HISTORY, LENGTH, Weak};
+        let zh = match w {
+            Weak::Length => format!("密码长度须为 {} 至 {} 个字符", LENGTH.start(), LENGTH.end()),
+            Weak::ContainsName => "密码不能包含账号名".to_string(),
+            Weak::Repetitive => "密码至少需要 5 个不同的字符".to_string(),
+            Weak::Reused => format!("不能使用最近 {HISTORY} 次用过的密码"),
+        };
+        Error::invalid_both(w, zh)
     }
 }
 

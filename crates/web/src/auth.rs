@@ -54,6 +54,28 @@ pub async fn identify_console(
     next.run(req).await
 }
 
+/// Writes a permission refusal to the audit log: every 403 answered to someone signed in (a session or a
+/// token), with the method and path they asked for. Runs inside [`identify`] / [`identify_console`].
+pub async fn audit_refusals(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let who = req.extensions().get::<Principal>().cloned();
+    let asked = format!("{} {}", req.method(), req.uri().path());
+    let answer = next.run(req).await;
+    if answer.status() == axum::http::StatusCode::FORBIDDEN
+        && let Some(who) = who.filter(|w| w.role().is_some())
+    {
+        let actor = who.actor();
+        let written = app
+            .write(move |s| {
+                platform::registry::audit_refused(s, &actor, "access", &asked, "403 forbidden")
+            })
+            .await;
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "could not audit a permission refusal");
+        }
+    }
+    answer
+}
+
 /// A request that changes state on the strength of a session cookie must carry the session's CSRF token
 /// in `X-CSRF-Token`: another site can make a browser send the cookie, never the token. (Tokens in
 /// `Authorization` are not sent by browsers on their own, so they need none.)
@@ -87,7 +109,7 @@ fn check_csrf(p: &Principal, req: &Request) -> Result<(), ApiError> {
 }
 
 /// Whether two secrets are equal, in time that does not depend on where they differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -54,10 +54,11 @@ impl ApiError {
     }
 }
 
-impl From<platform::Error> for ApiError {
-    fn from(e: platform::Error) -> ApiError {
+impl ApiError {
+    /// The HTTP status of an application error (the console's pages answer with the same).
+    pub fn status_of(e: &platform::Error) -> StatusCode {
         use platform::Error as E;
-        let status = match &e {
+        match e {
             E::NotFound(_) => StatusCode::NOT_FOUND,
             E::Invalid(_) => StatusCode::BAD_REQUEST,
             E::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
@@ -66,8 +67,17 @@ impl From<platform::Error> for ApiError {
             E::Conflict(_) => StatusCode::CONFLICT,
             E::Storage(store::StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             E::Storage(store::StoreError::Exists(_)) => StatusCode::CONFLICT,
-            E::Storage(_) | E::Internal(_) => return ApiError::internal(e),
-        };
+            E::Storage(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<platform::Error> for ApiError {
+    fn from(e: platform::Error) -> ApiError {
+        let status = ApiError::status_of(&e);
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            return ApiError::internal(e);
+        }
         ApiError {
             status,
             message: e.to_string(),
@@ -114,7 +124,7 @@ mod tests {
     fn core_errors_map_to_their_status() {
         let cases = [
             (platform::Error::NotFound("no site \"X\"".into()), 404),
-            (platform::Error::Invalid("mn \"\"".into()), 400),
+            (platform::Error::invalid("mn \"\""), 400),
             (platform::Error::Forbidden("no".into()), 403),
             (platform::Error::Unauthenticated("who?".into()), 401),
             (platform::Error::Locked { seconds: 60 }, 429),

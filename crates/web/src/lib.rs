@@ -75,10 +75,15 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/metrics", get(metrics))
         .nest(
             "/api/v1",
-            api::routes().layer(axum::middleware::from_fn_with_state(
-                app.clone(),
-                auth::identify,
-            )),
+            api::routes()
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    auth::audit_refusals,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    auth::identify,
+                )),
         )
         .nest(
             "/api/v1/public",
@@ -88,6 +93,10 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .merge(
             console::routes()
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    auth::audit_refusals,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     app.clone(),
                     auth::identify_console,

@@ -257,7 +257,7 @@ fn now() -> i64 {
 /// Creates an account, audited in the same transaction. The password must meet the policy.
 pub fn create_account(store: &mut Store, actor: &Actor, new: &NewAccount) -> Result<i64> {
     check_name(&new.name)?;
-    password::check(&new.name, &new.password).map_err(Error::invalid)?;
+    password::check(&new.name, &new.password)?;
     let hash = password::hash(&new.password).map_err(Error::Internal)?;
     store.in_transaction(|s| {
         check_scopes(s, new.role, &new.scopes)?;
@@ -322,7 +322,7 @@ pub fn set_disabled(store: &mut Store, actor: &Actor, name: &str, disabled: bool
 /// Sets a temporary password chosen by an administrator, to be changed at the next sign-in; ends the
 /// account's sessions and clears its lockout.
 pub fn reset_password(store: &mut Store, actor: &Actor, name: &str, temporary: &str) -> Result<()> {
-    password::check(name, temporary).map_err(Error::invalid)?;
+    password::check(name, temporary)?;
     let hash = password::hash(temporary).map_err(Error::Internal)?;
     store.in_transaction(|s| {
         let mut a = account_named(s, name)?;
@@ -367,13 +367,13 @@ pub fn change_password(
     if !password::verify(current, &account.password_hash) {
         return Err(Error::Forbidden("the current password is not right".into()));
     }
-    password::check(name, new).map_err(Error::invalid)?;
+    password::check(name, new)?;
     let earlier = store.password_history(*id, password::HISTORY - 1)?;
     if std::iter::once(&account.password_hash)
         .chain(earlier.iter())
         .any(|h| password::verify(new, h))
     {
-        return Err(Error::invalid(password::Weak::Reused));
+        return Err(password::Weak::Reused.into());
     }
     let hash = password::hash(new).map_err(Error::Internal)?;
     let actor = principal.actor();

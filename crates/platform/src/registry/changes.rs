@@ -1,7 +1,7 @@
 //! What the audit log says a change did: each field that changed as `field: before → after`, or the new
 //! item's fields when there was none before. Secrets never appear: a password is only ever "changed".
 
-use store::{Device, Site};
+use store::{County, Device, Enterprise, Site, Waterbody};
 
 /// A field of `T` by name, shown as text.
 type Field<T> = (&'static str, fn(&T) -> String);
@@ -28,6 +28,25 @@ const DEVICE: &[Field<Device>] = &[
     ("realtime_interval_s", |d| d.realtime_interval_s.to_string()),
     ("minute_interval_min", |d| d.minute_interval_min.to_string()),
 ];
+
+const COUNTY: &[Field<County>] = &[
+    ("name", |c| c.name.clone()),
+    ("name_en", |c| opt(&c.name_en)),
+    ("lon", |c| opt(&c.lon)),
+    ("lat", |c| opt(&c.lat)),
+];
+
+const WATERBODY: &[Field<Waterbody>] = &[
+    ("name", |w| w.name.clone()),
+    ("name_en", |w| opt(&w.name_en)),
+    ("kind", |w| w.kind.to_string()),
+    ("basin", |w| opt(&w.basin)),
+    ("lon", |w| opt(&w.lon)),
+    ("lat", |w| opt(&w.lat)),
+];
+
+const ENTERPRISE: &[Field<Enterprise>] =
+    &[("name", |e| e.name.clone()), ("county", |e| opt(&e.county))];
 
 fn describe<T>(before: Option<&T>, after: &T, fields: &[Field<T>]) -> String {
     match before {
@@ -58,6 +77,21 @@ fn describe<T>(before: Option<&T>, after: &T, fields: &[Field<T>]) -> String {
 /// A site's change.
 pub fn site(before: Option<&Site>, after: &Site) -> String {
     describe(before, after, SITE)
+}
+
+/// A county's change.
+pub fn county(before: Option<&County>, after: &County) -> String {
+    describe(before, after, COUNTY)
+}
+
+/// A water body's change.
+pub fn waterbody(before: Option<&Waterbody>, after: &Waterbody) -> String {
+    describe(before, after, WATERBODY)
+}
+
+/// An enterprise's change.
+pub fn enterprise(before: Option<&Enterprise>, after: &Enterprise) -> String {
+    describe(before, after, ENTERPRISE)
 }
 
 /// A device's change; `password_changed` adds "password: changed" (never the password).

@@ -125,8 +125,8 @@ struct DeviceIn {
 /// item is named with its id.
 pub fn parse_toml(text: &str) -> Result<RegistryData> {
     let file: File = toml::from_str(text)
-        .map_err(|e| Error::Invalid(format!("not a valid registry file: {e}")))?;
-    let invalid = |what: &str, id: &str, e: Error| Error::Invalid(format!("{what} {id:?}: {e}"));
+        .map_err(|e| Error::invalid(format!("not a valid registry file: {e}")))?;
+    let invalid = |what: &str, id: &str, e: Error| Error::invalid(format!("{what} {id:?}: {e}"));
     let counties = file
         .counties
         .into_iter()

@@ -16,7 +16,9 @@ pub use import::{RegistryData, parse_toml};
 pub use secret::DeviceKey;
 
 use crate::{Error, Result};
-use store::{CrcPolicy, Device, EmissionStandard, Enterprise, Site, SiteKind, Store};
+use store::{
+    County, CrcPolicy, Device, EmissionStandard, Enterprise, Site, SiteKind, Store, Waterbody,
+};
 
 /// Who made a change, as the audit log names them: `api:admin-token@10.0.0.5`, `cli:root@host`,
 /// `import:registry.toml`.
@@ -61,46 +63,77 @@ pub struct DeviceInput {
 impl DeviceInput {
     /// Checks every field and names the first one that is wrong, with its value.
     pub fn validate(self) -> Result<Device> {
+        let password = self.password.clone();
+        let device = self.validate_settings()?;
+        if password.is_empty() || password.len() > 64 || password.contains(';') {
+            // The value itself is a secret: the message does not repeat it.
+            return Err(Error::invalid_both(
+                format!(
+                    "the password of device {} must be 1 to 64 characters without ';'",
+                    device.mn
+                ),
+                format!("设备 {} 的密码须为 1 至 64 个字符，且不含“;”", device.mn),
+            ));
+        }
+        Ok(Device { password, ..device })
+    }
+
+    /// Checks every field but the password, for [`update_device_settings`] (which keeps the stored
+    /// one); the device returned has an empty password.
+    pub fn validate_settings(self) -> Result<Device> {
         if self.mn.is_empty()
             || self.mn.len() > MN_MAX_LEN
             || !self.mn.bytes().all(|c| c.is_ascii_alphanumeric())
         {
-            return Err(Error::Invalid(format!(
-                "mn {:?} must be 1 to {MN_MAX_LEN} ASCII letters or digits (HJ 212-2017 Table 3)",
-                self.mn
-            )));
-        }
-        if self.password.is_empty() || self.password.len() > 64 || self.password.contains(';') {
-            // The value itself is a secret: the message does not repeat it.
-            return Err(Error::invalid(format!(
-                "the password of device {} must be 1 to 64 characters without ';'",
-                self.mn
-            )));
+            return Err(Error::invalid_both(
+                format!(
+                    "mn {:?} must be 1 to {MN_MAX_LEN} ASCII letters or digits (HJ 212-2017 Table 3)",
+                    self.mn
+                ),
+                format!(
+                    "设备编码（MN）“{}”须为 1 至 {MN_MAX_LEN} 位字母或数字（HJ 212-2017 表 3）",
+                    self.mn
+                ),
+            ));
         }
         if self.site_id.trim().is_empty() {
-            return Err(Error::invalid(format!(
-                "device {} needs a site id",
-                self.mn
-            )));
+            return Err(Error::invalid_both(
+                format!("device {} needs a site id", self.mn),
+                format!("设备 {} 须指定所属点位", self.mn),
+            ));
         }
         let protocol = self.protocol.unwrap_or_else(|| "auto".into());
         store::check_protocol(&protocol)?;
         let crc_policy: CrcPolicy = self.crc_policy.as_deref().unwrap_or("strict").parse()?;
         let realtime_interval_s = self.realtime_interval_s.unwrap_or(60);
         if !REALTIME_INTERVAL_S.contains(&realtime_interval_s) {
-            return Err(Error::invalid(format!(
-                "realtime_interval_s {realtime_interval_s} is outside {REALTIME_INTERVAL_S:?}"
-            )));
+            return Err(Error::invalid_both(
+                format!(
+                    "realtime_interval_s {realtime_interval_s} is outside {REALTIME_INTERVAL_S:?}"
+                ),
+                format!(
+                    "实时数据间隔 {realtime_interval_s} 秒超出范围 {}–{} 秒",
+                    REALTIME_INTERVAL_S.start(),
+                    REALTIME_INTERVAL_S.end()
+                ),
+            ));
         }
         let minute_interval_min = self.minute_interval_min.unwrap_or(10);
         if !MINUTE_INTERVAL_MIN.contains(&minute_interval_min) {
-            return Err(Error::invalid(format!(
-                "minute_interval_min {minute_interval_min} is outside {MINUTE_INTERVAL_MIN:?}"
-            )));
+            return Err(Error::invalid_both(
+                format!(
+                    "minute_interval_min {minute_interval_min} is outside {MINUTE_INTERVAL_MIN:?}"
+                ),
+                format!(
+                    "分钟数据间隔 {minute_interval_min} 分钟超出范围 {}–{} 分钟",
+                    MINUTE_INTERVAL_MIN.start(),
+                    MINUTE_INTERVAL_MIN.end()
+                ),
+            ));
         }
         Ok(Device {
             mn: self.mn,
-            password: self.password,
+            password: String::new(),
             site_id: self.site_id,
             protocol,
             crc_policy,
@@ -131,7 +164,10 @@ impl SiteInput {
     pub fn validate(self) -> Result<Site> {
         check_id("site", &self.id)?;
         if self.name.trim().is_empty() {
-            return Err(Error::invalid(format!("site {:?} needs a name", self.id)));
+            return Err(Error::invalid_both(
+                format!("site {:?} needs a name", self.id),
+                format!("点位“{}”须填写名称", self.id),
+            ));
         }
         let kind: SiteKind = self.kind.parse()?;
         check_coordinates(&self.id, self.lon, self.lat)?;
@@ -148,11 +184,17 @@ impl SiteInput {
             }
         };
         if !fits {
-            return Err(Error::invalid(format!(
-                "site {:?}: emission standard {} does not apply to a {kind}",
-                self.id,
-                emission_standard.map_or("", |e| e.code())
-            )));
+            let standard = emission_standard.map_or("", |e| e.code());
+            return Err(Error::invalid_both(
+                format!(
+                    "site {:?}: emission standard {standard} does not apply to a {kind}",
+                    self.id
+                ),
+                format!(
+                    "点位“{}”：排放标准 {standard} 不适用于 {kind} 类点位",
+                    self.id
+                ),
+            ));
         }
         Ok(Site {
             id: self.id,
@@ -171,9 +213,10 @@ impl SiteInput {
 /// Ids are keys in URLs and files: 1 to 64 printable characters without spaces.
 fn check_id(what: &str, id: &str) -> Result<()> {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|c| c.is_ascii_graphic()) {
-        return Err(Error::Invalid(format!(
-            "{what} id {id:?} must be 1 to 64 printable ASCII characters without spaces"
-        )));
+        return Err(Error::invalid_both(
+            format!("{what} id {id:?} must be 1 to 64 printable ASCII characters without spaces"),
+            format!("{what} 编号“{id}”须为 1 至 64 个可打印 ASCII 字符，不含空格"),
+        ));
     }
     Ok(())
 }
@@ -187,12 +230,16 @@ pub fn check_coordinates(id: &str, lon: Option<f64>, lat: Option<f64>) -> Result
         {
             Ok(())
         }
-        (Some(_), Some(_)) => Err(Error::Invalid(format!(
-            "{id}: coordinates lon={lon:?} lat={lat:?} are out of range (lon -180..180, lat -90..90)"
-        ))),
-        _ => Err(Error::Invalid(format!(
-            "{id}: give both lon and lat or neither (lon={lon:?} lat={lat:?})"
-        ))),
+        (Some(_), Some(_)) => Err(Error::invalid_both(
+            format!(
+                "{id}: coordinates lon={lon:?} lat={lat:?} are out of range (lon -180..180, lat -90..90)"
+            ),
+            format!("{id}：坐标超出范围（经度 -180 至 180，纬度 -90 至 90）"),
+        )),
+        _ => Err(Error::invalid_both(
+            format!("{id}: give both lon and lat or neither (lon={lon:?} lat={lat:?})"),
+            format!("{id}：经度和纬度须同时填写或同时留空"),
+        )),
     }
 }
 
@@ -211,6 +258,7 @@ fn put_site(s: &Store, actor: &Actor, site: &Site) -> Result<()> {
             site.id
         )));
     }
+    check_county(s, &format!("site {}", site.id), site.county.as_deref())?;
     let before = s.site(&site.id)?;
     s.upsert_site(site)?;
     let detail = changes::site(before.as_ref(), site);
@@ -248,6 +296,32 @@ pub fn register_device(
     key: &DeviceKey,
 ) -> Result<()> {
     store.in_transaction(|s| put_device(s, actor, device, key))
+}
+
+/// Changes an existing device's settings (site, protocol, intervals...) and keeps its password, with its
+/// audit entry, in one transaction; `device.password` is ignored.
+pub fn update_device_settings(store: &mut Store, actor: &Actor, device: &Device) -> Result<()> {
+    store.in_transaction(|s| {
+        let before = s
+            .devices()?
+            .into_iter()
+            .find(|old| old.mn == device.mn)
+            .ok_or_else(|| Error::NotFound(format!("device {:?} does not exist", device.mn)))?;
+        if s.site(&device.site_id)?.is_none() {
+            return Err(Error::NotFound(format!(
+                "site {:?} does not exist (device {})",
+                device.site_id, device.mn
+            )));
+        }
+        let kept = Device {
+            password: before.password.clone(),
+            ..device.clone()
+        };
+        s.upsert_device(&kept)?;
+        let detail = changes::device(Some(&before), &kept, false);
+        s.audit(actor.as_str(), "upsert_device", &device.mn, Some(&detail))?;
+        Ok(())
+    })
 }
 
 /// Like [`register_device`], creating the device's site as `new_site` first when it does not exist (the
@@ -311,12 +385,76 @@ pub fn seal_stored_passwords(store: &mut Store, actor: &Actor, key: &DeviceKey) 
     })
 }
 
-/// Creates or updates an enterprise, with its audit entry, in one transaction.
+/// A name people type: not blank, at most 100 characters.
+fn check_name(what: &str, id: &str, name: &str) -> Result<()> {
+    if name.trim().is_empty() || name.chars().count() > 100 {
+        return Err(Error::invalid_both(
+            format!("{what} {id:?} needs a name of 1 to 100 characters"),
+            format!("{what}“{id}”须填写 1 至 100 个字符的名称"),
+        ));
+    }
+    Ok(())
+}
+
+/// The county a change names must exist.
+fn check_county(s: &Store, what: &str, county: Option<&str>) -> Result<()> {
+    if let Some(c) = county
+        && !s.counties()?.iter().any(|known| known.code == c)
+    {
+        return Err(Error::NotFound(format!(
+            "county {c:?} does not exist ({what})"
+        )));
+    }
+    Ok(())
+}
+
+/// Creates or updates an enterprise, with its audit entry (before → after), in one transaction.
 pub fn register_enterprise(store: &mut Store, actor: &Actor, e: &Enterprise) -> Result<()> {
     check_id("enterprise", &e.id)?;
+    check_name("enterprise", &e.id, &e.name)?;
     store.in_transaction(|s| {
+        check_county(s, &format!("enterprise {}", e.id), e.county.as_deref())?;
+        let before = s.enterprises()?.into_iter().find(|k| k.id == e.id);
         s.upsert_enterprise(e)?;
-        s.audit(actor.as_str(), "upsert_enterprise", &e.id, Some(&e.name))?;
+        let detail = changes::enterprise(before.as_ref(), e);
+        s.audit(actor.as_str(), "upsert_enterprise", &e.id, Some(&detail))?;
+        Ok(())
+    })
+}
+
+/// Creates or updates a county (its code is the national administrative division code, six digits),
+/// with its audit entry, in one transaction.
+pub fn register_county(store: &mut Store, actor: &Actor, c: &County) -> Result<()> {
+    if c.code.len() != 6 || !c.code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid_both(
+            format!(
+                "county code {:?} must be the six-digit division code (GB/T 2260)",
+                c.code
+            ),
+            format!("县区代码“{}”须为 6 位行政区划代码（GB/T 2260）", c.code),
+        ));
+    }
+    check_name("county", &c.code, &c.name)?;
+    check_coordinates(&c.code, c.lon, c.lat)?;
+    store.in_transaction(|s| {
+        let before = s.counties()?.into_iter().find(|k| k.code == c.code);
+        s.upsert_county(c)?;
+        let detail = changes::county(before.as_ref(), c);
+        s.audit(actor.as_str(), "upsert_county", &c.code, Some(&detail))?;
+        Ok(())
+    })
+}
+
+/// Creates or updates a water body, with its audit entry, in one transaction.
+pub fn register_waterbody(store: &mut Store, actor: &Actor, w: &Waterbody) -> Result<()> {
+    check_id("waterbody", &w.id)?;
+    check_name("waterbody", &w.id, &w.name)?;
+    check_coordinates(&w.id, w.lon, w.lat)?;
+    store.in_transaction(|s| {
+        let before = s.waterbodies()?.into_iter().find(|k| k.id == w.id);
+        s.upsert_waterbody(w)?;
+        let detail = changes::waterbody(before.as_ref(), w);
+        s.audit(actor.as_str(), "upsert_waterbody", &w.id, Some(&detail))?;
         Ok(())
     })
 }

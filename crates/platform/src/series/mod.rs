@@ -7,3 +7,4 @@
 
 pub mod completeness;
 pub mod rollups;
+pub mod today;

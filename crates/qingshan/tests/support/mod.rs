@@ -299,6 +299,69 @@ impl Server {
     }
 }
 
+/// A form body (`application/x-www-form-urlencoded`).
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", web::portal::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The form content type, for [`Server::send`].
+pub const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
+
+/// The CSRF token a console page's forms carry.
+pub fn csrf_of(page: &str) -> String {
+    page.split(r#"name="csrf" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the page has a form with its CSRF token")
+        .to_string()
+}
+
+impl Server {
+    /// Signs `name` in through the console's form; returns the session cookie `name=value`.
+    pub async fn sign_in(&self, name: &str, password: &str) -> String {
+        let body = form(&[("name", name), ("password", password)]);
+        let (status, headers, _) = self.send("POST", "/console/sign-in", &[FORM], &body).await;
+        assert_eq!(status, 303, "{name} signs in");
+        header(&headers, "set-cookie")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A console page as the person with session `cookie`: (status, location, body).
+    pub async fn page(&self, cookie: &str, path: &str) -> (u16, Option<String>, String) {
+        let (status, headers, body) = self.send("GET", path, &[("Cookie", cookie)], "").await;
+        (
+            status,
+            header(&headers, "location").map(str::to_string),
+            String::from_utf8_lossy(&body).to_string(),
+        )
+    }
+
+    /// Posts a console form as the person with session `cookie`: (status, location, body).
+    pub async fn post_form(
+        &self,
+        cookie: &str,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> (u16, Option<String>, String) {
+        let (status, headers, body) = self
+            .send("POST", path, &[FORM, ("Cookie", cookie)], &form(pairs))
+            .await;
+        (
+            status,
+            header(&headers, "location").map(str::to_string),
+            String::from_utf8_lossy(&body).to_string(),
+        )
+    }
+}
+
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()

@@ -69,10 +69,20 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
 /// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without
 /// saying what it needs stops the router from being built (and so every test).
 pub fn listed(path: &'static str, methods: &[&str]) -> &'static str {
+    listed_in(ROUTES, "web::api::access::ROUTES", path, methods)
+}
+
+/// Like [`listed`], for a table of routes named `table_name` (the console has its own).
+pub fn listed_in(
+    table: &[(&str, &str, Need)],
+    table_name: &str,
+    path: &'static str,
+    methods: &[&str],
+) -> &'static str {
     for m in methods {
         assert!(
-            ROUTES.iter().any(|(rm, rp, _)| rm == m && *rp == path),
-            "{m} /api/v1{path} is not in web::api::access::ROUTES: say what it needs there"
+            table.iter().any(|(rm, rp, _)| rm == m && *rp == path),
+            "{m} {path} is not in {table_name}: say what it needs there"
         );
     }
     path

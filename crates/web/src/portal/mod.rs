@@ -306,6 +306,21 @@ select,button,input{font:inherit;padding:4px 6px;max-width:100%}
 .exceed{color:#b00020;font-weight:600}
 .ok{color:#1f7a3f}
 footer{color:#5d6770;font-size:12px;padding-top:18px;padding-bottom:24px}
+:focus-visible{outline:3px solid #f0a500;outline-offset:2px}
+.desk{display:flex;flex-wrap:wrap;gap:4px 14px;margin:10px 0 0;padding:6px 0;border-bottom:1px solid #d5dbd8}
+.desk a{color:#1f5f3f}
+.desk a[aria-current]{font-weight:700;text-decoration:none}
+.who{display:flex;flex-wrap:wrap;gap:6px 12px;align-items:center;margin:8px 0}
+.who form{margin:0}
+.warn{background:#fde8e8;border:1px solid #d9534f;padding:6px 10px;border-radius:4px}
+.saved{background:#e6f4ea;border:1px solid #6fb784;padding:6px 10px;border-radius:4px}
+.secret{font-family:ui-monospace,monospace;word-break:break-all;background:#fff;border:1px dashed #1f5f3f;padding:6px}
+form.fields{display:grid;grid-template-columns:minmax(8em,13em) minmax(0,30em);gap:6px 10px;align-items:center;margin:8px 0}
+form.fields label{font-weight:600}
+form.fields .hint{grid-column:2;color:#5d6770;font-size:13px;margin-top:-4px}
+form.inline{display:inline}
+@media(max-width:560px){form.fields{grid-template-columns:minmax(0,1fr)}form.fields .hint{grid-column:1}}
+pre.raw{white-space:pre-wrap;word-break:break-all;background:#fff;padding:8px;border:1px solid #e3e6ea;font-size:13px}
 @media print{.top,nav,form.pick,.noprint,footer{display:none}body{background:#fff;font-size:12px}.panel,.card{box-shadow:none}.scroll{overflow:visible}table{font-size:11px}th{white-space:normal}.wrap{max-width:none;padding:0}}
 "#;
 

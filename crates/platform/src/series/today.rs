@@ -1,0 +1,74 @@
+//! The day so far at each site, for the staff console's home: how much of what the devices promised has
+//! arrived and been accepted, which devices have gone quiet, and how many frames were refused.
+
+use super::rollups::local_start;
+use jiff::tz::TimeZone;
+use store::{Period, Site, Store, Verdict};
+
+/// A device counts as offline when it has sent nothing for this many of its real-time intervals...
+pub const OFFLINE_INTERVALS: i64 = 3;
+/// ...and for at least this long, seconds (so a 1-second device is not offline after 3 s of jitter).
+pub const OFFLINE_AT_LEAST_S: i64 = 600;
+
+/// One site's day so far (local day of `now`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteToday {
+    pub site: Site,
+    pub devices: u32,
+    /// Frames the devices' real-time intervals promise since local midnight.
+    pub expected: u64,
+    /// Frames accepted since local midnight (at most `expected` count toward completeness).
+    pub accepted: u64,
+    /// Frames refused since local midnight (bad frame, wrong password, time out of range).
+    pub refused: u64,
+    /// Devices that sent nothing for [`OFFLINE_INTERVALS`] intervals (and [`OFFLINE_AT_LEAST_S`]).
+    pub offline: u32,
+}
+
+impl SiteToday {
+    /// Accepted frames as a share of the promised ones, percent (`None` before anything is expected).
+    pub fn completeness_percent(&self) -> Option<f64> {
+        (self.expected > 0)
+            .then(|| 100.0 * self.accepted.min(self.expected) as f64 / self.expected as f64)
+    }
+}
+
+/// The day so far at each of `sites` (unix seconds `now`, local day in `tz`).
+pub fn sites_today(
+    store: &Store,
+    tz: &TimeZone,
+    now: i64,
+    sites: Vec<Site>,
+) -> store::Result<Vec<SiteToday>> {
+    let midnight = local_start(now, tz, Period::Day);
+    let devices = store.devices()?;
+    let mut out = Vec::with_capacity(sites.len());
+    for site in sites {
+        let mut day = SiteToday {
+            site,
+            devices: 0,
+            expected: 0,
+            accepted: 0,
+            refused: 0,
+            offline: 0,
+        };
+        for d in devices.iter().filter(|d| d.site_id == day.site.id) {
+            let interval = i64::from(d.realtime_interval_s.max(1));
+            day.devices += 1;
+            day.expected += ((now - midnight).max(0) / interval) as u64;
+            for (_, verdict) in store.device_frames(&d.mn, midnight * 1000, now * 1000 + 1)? {
+                match verdict {
+                    Verdict::Accepted => day.accepted += 1,
+                    _ => day.refused += 1,
+                }
+            }
+            let quiet_for = (OFFLINE_INTERVALS * interval).max(OFFLINE_AT_LEAST_S);
+            let last = store.last_frame_at(&d.mn)?;
+            if last.is_none_or(|ms| ms / 1000 < now - quiet_for) {
+                day.offline += 1;
+            }
+        }
+        out.push(day);
+    }
+    Ok(out)
+}

@@ -1,0 +1,730 @@
+//! The staff console: server-rendered pages in the portal's frame (zh-CN default, `?lang=en`), forms
+//! without JavaScript. Every page names what it needs in [`ROUTES`] (the router refuses a page that is
+//! not listed, and `tests/access.rs` walks them all as every role); each handler opens a [`Desk`] (who is
+//! signed in, their language, their form token) and asks it before reading or changing anything. Every
+//! form that changes state carries the session's CSRF token, checked by [`Desk::check_csrf`].
+//!
+//! - [`sign_in`]: sign in, sign out; [`home`]: the jurisdiction's day at a glance;
+//! - [`registry`]: sites and devices; [`places`]: counties, water bodies, enterprises;
+//! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
+//! - [`accounts`]: accounts for administrators; [`account`]: one's own password and tokens;
+//! - [`audit`]: the audit log for auditors.
+
+mod account;
+mod accounts;
+mod audit;
+mod evidence;
+mod home;
+mod places;
+mod registry;
+mod sign_in;
+
+use crate::api::access::{Need, listed_in};
+use crate::auth::{SESSION_COOKIE, cookie};
+use crate::portal::html::Html;
+use crate::portal::{self, Ctx, Page};
+use crate::{App, html, write_html};
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use platform::accounts::{Action, Principal, Role, SessionSecret, Target, Who};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A page's query or a form's fields, read leniently: a missing field is empty.
+pub(crate) type Fields = HashMap<String, String>;
+
+/// Every console page and what it needs (the same [`Need`]s as the JSON API). `{site}` and `{mn}` are
+/// on a site; `{name}` is an account; `{id}` a journal record or a token.
+pub const ROUTES: &[(&str, &str, Need)] = &[
+    ("GET", "/console/sign-in", Need::Public),
+    ("POST", "/console/sign-in", Need::Public),
+    (
+        "POST",
+        "/console/sign-out",
+        Need::Listed(Action::OwnAccount),
+    ),
+    ("GET", "/console", Need::Listed(Action::OwnAccount)),
+    ("GET", "/console/sites", Need::Listed(Action::RegistryRead)),
+    (
+        "GET",
+        "/console/sites/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "POST",
+        "/console/sites/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/sites/{site}",
+        Need::OnSite(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/sites/{site}",
+        Need::OnSite(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/devices",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "GET",
+        "/console/devices/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "POST",
+        "/console/devices/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/devices/{mn}",
+        Need::OnSite(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/devices/{mn}",
+        Need::OnSite(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/enterprises",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/enterprises",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/counties",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/counties",
+        Need::CityWide(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/waterbodies",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/waterbodies",
+        Need::CityWide(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/quarantine",
+        Need::CityWide(Action::EvidenceRead),
+    ),
+    (
+        "GET",
+        "/console/conflicts",
+        Need::CityWide(Action::EvidenceRead),
+    ),
+    (
+        "GET",
+        "/console/journal/{id}",
+        Need::CityWide(Action::EvidenceRead),
+    ),
+    (
+        "GET",
+        "/console/accounts",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    (
+        "POST",
+        "/console/accounts",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    (
+        "GET",
+        "/console/accounts/{name}",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    (
+        "POST",
+        "/console/accounts/{name}",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    ("GET", "/console/account", Need::Listed(Action::OwnAccount)),
+    (
+        "POST",
+        "/console/account/password",
+        Need::Listed(Action::OwnAccount),
+    ),
+    (
+        "POST",
+        "/console/account/tokens",
+        Need::Listed(Action::OwnAccount),
+    ),
+    (
+        "POST",
+        "/console/account/tokens/{id}",
+        Need::Listed(Action::OwnAccount),
+    ),
+    ("GET", "/console/audit", Need::CityWide(Action::AuditRead)),
+];
+
+fn listed(path: &'static str, methods: &[&str]) -> &'static str {
+    listed_in(ROUTES, "web::console::ROUTES", path, methods)
+}
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route(listed("/console", &["GET"]), get(home::home))
+        .route(
+            listed("/console/sign-in", &["GET", "POST"]),
+            get(sign_in::page).post(sign_in::sign_in),
+        )
+        .route(
+            listed("/console/sign-out", &["POST"]),
+            post(sign_in::sign_out),
+        )
+        .route(listed("/console/sites", &["GET"]), get(registry::sites))
+        .route(
+            listed("/console/sites/new", &["GET", "POST"]),
+            get(registry::new_site).post(registry::create_site),
+        )
+        .route(
+            listed("/console/sites/{site}", &["GET", "POST"]),
+            get(registry::site).post(registry::save_site),
+        )
+        .route(listed("/console/devices", &["GET"]), get(registry::devices))
+        .route(
+            listed("/console/devices/new", &["GET", "POST"]),
+            get(registry::new_device).post(registry::create_device),
+        )
+        .route(
+            listed("/console/devices/{mn}", &["GET", "POST"]),
+            get(registry::device).post(registry::save_device),
+        )
+        .route(
+            listed("/console/enterprises", &["GET", "POST"]),
+            get(places::enterprises).post(places::save_enterprise),
+        )
+        .route(
+            listed("/console/counties", &["GET", "POST"]),
+            get(places::counties).post(places::save_county),
+        )
+        .route(
+            listed("/console/waterbodies", &["GET", "POST"]),
+            get(places::waterbodies).post(places::save_waterbody),
+        )
+        .route(
+            listed("/console/quarantine", &["GET"]),
+            get(evidence::quarantine),
+        )
+        .route(
+            listed("/console/conflicts", &["GET"]),
+            get(evidence::conflicts),
+        )
+        .route(
+            listed("/console/journal/{id}", &["GET"]),
+            get(evidence::journal),
+        )
+        .route(
+            listed("/console/accounts", &["GET", "POST"]),
+            get(accounts::list).post(accounts::create),
+        )
+        .route(
+            listed("/console/accounts/{name}", &["GET", "POST"]),
+            get(accounts::one).post(accounts::change),
+        )
+        .route(listed("/console/account", &["GET"]), get(account::page))
+        .route(
+            listed("/console/account/password", &["POST"]),
+            post(account::password),
+        )
+        .route(
+            listed("/console/account/tokens", &["POST"]),
+            post(account::create_token),
+        )
+        .route(
+            listed("/console/account/tokens/{id}", &["POST"]),
+            post(account::revoke_token),
+        )
+        .route(listed("/console/audit", &["GET"]), get(audit::audit))
+}
+
+pub(crate) fn role_name(ctx: &Ctx, role: Role) -> &'static str {
+    match role {
+        Role::CityAdmin => ctx.t("市局管理员", "City administrator"),
+        Role::CityStaff => ctx.t("市局工作人员", "City staff"),
+        Role::CountyOfficer => ctx.t("县（区）分局人员", "County officer"),
+        Role::EnterpriseUser => ctx.t("企业用户", "Enterprise user"),
+        Role::RiverChief => ctx.t("河长", "River chief"),
+        Role::Auditor => ctx.t("审计人员", "Auditor"),
+    }
+}
+
+pub(crate) fn kind_name(ctx: &Ctx, kind: store::SiteKind) -> &'static str {
+    use store::SiteKind::*;
+    match kind {
+        AirStation => ctx.t("空气自动站", "Air station"),
+        WaterSection => ctx.t("水质断面", "Water section"),
+        DrinkingWaterSource => ctx.t("饮用水水源地", "Drinking-water source"),
+        FlueGasOutlet => ctx.t("废气排口", "Flue-gas outlet"),
+        WastewaterOutlet => ctx.t("废水排口", "Wastewater outlet"),
+        RiverOutfall => ctx.t("入河排污口", "River outfall"),
+        Other => ctx.t("其他", "Other"),
+    }
+}
+
+/// The console's pages, in the order of its menu: (path, zh, en, what one needs to see the link).
+const MENU: &[(&str, &str, &str, Action, bool)] = &[
+    ("/console", "工作台", "Home", Action::OwnAccount, false),
+    (
+        "/console/sites",
+        "点位",
+        "Sites",
+        Action::RegistryRead,
+        false,
+    ),
+    (
+        "/console/devices",
+        "设备",
+        "Devices",
+        Action::RegistryRead,
+        false,
+    ),
+    (
+        "/console/enterprises",
+        "企业",
+        "Enterprises",
+        Action::RegistryRead,
+        false,
+    ),
+    (
+        "/console/counties",
+        "县区",
+        "Counties",
+        Action::RegistryRead,
+        false,
+    ),
+    (
+        "/console/waterbodies",
+        "水体",
+        "Water bodies",
+        Action::RegistryRead,
+        false,
+    ),
+    (
+        "/console/quarantine",
+        "隔离数据",
+        "Quarantine",
+        Action::EvidenceRead,
+        true,
+    ),
+    (
+        "/console/conflicts",
+        "冲突重传",
+        "Conflicts",
+        Action::EvidenceRead,
+        true,
+    ),
+    (
+        "/console/accounts",
+        "账号管理",
+        "Accounts",
+        Action::AccountsManage,
+        true,
+    ),
+    (
+        "/console/audit",
+        "审计日志",
+        "Audit log",
+        Action::AuditRead,
+        true,
+    ),
+    (
+        "/console/account",
+        "我的账号",
+        "My account",
+        Action::OwnAccount,
+        false,
+    ),
+];
+
+/// A signed-in person at the console: who they are, the page's language and links, and the token their
+/// forms carry.
+pub(crate) struct Desk {
+    pub ctx: Ctx,
+    pub who: Principal,
+    pub name: String,
+    pub role: Role,
+    pub csrf: String,
+    /// The account's password was set by an administrator and must be changed first.
+    pub must_change_password: bool,
+}
+
+impl Desk {
+    /// The desk of the person asking for `path`, or the answer to give instead: the sign-in form for
+    /// nobody, the password change for an account with a temporary password.
+    pub async fn open(
+        p: &App,
+        path: &str,
+        q: &Fields,
+        who: Principal,
+        headers: &HeaderMap,
+    ) -> Result<Desk, Response> {
+        let ctx = portal::context(p, path, q);
+        let Who::Account { id, name, role, .. } = &who.who else {
+            return Err(Redirect::to(&ctx.href("/console/sign-in")).into_response());
+        };
+        let (id, name, role) = (*id, name.clone(), *role);
+        let account = p.read(move |s| s.account(id)).await;
+        let must_change_password = match account {
+            Ok(Some(a)) => a.must_change_password,
+            Ok(None) => return Err(Redirect::to(&ctx.href("/console/sign-in")).into_response()),
+            Err(e) => return Err(fail(&ctx, e.into())),
+        };
+        if must_change_password
+            && !path.starts_with("/console/account")
+            && path != "/console/sign-out"
+        {
+            return Err(Redirect::to(&ctx.href("/console/account")).into_response());
+        }
+        let csrf = cookie(headers, SESSION_COOKIE)
+            .map(|s| platform::accounts::csrf_token(&SessionSecret(s.to_string())))
+            .unwrap_or_default();
+        Ok(Desk {
+            ctx,
+            who,
+            name,
+            role,
+            csrf,
+            must_change_password,
+        })
+    }
+
+    /// Ok when the person may take `action` on `target`; a 403 page naming the action otherwise.
+    pub fn require(&self, action: Action, target: Target<'_>) -> Result<(), Response> {
+        if self.who.may(action, target) {
+            Ok(())
+        } else {
+            Err(self.forbidden())
+        }
+    }
+
+    pub fn forbidden(&self) -> Response {
+        let message = self.ctx.t(
+            "您的角色或管辖范围不包括此项。",
+            "This is outside your role or your jurisdiction.",
+        );
+        self.page(
+            StatusCode::FORBIDDEN,
+            self.ctx.t("无权访问", "Not allowed"),
+            html!(r#"<p class="warn" role="alert">{}</p>"#, message),
+        )
+    }
+
+    /// Ok when a form carries this session's token (in constant time); a 403 page otherwise.
+    pub fn check_csrf(&self, form: &Fields) -> Result<(), Response> {
+        let given = form.get("csrf").map_or("", String::as_str);
+        if !self.csrf.is_empty() && crate::auth::same(given, &self.csrf) {
+            return Ok(());
+        }
+        Err(self.page(
+            StatusCode::FORBIDDEN,
+            self.ctx.t("表单已失效", "Form expired"),
+            html!(
+                r#"<p class="warn" role="alert">{}</p>"#,
+                self.ctx.t(
+                    "表单已过期或来自别处，请重新打开页面。",
+                    "This form has expired or came from elsewhere; open the page again."
+                )
+            ),
+        ))
+    }
+
+    /// The hidden field every state-changing form carries.
+    pub fn csrf_field(&self) -> Html {
+        html!(
+            r#"<input type="hidden" name="csrf" value="{}">"#,
+            &self.csrf
+        )
+    }
+
+    /// Whether the person may take `action` somewhere (a link worth showing).
+    pub fn can(&self, action: Action) -> bool {
+        self.who.may(action, Target::Any)
+    }
+
+    /// A page of the console: the menu of what this person may open, who is signed in, then `body`.
+    pub fn page(&self, status: StatusCode, title: &str, body: Html) -> Response {
+        let ctx = &self.ctx;
+        let here = ctx.here.split('?').next().unwrap_or("");
+        let mut menu = Html::new();
+        for (path, zh, en, action, city_wide) in MENU {
+            let target = if *city_wide {
+                Target::CityWide
+            } else {
+                Target::Any
+            };
+            if !self.who.may(*action, target) {
+                continue;
+            }
+            let current = if *path == here {
+                Html::trusted(r#" aria-current="page""#)
+            } else {
+                Html::new()
+            };
+            write_html!(
+                menu,
+                r#"<a href="{}"{}>{}</a>"#,
+                ctx.href(path),
+                current,
+                ctx.t(zh, en)
+            );
+        }
+        let head = html!(
+            r#"<nav class="desk" aria-label="{0}">{1}</nav>
+<div class="who"><span id="who">{2}：<strong>{3}</strong>（{4}）</span><form method="post" action="{5}">{6}<button type="submit">{7}</button></form></div>
+"#,
+            ctx.t("工作台菜单", "Console menu"),
+            menu,
+            ctx.t("当前用户", "Signed in as"),
+            &self.name,
+            role_name(ctx, self.role),
+            ctx.href("/console/sign-out"),
+            self.csrf_field(),
+            ctx.t("退出登录", "Sign out")
+        );
+        let mut whole = head;
+        whole.push(&body);
+        respond(
+            ctx,
+            status,
+            Page {
+                title: title.to_string(),
+                body: whole,
+                simulated: false,
+            },
+        )
+    }
+
+    /// What went wrong with a form, in the person's language, for the top of the form.
+    pub fn problem(&self, e: &platform::Error) -> Html {
+        let text = match e {
+            platform::Error::Invalid(m) => {
+                m.in_chinese(self.ctx.lang == portal::Lang::Zh).to_string()
+            }
+            platform::Error::Storage(_) | platform::Error::Internal(_) => {
+                tracing::error!(error = %e, "a console form failed");
+                self.ctx
+                    .t(
+                        "保存失败（已记录在服务器日志中）。",
+                        "Saving failed (logged on the server).",
+                    )
+                    .to_string()
+            }
+            other => other.to_string(),
+        };
+        html!(r#"<p class="warn" role="alert">{}</p>"#, text)
+    }
+
+    /// The status a failed form is answered with.
+    pub fn status_of(e: &platform::Error) -> StatusCode {
+        crate::ApiError::status_of(e)
+    }
+
+    /// A failure that ends the page (not a form's problem).
+    pub fn fail(&self, e: platform::Error) -> Response {
+        fail(&self.ctx, e)
+    }
+
+    /// A "saved" notice when the page was reached after a change (`?saved=1`).
+    pub fn saved(&self, q: &Fields) -> Html {
+        if q.get("saved").is_some_and(|v| v == "1") {
+            html!(
+                r#"<p class="saved" role="status">{}</p>"#,
+                self.ctx.t("已保存。", "Saved.")
+            )
+        } else {
+            Html::new()
+        }
+    }
+
+    /// Where to go after a change: `path` with `saved=1` and the language kept.
+    pub fn after_save(&self, path: &str) -> Response {
+        let joined = if path.contains('?') {
+            format!("{path}&saved=1")
+        } else {
+            format!("{path}?saved=1")
+        };
+        Redirect::to(&self.ctx.href(&joined)).into_response()
+    }
+}
+
+/// A failure answered as a page in the person's language.
+fn fail(ctx: &Ctx, e: platform::Error) -> Response {
+    let status = crate::ApiError::status_of(&e);
+    let message = match &e {
+        platform::Error::NotFound(_) => ctx.t("没有找到。", "Not found.").to_string(),
+        platform::Error::Storage(_) | platform::Error::Internal(_) => {
+            tracing::error!(error = %e, "a console page failed");
+            ctx.t("服务器出错（已记录）。", "The server failed (logged).")
+                .to_string()
+        }
+        other => other.to_string(),
+    };
+    portal::error_page(ctx.lang, status, &message)
+}
+
+/// A console page with its status; never cached, so a shared browser shows nothing after sign-out.
+fn respond(ctx: &Ctx, status: StatusCode, page: Page) -> Response {
+    let mut r = (
+        status,
+        axum::response::Html(portal::frame(ctx, &page).into_string()),
+    )
+        .into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A labelled text input of a form with `fields` layout.
+pub(crate) fn input(id: &str, label: &str, value: &str, extra: &'static str) -> Html {
+    html!(
+        r#"<label for="{0}">{1}</label><input id="{0}" name="{0}" value="{2}"{3}>"#,
+        id,
+        label,
+        value,
+        Html::trusted(extra)
+    )
+}
+
+/// A labelled choice among `options` (value, label); the one equal to `value` is selected.
+pub(crate) fn select(id: &str, label: &str, value: &str, options: &[(String, String)]) -> Html {
+    let mut opts = Html::new();
+    for (v, l) in options {
+        let selected = if v == value {
+            Html::trusted(" selected")
+        } else {
+            Html::new()
+        };
+        write_html!(opts, r#"<option value="{}"{}>{}</option>"#, v, selected, l);
+    }
+    html!(
+        r#"<label for="{0}">{1}</label><select id="{0}" name="{0}">{2}</select>"#,
+        id,
+        label,
+        opts
+    )
+}
+
+/// A form field as text, empty when absent.
+pub(crate) fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
+    f.get(name).map_or("", |v| v.trim())
+}
+
+/// A form field, `None` when absent or blank.
+pub(crate) fn optional(f: &Fields, name: &str) -> Option<String> {
+    Some(field(f, name))
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// A number typed into a form: `None` when blank; a message naming the field when it is not a number.
+pub(crate) fn number<T: std::str::FromStr>(
+    f: &Fields,
+    name: &str,
+) -> Result<Option<T>, platform::Error> {
+    match optional(f, name) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            platform::Error::invalid_both(
+                format!("{name} {v:?} is not a number"),
+                format!("{name}“{v}”不是数字"),
+            )
+        }),
+    }
+}
+
+/// Rows per page of the console's lists.
+pub(crate) const PAGE_ROWS: usize = 50;
+
+/// One page of `rows` (1-based `page` from the query) and the links to the pages beside it.
+pub(crate) fn paged<T>(ctx: &Ctx, q: &Fields, rows: Vec<T>) -> (Vec<T>, Html) {
+    let total = rows.len();
+    let pages = total.div_ceil(PAGE_ROWS).max(1);
+    let page = q
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let shown: Vec<T> = rows
+        .into_iter()
+        .skip((page - 1) * PAGE_ROWS)
+        .take(PAGE_ROWS)
+        .collect();
+    let base = ctx.here.split('?').next().unwrap_or("");
+    let link = |n: usize| {
+        let mut parts: Vec<String> = q
+            .iter()
+            .filter(|(k, _)| k.as_str() != "page" && k.as_str() != "lang" && k.as_str() != "saved")
+            .map(|(k, v)| format!("{}={}", portal::urlencode(k), portal::urlencode(v)))
+            .collect();
+        parts.sort();
+        parts.push(format!("page={n}"));
+        ctx.href(&format!("{base}?{}", parts.join("&")))
+    };
+    let mut nav = html!(
+        r#"<p class="muted">{} {} · {} {}/{}</p>"#,
+        ctx.t("共", "Total"),
+        total,
+        ctx.t("页", "page"),
+        page,
+        pages
+    );
+    if page > 1 {
+        write_html!(
+            nav,
+            r#"<a rel="prev" href="{}">{}</a> "#,
+            link(page - 1),
+            ctx.t("上一页", "Previous")
+        );
+    }
+    if page < pages {
+        write_html!(
+            nav,
+            r#"<a rel="next" href="{}">{}</a>"#,
+            link(page + 1),
+            ctx.t("下一页", "Next")
+        );
+    }
+    (shown, nav)
+}
+
+/// Whether `text` contains the search `q` (case-insensitive); an empty search matches everything.
+pub(crate) fn matches(q: &str, texts: &[&str]) -> bool {
+    let q = q.trim().to_lowercase();
+    q.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&q))
+}
+
+/// The search box of a list page, keeping the language.
+pub(crate) fn search_box(ctx: &Ctx, action: &str, q: &str, label: &str) -> Html {
+    html!(
+        r#"<form method="get" action="{0}" role="search" class="pick"><label for="q">{1}</label><input id="q" name="q" value="{2}">{3}<button type="submit">{4}</button></form>"#,
+        action,
+        label,
+        q,
+        if ctx.lang == portal::Lang::En {
+            Html::trusted(r#"<input type="hidden" name="lang" value="en">"#)
+        } else {
+            Html::new()
+        },
+        ctx.t("搜索", "Search")
+    )
+}
