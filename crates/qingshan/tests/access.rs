@@ -1,4 +1,5 @@
-//! Every route of the JSON API (`web::api::access::ROUTES`) as every role, a county officer of another
+//! Every route of the JSON API (`web::api::access::ROUTES`) and every page of the console
+//! (`web::console::ROUTES`) as every role, a county officer of another
 //! county, an enterprise user of another enterprise and the anonymous public: the answer must be what the
 //! permission table (`platform::accounts::permissions`) says. A route missing from the list cannot be
 //! built, so it cannot escape this test.
@@ -10,6 +11,8 @@ use platform::registry::Actor;
 use store::{County, Enterprise, Scopes, Site, SiteKind};
 use support::Server;
 use web::api::access::{Need, ROUTES};
+
+const PASSWORD: &str = "Access-test-pass-1";
 
 /// The site every `{site}` route is asked about: county 530602, enterprise E1.
 const SITE: (&str, &str) = ("530602", "E1");
@@ -54,6 +57,17 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             simulated: false,
         })
         .unwrap();
+    store
+        .upsert_device(&store::Device {
+            mn: "ACCESSDEV01".into(),
+            password: "pw-access-dev".into(),
+            site_id: "S1".into(),
+            protocol: "auto".into(),
+            crc_policy: store::CrcPolicy::Strict,
+            realtime_interval_s: 60,
+            minute_interval_min: 10,
+        })
+        .unwrap();
     let actor = Actor::new("test:access");
     let scopes = |counties: &[&str], enterprises: &[&str]| Scopes {
         counties: counties.iter().map(|c| c.to_string()).collect(),
@@ -92,7 +106,7 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             name: name.clone(),
             role,
             scopes: scopes.clone(),
-            password: "Access-test-pass-1".into(),
+            password: PASSWORD.into(),
             must_change_password: false,
         };
         accounts::create_account(store, &actor, &new).unwrap();
@@ -207,6 +221,129 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
     assert_eq!(
         allowed(Role::Auditor, Action::RegistryWrite),
         accounts::Reach::Nowhere
+    );
+    server.stop().await;
+}
+
+/// What a console page is sent: its path with `{site}`, `{mn}`, `{name}` and `{id}` filled, and a form.
+fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'static str, String)>) {
+    let url = path
+        .replace("{site}", "S1")
+        .replace("{mn}", "ACCESSDEV01")
+        .replace("{name}", "city-staff")
+        .replace("{id}", "1");
+    let mut form: Vec<(&'static str, String)> = vec![("csrf", csrf.to_string())];
+    let fields: &[(&'static str, &str)] = match (method, path) {
+        ("POST", "/console/sign-in") => &[("name", "city-staff"), ("password", PASSWORD)],
+        ("POST", "/console/sites/new" | "/console/sites/{site}") => &[
+            ("id", "S1"),
+            ("name", "1号排口"),
+            ("kind", "flue_gas_outlet"),
+            ("county", "530602"),
+            ("enterprise_id", "E1"),
+        ],
+        ("POST", "/console/devices/new" | "/console/devices/{mn}") => &[
+            ("mn", "ACCESSDEV01"),
+            ("site_id", "S1"),
+            ("password", ""),
+            ("realtime_interval_s", "60"),
+        ],
+        ("POST", "/console/enterprises") => {
+            &[("id", "E1"), ("name", "企业E1"), ("county", "530602")]
+        }
+        ("POST", "/console/counties") => &[("code", "530602"), ("name", "昭阳区")],
+        ("POST", "/console/waterbodies") => &[("id", "W1"), ("name", "洒渔河"), ("kind", "river")],
+        // Forms that cannot succeed: the table decides between 403 and a form's own answer.
+        ("POST", "/console/accounts") => &[("name", "")],
+        ("POST", "/console/accounts/{name}") => &[("do", "nothing")],
+        ("POST", "/console/account/password") => &[("current", "x"), ("new", "y"), ("repeat", "z")],
+        ("POST", "/console/account/tokens") => &[("label", "")],
+        _ => &[],
+    };
+    form.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+    (url, form)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_console_page_answers_every_role_as_the_permission_table_says() {
+    let mut people = Vec::new();
+    let server = Server::start(|s, _| prepare(s, &mut people)).await;
+    let site = Target::Site {
+        county: Some(SITE.0),
+        enterprise: Some(SITE.1),
+    };
+    let mut wrong = Vec::new();
+    // Signing out comes last: it ends the session the other pages are asked with.
+    let mut routes: Vec<_> = web::console::ROUTES.iter().collect();
+    routes.sort_by_key(|(_, path, _)| *path == "/console/sign-out");
+    for who in &people {
+        let cookie = match who.label {
+            "anonymous" => None,
+            label => Some(server.sign_in(&label.replace('_', "-"), PASSWORD).await),
+        };
+        let csrf = cookie.as_ref().map_or(String::new(), |c| {
+            let secret = c.split_once('=').unwrap().1;
+            accounts::csrf_token(&accounts::SessionSecret(secret.to_string()))
+        });
+        for (method, path, need) in &routes {
+            let (url, form) = console_request(method, path, &csrf);
+            let allowed = match *need {
+                Need::Public => true,
+                Need::OnSite(a) => who.principal.may(a, site),
+                Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
+                Need::Listed(a) => who.principal.may(a, Target::Any),
+                Need::CityWide(a) => who.principal.may(a, Target::CityWide),
+            };
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, location, body) = match (&cookie, *method) {
+                (Some(c), "POST") => server.post_form(c, &url, &pairs).await,
+                (Some(c), _) => server.page(c, &url).await,
+                (None, "POST") => {
+                    let body = support::form(&pairs);
+                    let (s, h, b) = server.send("POST", &url, &[support::FORM], &body).await;
+                    let at = support::header(&h, "location").map(str::to_string);
+                    (s, at, String::from_utf8_lossy(&b).to_string())
+                }
+                (None, _) => {
+                    let (s, h, b) = server.send("GET", &url, &[], "").await;
+                    let at = support::header(&h, "location").map(str::to_string);
+                    (s, at, String::from_utf8_lossy(&b).to_string())
+                }
+            };
+            let to_sign_in = status == 303 && location.as_deref() == Some("/console/sign-in");
+            let (ok, expected) = if allowed && *path == "/console/sign-out" {
+                // Signing out answers with the sign-in form, and the session is over.
+                let ended = match &cookie {
+                    Some(c) => {
+                        server.page(c, "/console").await.1.as_deref() == Some("/console/sign-in")
+                    }
+                    None => true,
+                };
+                (to_sign_in && ended, "signed out")
+            } else if allowed {
+                (
+                    status != 401 && status != 403 && status < 500 && !to_sign_in,
+                    "answered",
+                )
+            } else if cookie.is_none() {
+                (to_sign_in, "303 to the sign-in form")
+            } else {
+                (status == 403, "403")
+            };
+            if !ok {
+                wrong.push(format!(
+                    "{method} {url} as {}: {status} {location:?}, the table says {expected}: {}",
+                    who.label,
+                    body.chars().take(160).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from the table:\n{}",
+        wrong.len(),
+        wrong.join("\n")
     );
     server.stop().await;
 }

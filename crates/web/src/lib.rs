@@ -92,16 +92,17 @@ pub fn router(app: Arc<App>) -> Router {
                 .layer(axum::middleware::from_fn(public::open_to_every_page)),
         )
         .merge(
+            // Identified first, so the public's rate limit spares people signed in.
             console::routes()
                 .layer(axum::middleware::from_fn_with_state(
                     app.clone(),
                     auth::audit_refusals,
                 ))
+                .layer(limited.clone())
                 .layer(axum::middleware::from_fn_with_state(
                     app.clone(),
                     auth::identify_console,
-                ))
-                .layer(limited.clone()),
+                )),
         )
         .merge(portal::routes().layer(limited))
         .fallback(
