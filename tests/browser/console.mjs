@@ -1,26 +1,41 @@
-// The staff console in the Debian Chromium (headless), against a running server with the account
-// `officer` (county officer of the first demo county, password in argv).
+// The staff console in the Debian Chromium (headless), against a running server with one account per
+// role (chief, staff, officer, owner, river, auditor, and careless for the lockout), all with the
+// password in argv; <other-site> is a site outside the officer's county.
 //
-//   node tests/browser/console.mjs <base-url> <screenshot-dir> <password>
+//   node tests/browser/console.mjs <base-url> <screenshot-dir> <password> <other-site>
 //
-// At 390 px and 1366 px, in Chinese and English: a wrong password shows the reason; signing in by
-// typing into the form and pressing Enter reaches the console home with the person's name and only
-// their county's sites; nothing overflows; signing out with the button returns to the sign-in form and
-// the console refuses the old session. Screenshots of the sign-in page and the home page.
+// Each role signs in by typing into the form and sees exactly its menu; every page it may open loads
+// at 390 px and 1366 px without overflow or script errors (screenshots of every page, as the
+// administrator, who sees them all, and as the county officer); the officer cannot open another
+// county's site by editing the URL; a form whose CSRF token was removed is refused; a wrong password
+// shows the reason and five in a row lock the account; signing out ends the session.
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, outDir, password] = process.argv.slice(2);
-if (!base || !outDir || !password) {
-  console.error('usage: console.mjs <base-url> <screenshot-dir> <password>');
+const [base, outDir, password, otherSite] = process.argv.slice(2);
+if (!base || !outDir || !password || !otherSite) {
+  console.error('usage: console.mjs <base-url> <screenshot-dir> <password> <other-site>');
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
 const failures = [];
 const fail = (what) => { failures.push(what); console.log('FAIL ' + what); };
+
+// What each role's menu holds (the permission table, seen from the person's side).
+const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies'];
+const MENUS = {
+  chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/account'],
+  staff: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/account'],
+  officer: ['/console', ...registry, '/console/account'],
+  owner: ['/console', ...registry, '/console/account'],
+  river: ['/console', '/console/account'],
+  auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/account'],
+};
+// Pages beyond the menu, opened from it, screenshotted for the administrator.
+const DETAIL = ['/console/sites/new', '/console/devices/new', `/console/sites/${encodeURIComponent(otherSite)}`, '/console/accounts/staff'];
 
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'qingshan-console-')), {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -29,49 +44,115 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
 });
 
 const overflow = (page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+const shotName = (path) => path.replace(/^\//, '').replace(/[/?=&]+/g, '-');
+
+async function newPage(width, errors) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height: width < 500 ? 844 : 900 });
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Refusals (400, 401, 403, 429) are answered on purpose; Chromium reports them as console errors.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of (400|401|403|429)/.test(m.text())) errors.push(m.text());
+  });
+  return page;
+}
+
+async function signIn(page, name, secret) {
+  await page.goto(`${base}/console/sign-in`);
+  await page.fill('#name', name);
+  await page.fill('#password', secret);
+  await page.press('#password', 'Enter');
+  await page.waitForLoadState('load');
+}
 
 try {
-  for (const width of [390, 1366]) {
-    for (const lang of ['zh', 'en']) {
-      const label = `console ${lang} ${width}px`;
-      const q = lang === 'en' ? '?lang=en' : '';
-      const page = await context.newPage();
-      await page.setViewportSize({ width, height: width < 500 ? 844 : 900 });
+  // Each role: its menu, and every page of it at both widths.
+  for (const [name, menu] of Object.entries(MENUS)) {
+    for (const width of [390, 1366]) {
+      const label = `${name} ${width}px`;
       const errors = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      // The wrong password's page is answered 401 on purpose; Chromium reports that as a console error.
-      page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('status of 401')) errors.push(m.text()); });
-
-      await page.goto(`${base}/console${q}`);
+      const page = await newPage(width, errors);
+      await page.goto(`${base}/console`);
       if (!page.url().includes('/console/sign-in')) fail(`${label}: not sent to the sign-in form (${page.url()})`);
-      await page.screenshot({ path: join(outDir, `console-sign-in-${lang}-${width}.png`), fullPage: true });
-      await page.fill('#name', 'officer');
-      await page.fill('#password', 'not-the-password');
-      await page.press('#password', 'Enter');
-      await page.waitForLoadState('load');
-      const alert = await page.textContent('[role=alert]').catch(() => null);
-      if (!alert) fail(`${label}: a wrong password shows no reason`);
-
-      await page.fill('#name', 'officer');
-      await page.fill('#password', password);
-      await page.press('#password', 'Enter');
-      await page.waitForLoadState('load');
+      await signIn(page, name, password);
       const who = await page.textContent('#who').catch(() => '');
-      if (!who.includes('officer')) fail(`${label}: the home page does not say who is signed in (${who})`);
-      const sites = await page.$$eval('tbody tr', (rows) => rows.length);
-      if (sites < 1) fail(`${label}: no site of the officer's county is listed`);
-      if (await overflow(page)) fail(`${label}: horizontal overflow`);
-      await page.screenshot({ path: join(outDir, `console-home-${lang}-${width}.png`), fullPage: true });
-
+      if (!who.includes(name)) fail(`${label}: the home page does not say who is signed in (${who})`);
+      const links = await page.$$eval('nav.desk a', (as) => as.map((a) => new URL(a.href).pathname));
+      if (JSON.stringify(links) !== JSON.stringify(menu)) fail(`${label}: menu ${links} is not ${menu}`);
+      const shots = name === 'chief' || name === 'officer';
+      const pages = name === 'chief' ? [...menu, ...DETAIL] : menu;
+      for (const path of pages) {
+        for (const lang of shots ? ['zh', 'en'] : ['zh']) {
+          const response = await page.goto(`${base}${path}${lang === 'en' ? '?lang=en' : ''}`);
+          if (response.status() !== 200) fail(`${label}: ${path} answered ${response.status()}`);
+          if (await overflow(page)) fail(`${label}: ${path} (${lang}) overflows horizontally`);
+          if (shots) {
+            await page.screenshot({ path: join(outDir, `${shotName(path)}-${name}-${lang}-${width}.png`), fullPage: true });
+          }
+        }
+      }
+      if (name === 'officer') {
+        const response = await page.goto(`${base}/console/sites/${encodeURIComponent(otherSite)}`);
+        if (response.status() !== 403) fail(`${label}: another county's site answered ${response.status()}`);
+        const mine = await page.goto(`${base}/console/sites`);
+        const listed = await page.$$eval('#site-list tbody tr', (rows) => rows.length);
+        if (mine.status() !== 200 || listed < 1) fail(`${label}: no site of the officer's county is listed`);
+        if ((await page.content()).includes(`>${otherSite}<`)) fail(`${label}: another county's site is listed`);
+      }
+      if (name === 'chief') {
+        // A form whose CSRF token is gone is refused; with it, the same form saves.
+        await page.goto(`${base}/console/counties`);
+        await page.evaluate(() => document.querySelector('form.fields input[name=csrf]').remove());
+        await page.fill('#code', '530699');
+        await page.fill('#name', '测试县');
+        await Promise.all([page.waitForNavigation(), page.click('form.fields button')]);
+        if (!(await page.textContent('body')).includes('表单已过期')) fail(`${label}: a form without its CSRF token was not refused`);
+        await page.goto(`${base}/console/counties`);
+        await page.fill('#code', '530699');
+        await page.fill('#name', '测试县');
+        await Promise.all([page.waitForNavigation(), page.click('form.fields button')]);
+        if (!(await page.textContent('[role=status]').catch(() => '')).includes('已保存')) fail(`${label}: the county form with its token did not save`);
+        // A validation message in the person's language.
+        await page.goto(`${base}/console/sites/new?lang=en`);
+        await page.fill('#id', 'NEW 1');
+        await page.fill('#name', 'x');
+        await Promise.all([page.waitForNavigation(), page.click('form.fields button')]);
+        const problem = await page.textContent('[role=alert]').catch(() => '');
+        if (!problem.includes('printable ASCII')) fail(`${label}: no English validation message (${problem})`);
+        await page.screenshot({ path: join(outDir, `console-sites-new-invalid-en-${width}.png`), fullPage: true });
+      }
+      // Signing out with the button ends the session.
+      await page.goto(`${base}/console`);
       await page.click('form[action*="sign-out"] button');
       await page.waitForLoadState('load');
       if (!page.url().includes('/console/sign-in')) fail(`${label}: sign-out did not return to the sign-in form`);
-      await page.goto(`${base}/console${q}`);
+      await page.goto(`${base}/console`);
       if (!page.url().includes('/console/sign-in')) fail(`${label}: the old session still opens the console`);
       for (const e of errors) fail(`${label}: ${e}`);
       if (!failures.some((f) => f.startsWith(label))) console.log(`ok   ${label}`);
       await page.close();
     }
+  }
+
+  // Wrong passwords: each says why; after five in a row even the right one waits.
+  {
+    const label = 'lockout';
+    const errors = [];
+    const page = await newPage(390, errors);
+    for (let i = 0; i < 5; i++) {
+      await signIn(page, 'careless', 'not-the-password');
+      const alert = await page.textContent('[role=alert]').catch(() => '');
+      if (!alert.includes('不正确')) fail(`${label}: wrong password ${i + 1} shows no reason (${alert})`);
+    }
+    await page.screenshot({ path: join(outDir, 'console-sign-in-zh-390.png'), fullPage: true });
+    await signIn(page, 'careless', password);
+    const alert = await page.textContent('[role=alert]').catch(() => '');
+    if (!alert.includes('秒后再试')) fail(`${label}: the right password after five wrong ones was let in (${alert})`);
+    if (!page.url().includes('/console/sign-in')) fail(`${label}: a locked account reached ${page.url()}`);
+    await page.screenshot({ path: join(outDir, 'console-sign-in-locked-zh-390.png'), fullPage: true });
+    for (const e of errors) fail(`${label}: ${e}`);
+    if (!failures.some((f) => f.startsWith(label))) console.log(`ok   ${label}`);
+    await page.close();
   }
 } finally {
   await context.close();

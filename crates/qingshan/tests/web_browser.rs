@@ -52,24 +52,54 @@ async fn run_script(server: Server, script: &str, args: &[&str]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and Node (scripts/test installs them)"]
 async fn console_in_headless_chromium() {
-    const PASSWORD: &str = "Browser-county-2026";
+    const PASSWORD: &str = "Browser-console-2026";
     let now = jiff::Timestamp::now().as_second();
+    let mut other_site = String::new();
     let server = Server::start(|store, tz| {
         seed(store, tz, now, 2, Some("A01"));
         let county = store.counties().unwrap()[0].code.clone();
-        let new = platform::accounts::NewAccount {
-            name: "officer".into(),
-            role: platform::accounts::Role::CountyOfficer,
-            scopes: store::Scopes {
-                counties: vec![county],
-                ..store::Scopes::default()
-            },
-            password: PASSWORD.into(),
-            must_change_password: false,
-        };
-        platform::accounts::create_account(store, &platform::registry::Actor::new("test"), &new)
-            .unwrap();
+        let enterprise = store.enterprises().unwrap()[0].id.clone();
+        other_site = store
+            .sites()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.county.as_ref().is_some_and(|c| *c != county))
+            .expect("the test city has sites in two counties")
+            .id;
+        let actor = platform::registry::Actor::new("test");
+        use platform::accounts::Role;
+        for (name, role) in [
+            ("chief", Role::CityAdmin),
+            ("staff", Role::CityStaff),
+            ("officer", Role::CountyOfficer),
+            ("owner", Role::EnterpriseUser),
+            ("river", Role::RiverChief),
+            ("auditor", Role::Auditor),
+            ("careless", Role::CityStaff),
+        ] {
+            let scopes = store::Scopes {
+                counties: if role == Role::CountyOfficer {
+                    vec![county.clone()]
+                } else {
+                    vec![]
+                },
+                enterprises: if role == Role::EnterpriseUser {
+                    vec![enterprise.clone()]
+                } else {
+                    vec![]
+                },
+                reaches: vec![],
+            };
+            let new = platform::accounts::NewAccount {
+                name: name.into(),
+                role,
+                scopes,
+                password: PASSWORD.into(),
+                must_change_password: false,
+            };
+            platform::accounts::create_account(store, &actor, &new).unwrap();
+        }
     })
     .await;
-    run_script(server, "console.mjs", &[PASSWORD]).await;
+    run_script(server, "console.mjs", &[PASSWORD, &other_site]).await;
 }

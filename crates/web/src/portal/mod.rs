@@ -317,6 +317,7 @@ footer{color:#5d6770;font-size:12px;padding-top:18px;padding-bottom:24px}
 .secret{font-family:ui-monospace,monospace;word-break:break-all;background:#fff;border:1px dashed #1f5f3f;padding:6px}
 form.fields{display:grid;grid-template-columns:minmax(8em,13em) minmax(0,30em);gap:6px 10px;align-items:center;margin:8px 0}
 form.fields label{font-weight:600}
+form.fields button,form.fields input[type=checkbox]{justify-self:start}
 form.fields .hint{grid-column:2;color:#5d6770;font-size:13px;margin-top:-4px}
 form.inline{display:inline}
 @media(max-width:560px){form.fields{grid-template-columns:minmax(0,1fr)}form.fields .hint{grid-column:1}}
