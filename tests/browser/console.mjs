@@ -27,12 +27,12 @@ const fail = (what) => { failures.push(what); console.log('FAIL ' + what); };
 // What each role's menu holds (the permission table, seen from the person's side).
 const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies'];
 const MENUS = {
-  chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/account'],
+  chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/access', '/console/account'],
   staff: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/account'],
   officer: ['/console', ...registry, '/console/account'],
   owner: ['/console', ...registry, '/console/account'],
   river: ['/console', '/console/account'],
-  auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/account'],
+  auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/access', '/console/account'],
 };
 // Pages beyond the menu, opened from it, screenshotted for the administrator.
 const DETAIL = ['/console/sites/new', '/console/devices/new', `/console/sites/${encodeURIComponent(otherSite)}`, '/console/accounts/staff'];

@@ -74,6 +74,8 @@ pub struct Platform {
     /// The writer's last commit and failure, and the disk's free space (`/healthz`).
     pub health: Arc<Health>,
     pub writer: ingest::Writer,
+    /// What people signed in asked for (written by a thread of its own).
+    pub access_log: Arc<accounts::access_log::AccessLog>,
     /// Costly figures, per platform (see [`figures::Cache`]).
     pub figures: Arc<figures::Cache>,
     db: Arc<dyn Database>,
@@ -194,21 +196,28 @@ impl Platform {
             guard,
             health,
             writer,
+            access_log: Arc::new(accounts::access_log::AccessLog::start(db.clone())),
             figures: Arc::default(),
             db,
             readers: Mutex::new(Vec::new()),
         }))
     }
 
-    /// The server's last step: the writer commits what it was handed and closes its connection, the
+    /// The server's last step: the access log and the writer commit what they were handed and close their
+    /// connections, the
     /// pooled readers close, and the database folds its log into its files ([`Database::checkpoint`]).
     /// Writes through this platform fail afterwards; reads still work.
     pub async fn close(&self) -> Result<()> {
         if let Ok(mut pool) = self.readers.lock() {
             pool.clear();
         }
-        let (writer, db) = (self.writer.clone(), self.db.clone());
+        let (writer, access, db) = (
+            self.writer.clone(),
+            self.access_log.clone(),
+            self.db.clone(),
+        );
         tokio::task::spawn_blocking(move || {
+            access.stop();
             writer.stop();
             db.checkpoint()
         })

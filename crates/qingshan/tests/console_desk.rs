@@ -420,3 +420,38 @@ async fn staff_read_quarantined_frames_with_the_password_masked() {
     assert_eq!(status, 403);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_log_shows_who_opened_what_and_what_they_were_refused() {
+    let server = Server::start(|s, _| prepare(s)).await;
+    let officer = server.sign_in("officer", PASSWORD).await;
+    assert_eq!(server.page(&officer, "/console/sites/ZY1").await.0, 200);
+    assert_eq!(server.page(&officer, "/console/sites/LD1").await.0, 403);
+    assert_eq!(
+        server.page(&officer, "/console/access").await.0,
+        403,
+        "auditors' page"
+    );
+    let chief = server.sign_in("chief", PASSWORD).await;
+    let mut page = String::new();
+    // The log is written in batches, within a second or so.
+    for _ in 0..100 {
+        page = server.page(&chief, "/console/access?q=officer").await.2;
+        if page.contains("/console/access</td>") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        page.contains("GET /console/sites/ZY1</td><td class=\"num\">200</td>")
+            && page.contains("GET /console/sites/LD1</td><td class=\"num\">403</td>")
+            && page.contains("GET /console/access</td><td class=\"num\">403</td>"),
+        "{page}"
+    );
+    assert!(page.contains("user:officer@127.0.0.1"), "{page}");
+    assert!(
+        !page.contains("/console/sign-in"),
+        "nobody signed in is not in the access log"
+    );
+    server.stop().await;
+}

@@ -4,9 +4,9 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    Account, ApiToken, AuditEntry, County, Device, Enterprise, FrameRecord, Interval, JournalEntry,
-    NewValue, Period, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict,
-    Waterbody,
+    AccessEntry, Account, ApiToken, AuditEntry, County, Device, Enterprise, FrameRecord, Interval,
+    JournalEntry, NewValue, Period, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value,
+    Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -272,6 +272,15 @@ pub trait Audit {
     ) -> Result<Vec<AuditEntry>>;
     /// Checks the audit log's hash chain from the first entry to the last.
     fn verify_audit(&self) -> Result<ChainCheck>;
+    /// Appends entries to the access log (what people signed in asked for).
+    fn record_access(&self, entries: &[AccessEntry]) -> Result<()>;
+    /// Access-log entries newest first, with ids below `before`, whose actor or path contains `search`.
+    fn access_page(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AccessEntry>>;
 }
 
 /// Accounts, their sessions and API tokens ([`crate::people`]).

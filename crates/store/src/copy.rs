@@ -197,6 +197,20 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "access_log",
+        columns: &[
+            ("id", Int),
+            ("at", Int),
+            ("actor", Text),
+            ("address", Text),
+            ("method", Text),
+            ("path", Text),
+            ("status", Int),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
         name: "accounts",
         columns: &[
             ("id", Int),

@@ -350,6 +350,24 @@ pub struct Rollup {
     pub valid: bool,
 }
 
+/// A request made by someone signed in, as the access log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEntry {
+    /// 0 until stored.
+    pub id: i64,
+    /// When, unix seconds UTC.
+    pub at: i64,
+    /// Who: the account's name (with `token#N` for a token).
+    pub actor: String,
+    /// The address the request came from.
+    pub address: String,
+    pub method: String,
+    /// The path asked for, without its query.
+    pub path: String,
+    /// The answer's HTTP status.
+    pub status: u16,
+}
+
 /// A change made by a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {

@@ -54,15 +54,31 @@ pub async fn identify_console(
     next.run(req).await
 }
 
-/// Writes a permission refusal to the audit log: every 403 answered to someone signed in (a session or a
-/// token), with the method and path they asked for. Runs inside [`identify`] / [`identify_console`].
-pub async fn audit_refusals(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
-    let who = req.extensions().get::<Principal>().cloned();
-    let asked = format!("{} {}", req.method(), req.uri().path());
+/// Keeps the record of what someone signed in (a session or a token) asked for: every request goes to the
+/// access log (who, from where, method, path without its query, status), and every 403 to the audit log
+/// as a permission refusal. Runs inside [`identify`] / [`identify_console`].
+pub async fn keep_record(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let who = req
+        .extensions()
+        .get::<Principal>()
+        .cloned()
+        .filter(|w| w.role().is_some());
+    let (method, path) = (req.method().to_string(), req.uri().path().to_string());
+    let asked = format!("{method} {path}");
     let answer = next.run(req).await;
-    if answer.status() == axum::http::StatusCode::FORBIDDEN
-        && let Some(who) = who.filter(|w| w.role().is_some())
-    {
+    let Some(who) = who else {
+        return answer;
+    };
+    app.access_log.record(store::AccessEntry {
+        id: 0,
+        at: jiff::Timestamp::now().as_second(),
+        actor: who.actor().as_str().to_string(),
+        address: who.address.clone(),
+        method,
+        path,
+        status: answer.status().as_u16(),
+    });
+    if answer.status() == axum::http::StatusCode::FORBIDDEN {
         let actor = who.actor();
         let written = app
             .write(move |s| {

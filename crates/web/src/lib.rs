@@ -78,7 +78,7 @@ pub fn router(app: Arc<App>) -> Router {
             api::routes()
                 .layer(axum::middleware::from_fn_with_state(
                     app.clone(),
-                    auth::audit_refusals,
+                    auth::keep_record,
                 ))
                 .layer(axum::middleware::from_fn_with_state(
                     app.clone(),
@@ -96,7 +96,7 @@ pub fn router(app: Arc<App>) -> Router {
             console::routes()
                 .layer(axum::middleware::from_fn_with_state(
                     app.clone(),
-                    auth::audit_refusals,
+                    auth::keep_record,
                 ))
                 .layer(limited.clone())
                 .layer(axum::middleware::from_fn_with_state(

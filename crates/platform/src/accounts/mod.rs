@@ -2,6 +2,7 @@
 //! tokens), and what they may do ([`permissions`]). Every change is audited in its own transaction, with
 //! before → after and secrets as "changed"; sign-ins, failed sign-ins and refusals too.
 
+pub mod access_log;
 pub mod password;
 pub mod permissions;
 mod sessions;

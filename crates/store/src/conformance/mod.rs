@@ -39,6 +39,7 @@ macro_rules! conformance_tests {
             the_copy_list_is_the_schema,
             a_copy_reads_the_same_and_resumes,
             the_audit_log_is_a_hash_chain_and_pages,
+            the_access_log_appends_and_pages,
             accounts_keep_their_scopes_and_password_history,
             sessions_and_tokens_are_found_by_hash_and_revoked,
         );

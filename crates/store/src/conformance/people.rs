@@ -35,6 +35,45 @@ pub fn the_audit_log_is_a_hash_chain_and_pages(db: &dyn Database) {
     );
 }
 
+pub fn the_access_log_appends_and_pages(db: &dyn Database) {
+    let store = db.connect().unwrap();
+    let entry = |actor: &str, path: &str, status: u16| AccessEntry {
+        id: 0,
+        at: T0,
+        actor: actor.into(),
+        address: "10.0.0.5".into(),
+        method: "GET".into(),
+        path: path.into(),
+        status,
+    };
+    store
+        .record_access(&[
+            entry("alice", "/console/sites/S1", 200),
+            entry("bob", "/api/v1/sites/S2/series", 403),
+            entry("alice", "/console/audit", 200),
+        ])
+        .unwrap();
+    let all = store.access_page(None, None, 10).unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(
+        all[0].id > all[1].id && all[1].id > all[2].id,
+        "newest first"
+    );
+    assert_eq!(
+        (
+            all[1].actor.as_str(),
+            all[1].path.as_str(),
+            all[1].status,
+            all[1].at
+        ),
+        ("bob", "/api/v1/sites/S2/series", 403, T0)
+    );
+    assert_eq!(store.access_page(Some("alice"), None, 10).unwrap().len(), 2);
+    assert_eq!(store.access_page(Some("/S2/"), None, 10).unwrap().len(), 1);
+    let older = store.access_page(None, Some(all[0].id), 1).unwrap();
+    assert_eq!(older, vec![all[1].clone()], "paging by id");
+}
+
 pub fn accounts_keep_their_scopes_and_password_history(db: &dyn Database) {
     let store = db.connect().unwrap();
     let scopes = Scopes {

@@ -17,6 +17,10 @@ const POSTGRES: &[(i64, &str)] = &[
         3,
         include_str!("../../migrations/postgres/0003_dirty_mark.sql"),
     ),
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_access_log.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -2,7 +2,9 @@
 
 use super::{AUDIT_LOCK, PgConnection};
 use crate::chain::{self, ChainCheck};
-use crate::{Account, ApiToken, Audit, AuditEntry, People, Result, Scopes, Session, StoreError};
+use crate::{
+    AccessEntry, Account, ApiToken, Audit, AuditEntry, People, Result, Scopes, Session, StoreError,
+};
 use postgres::Row;
 
 fn audit_row(r: &Row) -> AuditEntry {
@@ -61,6 +63,53 @@ impl Audit for PgConnection {
             )?
             .iter()
             .map(audit_row)
+            .collect())
+    }
+
+    fn record_access(&self, entries: &[AccessEntry]) -> Result<()> {
+        self.atomically(|c| {
+            for e in entries {
+                c.client().execute(
+                    "INSERT INTO access_log (at, actor, address, method, path, status)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[
+                        &e.at,
+                        &e.actor,
+                        &e.address,
+                        &e.method,
+                        &e.path,
+                        &i32::from(e.status),
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn access_page(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AccessEntry>> {
+        Ok(self
+            .client()
+            .query(
+                "SELECT id, at, actor, address, method, path, status FROM access_log
+                 WHERE id < $1 AND ($2::text IS NULL OR strpos(actor, $2) > 0 OR strpos(path, $2) > 0)
+                 ORDER BY id DESC LIMIT $3",
+                &[&before.unwrap_or(i64::MAX), &search, &i64::from(limit)],
+            )?
+            .iter()
+            .map(|r| AccessEntry {
+                id: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                address: r.get(3),
+                method: r.get(4),
+                path: r.get(5),
+                status: u16::try_from(r.get::<_, i32>(6)).unwrap_or(0),
+            })
             .collect())
     }
 

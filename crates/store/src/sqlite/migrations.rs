@@ -20,6 +20,10 @@ const SQLITE: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/sqlite/0006_dirty_mark.sql"),
     ),
+    (
+        7,
+        include_str!("../../migrations/sqlite/0007_access_log.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

@@ -2,7 +2,9 @@
 
 use super::SqliteConnection;
 use crate::chain::{self, ChainCheck};
-use crate::{Account, ApiToken, Audit, AuditEntry, People, Result, Scopes, Session, StoreError};
+use crate::{
+    AccessEntry, Account, ApiToken, Audit, AuditEntry, People, Result, Scopes, Session, StoreError,
+};
 use rusqlite::{OptionalExtension, Row, params};
 
 impl SqliteConnection {
@@ -89,6 +91,44 @@ impl Audit for SqliteConnection {
             params![before.unwrap_or(i64::MAX), search, limit],
             audit_row,
         )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn record_access(&self, entries: &[AccessEntry]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO access_log (at, actor, address, method, path, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for e in entries {
+            stmt.execute(params![
+                e.at, e.actor, e.address, e.method, e.path, e.status
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn access_page(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AccessEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, actor, address, method, path, status FROM access_log
+             WHERE id < ?1 AND (?2 IS NULL OR instr(actor, ?2) > 0 OR instr(path, ?2) > 0)
+             ORDER BY id DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), search, limit], |r| {
+            Ok(AccessEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                address: r.get(3)?,
+                method: r.get(4)?,
+                path: r.get(5)?,
+                status: r.get(6)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

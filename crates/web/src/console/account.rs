@@ -37,7 +37,7 @@ async fn render(p: &App, desk: &Desk, notice: Html, status: StatusCode) -> Respo
     let id = *id;
     let tokens = match p.read(move |s| s.tokens_of(id)).await {
         Ok(t) => t,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let ctx = &desk.ctx;
     let must = if desk.must_change_password {

@@ -79,7 +79,7 @@ async fn render_list(
 ) -> Response {
     let all = match p.read(|s| s.accounts()).await {
         Ok(a) => a,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let ctx = &desk.ctx;
     let search = field(q, "q");

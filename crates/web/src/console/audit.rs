@@ -1,5 +1,6 @@
 //! The audit log for auditors and administrators: newest first, filtered by actor, action or subject,
-//! paged on the server, exportable as CSV with the same filter.
+//! paged on the server, exportable as CSV with the same filter. And the access log: what people signed
+//! in asked for (reads included), filtered by actor or path.
 
 use super::{Desk, Fields};
 use crate::portal::html::Html;
@@ -37,7 +38,7 @@ pub async fn audit(
         .await
     {
         Ok(e) => e,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let mut rows = Html::new();
     for e in &entries {
@@ -107,4 +108,83 @@ pub async fn audit(
         older
     );
     desk.page(StatusCode::OK, ctx.t("审计日志", "Audit log"), body)
+}
+
+/// The access log: newest first, filtered by actor or path, paged on the server.
+pub async fn access(
+    State(p): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    Query(q): Query<Fields>,
+    headers: HeaderMap,
+) -> Response {
+    let desk = match Desk::open(&p, "/console/access", &q, who, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Err(r) = desk.require(Action::AuditRead, Target::CityWide) {
+        return r;
+    }
+    let ctx = &desk.ctx;
+    let search = q.get("q").filter(|s| !s.is_empty()).cloned();
+    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let lookup = search.clone();
+    let entries = match p
+        .read(move |s| s.access_page(lookup.as_deref(), before, AUDIT_PAGE))
+        .await
+    {
+        Ok(e) => e,
+        Err(e) => return desk.fail(e),
+    };
+    let mut rows = Html::new();
+    for e in &entries {
+        write_html!(
+            rows,
+            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td class="num">{}</td></tr>"#,
+            e.id,
+            ctx.time(e.at),
+            &e.actor,
+            &e.address,
+            &e.method,
+            &e.path,
+            e.status
+        );
+    }
+    let filter = search.as_deref().unwrap_or("");
+    let older = match entries.last() {
+        Some(last) if entries.len() as u32 == AUDIT_PAGE => {
+            let mut path = format!("/console/access?before={}", last.id);
+            if !filter.is_empty() {
+                path.push_str(&format!("&q={}", portal::urlencode(filter)));
+            }
+            html!(
+                r#"<p><a rel="next" href="{}">{}</a></p>"#,
+                ctx.href(&path),
+                ctx.t("更早的记录", "Older entries")
+            )
+        }
+        _ => Html::new(),
+    };
+    let body = html!(
+        r#"<p class="muted">{0}</p>{1}
+<div class="scroll"><table id="access-list"><thead><tr><th>#</th><th>{2}</th><th>{3}</th><th>{4}</th><th>{5}</th><th>{6}</th></tr></thead><tbody>{7}</tbody></table></div>
+{8}"#,
+        ctx.t(
+            "登录人员（会话或令牌）的每一次请求，包括查看数据。",
+            "Every request of someone signed in (a session or a token), reads included."
+        ),
+        super::search_box(
+            ctx,
+            "/console/access",
+            filter,
+            ctx.t("操作者或路径包含", "Actor or path contains")
+        ),
+        ctx.t("时间", "Time"),
+        ctx.t("操作者", "Actor"),
+        ctx.t("地址", "Address"),
+        ctx.t("请求", "Request"),
+        ctx.t("状态", "Status"),
+        rows,
+        older
+    );
+    desk.page(StatusCode::OK, ctx.t("访问日志", "Access log"), body)
 }

@@ -150,7 +150,7 @@ pub async fn conflicts(
     let at = before(&q);
     let list = match p.read(move |s| s.conflicts(None, at, ROWS)).await {
         Ok(l) => l,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let mut rows = Html::new();
     for c in &list {
@@ -216,7 +216,7 @@ pub async fn journal(
                 "no journal record {number}"
             )));
         }
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let raw = String::from_utf8_lossy(&mask_password(&entry.raw)).into_owned();
     let body = html!(

@@ -8,8 +8,12 @@
 //! - [`registry`]: sites and devices; [`places`]: counties, water bodies, enterprises;
 //! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
 //! - [`accounts`]: accounts for administrators; [`account`]: one's own password and tokens;
-//! - [`audit`]: the audit log for auditors.
+//! - [`audit`]: the audit log and the access log for auditors.
 
+
+// A page that cannot go on answers with its own response (sign-in redirect, 403 page): returned as the
+// `Err` of the desk's checks, as axum handlers do; it is built once per request, so its size is no cost.
+#![allow(clippy::result_large_err)]
 mod account;
 mod accounts;
 mod audit;
@@ -174,6 +178,7 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         Need::Listed(Action::OwnAccount),
     ),
     ("GET", "/console/audit", Need::CityWide(Action::AuditRead)),
+    ("GET", "/console/access", Need::CityWide(Action::AuditRead)),
 ];
 
 fn listed(path: &'static str, methods: &[&str]) -> &'static str {
@@ -255,6 +260,7 @@ pub fn routes() -> Router<Arc<App>> {
             post(account::revoke_token),
         )
         .route(listed("/console/audit", &["GET"]), get(audit::audit))
+        .route(listed("/console/access", &["GET"]), get(audit::access))
 }
 
 pub(crate) fn role_name(ctx: &Ctx, role: Role) -> &'static str {
@@ -348,6 +354,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         true,
     ),
     (
+        "/console/access",
+        "访问日志",
+        "Access log",
+        Action::AuditRead,
+        true,
+    ),
+    (
         "/console/account",
         "我的账号",
         "My account",
@@ -387,7 +400,7 @@ impl Desk {
         let must_change_password = match account {
             Ok(Some(a)) => a.must_change_password,
             Ok(None) => return Err(Redirect::to(&ctx.href("/console/sign-in")).into_response()),
-            Err(e) => return Err(fail(&ctx, e.into())),
+            Err(e) => return Err(fail(&ctx, e)),
         };
         if must_change_password
             && !path.starts_with("/console/account")

@@ -179,7 +179,7 @@ async fn counties_page(
     }
     let all = match p.read(|s| s.counties()).await {
         Ok(c) => c,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let editing = q
         .get("edit")
@@ -299,7 +299,7 @@ async fn waterbodies_page(
     }
     let all = match p.read(|s| s.waterbodies()).await {
         Ok(c) => c,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let ctx = &desk.ctx;
     let editing = q

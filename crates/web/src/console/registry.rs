@@ -667,7 +667,7 @@ pub async fn new_device(
     }
     let sites = match p.read(|s| s.sites()).await {
         Ok(s) => s,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let mut f = Fields::new();
     if let Some(site) = q.get("site") {
@@ -774,7 +774,7 @@ async fn save_device_form(p: &App, desk: Desk, f: Fields, existing: Option<Strin
     }
     let sites = match p.read(|s| s.sites()).await {
         Ok(s) => s,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let site_of = |id: &str| sites.iter().find(|s| s.id == id);
     let mn = field(&f, "mn").to_string();
