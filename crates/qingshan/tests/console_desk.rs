@@ -455,3 +455,101 @@ async fn the_access_log_shows_who_opened_what_and_what_they_were_refused() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counties_water_bodies_and_enterprises_are_added_and_changed_within_reach() {
+    let server = Server::start(|s, _| prepare(s)).await;
+    let chief = server.sign_in("chief", PASSWORD).await;
+    let (_, _, page) = server.page(&chief, "/console/counties").await;
+    let csrf = csrf_of(&page);
+    let (status, _, page) = server
+        .post_form(
+            &chief,
+            "/console/counties",
+            &[("csrf", &csrf), ("code", "5306"), ("name", "短")],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("须为 6 位行政区划代码"), "{page}");
+    let (status, _, page) = server
+        .post_form(
+            &chief,
+            "/console/counties",
+            &[("csrf", &csrf), ("code", "530602"), ("name", "改名")],
+        )
+        .await;
+    assert_eq!(status, 409, "adding over an existing county: {page}");
+    assert!(page.contains("已存在"), "{page}");
+    let (status, _, _) = server
+        .post_form(
+            &chief,
+            "/console/counties",
+            &[
+                ("csrf", &csrf),
+                ("code", "530602"),
+                ("name", "昭阳区"),
+                ("editing", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "changed from its edit form");
+    let (_, _, page) = server.page(&chief, "/console/counties?q=530602").await;
+    assert!(page.contains("<td>昭阳区</td>"), "{page}");
+    let (status, _, _) = server
+        .post_form(
+            &chief,
+            "/console/waterbodies",
+            &[
+                ("csrf", &csrf),
+                ("id", "W1"),
+                ("name", "洒渔河"),
+                ("kind", "river"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+
+    // A county officer adds an enterprise in their county, not in another, and changes no county.
+    let officer = server.sign_in("officer", PASSWORD).await;
+    let (_, _, page) = server.page(&officer, "/console/enterprises").await;
+    let csrf = csrf_of(&page);
+    let enterprise = |id: &'static str, county: &'static str| {
+        let (server, officer, csrf) = (&server, officer.clone(), csrf.clone());
+        async move {
+            server
+                .post_form(
+                    &officer,
+                    "/console/enterprises",
+                    &[
+                        ("csrf", &csrf),
+                        ("id", id),
+                        ("name", "某电厂"),
+                        ("county", county),
+                    ],
+                )
+                .await
+                .0
+        }
+    };
+    assert_eq!(enterprise("E1", "530602").await, 303);
+    assert_eq!(enterprise("E2", "530621").await, 403);
+    assert_eq!(
+        enterprise("E1", "530602").await,
+        409,
+        "E1 exists: open it to change it"
+    );
+    let (status, _, _) = server
+        .post_form(
+            &officer,
+            "/console/counties",
+            &[("csrf", &csrf), ("code", "530603"), ("name", "新区")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (_, _, page) = server.page(&officer, "/console/counties").await;
+    assert!(
+        !page.contains(r#"name="code""#),
+        "no county form for a county officer"
+    );
+    server.stop().await;
+}

@@ -72,3 +72,77 @@ pub fn sites_today(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::{CrcPolicy, Device, FrameRecord, SiteKind};
+
+    fn frame(mn: &str, at: i64, verdict: Verdict) -> FrameRecord {
+        FrameRecord {
+            received_at_ms: at * 1000,
+            peer: "10.0.0.1:5000".into(),
+            mn: Some(mn.into()),
+            cn: Some("2011".into()),
+            verdict,
+            cause: None,
+            raw: format!("frame {mn} {at}").into_bytes(),
+            values: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_day_counts_promised_accepted_refused_and_quiet_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store =
+            store::sqlite::connect_file(&dir.path().join("t.db"), store::Durability::Normal)
+                .unwrap();
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        // 2024-01-02 10:00 local: ten hours since midnight.
+        let midnight = 1_704_124_800; // 2024-01-02 00:00 +08:00
+        let now = midnight + 10 * 3600;
+        let site = Site {
+            id: "S1".into(),
+            name: "1号".into(),
+            kind: SiteKind::AirStation,
+            county: None,
+            lon: None,
+            lat: None,
+            enterprise_id: None,
+            emission_standard: None,
+            simulated: false,
+        };
+        store.upsert_site(&site).unwrap();
+        for (mn, interval) in [("LIVE", 3600), ("QUIET", 3600)] {
+            store
+                .upsert_device(&Device {
+                    mn: mn.into(),
+                    password: "x".into(),
+                    site_id: "S1".into(),
+                    protocol: "auto".into(),
+                    crc_policy: CrcPolicy::Strict,
+                    realtime_interval_s: interval,
+                    minute_interval_min: 10,
+                })
+                .unwrap();
+        }
+        let mut frames: Vec<FrameRecord> = (0..10)
+            .map(|h| frame("LIVE", midnight + h * 3600 + 60, Verdict::Accepted))
+            .collect();
+        frames.push(frame("LIVE", midnight - 60, Verdict::Accepted)); // yesterday: not counted
+        frames.push(frame("QUIET", midnight + 600, Verdict::WrongPassword));
+        store.write_frames(&frames).unwrap();
+        let days = sites_today(&store, &tz, now, vec![site]).unwrap();
+        let d = &days[0];
+        // Two devices, each promising one frame an hour for ten hours.
+        assert_eq!(
+            (d.devices, d.expected, d.accepted, d.refused),
+            (2, 20, 10, 1)
+        );
+        assert_eq!(
+            d.offline, 1,
+            "QUIET has sent nothing for over three intervals"
+        );
+        assert_eq!(d.completeness_percent(), Some(50.0));
+    }
+}

@@ -10,7 +10,6 @@
 //! - [`accounts`]: accounts for administrators; [`account`]: one's own password and tokens;
 //! - [`audit`]: the audit log and the access log for auditors.
 
-
 // A page that cannot go on answers with its own response (sign-in redirect, 403 page): returned as the
 // `Err` of the desk's checks, as axum handlers do; it is built once per request, so its size is no cost.
 #![allow(clippy::result_large_err)]

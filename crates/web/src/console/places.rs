@@ -83,7 +83,7 @@ fn page(
 fn form(desk: &Desk, place: &Place, editing: bool, fields: Html) -> Html {
     let ctx = &desk.ctx;
     html!(
-        r#"<h2 id="edit">{}</h2><form method="post" action="{}" class="fields">{}{}
+        r#"<h2 id="edit">{}</h2><form method="post" action="{}" class="fields">{}{}{}
 <span></span><button type="submit">{}</button></form>"#,
         if editing {
             ctx.t("修改", "Change")
@@ -92,9 +92,41 @@ fn form(desk: &Desk, place: &Place, editing: bool, fields: Html) -> Html {
         },
         ctx.href(place.path),
         desk.csrf_field(),
+        if editing {
+            Html::trusted(r#"<input type="hidden" name="editing" value="1">"#)
+        } else {
+            Html::new()
+        },
         fields,
         ctx.t("保存", "Save")
     )
+}
+
+fn taken(desk: &Desk, id: &str) -> platform::Error {
+    platform::Error::Conflict(match desk.ctx.lang {
+        crate::portal::Lang::Zh => format!("编号“{id}”已存在；请从列表中打开它来修改"),
+        crate::portal::Lang::En => {
+            format!("{id:?} exists already; open it from the list to change it")
+        }
+    })
+}
+
+/// An "add" form naming an id that exists is a conflict, not a silent change of what is there.
+async fn check_new(
+    p: &App,
+    desk: &Desk,
+    f: &Fields,
+    id: &str,
+    exists: impl FnOnce(&store::Store, &str) -> store::Result<bool> + Send + 'static,
+) -> Result<(), platform::Error> {
+    if field(f, "editing") == "1" {
+        return Ok(());
+    }
+    let lookup = id.to_string();
+    if p.read(move |s| exists(s, &lookup)).await? {
+        return Err(taken(desk, id));
+    }
+    Ok(())
 }
 
 fn id_input(desk: &Desk, name: &'static str, value: &str, editing: bool) -> Html {
@@ -237,6 +269,10 @@ pub async fn save_county(
         return desk.forbidden();
     }
     let result = async {
+        check_new(&p, &desk, &f, &code, |s, id| {
+            Ok(s.counties()?.iter().any(|c| c.code == id))
+        })
+        .await?;
         let county = County {
             code: code.clone(),
             name: field(&f, "name").to_string(),
@@ -397,6 +433,10 @@ pub async fn save_waterbody(
         return desk.forbidden();
     }
     let result = async {
+        check_new(&p, &desk, &f, &id, |s, id| {
+            Ok(s.waterbodies()?.iter().any(|w| w.id == id))
+        })
+        .await?;
         let waterbody = Waterbody {
             id: id.clone(),
             name: field(&f, "name").to_string(),
@@ -551,10 +591,14 @@ pub async fn save_enterprise(
     }
     let actor = desk.who.actor();
     let id = enterprise.id.clone();
-    match p
-        .write(move |s| registry::register_enterprise(s, &actor, &enterprise))
-        .await
-    {
+    let exists = current.is_some() && field(&f, "editing") != "1";
+    let result = if exists {
+        Err(taken(&desk, &id))
+    } else {
+        p.write(move |s| registry::register_enterprise(s, &actor, &enterprise))
+            .await
+    };
+    match result {
         Ok(()) => desk.after_save(ENTERPRISES.path),
         Err(e) => {
             audit_refusal(&p, &desk, "upsert_enterprise", &id, &e.to_string()).await;
