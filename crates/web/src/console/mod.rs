@@ -5,7 +5,7 @@
 //! form that changes state carries the session's CSRF token, checked by [`Desk::check_csrf`].
 //!
 //! - [`sign_in`]: sign in, sign out; [`home`]: the jurisdiction's day at a glance;
-//! - [`registry`]: sites and devices; [`places`]: counties, water bodies, enterprises;
+//! - [`sites`], [`devices`]: the registry's sites and devices; [`places`]: counties, water bodies, enterprises;
 //! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
 //! - [`accounts`]: accounts for administrators; [`account`]: one's own password and tokens;
 //! - [`audit`]: the audit log and the access log for auditors.
@@ -16,11 +16,13 @@
 mod account;
 mod accounts;
 mod audit;
+mod devices;
 mod evidence;
+mod forms;
 mod home;
 mod places;
-mod registry;
 mod sign_in;
+mod sites;
 
 use crate::api::access::{Need, listed_in};
 use crate::auth::{SESSION_COOKIE, cookie};
@@ -31,6 +33,7 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+pub(crate) use forms::*;
 use platform::accounts::{Action, Principal, Role, SessionSecret, Target, Who};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -195,23 +198,23 @@ pub fn routes() -> Router<Arc<App>> {
             listed("/console/sign-out", &["POST"]),
             post(sign_in::sign_out),
         )
-        .route(listed("/console/sites", &["GET"]), get(registry::sites))
+        .route(listed("/console/sites", &["GET"]), get(sites::sites))
         .route(
             listed("/console/sites/new", &["GET", "POST"]),
-            get(registry::new_site).post(registry::create_site),
+            get(sites::new_site).post(sites::create_site),
         )
         .route(
             listed("/console/sites/{site}", &["GET", "POST"]),
-            get(registry::site).post(registry::save_site),
+            get(sites::site).post(sites::save_site),
         )
-        .route(listed("/console/devices", &["GET"]), get(registry::devices))
+        .route(listed("/console/devices", &["GET"]), get(devices::devices))
         .route(
             listed("/console/devices/new", &["GET", "POST"]),
-            get(registry::new_device).post(registry::create_device),
+            get(devices::new_device).post(devices::create_device),
         )
         .route(
             listed("/console/devices/{mn}", &["GET", "POST"]),
-            get(registry::device).post(registry::save_device),
+            get(devices::device).post(devices::save_device),
         )
         .route(
             listed("/console/enterprises", &["GET", "POST"]),
@@ -604,139 +607,4 @@ fn respond(ctx: &Ctx, status: StatusCode, page: Page) -> Response {
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
-}
-
-/// A labelled text input of a form with `fields` layout.
-pub(crate) fn input(id: &str, label: &str, value: &str, extra: &'static str) -> Html {
-    html!(
-        r#"<label for="{0}">{1}</label><input id="{0}" name="{0}" value="{2}"{3}>"#,
-        id,
-        label,
-        value,
-        Html::trusted(extra)
-    )
-}
-
-/// A labelled choice among `options` (value, label); the one equal to `value` is selected.
-pub(crate) fn select(id: &str, label: &str, value: &str, options: &[(String, String)]) -> Html {
-    let mut opts = Html::new();
-    for (v, l) in options {
-        let selected = if v == value {
-            Html::trusted(" selected")
-        } else {
-            Html::new()
-        };
-        write_html!(opts, r#"<option value="{}"{}>{}</option>"#, v, selected, l);
-    }
-    html!(
-        r#"<label for="{0}">{1}</label><select id="{0}" name="{0}">{2}</select>"#,
-        id,
-        label,
-        opts
-    )
-}
-
-/// A form field as text, empty when absent.
-pub(crate) fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.get(name).map_or("", |v| v.trim())
-}
-
-/// A form field, `None` when absent or blank.
-pub(crate) fn optional(f: &Fields, name: &str) -> Option<String> {
-    Some(field(f, name))
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-}
-
-/// A number typed into a form: `None` when blank; a message naming the field when it is not a number.
-pub(crate) fn number<T: std::str::FromStr>(
-    f: &Fields,
-    name: &str,
-) -> Result<Option<T>, platform::Error> {
-    match optional(f, name) {
-        None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| {
-            platform::Error::invalid_both(
-                format!("{name} {v:?} is not a number"),
-                format!("{name}“{v}”不是数字"),
-            )
-        }),
-    }
-}
-
-/// Rows per page of the console's lists.
-pub(crate) const PAGE_ROWS: usize = 50;
-
-/// One page of `rows` (1-based `page` from the query) and the links to the pages beside it.
-pub(crate) fn paged<T>(ctx: &Ctx, q: &Fields, rows: Vec<T>) -> (Vec<T>, Html) {
-    let total = rows.len();
-    let pages = total.div_ceil(PAGE_ROWS).max(1);
-    let page = q
-        .get("page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
-    let shown: Vec<T> = rows
-        .into_iter()
-        .skip((page - 1) * PAGE_ROWS)
-        .take(PAGE_ROWS)
-        .collect();
-    let base = ctx.here.split('?').next().unwrap_or("");
-    let link = |n: usize| {
-        let mut parts: Vec<String> = q
-            .iter()
-            .filter(|(k, _)| k.as_str() != "page" && k.as_str() != "lang" && k.as_str() != "saved")
-            .map(|(k, v)| format!("{}={}", portal::urlencode(k), portal::urlencode(v)))
-            .collect();
-        parts.sort();
-        parts.push(format!("page={n}"));
-        ctx.href(&format!("{base}?{}", parts.join("&")))
-    };
-    let mut nav = html!(
-        r#"<p class="muted">{} {} · {} {}/{}</p>"#,
-        ctx.t("共", "Total"),
-        total,
-        ctx.t("页", "page"),
-        page,
-        pages
-    );
-    if page > 1 {
-        write_html!(
-            nav,
-            r#"<a rel="prev" href="{}">{}</a> "#,
-            link(page - 1),
-            ctx.t("上一页", "Previous")
-        );
-    }
-    if page < pages {
-        write_html!(
-            nav,
-            r#"<a rel="next" href="{}">{}</a>"#,
-            link(page + 1),
-            ctx.t("下一页", "Next")
-        );
-    }
-    (shown, nav)
-}
-
-/// Whether `text` contains the search `q` (case-insensitive); an empty search matches everything.
-pub(crate) fn matches(q: &str, texts: &[&str]) -> bool {
-    let q = q.trim().to_lowercase();
-    q.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&q))
-}
-
-/// The search box of a list page, keeping the language.
-pub(crate) fn search_box(ctx: &Ctx, action: &str, q: &str, label: &str) -> Html {
-    html!(
-        r#"<form method="get" action="{0}" role="search" class="pick"><label for="q">{1}</label><input id="q" name="q" value="{2}">{3}<button type="submit">{4}</button></form>"#,
-        action,
-        label,
-        q,
-        if ctx.lang == portal::Lang::En {
-            Html::trusted(r#"<input type="hidden" name="lang" value="en">"#)
-        } else {
-            Html::new()
-        },
-        ctx.t("搜索", "Search")
-    )
 }

@@ -3,7 +3,7 @@
 //! and water bodies are the city's (changed city-wide); an enterprise is changed by those whose
 //! jurisdiction covers it, and an enterprise user sees only their own.
 
-use super::registry::audit_refusal;
+use super::sites::audit_refusal;
 use super::{Desk, Fields, field, input, matches, number, optional, paged, search_box, select};
 use crate::portal::html::Html;
 use crate::portal::urlencode;
