@@ -1,8 +1,8 @@
 // The staff console in the Debian Chromium (headless), against a running server with one account per
 // role (chief, staff, officer, owner, river, auditor, and careless for the lockout), all with the
-// password in argv; <other-site> is a site outside the officer's county.
+// password in argv; <other-site> is a site outside the officer's county; <journal-id> a quarantined frame.
 //
-//   node tests/browser/console.mjs <base-url> <screenshot-dir> <password> <other-site>
+//   node tests/browser/console.mjs <base-url> <screenshot-dir> <password> <other-site> <journal-id>
 //
 // Each role signs in by typing into the form and sees exactly its menu; every page it may open loads
 // at 390 px and 1366 px without overflow or script errors (screenshots of every page, as the
@@ -15,9 +15,9 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, outDir, password, otherSite] = process.argv.slice(2);
-if (!base || !outDir || !password || !otherSite) {
-  console.error('usage: console.mjs <base-url> <screenshot-dir> <password> <other-site>');
+const [base, outDir, password, otherSite, journalId] = process.argv.slice(2);
+if (!base || !outDir || !password || !otherSite || !journalId) {
+  console.error('usage: console.mjs <base-url> <screenshot-dir> <password> <other-site> <quarantined-journal-id>');
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
@@ -35,7 +35,7 @@ const MENUS = {
   auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/access', '/console/account'],
 };
 // Pages beyond the menu, opened from it, screenshotted for the administrator.
-const DETAIL = ['/console/sites/new', '/console/devices/new', `/console/sites/${encodeURIComponent(otherSite)}`, '/console/accounts/staff'];
+const DETAIL = ['/console/sites/new', '/console/devices/new', `/console/sites/${encodeURIComponent(otherSite)}`, '/console/accounts/staff', `/console/journal/${journalId}`];
 
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'qingshan-console-')), {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -100,15 +100,18 @@ try {
         if ((await page.content()).includes(`>${otherSite}<`)) fail(`${label}: another county's site is listed`);
       }
       if (name === 'chief') {
+        await page.goto(`${base}/console/journal/${journalId}`);
+        const raw = await page.textContent('#raw').catch(() => '');
+        if (!raw.includes('MN=NOSUCHDEVICE1') || !raw.includes('PW=******;')) fail(`${label}: the raw frame is not shown masked (${raw})`);
         // A form whose CSRF token is gone is refused; with it, the same form saves.
         await page.goto(`${base}/console/counties`);
         await page.evaluate(() => document.querySelector('form.fields input[name=csrf]').remove());
-        await page.fill('#code', '530699');
+        await page.fill('#code', width === 390 ? '530698' : '530699');
         await page.fill('#name', '测试县');
         await Promise.all([page.waitForNavigation(), page.click('form.fields button')]);
         if (!(await page.textContent('body')).includes('表单已过期')) fail(`${label}: a form without its CSRF token was not refused`);
         await page.goto(`${base}/console/counties`);
-        await page.fill('#code', '530699');
+        await page.fill('#code', width === 390 ? '530698' : '530699');
         await page.fill('#name', '测试县');
         await Promise.all([page.waitForNavigation(), page.click('form.fields button')]);
         if (!(await page.textContent('[role=status]').catch(() => '')).includes('已保存')) fail(`${label}: the county form with its token did not save`);

@@ -55,6 +55,7 @@ async fn console_in_headless_chromium() {
     const PASSWORD: &str = "Browser-console-2026";
     let now = jiff::Timestamp::now().as_second();
     let mut other_site = String::new();
+    let mut quarantined = 0;
     let server = Server::start(|store, tz| {
         seed(store, tz, now, 2, Some("A01"));
         let county = store.counties().unwrap()[0].code.clone();
@@ -66,6 +67,24 @@ async fn console_in_headless_chromium() {
             .find(|s| s.county.as_ref().is_some_and(|c| *c != county))
             .expect("the test city has sites in two counties")
             .id;
+        // A frame from an unknown device, for the quarantine and the raw-frame page.
+        let raw = hj212::packet::frame_data_segment(
+            b"QN=20260101000000001;ST=22;CN=2011;PW=******;MN=NOSUCHDEVICE1;Flag=5;CP=&&DataTime=20260101000000;a34004-Rtd=12&&",
+        )
+        .unwrap();
+        store
+            .write_frames(&[store::FrameRecord {
+                received_at_ms: now * 1000,
+                peer: "10.20.30.40:5000".into(),
+                mn: Some("NOSUCHDEVICE1".into()),
+                cn: Some("2011".into()),
+                verdict: store::Verdict::UnknownDevice,
+                cause: Some("unknown_device: MN NOSUCHDEVICE1 is not registered".into()),
+                raw,
+                values: vec![],
+            }])
+            .unwrap();
+        quarantined = store.quarantine(None, None, 1).unwrap()[0].id;
         let actor = platform::registry::Actor::new("test");
         use platform::accounts::Role;
         for (name, role) in [
@@ -101,5 +120,6 @@ async fn console_in_headless_chromium() {
         }
     })
     .await;
-    run_script(server, "console.mjs", &[PASSWORD, &other_site]).await;
+    let journal = quarantined.to_string();
+    run_script(server, "console.mjs", &[PASSWORD, &other_site, &journal]).await;
 }

@@ -505,11 +505,11 @@ impl Desk {
         }
         let head = html!(
             r#"<nav class="desk" aria-label="{0}">{1}</nav>
-<div class="who"><span id="who">{2}：<strong>{3}</strong>（{4}）</span><form method="post" action="{5}">{6}<button type="submit">{7}</button></form></div>
+<div class="who"><span id="who">{2}<strong>{3}</strong>（{4}）</span><form method="post" action="{5}">{6}<button type="submit">{7}</button></form></div>
 "#,
             ctx.t("工作台菜单", "Console menu"),
             menu,
-            ctx.t("当前用户", "Signed in as"),
+            ctx.t("当前用户：", "Signed in as: "),
             &self.name,
             role_name(ctx, self.role),
             ctx.href("/console/sign-out"),
