@@ -288,6 +288,23 @@ async fn an_administrator_makes_an_account_whose_temporary_password_must_be_chan
     let (status, _, page) = change("Brand-new-secret-9", "Brand-new-secret-8").await;
     assert_eq!(status, 400);
     assert!(page.contains("两次输入的新密码不一致"), "{page}");
+    let (status, _, page) = server
+        .post_form(
+            &newbie,
+            "/console/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current", "Not-the-temporary-1"),
+                ("new", "Brand-new-secret-9"),
+                ("repeat", "Brand-new-secret-9"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status, 400,
+        "a mistyped current password is the form's problem"
+    );
+    assert!(page.contains("当前密码不正确"), "{page}");
     let (status, _, page) = change("newbie-is-my-name", "newbie-is-my-name").await;
     assert_eq!(status, 400);
     assert!(page.contains("密码不能包含账号名"), "{page}");

@@ -170,15 +170,19 @@ pub async fn password(
         // The page reopens with the temporary-password notice gone.
         Ok(()) => desk.after_save(PATH),
         Err(e) => {
-            let problem = match &e {
-                platform::Error::Forbidden(_) => html!(
-                    r#"<p class="warn" role="alert">{}</p>"#,
-                    desk.ctx
-                        .t("当前密码不正确。", "The current password is not right.")
+            // A mistyped current password is the form's problem (400), not a permission refusal.
+            let (problem, status) = match &e {
+                platform::Error::Forbidden(_) => (
+                    html!(
+                        r#"<p class="warn" role="alert">{}</p>"#,
+                        desk.ctx
+                            .t("当前密码不正确。", "The current password is not right.")
+                    ),
+                    StatusCode::BAD_REQUEST,
                 ),
-                _ => desk.problem(&e),
+                _ => (desk.problem(&e), Desk::status_of(&e)),
             };
-            render(&p, &desk, problem, Desk::status_of(&e)).await
+            render(&p, &desk, problem, status).await
         }
     }
 }
