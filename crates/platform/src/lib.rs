@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod registry;
 pub mod series;
 pub mod settings;
+pub mod supervision;
 
 pub use error::{Error, Result};
 pub use settings::{HttpSettings, Limits, PortalSettings, Settings};
