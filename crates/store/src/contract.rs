@@ -5,8 +5,8 @@ use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
     AccessEntry, Account, ApiToken, AuditEntry, County, Device, Enterprise, FrameRecord, Interval,
-    JournalEntry, NewValue, Period, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value,
-    Verdict, Waterbody,
+    JournalEntry, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site, StoreError,
+    Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -283,6 +283,17 @@ pub trait Audit {
     ) -> Result<Vec<AccessEntry>>;
 }
 
+/// Emission permits in versions ([`crate::permits`]).
+pub trait Permits {
+    /// Stores a permit version with its outlets, limits and annual quantities; a version with the same
+    /// number and `valid_from` is replaced whole. Returns its id.
+    fn put_permit(&self, permit: &Permit) -> Result<i64>;
+    /// Every permit version, with everything it holds, by number then `valid_from`.
+    fn permits(&self) -> Result<Vec<Permit>>;
+    /// One permit version.
+    fn permit(&self, id: i64) -> Result<Option<Permit>>;
+}
+
 /// Accounts, their sessions and API tokens ([`crate::people`]).
 pub trait People {
     /// Creates an account; [`StoreError::Exists`] when the name is taken.
@@ -347,7 +358,7 @@ pub trait Tables {
 
 /// One connection to a database: every capability's storage, plus schema and transactions.
 pub trait Connection:
-    Journal + Series + Rollups + Registry + Audit + People + Tables + Send
+    Journal + Series + Rollups + Registry + Audit + People + Permits + Tables + Send
 {
     /// The schema version the database is at.
     fn schema_version(&self) -> Result<i64>;

@@ -197,6 +197,52 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "permits",
+        columns: &[
+            ("id", Int),
+            ("number", Text),
+            ("enterprise_id", Text),
+            ("authority", Text),
+            ("valid_from", Text),
+            ("valid_to", Text),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
+        name: "permit_outlets",
+        columns: &[("permit_id", Int), ("site_id", Text), ("kind", Text)],
+        key: 2,
+        identity: false,
+    },
+    Table {
+        name: "permit_limits",
+        columns: &[
+            ("permit_id", Int),
+            ("site_id", Text),
+            ("param", Text),
+            ("season_from", Text),
+            ("season_to", Text),
+            ("limit_value", Real),
+            ("unit", Text),
+            ("averaging", Text),
+            ("reference_o2", Real),
+        ],
+        key: 4,
+        identity: false,
+    },
+    Table {
+        name: "permit_annual",
+        columns: &[
+            ("permit_id", Int),
+            ("site_id", Text),
+            ("param", Text),
+            ("tonnes", Real),
+        ],
+        key: 3,
+        identity: false,
+    },
+    Table {
         name: "access_log",
         columns: &[
             ("id", Int),

@@ -17,16 +17,18 @@ pub mod contract;
 pub mod copy;
 pub mod model;
 pub mod people;
+pub mod permits;
 pub mod postgres;
 pub mod sqlite;
 
 pub use chain::ChainCheck;
 pub use contract::{
-    Audit, Conflict, Connection, Database, DirtyHour, Journal, People, QuarantineCount, Receipt,
-    RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
+    Audit, Conflict, Connection, Database, DirtyHour, Journal, People, Permits, QuarantineCount,
+    Receipt, RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
 };
 pub use model::*;
 pub use people::{Account, ApiToken, Scopes, Session};
+pub use permits::{Permit, PermitAnnual, PermitLimit, PermitOutlet};
 
 use std::sync::Arc;
 

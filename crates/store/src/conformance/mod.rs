@@ -9,9 +9,11 @@ use crate::*;
 mod copy;
 mod journal;
 mod people;
+mod permits;
 pub use copy::*;
 pub use journal::*;
 pub use people::*;
+pub use permits::*;
 
 /// Runs every conformance test against a fresh database made by `$fresh` (an expression evaluating to
 /// `(guard, impl Database)`), one `#[test]` each.
@@ -42,6 +44,7 @@ macro_rules! conformance_tests {
             the_access_log_appends_and_pages,
             accounts_keep_their_scopes_and_password_history,
             sessions_and_tokens_are_found_by_hash_and_revoked,
+            permits_keep_their_versions_whole,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

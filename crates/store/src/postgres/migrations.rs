@@ -21,6 +21,10 @@ const POSTGRES: &[(i64, &str)] = &[
         4,
         include_str!("../../migrations/postgres/0004_access_log.sql"),
     ),
+    (
+        5,
+        include_str!("../../migrations/postgres/0005_permits.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

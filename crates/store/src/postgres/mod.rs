@@ -16,6 +16,7 @@ mod journal;
 mod migrations;
 pub mod partitions;
 mod people;
+mod permits;
 mod registry;
 mod series;
 mod tables;

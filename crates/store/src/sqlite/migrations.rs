@@ -24,6 +24,7 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/sqlite/0007_access_log.sql"),
     ),
+    (8, include_str!("../../migrations/sqlite/0008_permits.sql")),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

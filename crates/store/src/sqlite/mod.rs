@@ -3,6 +3,7 @@
 mod journal;
 mod migrations;
 mod people;
+mod permits;
 mod registry;
 mod rollups;
 mod series;

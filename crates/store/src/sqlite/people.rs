@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, Row, params};
 impl SqliteConnection {
     /// Runs `f` in a transaction of its own that holds the write lock from the start, or inside the
     /// caller's (as a savepoint).
-    fn atomically<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    pub(super) fn atomically<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         let own = self.conn.is_autocommit();
         self.conn.execute_batch(if own {
             "BEGIN IMMEDIATE"
