@@ -21,6 +21,7 @@ pub mod figures;
 pub mod health;
 pub mod ingest;
 pub mod metrics;
+pub mod permits;
 pub mod registry;
 pub mod series;
 pub mod settings;
