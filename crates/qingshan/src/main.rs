@@ -31,6 +31,9 @@ enum Command {
     /// Load data from files: the registry (counties, enterprises, sites, devices).
     #[command(subcommand)]
     Import(cli::import::ImportCommand),
+    /// Emission permits: import versions from TOML or CSV, list them.
+    #[command(subcommand)]
+    Permit(cli::permit::PermitCommand),
     /// Register and list devices (works whether or not the server is running).
     #[command(subcommand)]
     Device(cli::device::DeviceCommand),
@@ -68,6 +71,7 @@ fn main() -> anyhow::Result<()> {
         Command::Device(cmd) => cli::device::run(cmd),
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Import(cmd) => cli::import::run(cmd),
+        Command::Permit(cmd) => cli::permit::run(cmd),
         Command::Journal(cmd) => cli::journal::run(cmd),
         Command::Db(cmd) => cli::db::run(cmd),
         Command::User(cmd) => cli::user::run_user(cmd),

@@ -151,6 +151,10 @@ fn request(method: &str, path: &str) -> (String, String) {
             r#"{"id":"S1","name":"1号排口","kind":"flue_gas_outlet","county":"530602","enterprise_id":"E1"}"#
         }
         ("POST", "/devices") => r#"{"mn":"ACCESS0001","password":"pw-access-1","site_id":"S1"}"#,
+        ("POST", "/permits") => {
+            r#"{"number":"P-ACCESS-1","enterprise":"E1","valid_from":"2026-01-01","valid_to":"2030-12-31",
+                "outlet":[{"site":"S1","kind":"main","limit":[{"param":"a21026","limit":35,"unit":"mg/m3","averaging":"hour","reference_o2":6}]}]}"#
+        }
         _ => "",
     };
     (url, body.into())
@@ -164,6 +168,10 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
         county: Some(SITE.0),
         enterprise: Some(SITE.1),
     };
+    let enterprise = Target::Enterprise {
+        id: SITE.1,
+        county: Some(SITE.0),
+    };
     let mut wrong = Vec::new();
     for (method, path, need) in ROUTES {
         let (url, body) = request(method, path);
@@ -171,6 +179,7 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
             let allowed = match *need {
                 Need::Public => true,
                 Need::OnSite(a) => who.principal.may(a, site),
+                Need::OnEnterprise(a) => who.principal.may(a, enterprise),
                 // A change names its site (the same site); a list is cut to the jurisdiction.
                 Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
                 Need::Listed(a) => who.principal.may(a, Target::Any),
@@ -272,6 +281,10 @@ async fn every_console_page_answers_every_role_as_the_permission_table_says() {
         county: Some(SITE.0),
         enterprise: Some(SITE.1),
     };
+    let enterprise = Target::Enterprise {
+        id: SITE.1,
+        county: Some(SITE.0),
+    };
     let mut wrong = Vec::new();
     // Signing out comes last: it ends the session the other pages are asked with.
     let mut routes: Vec<_> = web::console::ROUTES.iter().collect();
@@ -290,6 +303,7 @@ async fn every_console_page_answers_every_role_as_the_permission_table_says() {
             let allowed = match *need {
                 Need::Public => true,
                 Need::OnSite(a) => who.principal.may(a, site),
+                Need::OnEnterprise(a) => who.principal.may(a, enterprise),
                 Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
                 Need::Listed(a) => who.principal.may(a, Target::Any),
                 Need::CityWide(a) => who.principal.may(a, Target::CityWide),

@@ -6,6 +6,7 @@ pub mod evaluate;
 pub mod hj212;
 pub mod import;
 pub mod journal;
+pub mod permit;
 pub mod serve;
 pub mod simulate;
 pub mod user;

@@ -12,6 +12,8 @@ pub enum Need {
     Public,
     /// `Action` on the site named in the path (`{site}`): the role's reach and the site's jurisdiction.
     OnSite(Action),
+    /// `Action` on the enterprise the item in the path belongs to (`/permits/{id}`: the permit's).
+    OnEnterprise(Action),
     /// `Action` anywhere in the role's reach; a list is cut to the principal's jurisdiction.
     Listed(Action),
     /// `Action` city-wide: a jurisdiction is not enough.
@@ -64,6 +66,13 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/journal/{id}", Need::CityWide(Action::EvidenceRead)),
     ("GET", "/conflicts", Need::CityWide(Action::EvidenceRead)),
     ("GET", "/refusals", Need::CityWide(Action::EvidenceRead)),
+    ("GET", "/permits", Need::Listed(Action::RegistryRead)),
+    ("POST", "/permits", Need::Listed(Action::RegistryWrite)),
+    (
+        "GET",
+        "/permits/{id}",
+        Need::OnEnterprise(Action::RegistryRead),
+    ),
 ];
 
 /// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without

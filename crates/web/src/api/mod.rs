@@ -5,6 +5,7 @@ use crate::ApiError;
 pub mod access;
 mod evidence;
 mod openapi;
+mod permits;
 mod registry;
 mod session;
 
@@ -65,6 +66,7 @@ pub fn routes() -> Router<Arc<App>> {
             axum::routing::post(session::change_password),
         )
         .merge(evidence::routes())
+        .merge(permits::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.

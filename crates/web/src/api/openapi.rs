@@ -78,7 +78,7 @@ pub fn document() -> Value {
         from, to,
         {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}
     ]);
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "Qingshan API", "version": "1",
                  "description": "Registry, HJ 212 quarantine, measurement series, rollups and completeness. Times are RFC 3339 in the city's zone."},
@@ -185,5 +185,49 @@ pub fn document() -> Value {
                 "crc_policy": {"type": "string", "enum": ["strict", "lenient", "off"]},
                 "realtime_interval_s": {"type": "integer", "minimum": 1, "maximum": 86400}, "minute_interval_min": {"type": "integer", "minimum": 1, "maximum": 1440}}}
         }}
-    })
+    });
+    permits(&mut doc);
+    doc
+}
+
+/// The permit endpoints and the `PermitInput` schema (apart: one `json!` of everything passes the macro's
+/// recursion limit).
+fn permits(doc: &mut Value) {
+    let mut post_responses = ok("The permit version as stored", "application/json");
+    post_responses["409"] = json!({"description": "The permit number belongs to another enterprise", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let paths = json!({
+            "/api/v1/permits": {
+                "get": {"summary": "Emission permit versions (every version; `in_force` says whether it is in force today), cut to the caller's jurisdiction", "parameters": [
+                    {"name": "enterprise", "in": "query", "required": false, "description": "Only this enterprise's", "schema": {"type": "string"}}],
+                    "responses": ok("`{permits: [...]}`, each in the shape it is posted in, with `id` and `in_force`", "application/json")},
+                "post": {"summary": "Create a permit version, or replace the version with the same number and valid_from (all of it, audited)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PermitInput"}}}},
+                    "responses": post_responses}
+            },
+            "/api/v1/permits/{id}": {"get": {"summary": "One permit version", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Permit version id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}], "responses": ok("The permit version", "application/json")}}
+    });
+    for (path, item) in paths.as_object().expect("an object") {
+        doc["paths"][path] = item.clone();
+    }
+    doc["components"]["schemas"]["PermitInput"] = json!({"type": "object", "additionalProperties": false, "required": ["number", "enterprise", "valid_from", "valid_to"], "properties": {
+                "number": {"type": "string", "pattern": "^[!-~]{1,64}$", "description": "The permit number (许可证编号)"},
+                "enterprise": {"type": "string", "pattern": "^[!-~]{1,64}$", "description": "A registered enterprise"},
+                "authority": {"type": ["string", "null"], "maxLength": 200},
+                "valid_from": {"type": "string", "format": "date"},
+                "valid_to": {"type": "string", "format": "date", "description": "Not before valid_from"},
+                "outlet": {"type": "array", "description": "The enterprise's outlets (registered flue-gas, wastewater or river-outfall sites), each once", "items": {
+                    "type": "object", "additionalProperties": false, "required": ["site", "kind"], "properties": {
+                        "site": {"type": "string", "pattern": "^[!-~]{1,64}$"},
+                        "kind": {"type": "string", "enum": ["main", "general"]},
+                        "limit": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["param", "limit", "unit", "averaging"], "properties": {
+                            "param": {"type": "string", "pattern": "^[A-Za-z0-9]{1,12}$", "description": "HJ 212 factor code"},
+                            "limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 1.0e12},
+                            "unit": {"type": "string", "enum": platform::permits::UNITS},
+                            "averaging": {"type": "string", "enum": ["hour", "day"]},
+                            "reference_o2": {"type": ["number", "null"], "minimum": 0, "exclusiveMaximum": 21, "description": "Percent; absent or null: no conversion"},
+                            "season_from": {"type": ["string", "null"], "pattern": "^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "description": "MM-DD; with season_to, a seasonal limit"},
+                            "season_to": {"type": ["string", "null"], "pattern": "^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}}}},
+                        "annual": {"type": "array", "description": "Main outlets only: permitted tonnes a year, once per pollutant", "items": {"type": "object", "additionalProperties": false, "required": ["param", "tonnes"], "properties": {
+                            "param": {"type": "string", "pattern": "^[A-Za-z0-9]{1,12}$"},
+                            "tonnes": {"type": "number", "exclusiveMinimum": 0, "maximum": 1.0e12}}}}}}}}
+    });
 }

@@ -1,0 +1,121 @@
+//! `qingshan permit import FILE` (TOML or CSV, all or nothing) and `qingshan permit list`.
+
+use super::serve::CommonArgs;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+
+#[derive(Subcommand)]
+pub enum PermitCommand {
+    /// Load permit versions from a TOML or CSV file (all or nothing; `platform::permits::file` and the
+    /// README describe both formats). Works with the server running.
+    Import(ImportArgs),
+    /// Print every permit version: number, enterprise, validity, outlets and limits.
+    List(ListArgs),
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The permit file: `.csv` is read as CSV, anything else as TOML.
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+pub fn run(cmd: PermitCommand) -> anyhow::Result<()> {
+    match cmd {
+        PermitCommand::Import(a) => import(a),
+        PermitCommand::List(a) => list(a),
+    }
+}
+
+fn import(a: ImportArgs) -> anyhow::Result<()> {
+    let settings = a.common.settings(&[])?;
+    let mut store = platform::open_database(&settings)?.connect()?;
+    let actor = platform::registry::Actor::new(format!(
+        "{}:permit-import:{}",
+        super::cli_actor(),
+        a.file.display()
+    ));
+    let result = load(&a, &mut store, &actor);
+    if let Err(e) = &result {
+        let subject = a.file.display().to_string();
+        platform::registry::audit_refused(
+            &mut store,
+            &actor,
+            "permit_import",
+            &subject,
+            &format!("{e:#}"),
+        )?;
+    }
+    result
+}
+
+fn load(
+    a: &ImportArgs,
+    store: &mut store::Store,
+    actor: &platform::registry::Actor,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&a.file)
+        .with_context(|| format!("reading {}", a.file.display()))?;
+    let csv = a
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let inputs = if csv {
+        platform::permits::file::parse_csv(&text)
+    } else {
+        platform::permits::file::parse_toml(&text)
+    }
+    .with_context(|| format!("in {}", a.file.display()))?;
+    let permits = inputs
+        .into_iter()
+        .map(|i| i.validate(store))
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("in {}", a.file.display()))?;
+    let ids = platform::permits::import(store, actor, &permits)
+        .with_context(|| format!("loading {}", a.file.display()))?;
+    println!(
+        "loaded {} permit versions ({} outlets) from {}",
+        ids.len(),
+        permits.iter().map(|p| p.outlets.len()).sum::<usize>(),
+        a.file.display()
+    );
+    Ok(())
+}
+
+fn list(a: ListArgs) -> anyhow::Result<()> {
+    let settings = a.common.settings(&[])?;
+    let store = platform::open_database(&settings)?.connect()?;
+    for p in store.permits()? {
+        println!(
+            "#{} {} enterprise {} {} – {}",
+            p.id, p.number, p.enterprise_id, p.valid_from, p.valid_to
+        );
+        for o in &p.outlets {
+            println!("  {} ({})", o.site_id, o.kind);
+            for l in &o.limits {
+                let o2 = l
+                    .reference_o2
+                    .map_or(String::new(), |o2| format!(" at {o2} % O2"));
+                let season = l
+                    .season
+                    .as_ref()
+                    .map_or(String::new(), |(f, t)| format!(" from {f} to {t}"));
+                println!(
+                    "    {} ≤ {} {} ({} mean{o2}){season}",
+                    l.param, l.limit, l.unit, l.averaging
+                );
+            }
+            for q in &o.annual {
+                println!("    {}: {} t a year", q.param, q.tonnes);
+            }
+        }
+    }
+    Ok(())
+}
