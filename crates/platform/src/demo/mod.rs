@@ -5,6 +5,11 @@
 //! which [`crate::registry::import`] writes idempotently. Every demo site is marked `simulated`: its values come
 //! from the device simulator, and the UI and API say so.
 
+mod permits;
+
+pub use permits::DEMO_AUTHORITY;
+
+use crate::permits::PermitInput;
 use crate::registry::RegistryData;
 use store::{County, EmissionStandard, Enterprise, Site, SiteKind, Waterbody, WaterbodyKind};
 
@@ -152,6 +157,21 @@ pub fn city() -> Result<RegistryData, DemoError> {
         site_waterbodies,
         devices: Vec::new(),
     })
+}
+
+/// The demo city's permits, one per enterprise (see [`permits`]).
+pub fn permits() -> Result<Vec<PermitInput>, DemoError> {
+    let city = city()?;
+    let notes = rows("stations.csv", STATIONS)?
+        .into_iter()
+        .map(|(_, mut row)| {
+            (
+                row.remove("id").unwrap_or_default(),
+                row.remove("notes").unwrap_or_default(),
+            )
+        })
+        .collect();
+    Ok(permits::permits(&city, &notes))
 }
 
 /// The water body a demo section's name starts with (`横江-盐津县城下游` → 横江(关河), `渔洞水库-取水口` →

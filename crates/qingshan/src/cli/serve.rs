@@ -126,6 +126,17 @@ fn seed_demo(
         &key,
     )
     .context("seeding the demo registry")?;
+    let permits = platform::demo::permits()?
+        .into_iter()
+        .map(|p| p.validate(&store))
+        .collect::<Result<Vec<_>, _>>()
+        .context("the demo permits")?;
+    platform::permits::import(
+        &mut store,
+        &platform::registry::Actor::new("demo"),
+        &permits,
+    )
+    .context("seeding the demo permits")?;
     crate::demo::demo_accounts(&mut store)?;
     // Printed for the person trying the demo, not logged: it is a published demo password.
     println!(

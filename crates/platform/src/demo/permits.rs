@@ -1,0 +1,201 @@
+//! The demo city's permits: one per demo enterprise, its outlet the main outlet. Limits come from the
+//! standards engine for the outlet's standard (the power plants' ultra-low limits, GB 18918 grade 1A for
+//! the WWTPs, GB 8978 grade 1 for the other effluents), never typed here; the outlets whose sector standard
+//! (cement, aluminium, glass, silicon...) the engine does not hold yet get a permit without limits, and
+//! the console and API show that. Annual quantities are demo figures (marked so in the permit's authority):
+//! the limit × a design flow × operating hours, from the plant sizes in `stations.csv`.
+
+use super::super::permits::{AnnualInput, LimitInput, OutletInput, PermitInput};
+use crate::registry::RegistryData;
+use standards::emissions::{
+    FlueGasPollutant, Gb8978Grade, Gb18918Conditions, Gb18918Grade, Limit, WastewaterItem,
+    gb8978_limit, gb18918_limit, ultra_low_limit,
+};
+use std::collections::HashMap;
+use store::{EmissionStandard, Site};
+
+/// Who issued a demo permit: says plainly that it is demo data.
+pub const DEMO_AUTHORITY: &str = "昭通市生态环境局（演示数据）";
+
+/// Operating hours a year assumed for the demo's annual quantities.
+const HOURS_A_YEAR: f64 = 6000.0;
+
+/// A limit of the engine as a permit's (a range such as pH has no single value and is left out).
+fn at_most(limit: Option<Limit>) -> Option<f64> {
+    match limit? {
+        Limit::AtMost(v) => Some(v.to_f64()),
+        _ => None,
+    }
+}
+
+/// (HJ 212 code, limit, unit, averaging, reference O2) of an outlet's standard.
+fn limits(
+    standard: EmissionStandard,
+) -> Vec<(&'static str, f64, &'static str, &'static str, Option<f64>)> {
+    match standard {
+        EmissionStandard::UltraLow => [
+            ("a34013", FlueGasPollutant::ParticulateMatter),
+            ("a21026", FlueGasPollutant::SulfurDioxide),
+            ("a21002", FlueGasPollutant::NitrogenOxides),
+        ]
+        .into_iter()
+        .filter_map(|(code, p)| {
+            let l = ultra_low_limit(p)?;
+            Some((
+                code,
+                l.limit.to_f64(),
+                "mg/m3",
+                "hour",
+                l.reference_o2.map(|o| o.to_f64()),
+            ))
+        })
+        .collect(),
+        EmissionStandard::Gb18918OneA => [
+            ("w01018", WastewaterItem::Cod),
+            ("w21003", WastewaterItem::AmmoniaNitrogen),
+            ("w21011", WastewaterItem::TotalPhosphorus),
+        ]
+        .into_iter()
+        .filter_map(|(code, item)| {
+            let l = at_most(gb18918_limit(
+                item,
+                Gb18918Grade::OneA,
+                Gb18918Conditions::default(),
+            ))?;
+            Some((code, l, "mg/L", "day", None))
+        })
+        .collect(),
+        EmissionStandard::Gb8978One => [
+            ("w01018", WastewaterItem::Cod),
+            ("w21003", WastewaterItem::AmmoniaNitrogen),
+        ]
+        .into_iter()
+        .filter_map(|(code, item)| {
+            let l = at_most(gb8978_limit(item, Gb8978Grade::One))?;
+            Some((code, l, "mg/L", "day", None))
+        })
+        .collect(),
+    }
+}
+
+/// The design flow of a demo source, m³/h: flue gas from the units in the power plants' names (about
+/// 3,200 m³/h per MW), effluent from the WWTPs' design capacity (万m³/d in their notes), otherwise a
+/// modest default. Demo figures only.
+fn design_flow_m3_h(site: &Site, notes: &str) -> f64 {
+    let name = &site.name;
+    if let Some((units, mw)) = name
+        .split_whitespace()
+        .find_map(|w| w.split_once("x"))
+        .and_then(|(u, mw)| {
+            Some((
+                u.parse::<f64>().ok()?,
+                mw.trim_end_matches("MW").parse::<f64>().ok()?,
+            ))
+        })
+    {
+        return units * mw * 3200.0;
+    }
+    if let Some(wan) = notes
+        .split("design ")
+        .nth(1)
+        .and_then(|r| r.split("万m3/d").next())
+        .and_then(|n| n.parse::<f64>().ok())
+    {
+        return wan * 10_000.0 / 24.0;
+    }
+    match site.kind {
+        store::SiteKind::WastewaterOutlet => 200.0,
+        _ => 200_000.0,
+    }
+}
+
+/// One permit per demo enterprise, valid 2026–2030.
+pub fn permits(city: &RegistryData, notes: &HashMap<String, String>) -> Vec<PermitInput> {
+    city.sites
+        .iter()
+        .filter_map(|site| {
+            let enterprise = site.enterprise_id.clone()?;
+            let flow = design_flow_m3_h(site, notes.get(&site.id).map_or("", String::as_str));
+            let limits = site.emission_standard.map(limits).unwrap_or_default();
+            let annual = limits
+                .iter()
+                .map(|(code, limit, unit, _, _)| {
+                    // mg/m³ × m³ = mg; mg/L × m³ = g: both to tonnes.
+                    let per_t = if *unit == "mg/L" { 1e-6 } else { 1e-9 };
+                    AnnualInput {
+                        param: code.to_string(),
+                        tonnes: ((limit * flow * HOURS_A_YEAR * per_t) * 10.0).round() / 10.0,
+                    }
+                })
+                .filter(|a| a.tonnes > 0.0)
+                .collect();
+            Some(PermitInput {
+                number: format!(
+                    "91{}DEMO{}001P",
+                    site.county.as_deref().unwrap_or("530600"),
+                    site.id
+                ),
+                enterprise,
+                authority: Some(DEMO_AUTHORITY.into()),
+                valid_from: "2026-01-01".into(),
+                valid_to: "2030-12-31".into(),
+                outlets: vec![OutletInput {
+                    site: site.id.clone(),
+                    kind: "main".into(),
+                    limits: limits
+                        .into_iter()
+                        .map(|(param, limit, unit, averaging, reference_o2)| LimitInput {
+                            param: param.into(),
+                            limit,
+                            unit: unit.into(),
+                            averaging: averaging.into(),
+                            reference_o2,
+                            season_from: None,
+                            season_to: None,
+                        })
+                        .collect(),
+                    annual,
+                }],
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::{Actor, DeviceKey};
+
+    #[test]
+    fn every_demo_enterprise_gets_a_valid_permit_with_the_engines_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store =
+            store::sqlite::connect_file(&dir.path().join("d.db"), store::Durability::Normal).unwrap();
+        let city = crate::demo::city().unwrap();
+        let key = DeviceKey::load_or_create(&dir.path().join("k")).unwrap();
+        crate::registry::import(&mut store, &Actor::new("test"), &city, &key).unwrap();
+        let permits: Vec<store::Permit> = crate::demo::permits()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.validate(&store).unwrap())
+            .collect();
+        assert_eq!(permits.len(), city.enterprises.len());
+        assert_eq!(permits.len(), 26);
+        let outlet = |site: &str| {
+            permits
+                .iter()
+                .flat_map(|p| &p.outlets)
+                .find(|o| o.site_id == site)
+                .unwrap()
+        };
+        let so2 = outlet("S01").limits.iter().find(|l| l.param == "a21026").unwrap();
+        assert_eq!((so2.limit, so2.reference_o2, so2.averaging.as_str()), (35.0, Some(6.0), "hour"));
+        let cod = outlet("P01").limits.iter().find(|l| l.param == "w01018").unwrap();
+        assert_eq!((cod.limit, cod.unit.as_str(), cod.averaging.as_str()), (50.0, "mg/L", "day"));
+        // P01: 12.0万 m³/d × 50 mg/L = 6 t/d; over 6,000 h: 1,500 t.
+        let annual = outlet("P01").annual.iter().find(|a| a.param == "w01018").unwrap();
+        assert_eq!(annual.tonnes, 1500.0);
+        assert!(outlet("S09").limits.is_empty(), "cement: no sector standard in the engine yet");
+        crate::permits::import(&mut store, &Actor::new("test"), &permits).unwrap();
+        assert_eq!(store.permits().unwrap().len(), 26);
+    }
+}
