@@ -1,18 +1,17 @@
 //! The demo city's permits: one per demo enterprise, its outlet the main outlet. Limits come from the
-//! standards engine for the outlet's standard (the power plants' ultra-low limits, GB 18918 grade 1A for
-//! the WWTPs, GB 8978 grade 1 for the other effluents), never typed here; the outlets whose sector standard
+//! standards engine for the outlet's standard, as the portal judges it (`figures::outlet_limit`: the power
+//! plants' ultra-low limits, GB 18918 grade 1A for the WWTPs, GB 8978 grade 1 for the other effluents),
+//! never typed here; the outlets whose sector standard
 //! (cement, aluminium, glass, silicon...) the engine does not hold yet get a permit without limits, and
 //! the console and API show that. Annual quantities are demo figures (marked so in the permit's authority):
 //! the limit × a design flow × operating hours, from the plant sizes in `stations.csv`.
 
-use super::super::permits::{AnnualInput, LimitInput, OutletInput, PermitInput};
+use crate::figures::{FLUE_PARAMS, OutletParam, WASTEWATER_PARAMS, outlet_limit};
+use crate::permits::{AnnualInput, LimitInput, OutletInput, PermitInput};
 use crate::registry::RegistryData;
-use standards::emissions::{
-    FlueGasPollutant, Gb8978Grade, Gb18918Conditions, Gb18918Grade, Limit, WastewaterItem,
-    gb8978_limit, gb18918_limit, ultra_low_limit,
-};
+use standards::emissions::Limit;
 use std::collections::HashMap;
-use store::{EmissionStandard, Site};
+use store::{Site, SiteKind};
 
 /// Who issued a demo permit: says plainly that it is demo data.
 pub const DEMO_AUTHORITY: &str = "昭通市生态环境局（演示数据）";
@@ -20,62 +19,31 @@ pub const DEMO_AUTHORITY: &str = "昭通市生态环境局（演示数据）";
 /// Operating hours a year assumed for the demo's annual quantities.
 const HOURS_A_YEAR: f64 = 6000.0;
 
-/// A limit of the engine as a permit's (a range such as pH has no single value and is left out).
-fn at_most(limit: Option<Limit>) -> Option<f64> {
-    match limit? {
-        Limit::AtMost(v) => Some(v.to_f64()),
-        _ => None,
-    }
-}
-
-/// (HJ 212 code, limit, unit, averaging, reference O2) of an outlet's standard.
-fn limits(
-    standard: EmissionStandard,
-) -> Vec<(&'static str, f64, &'static str, &'static str, Option<f64>)> {
-    match standard {
-        EmissionStandard::UltraLow => [
-            ("a34013", FlueGasPollutant::ParticulateMatter),
-            ("a21026", FlueGasPollutant::SulfurDioxide),
-            ("a21002", FlueGasPollutant::NitrogenOxides),
-        ]
-        .into_iter()
-        .filter_map(|(code, p)| {
-            let l = ultra_low_limit(p)?;
+/// (HJ 212 code, limit, unit, averaging, reference O2) of every parameter the outlet's standard limits
+/// ([`outlet_limit`], as the portal judges it); a range such as pH has no single value and is left out.
+/// Flue gas is judged hourly, effluents on the daily mean (workflows.md A5).
+fn limits(site: &Site) -> Vec<(&'static str, f64, &'static str, &'static str, Option<f64>)> {
+    let (params, unit, averaging): (&[OutletParam], _, _) = match site.kind {
+        SiteKind::FlueGasOutlet => (&FLUE_PARAMS, "mg/m3", "hour"),
+        SiteKind::WastewaterOutlet => (&WASTEWATER_PARAMS, "mg/L", "day"),
+        _ => return Vec::new(),
+    };
+    params
+        .iter()
+        .filter_map(|p| {
+            let l = outlet_limit(site, p.code)?;
+            let Limit::AtMost(v) = l.limit else {
+                return None;
+            };
             Some((
-                code,
-                l.limit.to_f64(),
-                "mg/m3",
-                "hour",
+                p.code,
+                v.to_f64(),
+                unit,
+                averaging,
                 l.reference_o2.map(|o| o.to_f64()),
             ))
         })
-        .collect(),
-        EmissionStandard::Gb18918OneA => [
-            ("w01018", WastewaterItem::Cod),
-            ("w21003", WastewaterItem::AmmoniaNitrogen),
-            ("w21011", WastewaterItem::TotalPhosphorus),
-        ]
-        .into_iter()
-        .filter_map(|(code, item)| {
-            let l = at_most(gb18918_limit(
-                item,
-                Gb18918Grade::OneA,
-                Gb18918Conditions::default(),
-            ))?;
-            Some((code, l, "mg/L", "day", None))
-        })
-        .collect(),
-        EmissionStandard::Gb8978One => [
-            ("w01018", WastewaterItem::Cod),
-            ("w21003", WastewaterItem::AmmoniaNitrogen),
-        ]
-        .into_iter()
-        .filter_map(|(code, item)| {
-            let l = at_most(gb8978_limit(item, Gb8978Grade::One))?;
-            Some((code, l, "mg/L", "day", None))
-        })
-        .collect(),
-    }
+        .collect()
 }
 
 /// The design flow of a demo source, m³/h: flue gas from the units in the power plants' names (about
@@ -116,7 +84,7 @@ pub fn permits(city: &RegistryData, notes: &HashMap<String, String>) -> Vec<Perm
         .filter_map(|site| {
             let enterprise = site.enterprise_id.clone()?;
             let flow = design_flow_m3_h(site, notes.get(&site.id).map_or("", String::as_str));
-            let limits = site.emission_standard.map(limits).unwrap_or_default();
+            let limits = limits(site);
             let annual = limits
                 .iter()
                 .map(|(code, limit, unit, _, _)| {
@@ -169,7 +137,8 @@ mod tests {
     fn every_demo_enterprise_gets_a_valid_permit_with_the_engines_limits() {
         let dir = tempfile::tempdir().unwrap();
         let mut store =
-            store::sqlite::connect_file(&dir.path().join("d.db"), store::Durability::Normal).unwrap();
+            store::sqlite::connect_file(&dir.path().join("d.db"), store::Durability::Normal)
+                .unwrap();
         let city = crate::demo::city().unwrap();
         let key = DeviceKey::load_or_create(&dir.path().join("k")).unwrap();
         crate::registry::import(&mut store, &Actor::new("test"), &city, &key).unwrap();
@@ -187,14 +156,35 @@ mod tests {
                 .find(|o| o.site_id == site)
                 .unwrap()
         };
-        let so2 = outlet("S01").limits.iter().find(|l| l.param == "a21026").unwrap();
-        assert_eq!((so2.limit, so2.reference_o2, so2.averaging.as_str()), (35.0, Some(6.0), "hour"));
-        let cod = outlet("P01").limits.iter().find(|l| l.param == "w01018").unwrap();
-        assert_eq!((cod.limit, cod.unit.as_str(), cod.averaging.as_str()), (50.0, "mg/L", "day"));
+        let so2 = outlet("S01")
+            .limits
+            .iter()
+            .find(|l| l.param == "a21026")
+            .unwrap();
+        assert_eq!(
+            (so2.limit, so2.reference_o2, so2.averaging.as_str()),
+            (35.0, Some(6.0), "hour")
+        );
+        let cod = outlet("P01")
+            .limits
+            .iter()
+            .find(|l| l.param == "w01018")
+            .unwrap();
+        assert_eq!(
+            (cod.limit, cod.unit.as_str(), cod.averaging.as_str()),
+            (50.0, "mg/L", "day")
+        );
         // P01: 12.0万 m³/d × 50 mg/L = 6 t/d; over 6,000 h: 1,500 t.
-        let annual = outlet("P01").annual.iter().find(|a| a.param == "w01018").unwrap();
+        let annual = outlet("P01")
+            .annual
+            .iter()
+            .find(|a| a.param == "w01018")
+            .unwrap();
         assert_eq!(annual.tonnes, 1500.0);
-        assert!(outlet("S09").limits.is_empty(), "cement: no sector standard in the engine yet");
+        assert!(
+            outlet("S09").limits.is_empty(),
+            "cement: no sector standard in the engine yet"
+        );
         crate::permits::import(&mut store, &Actor::new("test"), &permits).unwrap();
         assert_eq!(store.permits().unwrap().len(), 26);
     }
