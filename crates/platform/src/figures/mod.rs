@@ -13,6 +13,7 @@ pub mod cache;
 mod calendar;
 mod city;
 mod emitters;
+mod exceedances;
 mod water;
 
 pub use air::*;
@@ -21,4 +22,5 @@ pub use cache::Cache;
 pub use calendar::*;
 pub use city::*;
 pub use emitters::*;
+pub use exceedances::*;
 pub use water::*;

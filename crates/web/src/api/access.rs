@@ -73,6 +73,7 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/permits/{id}",
         Need::OnEnterprise(Action::RegistryRead),
     ),
+    ("GET", "/exceedances", Need::Listed(Action::DataRead)),
 ];
 
 /// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without

@@ -8,6 +8,7 @@ mod openapi;
 mod permits;
 mod registry;
 mod session;
+mod supervision;
 
 use crate::App;
 use axum::Extension;
@@ -67,6 +68,7 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .merge(evidence::routes())
         .merge(permits::routes())
+        .merge(supervision::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.

@@ -203,6 +203,14 @@ fn permits(doc: &mut Value) {
                 "post": {"summary": "Create a permit version, or replace the version with the same number and valid_from (all of it, audited)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PermitInput"}}}},
                     "responses": post_responses}
             },
+            "/api/v1/exceedances": {"get": {"summary": "Exceedance episodes of outlets (one row per run of consecutive exceeding hours, or days for daily limits), judged against the permit in force each day, or the outlet's standard where no permit names the pollutant; cut to the caller's jurisdiction", "parameters": [
+                {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "enterprise", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "param", "in": "query", "required": false, "description": "HJ 212 factor code", "schema": {"type": "string", "pattern": "^[A-Za-z0-9]{1,12}$"}},
+                {"name": "from", "in": "query", "required": false, "description": "Default: `to` minus 7 days", "schema": {"type": "string", "format": "date-time"}},
+                {"name": "to", "in": "query", "required": false, "description": "Default: now; at most 366 days after `from`", "schema": {"type": "string", "format": "date-time"}}],
+                "responses": ok("`{exceedances: [{site, param, start, end, hours, peak, limit, multiple, averaging, permit, permit_id, source}]}`", "application/json")}},
             "/api/v1/permits/{id}": {"get": {"summary": "One permit version", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Permit version id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}], "responses": ok("The permit version", "application/json")}}
     });
     for (path, item) in paths.as_object().expect("an object") {

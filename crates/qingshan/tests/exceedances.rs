@@ -1,0 +1,185 @@
+//! Exceedance episodes from real HJ 212 frames over TCP, compared with figures worked out by hand: a
+//! flue-gas outlet under a permit (SO2 ≤ 35 mg/m³ at 6 % O2, hourly), five hours of minute data in which
+//! the O2 correction turns a compliant reading into an exceedance and a 44-minute hour is no hour at all.
+
+mod support;
+
+use store::{County, Device, Enterprise, Site, SiteKind};
+use support::Server;
+use support::device::packet;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+const MN: &str = "MNEXCEED0001";
+
+fn prepare(store: &mut store::Store) {
+    store
+        .upsert_county(&County {
+            code: "530602".into(),
+            name: "昭阳区".into(),
+            name_en: None,
+            lon: None,
+            lat: None,
+        })
+        .unwrap();
+    store
+        .upsert_enterprise(&Enterprise {
+            id: "E01".into(),
+            name: "电厂".into(),
+            county: Some("530602".into()),
+        })
+        .unwrap();
+    store
+        .upsert_site(&Site {
+            id: "S01".into(),
+            name: "1号锅炉排口".into(),
+            kind: SiteKind::FlueGasOutlet,
+            county: Some("530602".into()),
+            lon: None,
+            lat: None,
+            enterprise_id: Some("E01".into()),
+            emission_standard: None,
+            simulated: false,
+        })
+        .unwrap();
+    store
+        .upsert_device(&Device {
+            mn: MN.into(),
+            password: "123456".into(),
+            site_id: "S01".into(),
+            protocol: "auto".into(),
+            crc_policy: store::CrcPolicy::Strict,
+            realtime_interval_s: 60,
+            minute_interval_min: 10,
+        })
+        .unwrap();
+}
+
+fn yesterday() -> jiff::civil::Date {
+    jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .date()
+        .yesterday()
+        .unwrap()
+}
+
+const PERMIT: &str = r#"{"number":"P-EXCEED-1","enterprise":"E01","valid_from":"2020-01-01","valid_to":"2099-12-31",
+  "outlet":[{"site":"S01","kind":"main","limit":[{"param":"a21026","limit":35,"unit":"mg/m3","averaging":"hour","reference_o2":6}]}]}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn episodes_from_frames_match_the_hand_computed_ones() {
+    let server = Server::start(|s, _| prepare(s)).await;
+    assert_eq!(
+        server.request("POST", "/api/v1/permits", PERMIT).await.0,
+        200
+    );
+    let day = yesterday();
+    // (SO2, O2, flag of SO2) per minute, hours 08:00–12:59 local yesterday.
+    let hour = |h: u32, minute: u32| -> (f64, f64, &'static str) {
+        match h {
+            // 30 at 12 % O2: 30 × (21 − 6) / (21 − 12) = 50 > 35. Compliant as measured.
+            8 => (30.0, 12.0, "N"),
+            // 40 at 6 %: 40 > 35.
+            9 => (40.0, 6.0, "N"),
+            // 20: complies; ends the first episode.
+            10 => (20.0, 6.0, "N"),
+            // 60, but only 44 valid minutes (16 in calibration): no valid hour, not judged.
+            11 => (60.0, 6.0, if minute < 44 { "N" } else { "C" }),
+            // 60 at 6 %: a second episode.
+            _ => (60.0, 6.0, "N"),
+        }
+    };
+    let mut frames = Vec::new();
+    for h in 8..13u32 {
+        for m in 0..60u32 {
+            let (so2, o2, flag) = hour(h, m);
+            frames.extend(packet(
+                &format!("{}{h:02}{m:02}00000", day.strftime("%Y%m%d")),
+                "2011",
+                MN,
+                "123456",
+                &format!(
+                    "DataTime={}{h:02}{m:02}00;a21026-Rtd={so2},a21026-Flag={flag};a19001-Rtd={o2},a19001-Flag=N",
+                    day.strftime("%Y%m%d")
+                ),
+            ));
+        }
+    }
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    let (mut rd, mut wr) = dev.split();
+    let (answers, written) = tokio::join!(
+        async {
+            let mut s = Vec::new();
+            let mut buf = [0u8; 65536];
+            use tokio::io::AsyncReadExt;
+            while s.iter().filter(|&&b| b == b'\n').count() < 300 {
+                let n = rd.read(&mut buf).await.unwrap();
+                assert!(n > 0);
+                s.extend_from_slice(&buf[..n]);
+            }
+            s
+        },
+        wr.write_all(&frames)
+    );
+    written.unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&answers).matches("CN=9014").count(),
+        300
+    );
+
+    let from = format!("{day}T00:00:00%2B08:00");
+    let to = format!("{}T00:00:00%2B08:00", day.tomorrow().unwrap());
+    let path = format!("/api/v1/exceedances?site=S01&from={from}&to={to}");
+    // Rollups run between write batches: wait for the last hour's.
+    let mut found = serde_json::Value::Null;
+    for _ in 0..200 {
+        found = server.json(&path).await;
+        if found["exceedances"]
+            .as_array()
+            .is_some_and(|e| e.len() == 2)
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let e = found["exceedances"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{found}"));
+    assert_eq!(e.len(), 2, "{found}");
+    let at = |h: u32| format!("{day}T{h:02}:00:00+08:00");
+    assert_eq!(
+        (
+            e[0]["start"].as_str(),
+            e[0]["end"].as_str(),
+            e[0]["hours"].as_i64()
+        ),
+        (Some(at(8).as_str()), Some(at(10).as_str()), Some(2))
+    );
+    // Peak 50 (the corrected 08:00 hour), multiple (50 − 35) / 35 = 0.43.
+    assert_eq!(
+        (
+            e[0]["peak"].as_f64(),
+            e[0]["limit"].as_f64(),
+            e[0]["multiple"].as_f64()
+        ),
+        (Some(50.0), Some(35.0), Some(0.43))
+    );
+    assert_eq!(
+        (e[0]["averaging"].as_str(), e[0]["permit"].as_str()),
+        (Some("hour"), Some("P-EXCEED-1"))
+    );
+    // 11:00 had 44 valid minutes: not an hour; 12:00 is an episode of its own: (60 − 35) / 35 = 0.71.
+    assert_eq!(
+        (
+            e[1]["start"].as_str(),
+            e[1]["hours"].as_i64(),
+            e[1]["peak"].as_f64(),
+            e[1]["multiple"].as_f64()
+        ),
+        (Some(at(12).as_str()), Some(1), Some(60.0), Some(0.71))
+    );
+    // Another parameter has no limit here; a filter on it finds nothing.
+    let none = server.json(&format!("{path}&param=a21002")).await;
+    assert_eq!(none["exceedances"], serde_json::json!([]));
+    server.stop().await;
+}
