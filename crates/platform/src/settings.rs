@@ -32,6 +32,8 @@ pub struct Settings {
     pub portal: PortalSettings,
     /// How long staff sessions last.
     pub sessions: crate::accounts::SessionPolicy,
+    /// When silence is a gap and an unchanged value is stuck (`supervision.*`).
+    pub supervision: crate::supervision::Thresholds,
 }
 
 /// Explicit bounds on what clients may cost the server.
@@ -160,6 +162,7 @@ impl Default for Settings {
                 idle_s: 30 * 60,
                 max_s: 12 * 3600,
             },
+            supervision: crate::supervision::Thresholds::default(),
         }
     }
 }

@@ -126,6 +126,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "a staff session ends this long after sign-in, used or not (default 12)",
     ),
     (
+        "supervision.gap_minutes",
+        "no data for longer than this while the source is not stopped is a data problem (default 60)",
+    ),
+    (
+        "supervision.stuck_hours",
+        "a measurement unchanged for longer than this is a data problem (default 4)",
+    ),
+    (
         "http.header_timeout_s",
         "cut HTTP clients that take longer to send their headers (default 10)",
     ),
@@ -318,6 +326,8 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "http.header_timeout_s" => h.header_timeout = Duration::from_secs(positive(key, value)?),
         "sessions.idle_minutes" => s.sessions.idle_s = positive::<i64>(key, value)? * 60,
         "sessions.max_hours" => s.sessions.max_s = positive::<i64>(key, value)? * 3600,
+        "supervision.gap_minutes" => s.supervision.gap_minutes = positive(key, value)?,
+        "supervision.stuck_hours" => s.supervision.stuck_hours = positive(key, value)?,
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),
         "http.max_connections" => h.max_connections = positive(key, value)?,
         "http.trusted_proxies" => {

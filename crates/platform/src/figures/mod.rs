@@ -14,6 +14,7 @@ mod calendar;
 mod city;
 mod emitters;
 mod exceedances;
+mod problems;
 mod water;
 
 pub use air::*;
@@ -23,4 +24,5 @@ pub use calendar::*;
 pub use city::*;
 pub use emitters::*;
 pub use exceedances::*;
+pub use problems::*;
 pub use water::*;

@@ -74,6 +74,7 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         Need::OnEnterprise(Action::RegistryRead),
     ),
     ("GET", "/exceedances", Need::Listed(Action::DataRead)),
+    ("GET", "/data-problems", Need::Listed(Action::DataRead)),
 ];
 
 /// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without

@@ -186,13 +186,21 @@ pub fn document() -> Value {
                 "realtime_interval_s": {"type": "integer", "minimum": 1, "maximum": 86400}, "minute_interval_min": {"type": "integer", "minimum": 1, "maximum": 1440}}}
         }}
     });
-    permits(&mut doc);
+    permits_and_supervision(&mut doc);
     doc
 }
 
-/// The permit endpoints and the `PermitInput` schema (apart: one `json!` of everything passes the macro's
+/// The permit and supervision endpoints and the `PermitInput` schema (apart: one `json!` of everything passes the macro's
 /// recursion limit).
-fn permits(doc: &mut Value) {
+fn permits_and_supervision(doc: &mut Value) {
+    let supervision_filters = json!([
+        {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
+        {"name": "enterprise", "in": "query", "required": false, "schema": {"type": "string"}},
+        {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
+        factor(false, "HJ 212 factor code"),
+        time("from", "Default: `to` minus 7 days"),
+        time("to", "Default: now; data problems cover at most 31 days")
+    ]);
     let mut post_responses = ok("The permit version as stored", "application/json");
     post_responses["409"] = json!({"description": "The permit number belongs to another enterprise", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let paths = json!({
@@ -203,14 +211,10 @@ fn permits(doc: &mut Value) {
                 "post": {"summary": "Create a permit version, or replace the version with the same number and valid_from (all of it, audited)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PermitInput"}}}},
                     "responses": post_responses}
             },
-            "/api/v1/exceedances": {"get": {"summary": "Exceedance episodes of outlets (one row per run of consecutive exceeding hours, or days for daily limits), judged against the permit in force each day, or the outlet's standard where no permit names the pollutant; cut to the caller's jurisdiction", "parameters": [
-                {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
-                {"name": "enterprise", "in": "query", "required": false, "schema": {"type": "string"}},
-                {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
-                {"name": "param", "in": "query", "required": false, "description": "HJ 212 factor code", "schema": {"type": "string", "pattern": "^[A-Za-z0-9]{1,12}$"}},
-                {"name": "from", "in": "query", "required": false, "description": "Default: `to` minus 7 days", "schema": {"type": "string", "format": "date-time"}},
-                {"name": "to", "in": "query", "required": false, "description": "Default: now; at most 366 days after `from`", "schema": {"type": "string", "format": "date-time"}}],
+            "/api/v1/exceedances": {"get": {"summary": "Exceedance episodes of outlets (one row per run of consecutive exceeding hours, or days for daily limits), judged against the permit in force each day, or the outlet's standard where no permit names the pollutant; cut to the caller's jurisdiction; at most 366 days", "parameters": supervision_filters,
                 "responses": ok("`{exceedances: [{site, param, start, end, hours, peak, limit, multiple, averaging, permit, permit_id, source}]}`", "application/json")}},
+            "/api/v1/data-problems": {"get": {"summary": "Data problems of outlets per parameter: gaps (no data for longer than supervision.gap_minutes while the source was not stopped), stuck values (unchanged longer than supervision.stuck_hours) and the durations of flags T, D, M, C, B; cut to the caller's jurisdiction", "parameters": supervision_filters.clone(),
+                "responses": ok("`{problems: [{site, param, kind, start, end}]}`, kind one of gap, stuck, over_range, fault, maintenance, calibration, comm_fault", "application/json")}},
             "/api/v1/permits/{id}": {"get": {"summary": "One permit version", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Permit version id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}], "responses": ok("The permit version", "application/json")}}
     });
     for (path, item) in paths.as_object().expect("an object") {

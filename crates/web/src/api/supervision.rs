@@ -1,5 +1,6 @@
 //! What supervision found: exceedance episodes of outlets, judged against the permit in force (or the
-//! outlet's standard), cut to the caller's jurisdiction.
+//! outlet's standard), and data problems (gaps, stuck values, flagged durations); both with the same
+//! filters, cut to the caller's jurisdiction.
 
 use super::{AppState, check_range, factor_code, local_time, parse_time, query};
 use crate::ApiError;
@@ -13,14 +14,21 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use store::SiteKind;
 
-/// Days one request may cover (a year of hourly rollups per outlet).
+/// Days one exceedance request may cover (a year of hourly rollups per outlet).
 pub const MAX_DAYS: i64 = 366;
+/// Days one data-problem request may cover (every stored value of the range is read).
+pub const MAX_PROBLEM_DAYS: i64 = 31;
 
 pub fn routes() -> Router<Arc<crate::App>> {
-    Router::new().route(
-        super::access::listed("/exceedances", &["GET"]),
-        get(exceedances),
-    )
+    Router::new()
+        .route(
+            super::access::listed("/exceedances", &["GET"]),
+            get(exceedances),
+        )
+        .route(
+            super::access::listed("/data-problems", &["GET"]),
+            get(data_problems),
+        )
 }
 
 #[derive(Deserialize)]
@@ -34,17 +42,19 @@ struct Filter {
     to: Option<String>,
 }
 
-async fn exceedances(
-    State(p): AppState,
-    Extension(who): Extension<Principal>,
-    q: Result<Query<Filter>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+/// The outlets `f` names that the caller may read, and the range (default: the last 7 days).
+async fn outlets(
+    p: &crate::App,
+    who: &Principal,
+    f: Filter,
+    max_days: i64,
+    what: &str,
+) -> Result<(Vec<store::Site>, Option<String>, i64, i64), ApiError> {
     who.require(Action::DataRead, Target::Any)?;
-    let f = query(q)?;
     let now = jiff::Timestamp::now().as_second();
     let to = parse_time("to", f.to.as_deref(), now)?;
     let from = parse_time("from", f.from.as_deref(), to - 7 * 86_400)?;
-    check_range(from, to, MAX_DAYS * 86_400, "exceedance lists")?;
+    check_range(from, to, max_days * 86_400, what)?;
     let param = f.param.map(factor_code).transpose()?;
     let sites: Vec<store::Site> = p
         .read(|s| s.sites())
@@ -64,6 +74,16 @@ async fn exceedances(
             )
         })
         .collect();
+    Ok((sites, param, from, to))
+}
+
+async fn exceedances(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    q: Result<Query<Filter>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let (sites, param, from, to) =
+        outlets(&p, &who, query(q)?, MAX_DAYS, "exceedance lists").await?;
     let tz = p.tz.clone();
     let rows = p
         .read(move |s| platform::figures::exceedances(s, &tz, &sites, param.as_deref(), from, to))
@@ -82,4 +102,27 @@ async fn exceedances(
         })
         .collect();
     Ok(Json(json!({ "exceedances": items })))
+}
+
+async fn data_problems(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    q: Result<Query<Filter>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let (sites, param, from, to) =
+        outlets(&p, &who, query(q)?, MAX_PROBLEM_DAYS, "data-problem lists").await?;
+    let thresholds = p.settings.supervision;
+    let rows = p
+        .read(move |s| {
+            platform::figures::data_problems(s, &sites, param.as_deref(), from, to, thresholds)
+        })
+        .await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({"site": r.site, "param": r.param, "kind": r.kind.code(),
+                   "start": local_time(&p, r.start), "end": local_time(&p, r.end)})
+        })
+        .collect();
+    Ok(Json(json!({ "problems": items })))
 }
