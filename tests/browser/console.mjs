@@ -25,7 +25,7 @@ const failures = [];
 const fail = (what) => { failures.push(what); console.log('FAIL ' + what); };
 
 // What each role's menu holds (the permission table, seen from the person's side).
-const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies'];
+const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/permits'];
 const MENUS = {
   chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/access', '/console/account'],
   staff: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/account'],

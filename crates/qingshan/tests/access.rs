@@ -263,6 +263,10 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
         ("POST", "/console/counties") => &[("code", "530602"), ("name", "昭阳区")],
         ("POST", "/console/waterbodies") => &[("id", "W1"), ("name", "洒渔河"), ("kind", "river")],
         // Forms that cannot succeed: the table decides between 403 and a form's own answer.
+        ("POST", "/console/permits/new") => &[(
+            "toml",
+            "[[permit]]\nnumber = \"P-CONSOLE-1\"\nenterprise = \"E1\"\nvalid_from = \"2026-01-01\"\nvalid_to = \"2030-12-31\"\n[[permit.outlet]]\nsite = \"S1\"\nkind = \"main\"\n",
+        )],
         ("POST", "/console/accounts") => &[("name", "")],
         ("POST", "/console/accounts/{name}") => &[("do", "nothing")],
         ("POST", "/console/account/password") => &[("current", "x"), ("new", "y"), ("repeat", "z")],

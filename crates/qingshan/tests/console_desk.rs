@@ -570,3 +570,89 @@ async fn counties_water_bodies_and_enterprises_are_added_and_changed_within_reac
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permits_are_written_as_toml_changed_renewed_and_warned_about_before_they_expire() {
+    let server = Server::start(|s, _| {
+        prepare(s);
+        s.upsert_enterprise(&store::Enterprise {
+            id: "EZ".into(),
+            name: "昭阳电厂".into(),
+            county: Some("530602".into()),
+        })
+        .unwrap();
+        s.upsert_site(&Site {
+            id: "ZYO1".into(),
+            name: "昭阳电厂排口".into(),
+            kind: SiteKind::FlueGasOutlet,
+            county: Some("530602".into()),
+            lon: None,
+            lat: None,
+            enterprise_id: Some("EZ".into()),
+            emission_standard: None,
+            simulated: false,
+        })
+        .unwrap();
+    })
+    .await;
+    let officer = server.sign_in("officer", PASSWORD).await;
+    let (status, _, page) = server.page(&officer, "/console/permits/new").await;
+    assert_eq!(status, 200, "{page}");
+    let csrf = csrf_of(&page);
+    let soon = (jiff::Zoned::now().date() + jiff::Span::new().days(30)).to_string();
+    let toml = format!(
+        "[[permit]]\nnumber = \"P-DESK-1\"\nenterprise = \"EZ\"\nvalid_from = \"2026-01-01\"\nvalid_to = \"{soon}\"\n\
+         [[permit.outlet]]\nsite = \"ZYO1\"\nkind = \"main\"\n[[permit.outlet.limit]]\nparam = \"a21026\"\nlimit = 35.0\n\
+         unit = \"mg/m3\"\naveraging = \"hour\"\nreference_o2 = 6.0\n"
+    );
+    // A limit in an unknown unit: refused, the form comes back with the text.
+    let (status, _, page) = server
+        .post_form(
+            &officer,
+            "/console/permits/new",
+            &[("csrf", &csrf), ("toml", &toml.replace("mg/m3", "kg"))],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("单位“kg”应为"), "{page}");
+    assert!(page.contains("P-DESK-1"), "the text is kept: {page}");
+    let (status, location, _) = server
+        .post_form(
+            &officer,
+            "/console/permits/new",
+            &[("csrf", &csrf), ("toml", &toml)],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let location = location.unwrap();
+    let (status, _, page) = server.page(&officer, &location).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("a21026") && page.contains("35 mg/m3") && page.contains("6 %"),
+        "{page}"
+    );
+    assert!(page.contains("即将到期"), "{page}");
+    let (_, _, list) = server.page(&officer, "/console/permits").await;
+    assert!(
+        list.contains(r#"id="expiring""#) && list.contains("P-DESK-1"),
+        "{list}"
+    );
+    // Renewing starts the day after it ends.
+    let id = location
+        .split('/')
+        .nth(3)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, _, form) = server
+        .page(&officer, &format!("/console/permits/new?from={id}&renew=1"))
+        .await;
+    let next = (jiff::Zoned::now().date() + jiff::Span::new().days(31)).to_string();
+    assert!(
+        form.contains(&format!("valid_from = &quot;{next}&quot;")),
+        "{form}"
+    );
+    server.stop().await;
+}

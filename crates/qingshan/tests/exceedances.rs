@@ -181,7 +181,9 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
     // Data problems of the same day: silence before 08:00 and after 13:00 (both parameters), the 16
     // calibration minutes; O2 unchanged from 09:00 to 13:00 is exactly 4 hours, not more: not stuck.
     let problems = server
-        .json(&format!("/api/v1/data-problems?site=S01&from={from}&to={to}"))
+        .json(&format!(
+            "/api/v1/data-problems?site=S01&from={from}&to={to}"
+        ))
         .await;
     let got: Vec<(String, String, String, String)> = problems["problems"]
         .as_array()
@@ -195,14 +197,24 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
     let midnight = format!("{day}T00:00:00+08:00");
     let next = format!("{}T00:00:00+08:00", day.tomorrow().unwrap());
     let row = |param: &str, kind: &str, start: &str, end: &str| {
-        (param.to_string(), kind.to_string(), start.to_string(), end.to_string())
+        (
+            param.to_string(),
+            kind.to_string(),
+            start.to_string(),
+            end.to_string(),
+        )
     };
     assert_eq!(
         got,
         vec![
             row("a19001", "gap", &midnight, &at(8)),
             row("a21026", "gap", &midnight, &at(8)),
-            row("a21026", "calibration", &format!("{day}T11:44:00+08:00"), &at(12)),
+            row(
+                "a21026",
+                "calibration",
+                &format!("{day}T11:44:00+08:00"),
+                &at(12)
+            ),
             row("a19001", "gap", &at(13), &next),
             row("a21026", "gap", &at(13), &next),
         ],

@@ -6,6 +6,7 @@
 //!
 //! - [`sign_in`]: sign in, sign out; [`home`]: the jurisdiction's day at a glance;
 //! - [`sites`], [`devices`]: the registry's sites and devices; [`places`]: counties, water bodies, enterprises;
+//! - [`permits`]: emission permits (list with expiry warnings, a version, create/change/renew);
 //! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
 //! - [`accounts`]: accounts for administrators; [`account`]: one's own password and tokens;
 //! - [`audit`]: the audit log and the access log for auditors.
@@ -20,6 +21,7 @@ mod devices;
 mod evidence;
 mod forms;
 mod home;
+mod permits;
 mod places;
 mod sign_in;
 mod sites;
@@ -130,6 +132,26 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ),
     (
         "GET",
+        "/console/permits",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "GET",
+        "/console/permits/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "POST",
+        "/console/permits/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/permits/{id}",
+        Need::OnEnterprise(Action::RegistryRead),
+    ),
+    (
+        "GET",
         "/console/quarantine",
         Need::CityWide(Action::EvidenceRead),
     ),
@@ -228,6 +250,12 @@ pub fn routes() -> Router<Arc<App>> {
             listed("/console/waterbodies", &["GET", "POST"]),
             get(places::waterbodies).post(places::save_waterbody),
         )
+        .route(listed("/console/permits", &["GET"]), get(permits::list))
+        .route(
+            listed("/console/permits/new", &["GET", "POST"]),
+            get(permits::new).post(permits::save),
+        )
+        .route(listed("/console/permits/{id}", &["GET"]), get(permits::one))
         .route(
             listed("/console/quarantine", &["GET"]),
             get(evidence::quarantine),
@@ -324,6 +352,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         "/console/waterbodies",
         "水体",
         "Water bodies",
+        Action::RegistryRead,
+        false,
+    ),
+    (
+        "/console/permits",
+        "许可证",
+        "Permits",
         Action::RegistryRead,
         false,
     ),
