@@ -449,7 +449,7 @@ pub async fn save(
     let text = f.get("toml").cloned().unwrap_or_default();
     let enterprises = match p.read(|s| s.enterprises()).await {
         Ok(e) => e,
-        Err(e) => return desk.fail(e.into()),
+        Err(e) => return desk.fail(e),
     };
     let result = async {
         let inputs = parse_toml(&text)?;
