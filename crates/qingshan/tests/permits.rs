@@ -72,6 +72,10 @@ async fn permits_through_the_api() {
     let id = created["id"].as_i64().unwrap();
     let one = server.json(&format!("/api/v1/permits/{id}")).await;
     assert_eq!(one, created);
+    // The public emitters page judges the outlet by its permit and says so.
+    let (status, page) = server.get("/emitters").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("permit 91530600000000000X001P"), "{page}");
     // A renewal is a new version beside the first.
     let renewal = PERMIT
         .replace("2026-01-01", "2031-01-01")

@@ -16,12 +16,37 @@ use store::{EmissionStandard, Enterprise, Period, Site, SiteKind, Store};
 // Key emitters.
 
 /// The limit an outlet's parameter is judged against, and where it comes from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct OutletLimit {
     pub limit: Limit,
     /// Reference O2 (%), when the standard corrects to one.
     pub reference_o2: Option<Decimal>,
-    pub standard: &'static str,
+    /// The standard, or the permit, the limit comes from, in words.
+    pub standard: String,
+    /// The permit number, when the limit is the permit's.
+    pub permit: Option<String>,
+}
+
+/// The limit of parameter `code` at an outlet on `day`: the permit version in force and its (seasonal)
+/// limit; where no permit names the parameter, the outlet's standard ([`outlet_limit`]).
+pub fn limit_on_day(
+    site: &Site,
+    code: &str,
+    permits: &[store::Permit],
+    day: jiff::civil::Date,
+) -> Option<OutletLimit> {
+    if let Some((permit, outlet)) = crate::permits::in_force(permits, &site.id, day)
+        && let Some(l) = crate::permits::limit_on(outlet, code, day)
+        && let Ok(limit) = Decimal::from_f64(l.limit)
+    {
+        return Some(OutletLimit {
+            limit: Limit::AtMost(limit),
+            reference_o2: l.reference_o2.and_then(|o| Decimal::from_f64(o).ok()),
+            standard: format!("排污许可证 / permit {}", permit.number),
+            permit: Some(permit.number.clone()),
+        });
+    }
+    outlet_limit(site, code)
 }
 
 /// An outlet parameter: HJ 212 code, names, unit.
@@ -96,8 +121,7 @@ pub const WASTEWATER_PARAMS: [OutletParam; 5] = [
 ];
 
 /// The limit of parameter `code` at an outlet under the standard the registry names for it
-/// ([`Site::emission_standard`]). Permits, which will name each outlet's limits, are not in the registry
-/// yet. An outlet without a standard, or whose standard has no limit for the parameter, gets none, which
+/// ([`Site::emission_standard`]); a permit's limit comes first ([`limit_on_day`]). An outlet without a standard, or whose standard has no limit for the parameter, gets none, which
 /// the page says (sector standards such as cement, aluminium and silicon are not in the standards engine).
 pub fn outlet_limit(site: &Site, code: &str) -> Option<OutletLimit> {
     match (site.kind, site.emission_standard?) {
@@ -107,7 +131,8 @@ pub fn outlet_limit(site: &Site, code: &str) -> Option<OutletLimit> {
             Some(OutletLimit {
                 limit: Limit::AtMost(l.limit),
                 reference_o2: l.reference_o2,
-                standard: "超低排放 / ultra-low (发改能源〔2014〕2093号)",
+                standard: "超低排放 / ultra-low (发改能源〔2014〕2093号)".into(),
+                permit: None,
             })
         }
         (SiteKind::WastewaterOutlet, EmissionStandard::Gb18918OneA) => {
@@ -117,7 +142,8 @@ pub fn outlet_limit(site: &Site, code: &str) -> Option<OutletLimit> {
             Some(OutletLimit {
                 limit: l,
                 reference_o2: None,
-                standard: "GB 18918-2002 一级A",
+                standard: "GB 18918-2002 一级A".into(),
+                permit: None,
             })
         }
         (SiteKind::WastewaterOutlet, EmissionStandard::Gb8978One) => {
@@ -130,7 +156,8 @@ pub fn outlet_limit(site: &Site, code: &str) -> Option<OutletLimit> {
             Some(OutletLimit {
                 limit: l,
                 reference_o2: None,
-                standard: "GB 8978-1996 一级",
+                standard: "GB 8978-1996 一级".into(),
+                permit: None,
             })
         }
         // A standard that does not fit the outlet's kind (the registry refuses it) judges nothing.
@@ -222,6 +249,7 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
     let month_start = day_start(tz, jiff::civil::date(today.year(), today.month(), 1));
     let hours_elapsed = ((now - month_start) / 3600).max(1) as u32;
     let sites = store.sites()?;
+    let permits = store.permits()?;
     let devices: std::collections::HashSet<String> =
         store.devices()?.into_iter().map(|d| d.site_id).collect();
     let mut out = Vec::new();
@@ -257,7 +285,7 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
             let o2 = series.get(O2_PARAM).cloned().unwrap_or_default();
             let mut values = Vec::new();
             for p in params {
-                let limit = outlet_limit(site, p.code);
+                let limit = limit_on_day(site, p.code, &permits, today);
                 let s = &series[p.code];
                 let exceedance_hours = s
                     .range(month_start..)

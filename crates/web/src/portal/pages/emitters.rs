@@ -5,7 +5,7 @@ use super::*;
 use std::fmt::Write;
 
 pub(super) fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> Html {
-    let limit_text = v.limit.map(|l| {
+    let limit_text = v.limit.as_ref().map(|l| {
         let t = match l.limit {
             standards::emissions::Limit::AtMost(x) => format!("≤{x}"),
             standards::emissions::Limit::Range { low, high } => format!("{low}–{high}"),
@@ -203,7 +203,10 @@ pub fn render(ctx: &Ctx, v: &EmittersView) -> Page {
                 }
             }
             let valid = o.values.iter().map(|v| v.valid_hours).max().unwrap_or(0);
-            let standard = o.values.iter().find_map(|v| v.limit.map(|l| l.standard));
+            let standard = o
+                .values
+                .iter()
+                .find_map(|v| v.limit.as_ref().map(|l| l.standard.as_str()));
             write_html!(
                 b,
                 r#"<td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
