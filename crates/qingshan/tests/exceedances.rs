@@ -99,7 +99,7 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
                 MN,
                 "123456",
                 &format!(
-                    "DataTime={}{h:02}{m:02}00;a21026-Rtd={so2},a21026-Flag={flag};a19001-Rtd={o2},a19001-Flag=N",
+                    "DataTime={}{h:02}{m:02}00;a21026-Rtd={so2},a21026-Flag={flag};a19001-Rtd={o2},a19001-Flag=N;a00000-Rtd=100,a00000-Flag=N",
                     day.strftime("%Y%m%d")
                 ),
             ));
@@ -179,7 +179,8 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
         (Some(at(12).as_str()), Some(1), Some(60.0), Some(0.71))
     );
     // Data problems of the same day: silence before 08:00 and after 13:00 (both parameters), the 16
-    // calibration minutes; O2 unchanged from 09:00 to 13:00 is exactly 4 hours, not more: not stuck.
+    // calibration minutes; the flow unchanged from 08:00 to 13:00 (5 hours) is stuck; O2 unchanged from
+    // 09:00 to 13:00 is exactly 4 hours, not more: not stuck.
     let problems = server
         .json(&format!(
             "/api/v1/data-problems?site=S01&from={from}&to={to}"
@@ -207,19 +208,48 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
     assert_eq!(
         got,
         vec![
+            row("a00000", "gap", &midnight, &at(8)),
             row("a19001", "gap", &midnight, &at(8)),
             row("a21026", "gap", &midnight, &at(8)),
+            row("a00000", "stuck", &at(8), &at(13)),
             row(
                 "a21026",
                 "calibration",
                 &format!("{day}T11:44:00+08:00"),
                 &at(12)
             ),
+            row("a00000", "gap", &at(13), &next),
             row("a19001", "gap", &at(13), &next),
             row("a21026", "gap", &at(13), &next),
         ],
         "{problems}"
     );
+    // Emission quantity of SO2 that month: the valid hours' concentration × 100 m³/s × 3600 s:
+    // (30 + 40 + 20 + 60) mg/m³ × 360,000 m³ = 54,000,000 mg = 0.054 t; the 44-minute hour is invalid and,
+    // with a capture rate this low, HJ 75 has no substitute for it: counted, not guessed.
+    let month = server
+        .json(&format!(
+            "/api/v1/emissions?enterprise=E01&year={}&month={}",
+            day.year(),
+            day.month()
+        ))
+        .await;
+    let so2 = month["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["param"] == "a21026")
+        .unwrap_or_else(|| panic!("{month}"));
+    assert_eq!(
+        (
+            so2["measured_t"].as_f64(),
+            so2["substituted_t"].as_f64(),
+            so2["total_t"].as_f64()
+        ),
+        (Some(0.054), Some(0.0), Some(0.054)),
+        "{month}"
+    );
+    assert!(so2["unaccounted_hours"].as_u64().unwrap() >= 1, "{month}");
     // Another parameter has no limit here; a filter on it finds nothing.
     let none = server.json(&format!("{path}&param=a21002")).await;
     assert_eq!(none["exceedances"], serde_json::json!([]));

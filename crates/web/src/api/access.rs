@@ -75,6 +75,7 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ),
     ("GET", "/exceedances", Need::Listed(Action::DataRead)),
     ("GET", "/data-problems", Need::Listed(Action::DataRead)),
+    ("GET", "/emissions", Need::Listed(Action::DataRead)),
 ];
 
 /// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without

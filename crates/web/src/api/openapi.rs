@@ -215,6 +215,12 @@ fn permits_and_supervision(doc: &mut Value) {
                 "responses": ok("`{exceedances: [{site, param, start, end, hours, peak, limit, multiple, averaging, permit, permit_id, source}]}`", "application/json")}},
             "/api/v1/data-problems": {"get": {"summary": "Data problems of outlets per parameter: gaps (no data for longer than supervision.gap_minutes while the source was not stopped), stuck values (unchanged longer than supervision.stuck_hours) and the durations of flags T, D, M, C, B; cut to the caller's jurisdiction", "parameters": supervision_filters.clone(),
                 "responses": ok("`{problems: [{site, param, kind, start, end}]}`, kind one of gap, stuck, over_range, fault, maintenance, calibration, comm_fault", "application/json")}},
+            "/api/v1/emissions": {"get": {"summary": "Emission quantities per outlet and pollutant for a year or a month: measured (valid hourly concentration × flow), substituted for invalid hours by HJ 75-2017 (per calendar quarter), their total, the permitted annual quantity, and the invalid hours HJ 75 has no rule for; cut to the caller's jurisdiction", "parameters": [
+                {"name": "enterprise", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "year", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1990, "maximum": 2200}},
+                {"name": "month", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 12}}],
+                "responses": ok("`{rows: [{site, param, measured_t, substituted_t, total_t, permitted_t, unaccounted_hours}]}`", "application/json")}},
             "/api/v1/permits/{id}": {"get": {"summary": "One permit version", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Permit version id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}], "responses": ok("The permit version", "application/json")}}
     });
     for (path, item) in paths.as_object().expect("an object") {

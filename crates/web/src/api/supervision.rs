@@ -29,6 +29,10 @@ pub fn routes() -> Router<Arc<crate::App>> {
             super::access::listed("/data-problems", &["GET"]),
             get(data_problems),
         )
+        .route(
+            super::access::listed("/emissions", &["GET"]),
+            get(emissions),
+        )
 }
 
 #[derive(Deserialize)]
@@ -125,4 +129,74 @@ async fn data_problems(
         })
         .collect();
     Ok(Json(json!({ "problems": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmissionQuery {
+    enterprise: Option<String>,
+    county: Option<String>,
+    year: Option<i16>,
+    month: Option<i8>,
+}
+
+/// Emission quantities per outlet and pollutant for a year or one of its months: measured, substituted
+/// (HJ 75-2017), their total, and the permitted annual quantity.
+async fn emissions(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    q: Result<Query<EmissionQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let q = query(q)?;
+    let year = q
+        .year
+        .ok_or_else(|| ApiError::bad_request("year is required, e.g. year=2026"))?;
+    super::bounded("year", Some(year), 1990..=2200, year)?;
+    let month = q
+        .month
+        .map(|m| super::bounded("month", Some(m), 1..=12, m))
+        .transpose()?;
+    let (first, next) = match month {
+        Some(m) => {
+            let first = jiff::civil::date(year, m, 1);
+            (
+                first,
+                first
+                    .checked_add(jiff::Span::new().months(1))
+                    .map_err(ApiError::internal)?,
+            )
+        }
+        None => (
+            jiff::civil::date(year, 1, 1),
+            jiff::civil::date(year + 1, 1, 1),
+        ),
+    };
+    let from = platform::figures::day_start(&p.tz, first);
+    // Hours still to come are not invalid hours: the range ends now at the latest.
+    let to = platform::figures::day_start(&p.tz, next).min(jiff::Timestamp::now().as_second());
+    if to <= from {
+        return Ok(Json(json!({ "rows": [] })));
+    }
+    let filter = Filter {
+        site: None,
+        enterprise: q.enterprise,
+        county: q.county,
+        param: None,
+        from: None,
+        to: None,
+    };
+    // The range is the year or month asked for; `outlets` checks only the jurisdiction and filters here.
+    let (sites, _, _, _) = outlets(&p, &who, filter, MAX_DAYS, "emission reports").await?;
+    let tz = p.tz.clone();
+    let rows = p
+        .read(move |s| platform::figures::emissions(s, &tz, &sites, from, to))
+        .await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({"site": r.site, "param": r.param, "measured_t": r.measured_t, "substituted_t": r.substituted_t,
+                   "total_t": r.total_t, "permitted_t": r.permitted_t, "unaccounted_hours": r.unaccounted_hours})
+        })
+        .collect();
+    Ok(Json(json!({ "rows": items })))
 }
