@@ -143,6 +143,8 @@ fn request(method: &str, path: &str) -> (String, String) {
     );
     let url = if path.starts_with("/sites/{site}/") {
         format!("{url}?param=a21026")
+    } else if path == "/emissions" {
+        format!("{url}?year=2026")
     } else {
         url
     };

@@ -147,6 +147,7 @@ async fn emissions(
     Extension(who): Extension<Principal>,
     q: Result<Query<EmissionQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    who.require(Action::DataRead, Target::Any)?;
     let q = query(q)?;
     let year = q
         .year
