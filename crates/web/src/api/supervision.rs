@@ -1,6 +1,6 @@
 //! What supervision found: exceedance episodes of outlets, judged against the permit in force (or the
-//! outlet's standard), and data problems (gaps, stuck values, flagged durations); both with the same
-//! filters, cut to the caller's jurisdiction.
+//! outlet's standard), data problems (gaps, stuck values, flagged durations) and emission quantities;
+//! all cut to the caller's jurisdiction.
 
 use super::{AppState, check_range, factor_code, local_time, parse_time, query};
 use crate::ApiError;
