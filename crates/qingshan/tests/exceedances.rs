@@ -255,3 +255,173 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
     assert_eq!(none["exceedances"], serde_json::json!([]));
     server.stop().await;
 }
+
+/// A wastewater outlet judged on daily means: COD 62.01 mg/L for twelve hours and 40.01 for twelve makes
+/// a day of 51.01 > 50 (one episode of a day, ×0.02); NH3-N 4.01 with four fault hours still has 20
+/// valid hours and complies; the day's COD is (62.01 + 40.01) × 12 × 25 L/s × 3600 s = 0.110182 t.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
+    let server = Server::start(|s, _| {
+        prepare(s);
+        s.upsert_site(&Site {
+            id: "W01".into(),
+            name: "总排口".into(),
+            kind: SiteKind::WastewaterOutlet,
+            county: Some("530602".into()),
+            lon: None,
+            lat: None,
+            enterprise_id: Some("E01".into()),
+            emission_standard: None,
+            simulated: false,
+        })
+        .unwrap();
+        s.upsert_device(&Device {
+            mn: "MNWATER00001".into(),
+            password: "654321".into(),
+            site_id: "W01".into(),
+            protocol: "auto".into(),
+            crc_policy: store::CrcPolicy::Strict,
+            realtime_interval_s: 60,
+            minute_interval_min: 10,
+        })
+        .unwrap();
+    })
+    .await;
+    let permit = r#"{"number":"P-WATER-1","enterprise":"E01","valid_from":"2020-01-01","valid_to":"2099-12-31",
+      "outlet":[{"site":"W01","kind":"main","limit":[
+        {"param":"w01018","limit":50,"unit":"mg/L","averaging":"day"},
+        {"param":"w21003","limit":5,"unit":"mg/L","averaging":"day"}]}]}"#;
+    assert_eq!(
+        server.request("POST", "/api/v1/permits", permit).await.0,
+        200
+    );
+    let day = yesterday();
+    let mut frames = Vec::new();
+    for h in 0..24u32 {
+        for m in 0..60u32 {
+            // A wobble of 0, 0.01, 0.02 that averages 0.01 over every hour, so nothing is stuck.
+            let w = f64::from(m % 3) * 0.01;
+            let cod = if h < 12 { 62.0 } else { 40.0 } + w;
+            let nh3_flag = if h >= 20 { "D" } else { "N" };
+            let stamp = format!("{}{h:02}{m:02}00", day.strftime("%Y%m%d"));
+            frames.extend(packet(
+                &format!("{stamp}000"),
+                "2011",
+                "MNWATER00001",
+                "654321",
+                &format!(
+                    "DataTime={stamp};w01018-Rtd={cod:.2},w01018-Flag=N;w21003-Rtd={:.2},w21003-Flag={nh3_flag};\
+                     w00000-Rtd=25,w00000-Flag=N;w01001-Rtd={:.2},w01001-Flag=N",
+                    4.0 + w,
+                    7.5 + w
+                ),
+            ));
+        }
+    }
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    let (mut rd, mut wr) = dev.split();
+    let (answers, written) = tokio::join!(
+        async {
+            use tokio::io::AsyncReadExt;
+            let mut s = Vec::new();
+            let mut buf = [0u8; 65536];
+            while s.iter().filter(|&&b| b == b'\n').count() < 1440 {
+                let n = rd.read(&mut buf).await.unwrap();
+                assert!(n > 0);
+                s.extend_from_slice(&buf[..n]);
+            }
+            s
+        },
+        wr.write_all(&frames)
+    );
+    written.unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&answers).matches("CN=9014").count(),
+        1440
+    );
+
+    let from = format!("{day}T00:00:00%2B08:00");
+    let to = format!("{}T00:00:00%2B08:00", day.tomorrow().unwrap());
+    let path = format!("/api/v1/exceedances?site=W01&from={from}&to={to}");
+    let mut found = serde_json::Value::Null;
+    for _ in 0..200 {
+        found = server.json(&path).await;
+        if found["exceedances"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let midnight = format!("{day}T00:00:00+08:00");
+    let next = format!("{}T00:00:00+08:00", day.tomorrow().unwrap());
+    assert_eq!(
+        found["exceedances"],
+        serde_json::json!([{
+            "site": "W01", "param": "w01018", "start": midnight, "end": next, "hours": 24,
+            "peak": 51.01, "limit": 50.0, "multiple": 0.02, "averaging": "day",
+            "permit": "P-WATER-1", "permit_id": found["exceedances"][0]["permit_id"],
+            "source": "permit P-WATER-1 (2020-01-01 – 2099-12-31)"
+        }]),
+        "{found}"
+    );
+    let problems = server
+        .json(&format!(
+            "/api/v1/data-problems?site=W01&from={from}&to={to}"
+        ))
+        .await;
+    let got: Vec<(String, String, String, String)> = problems["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+            (s("param"), s("kind"), s("start"), s("end"))
+        })
+        .collect();
+    let row = |param: &str, kind: &str, start: &str, end: &str| {
+        (
+            param.to_string(),
+            kind.to_string(),
+            start.to_string(),
+            end.to_string(),
+        )
+    };
+    assert_eq!(
+        got,
+        vec![
+            row("w00000", "stuck", &midnight, &next),
+            row("w21003", "fault", &format!("{day}T20:00:00+08:00"), &next),
+        ],
+        "{problems}"
+    );
+    let month = server
+        .json(&format!(
+            "/api/v1/emissions?enterprise=E01&year={}&month={}",
+            day.year(),
+            day.month()
+        ))
+        .await;
+    let of = |param: &str| {
+        month["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["site"] == "W01" && r["param"] == param)
+            .cloned()
+            .unwrap_or_else(|| panic!("{month}"))
+    };
+    assert_eq!(
+        of("w01018")["measured_t"].as_f64(),
+        Some(0.110182),
+        "{month}"
+    );
+    // NH3-N: 20 valid hours × 4.01 mg/L × 90 m³ = 7.218 kg.
+    assert_eq!(
+        of("w21003")["measured_t"].as_f64(),
+        Some(0.007218),
+        "{month}"
+    );
+    server.stop().await;
+}
