@@ -423,5 +423,19 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
         Some(0.007218),
         "{month}"
     );
+    // Summed for the enterprise, its county and the whole selection (W01 is the only outlet with COD).
+    for scope in ["enterprise", "county", "all"] {
+        let total = month["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["scope"] == scope && t["param"] == "w01018")
+            .unwrap_or_else(|| panic!("{scope}: {month}"));
+        assert_eq!(
+            total["total_t"].as_f64(),
+            Some(0.110182),
+            "{scope}: {month}"
+        );
+    }
     server.stop().await;
 }

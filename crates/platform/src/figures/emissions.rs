@@ -150,3 +150,62 @@ pub fn emissions(
     }
     Ok(out)
 }
+
+/// A total of emission rows over an enterprise, a county or the whole selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmissionTotal {
+    /// `enterprise`, `county` or `all`.
+    pub scope: &'static str,
+    /// The enterprise id or county code (`None` for `all`).
+    pub id: Option<String>,
+    pub param: String,
+    pub measured_t: f64,
+    pub substituted_t: f64,
+    pub total_t: f64,
+    /// The permitted annual quantities summed, when every outlet in the total has one.
+    pub permitted_t: Option<f64>,
+}
+
+/// The rows summed by enterprise, by county and over all of them, per pollutant.
+pub fn totals(rows: &[EmissionRow], sites: &[Site]) -> Vec<EmissionTotal> {
+    let mut sums: BTreeMap<
+        (&'static str, Option<String>, String),
+        (Decimal, Decimal, Option<Decimal>),
+    > = BTreeMap::new();
+    let dec = |x: f64| Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
+    for r in rows {
+        let site = sites.iter().find(|s| s.id == r.site);
+        let keys = [
+            ("enterprise", site.and_then(|s| s.enterprise_id.clone())),
+            ("county", site.and_then(|s| s.county.clone())),
+            ("all", None),
+        ];
+        for (scope, id) in keys {
+            if scope != "all" && id.is_none() {
+                continue;
+            }
+            let e = sums.entry((scope, id, r.param.clone())).or_insert((
+                Decimal::ZERO,
+                Decimal::ZERO,
+                Some(Decimal::ZERO),
+            ));
+            e.0 = e.0 + dec(r.measured_t);
+            e.1 = e.1 + dec(r.substituted_t);
+            e.2 = match (e.2, r.permitted_t) {
+                (Some(sum), Some(p)) => Some(sum + dec(p)),
+                _ => None,
+            };
+        }
+    }
+    sums.into_iter()
+        .map(|((scope, id, param), (m, s, p))| EmissionTotal {
+            scope,
+            id,
+            param,
+            measured_t: m.to_f64(),
+            substituted_t: s.to_f64(),
+            total_t: (m + s).to_f64(),
+            permitted_t: p.map(Decimal::to_f64),
+        })
+        .collect()
+}

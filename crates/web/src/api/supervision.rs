@@ -141,7 +141,8 @@ struct EmissionQuery {
 }
 
 /// Emission quantities per outlet and pollutant for a year or one of its months: measured, substituted
-/// (HJ 75-2017), their total, and the permitted annual quantity.
+/// (HJ 75-2017), their total, and the permitted annual quantity; and their sums by enterprise, by county
+/// and over the whole selection.
 async fn emissions(
     State(p): AppState,
     Extension(who): Extension<Principal>,
@@ -189,8 +190,12 @@ async fn emissions(
     // The range is the year or month asked for; `outlets` checks only the jurisdiction and filters here.
     let (sites, _, _, _) = outlets(&p, &who, filter, MAX_DAYS, "emission reports").await?;
     let tz = p.tz.clone();
-    let rows = p
-        .read(move |s| platform::figures::emissions(s, &tz, &sites, from, to))
+    let (rows, totals) = p
+        .read(move |s| {
+            let rows = platform::figures::emissions(s, &tz, &sites, from, to)?;
+            let totals = platform::figures::totals(&rows, &sites);
+            Ok((rows, totals))
+        })
         .await?;
     let items: Vec<Value> = rows
         .iter()
@@ -199,5 +204,12 @@ async fn emissions(
                    "total_t": r.total_t, "permitted_t": r.permitted_t, "unaccounted_hours": r.unaccounted_hours})
         })
         .collect();
-    Ok(Json(json!({ "rows": items })))
+    let totals: Vec<Value> = totals
+        .iter()
+        .map(|t| {
+            json!({"scope": t.scope, "id": t.id, "param": t.param, "measured_t": t.measured_t,
+                   "substituted_t": t.substituted_t, "total_t": t.total_t, "permitted_t": t.permitted_t})
+        })
+        .collect();
+    Ok(Json(json!({ "rows": items, "totals": totals })))
 }
