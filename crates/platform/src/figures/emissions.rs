@@ -166,12 +166,14 @@ pub struct EmissionTotal {
     pub permitted_t: Option<f64>,
 }
 
+/// (scope, enterprise or county, pollutant).
+type TotalKey = (&'static str, Option<String>, String);
+/// (measured, substituted, permitted: `None` once an outlet without a permitted quantity is added).
+type Sums = (Decimal, Decimal, Option<Decimal>);
+
 /// The rows summed by enterprise, by county and over all of them, per pollutant.
 pub fn totals(rows: &[EmissionRow], sites: &[Site]) -> Vec<EmissionTotal> {
-    let mut sums: BTreeMap<
-        (&'static str, Option<String>, String),
-        (Decimal, Decimal, Option<Decimal>),
-    > = BTreeMap::new();
+    let mut sums: BTreeMap<TotalKey, Sums> = BTreeMap::new();
     let dec = |x: f64| Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
     for r in rows {
         let site = sites.iter().find(|s| s.id == r.site);

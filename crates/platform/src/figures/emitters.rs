@@ -219,6 +219,8 @@ pub struct OutletValue {
     pub latest: Option<Judged>,
     /// Hours of the month so far whose (corrected) hourly mean exceeded the limit.
     pub exceedance_hours: u32,
+    /// Runs of consecutive exceeding hours this month (an episode each).
+    pub exceedance_episodes: u32,
     /// Valid hourly means this month over hours elapsed this month.
     pub valid_hours: u32,
 }
@@ -287,13 +289,21 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
             for p in params {
                 let limit = limit_on_day(site, p.code, &permits, today);
                 let s = &series[p.code];
-                let exceedance_hours = s
+                let exceeding: Vec<i64> = s
                     .range(month_start..)
                     .filter(|(t, v)| {
                         judge(limit.as_ref(), **v, o2.get(t).copied())
                             .verdict
                             .is_some_and(|v| v.exceeds())
                     })
+                    .map(|(t, _)| *t)
+                    .collect();
+                let exceedance_hours = exceeding.len() as u32;
+                // An episode starts at an exceeding hour whose previous hour did not exceed.
+                let exceedance_episodes = exceeding
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, t)| *i == 0 || exceeding[i - 1] != **t - 3600)
                     .count() as u32;
                 let latest = current.and_then(|h| {
                     s.get(&h)
@@ -304,6 +314,7 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
                     limit,
                     latest,
                     exceedance_hours,
+                    exceedance_episodes,
                     valid_hours: s.range(month_start..).count() as u32,
                 });
             }

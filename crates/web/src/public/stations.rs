@@ -105,6 +105,7 @@ pub(super) async fn latest(
                                     "standard": v.limit.as_ref().map(|l| &l.standard),
                                     "exceeds": v.latest.and_then(|j| j.verdict).map(|x| x.exceeds()),
                                     "exceedance_hours_this_month": v.exceedance_hours,
+                                    "exceedance_episodes_this_month": v.exceedance_episodes,
                                     "valid_hours_this_month": v.valid_hours,
                                 })
                             })

@@ -61,7 +61,7 @@ pub(super) fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> Html {
     if let Some((t, l)) = &limit_text {
         let _ = write!(
             title,
-            "; {} {t} {}{} ({}); {} {}",
+            "; {} {t} {}{} ({}); {} {}; {} {}",
             ctx.t("限值", "limit"),
             v.param.unit,
             l.reference_o2
@@ -69,7 +69,9 @@ pub(super) fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> Html {
                 .unwrap_or_default(),
             l.standard,
             ctx.t("本月超标小时", "exceedance hours this month"),
-            v.exceedance_hours
+            v.exceedance_hours,
+            ctx.t("超标次数", "episodes"),
+            v.exceedance_episodes
         );
     }
     let corrected_mark = if j.corrected.is_some() { "*" } else { "" };
