@@ -445,6 +445,12 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
         Some(0.007218),
         "{month}"
     );
+    // The 12 months ending with the month hold the same day.
+    assert_eq!(
+        of("w01018")["rolling_12m_t"].as_f64(),
+        Some(0.110182),
+        "{month}"
+    );
     // Summed for the enterprise, its county and the whole selection (W01 is the only outlet with COD).
     for scope in ["enterprise", "county", "all"] {
         let total = month["totals"]

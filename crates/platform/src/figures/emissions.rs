@@ -211,3 +211,26 @@ pub fn totals(rows: &[EmissionRow], sites: &[Site]) -> Vec<EmissionTotal> {
         })
         .collect()
 }
+
+/// The total (measured + substituted) tonnes of each outlet and pollutant over the twelve months that end
+/// where `to` ends (`[to − 12 months, to)`, local time), the span a permitted annual quantity is judged
+/// over ("any 12 consecutive months").
+pub fn rolling_12_months(
+    store: &Store,
+    tz: &TimeZone,
+    sites: &[Site],
+    to: i64,
+) -> store::Result<HashMap<(String, String), f64>> {
+    let end = jiff::Timestamp::from_second(to)
+        .map(|t| t.to_zoned(tz.clone()))
+        .map_err(|e| store::StoreError::Corrupt(format!("time {to}: {e}")))?;
+    let start = end
+        .checked_sub(jiff::Span::new().months(12))
+        .map_err(|e| store::StoreError::Corrupt(format!("12 months before {to}: {e}")))?;
+    Ok(
+        emissions(store, tz, sites, start.timestamp().as_second(), to)?
+            .into_iter()
+            .map(|r| ((r.site, r.param), r.total_t))
+            .collect(),
+    )
+}

@@ -190,18 +190,20 @@ async fn emissions(
     // The range is the year or month asked for; `outlets` checks only the jurisdiction and filters here.
     let (sites, _, _, _) = outlets(&p, &who, filter, MAX_DAYS, "emission reports").await?;
     let tz = p.tz.clone();
-    let (rows, totals) = p
+    let (rows, totals, rolling) = p
         .read(move |s| {
             let rows = platform::figures::emissions(s, &tz, &sites, from, to)?;
             let totals = platform::figures::totals(&rows, &sites);
-            Ok((rows, totals))
+            let rolling = platform::figures::rolling_12_months(s, &tz, &sites, to)?;
+            Ok((rows, totals, rolling))
         })
         .await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
             json!({"site": r.site, "param": r.param, "measured_t": r.measured_t, "substituted_t": r.substituted_t,
-                   "total_t": r.total_t, "permitted_t": r.permitted_t, "unaccounted_hours": r.unaccounted_hours})
+                   "total_t": r.total_t, "permitted_t": r.permitted_t, "unaccounted_hours": r.unaccounted_hours,
+                   "rolling_12m_t": rolling.get(&(r.site.clone(), r.param.clone()))})
         })
         .collect();
     let totals: Vec<Value> = totals
