@@ -272,6 +272,20 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
             "{latest}"
         );
     }
+    // The console shows the same episodes to staff.
+    let staff = server
+        .sign_in("harness-admin", support::ADMIN_PASSWORD)
+        .await;
+    let (status, _, page) = server
+        .page(&staff, "/console/supervision?days=3&lang=en")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        page.matches("permit P-EXCEED-1").count(),
+        2,
+        "two episodes: {page}"
+    );
+    assert!(page.contains("Exceedance episodes（2）"), "{page}");
     // Another parameter has no limit here; a filter on it finds nothing.
     let none = server.json(&format!("{path}&param=a21002")).await;
     assert_eq!(none["exceedances"], serde_json::json!([]));

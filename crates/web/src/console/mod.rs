@@ -6,6 +6,7 @@
 //!
 //! - [`sign_in`]: sign in, sign out; [`home`]: the jurisdiction's day at a glance;
 //! - [`sites`], [`devices`]: the registry's sites and devices; [`places`]: counties, water bodies, enterprises;
+//! - [`supervision`]: exceedance episodes and data problems of the jurisdiction's outlets;
 //! - [`permits`]: emission permits (list with expiry warnings, a version, create/change/renew);
 //! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
 //! - [`accounts`]: accounts for administrators; [`account`]: one's own password and tokens;
@@ -25,6 +26,7 @@ mod permits;
 mod places;
 mod sign_in;
 mod sites;
+mod supervision;
 
 use crate::api::access::{Need, listed_in};
 use crate::auth::{SESSION_COOKIE, cookie};
@@ -129,6 +131,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "POST",
         "/console/waterbodies",
         Need::CityWide(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/supervision",
+        Need::Listed(Action::DataRead),
     ),
     (
         "GET",
@@ -250,6 +257,10 @@ pub fn routes() -> Router<Arc<App>> {
             listed("/console/waterbodies", &["GET", "POST"]),
             get(places::waterbodies).post(places::save_waterbody),
         )
+        .route(
+            listed("/console/supervision", &["GET"]),
+            get(supervision::page),
+        )
         .route(listed("/console/permits", &["GET"]), get(permits::list))
         .route(
             listed("/console/permits/new", &["GET", "POST"]),
@@ -353,6 +364,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         "水体",
         "Water bodies",
         Action::RegistryRead,
+        false,
+    ),
+    (
+        "/console/supervision",
+        "监管",
+        "Supervision",
+        Action::DataRead,
         false,
     ),
     (
