@@ -55,6 +55,31 @@ fn prepare(store: &mut store::Store) {
         .unwrap();
 }
 
+/// Writes `frames` to the gateway as one logger while reading its answers; every one must be 9014.
+async fn send_all(server: &Server, frames: &[u8], count: usize) {
+    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
+    let (mut rd, mut wr) = dev.split();
+    let (answers, written) = tokio::join!(
+        async {
+            use tokio::io::AsyncReadExt;
+            let mut s = Vec::new();
+            let mut buf = [0u8; 65536];
+            while s.iter().filter(|&&b| b == b'\n').count() < count {
+                let n = rd.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the gateway closed before answering");
+                s.extend_from_slice(&buf[..n]);
+            }
+            s
+        },
+        wr.write_all(frames)
+    );
+    written.unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&answers).matches("CN=9014").count(),
+        count
+    );
+}
+
 fn yesterday() -> jiff::civil::Date {
     jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
@@ -105,27 +130,7 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
             ));
         }
     }
-    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
-    let (mut rd, mut wr) = dev.split();
-    let (answers, written) = tokio::join!(
-        async {
-            let mut s = Vec::new();
-            let mut buf = [0u8; 65536];
-            use tokio::io::AsyncReadExt;
-            while s.iter().filter(|&&b| b == b'\n').count() < 300 {
-                let n = rd.read(&mut buf).await.unwrap();
-                assert!(n > 0);
-                s.extend_from_slice(&buf[..n]);
-            }
-            s
-        },
-        wr.write_all(&frames)
-    );
-    written.unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&answers).matches("CN=9014").count(),
-        300
-    );
+    send_all(&server, &frames, 300).await;
 
     let from = format!("{day}T00:00:00%2B08:00");
     let to = format!("{}T00:00:00%2B08:00", day.tomorrow().unwrap());
@@ -354,27 +359,7 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
             ));
         }
     }
-    let mut dev = TcpStream::connect(&server.hj212).await.unwrap();
-    let (mut rd, mut wr) = dev.split();
-    let (answers, written) = tokio::join!(
-        async {
-            use tokio::io::AsyncReadExt;
-            let mut s = Vec::new();
-            let mut buf = [0u8; 65536];
-            while s.iter().filter(|&&b| b == b'\n').count() < 1440 {
-                let n = rd.read(&mut buf).await.unwrap();
-                assert!(n > 0);
-                s.extend_from_slice(&buf[..n]);
-            }
-            s
-        },
-        wr.write_all(&frames)
-    );
-    written.unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&answers).matches("CN=9014").count(),
-        1440
-    );
+    send_all(&server, &frames, 1440).await;
 
     let from = format!("{day}T00:00:00%2B08:00");
     let to = format!("{}T00:00:00%2B08:00", day.tomorrow().unwrap());

@@ -123,6 +123,24 @@ pub enum Target<'a> {
     },
 }
 
+impl<'a> Target<'a> {
+    /// A registered site, by where it is and whose it is.
+    pub fn site(s: &'a store::Site) -> Target<'a> {
+        Target::Site {
+            county: s.county.as_deref(),
+            enterprise: s.enterprise_id.as_deref(),
+        }
+    }
+
+    /// A registered enterprise, by its id and county.
+    pub fn enterprise(e: &'a store::Enterprise) -> Target<'a> {
+        Target::Enterprise {
+            id: &e.id,
+            county: e.county.as_deref(),
+        }
+    }
+}
+
 /// Whether `scopes` (a jurisdiction) covers `target`.
 pub fn covers(scopes: &Scopes, target: Target<'_>) -> bool {
     let county = |c: Option<&str>| c.is_some_and(|c| scopes.counties.iter().any(|s| s == c));

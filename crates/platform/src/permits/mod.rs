@@ -98,8 +98,8 @@ fn month_day(number: &str, text: &str) -> Result<String> {
 }
 
 impl PermitInput {
-    /// Checks every field, and that the enterprise and the outlets exist and the outlets are the
-    /// enterprise's; names the first problem.
+    /// Checks every field, that the enterprise and the outlets exist and the outlets are the enterprise's,
+    /// and that no other enterprise holds the number ([`Error::Conflict`]); names the first problem.
     pub fn validate(self, store: &Store) -> Result<Permit> {
         let n = self.number.trim().to_string();
         if n.is_empty() || n.len() > 64 || !n.bytes().all(|b| b.is_ascii_graphic()) {
@@ -135,6 +135,16 @@ impl PermitInput {
                     self.enterprise
                 ))
             })?;
+        if let Some(other) = store
+            .permits()?
+            .into_iter()
+            .find(|v| v.number == n && v.enterprise_id != enterprise.id)
+        {
+            return Err(Error::Conflict(format!(
+                "permit number {n:?} belongs to enterprise {}",
+                other.enterprise_id
+            )));
+        }
         let sites = store.sites()?;
         let mut outlets: Vec<PermitOutlet> = Vec::new();
         for o in self.outlets {

@@ -160,13 +160,7 @@ async fn readable_site(p: &App, who: &Principal, id: &str) -> Result<Site, ApiEr
         .read(move |s| s.site(&lookup))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no site {id:?}")))?;
-    who.require(
-        Action::DataRead,
-        Target::Site {
-            county: site.county.as_deref(),
-            enterprise: site.enterprise_id.as_deref(),
-        },
-    )?;
+    who.require(Action::DataRead, Target::site(&site))?;
     Ok(site)
 }
 

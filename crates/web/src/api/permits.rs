@@ -12,7 +12,7 @@ use platform::permits::{self, PermitInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use store::{Enterprise, Permit};
+use store::Permit;
 
 pub fn routes() -> Router<Arc<crate::App>> {
     Router::new()
@@ -42,17 +42,6 @@ pub fn permit_json(p: &Permit, today: jiff::civil::Date) -> Value {
     })
 }
 
-fn on(e: &Enterprise) -> Target<'_> {
-    Target::Enterprise {
-        id: &e.id,
-        county: e.county.as_deref(),
-    }
-}
-
-fn today(p: &crate::App) -> jiff::civil::Date {
-    jiff::Timestamp::now().to_zoned(p.tz.clone()).date()
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
@@ -67,7 +56,7 @@ async fn list(
     who.require(Action::RegistryRead, Target::Any)?;
     let q = query(q)?;
     let (permits, enterprises) = p.read(|s| Ok((s.permits()?, s.enterprises()?))).await?;
-    let today = today(&p);
+    let today = platform::figures::local_date(&p.tz, jiff::Timestamp::now().as_second());
     let visible: Vec<Value> = permits
         .iter()
         .filter(|permit| {
@@ -79,7 +68,7 @@ async fn list(
             enterprises
                 .iter()
                 .find(|e| e.id == permit.enterprise_id)
-                .is_some_and(|e| who.may(Action::RegistryRead, on(e)))
+                .is_some_and(|e| who.may(Action::RegistryRead, Target::enterprise(e)))
         })
         .map(|permit| permit_json(permit, today))
         .collect();
@@ -100,13 +89,16 @@ async fn one(
         .await?;
     let permit = permit.ok_or_else(|| ApiError::not_found(format!("no permit {id}")))?;
     let enterprise = enterprises.iter().find(|e| e.id == permit.enterprise_id);
-    if !enterprise.is_some_and(|e| who.may(Action::RegistryRead, on(e))) {
+    if !enterprise.is_some_and(|e| who.may(Action::RegistryRead, Target::enterprise(e))) {
         return Err(ApiError::forbidden(format!(
             "permit {id} belongs to enterprise {}, outside your jurisdiction",
             permit.enterprise_id
         )));
     }
-    Ok(Json(permit_json(&permit, today(&p))))
+    Ok(Json(permit_json(
+        &permit,
+        platform::figures::local_date(&p.tz, jiff::Timestamp::now().as_second()),
+    )))
 }
 
 async fn put(
@@ -116,31 +108,15 @@ async fn put(
 ) -> Result<Json<Value>, ApiError> {
     who.require(Action::RegistryWrite, Target::Any)?;
     let input = body(b)?;
-    let (enterprise_id, number) = (input.enterprise.clone(), input.number.clone());
-    let (enterprises, versions) = p
-        .read(move |s| {
-            let versions: Vec<Permit> = s
-                .permits()?
-                .into_iter()
-                .filter(|v| v.number == number)
-                .collect();
-            Ok((s.enterprises()?, versions))
-        })
-        .await?;
+    let enterprise_id = input.enterprise.clone();
+    let enterprises = p.read(|s| s.enterprises()).await?;
     let enterprise = enterprises
         .iter()
         .find(|e| e.id == enterprise_id)
         .ok_or_else(|| {
             ApiError::not_found(format!("enterprise {enterprise_id:?} does not exist"))
         })?;
-    who.require(Action::RegistryWrite, on(enterprise))?;
-    if let Some(other) = versions.iter().find(|v| v.enterprise_id != enterprise.id) {
-        return Err(platform::Error::Conflict(format!(
-            "permit number {:?} belongs to enterprise {}",
-            other.number, other.enterprise_id
-        ))
-        .into());
-    }
+    who.require(Action::RegistryWrite, Target::enterprise(enterprise))?;
     let actor = who.actor();
     let stored = p
         .write(move |s| {
@@ -150,5 +126,8 @@ async fn put(
         })
         .await?
         .ok_or_else(|| ApiError::internal("a stored permit could not be read back"))?;
-    Ok(Json(permit_json(&stored, today(&p))))
+    Ok(Json(permit_json(
+        &stored,
+        platform::figures::local_date(&p.tz, jiff::Timestamp::now().as_second()),
+    )))
 }

@@ -83,13 +83,7 @@ async fn may_change_site(
     who.require(Action::RegistryWrite, after)?;
     let lookup = id.to_string();
     if let Some(now) = p.read(move |s| s.site(&lookup)).await? {
-        who.require(
-            Action::RegistryWrite,
-            Target::Site {
-                county: now.county.as_deref(),
-                enterprise: now.enterprise_id.as_deref(),
-            },
-        )?;
+        who.require(Action::RegistryWrite, Target::site(&now))?;
     }
     Ok(())
 }
@@ -113,10 +107,7 @@ async fn register_site(
         simulated: i.simulated,
     }
     .validate()?;
-    let target = Target::Site {
-        county: site.county.as_deref(),
-        enterprise: site.enterprise_id.as_deref(),
-    };
+    let target = Target::site(&site);
     may_change_site(p, who, &site.id, target).await?;
     let out = site_json(&site);
     let actor = who.actor();
@@ -238,13 +229,7 @@ async fn register_device(
         .await?
     };
     for s in site.iter().chain(current.iter()) {
-        who.require(
-            Action::RegistryWrite,
-            Target::Site {
-                county: s.county.as_deref(),
-                enterprise: s.enterprise_id.as_deref(),
-            },
-        )?;
+        who.require(Action::RegistryWrite, Target::site(s))?;
     }
     let out = device_json(&device);
     let actor = who.actor();

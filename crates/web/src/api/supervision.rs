@@ -68,15 +68,7 @@ async fn outlets(
         .filter(|s| f.site.as_ref().is_none_or(|id| *id == s.id))
         .filter(|s| f.enterprise.is_none() || s.enterprise_id == f.enterprise)
         .filter(|s| f.county.is_none() || s.county == f.county)
-        .filter(|s| {
-            who.may(
-                Action::DataRead,
-                Target::Site {
-                    county: s.county.as_deref(),
-                    enterprise: s.enterprise_id.as_deref(),
-                },
-            )
-        })
+        .filter(|s| who.may(Action::DataRead, Target::site(s)))
         .collect();
     Ok((sites, param, from, to))
 }

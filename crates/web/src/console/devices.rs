@@ -2,7 +2,7 @@
 //! device's data takes), and the forms that register and change them. A device's password is written,
 //! never shown; left blank when changing a device, the stored one stays.
 
-use super::sites::{audit_refusal, on};
+use super::sites::audit_refusal;
 use super::{Desk, Fields, field, input, matches, number, optional, paged, search_box, select};
 use crate::portal::html::Html;
 use crate::portal::urlencode;
@@ -67,7 +67,7 @@ pub async fn devices(
             sites
                 .iter()
                 .find(|s| s.id == d.site_id)
-                .is_some_and(|s| desk.who.may(Action::RegistryRead, on(s)))
+                .is_some_and(|s| desk.who.may(Action::RegistryRead, Target::site(s)))
         })
         .filter(|d| matches(search, &[&d.mn, &d.site_id]))
         .collect();
@@ -101,7 +101,7 @@ fn device_form(desk: &Desk, action: &str, f: &Fields, existing: bool, sites: &[S
     let ctx = &desk.ctx;
     let site_options: Vec<(String, String)> = sites
         .iter()
-        .filter(|s| desk.who.may(Action::RegistryWrite, on(s)))
+        .filter(|s| desk.who.may(Action::RegistryWrite, Target::site(s)))
         .map(|s| (s.id.clone(), format!("{} {}", s.id, s.name)))
         .collect();
     let protocols: Vec<(String, String)> = ["auto", "2005", "2017", "2025"]
@@ -238,11 +238,11 @@ pub async fn device(
         Ok(found) => found,
         Err(e) => return desk.fail(e),
     };
-    if let Err(r) = desk.require(Action::RegistryRead, on(&site)) {
+    if let Err(r) = desk.require(Action::RegistryRead, Target::site(&site)) {
         return r;
     }
     let ctx = &desk.ctx;
-    let form = if desk.who.may(Action::RegistryWrite, on(&site)) {
+    let form = if desk.who.may(Action::RegistryWrite, Target::site(&site)) {
         device_form(&desk, &path, &device_fields(&device), true, &sites)
     } else {
         device_table(&desk, std::slice::from_ref(&device))
@@ -311,7 +311,7 @@ async fn save_device_form(p: &App, desk: Desk, f: Fields, existing: Option<Strin
     let mn = field(&f, "mn").to_string();
     if let Some(mn) = &existing {
         match device_and_site(p, mn).await {
-            Ok((_, now, _)) if !desk.who.may(Action::RegistryWrite, on(&now)) => {
+            Ok((_, now, _)) if !desk.who.may(Action::RegistryWrite, Target::site(&now)) => {
                 return desk.forbidden();
             }
             Ok(_) => {}
@@ -319,7 +319,7 @@ async fn save_device_form(p: &App, desk: Desk, f: Fields, existing: Option<Strin
         }
     }
     if let Some(site) = site_of(field(&f, "site_id"))
-        && !desk.who.may(Action::RegistryWrite, on(site))
+        && !desk.who.may(Action::RegistryWrite, Target::site(site))
     {
         return desk.forbidden();
     }

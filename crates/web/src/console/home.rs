@@ -31,15 +31,7 @@ pub async fn home(
             let mine: Vec<store::Site> = s
                 .sites()?
                 .into_iter()
-                .filter(|site| {
-                    reader.may(
-                        Action::DataRead,
-                        Target::Site {
-                            county: site.county.as_deref(),
-                            enterprise: site.enterprise_id.as_deref(),
-                        },
-                    )
-                })
+                .filter(|site| reader.may(Action::DataRead, Target::site(site)))
                 .collect();
             let days = sites_today(s, &tz, now, mine)?;
             let quarantine = if evidence {

@@ -19,17 +19,8 @@ use store::{Enterprise, Permit};
 /// Days before its end a permit version is flagged as expiring.
 pub const WARN_DAYS: i64 = 60;
 
-fn on(e: &Enterprise) -> Target<'_> {
-    Target::Enterprise {
-        id: &e.id,
-        county: e.county.as_deref(),
-    }
-}
-
 fn today(desk: &Desk) -> Date {
-    jiff::Timestamp::from_second(desk.ctx.now)
-        .map(|t| t.to_zoned(desk.ctx.tz.clone()).date())
-        .unwrap_or(Date::constant(2026, 1, 1))
+    platform::figures::local_date(&desk.ctx.tz, desk.ctx.now)
 }
 
 /// The permits and enterprises the person may read.
@@ -37,7 +28,7 @@ async fn readable(p: &App, desk: &Desk) -> Result<(Vec<Permit>, Vec<Enterprise>)
     let (permits, enterprises) = p.read(|s| Ok((s.permits()?, s.enterprises()?))).await?;
     let mine: Vec<Enterprise> = enterprises
         .into_iter()
-        .filter(|e| desk.who.may(Action::RegistryRead, on(e)))
+        .filter(|e| desk.who.may(Action::RegistryRead, Target::enterprise(e)))
         .collect();
     let permits = permits
         .into_iter()
@@ -201,7 +192,9 @@ pub async fn one(
         }
         Err(e) => return desk.fail(e),
     };
-    let Some(enterprise) = enterprise.filter(|e| desk.who.may(Action::RegistryRead, on(e))) else {
+    let Some(enterprise) =
+        enterprise.filter(|e| desk.who.may(Action::RegistryRead, Target::enterprise(e)))
+    else {
         return desk.forbidden();
     };
     let ctx = &desk.ctx;
@@ -250,7 +243,10 @@ pub async fn one(
             );
         }
     }
-    let actions = if desk.who.may(Action::RegistryWrite, on(&enterprise)) {
+    let actions = if desk
+        .who
+        .may(Action::RegistryWrite, Target::enterprise(&enterprise))
+    {
         html!(
             r#"<p><a href="{}">{}</a> · <a href="{}">{}</a></p>"#,
             ctx.href(&format!("/console/permits/new?from={}", permit.id)),
@@ -469,7 +465,10 @@ pub async fn save(
                     input.enterprise
                 ))
             })?;
-        if !desk.who.may(Action::RegistryWrite, on(enterprise)) {
+        if !desk
+            .who
+            .may(Action::RegistryWrite, Target::enterprise(enterprise))
+        {
             return Err(platform::Error::Forbidden(format!(
                 "enterprise {} is outside your jurisdiction",
                 enterprise.id
@@ -477,17 +476,6 @@ pub async fn save(
         }
         let actor = desk.who.actor();
         p.write(move |s| {
-            let number = input.number.clone();
-            if let Some(other) = s
-                .permits()?
-                .into_iter()
-                .find(|v| v.number == number && v.enterprise_id != input.enterprise)
-            {
-                return Err(platform::Error::Conflict(format!(
-                    "permit number {number:?} belongs to enterprise {}",
-                    other.enterprise_id
-                )));
-            }
             let permit = input.validate(s)?;
             Ok(permits::import(s, &actor, std::slice::from_ref(&permit))?[0])
         })

@@ -467,13 +467,6 @@ const ENTERPRISES: Place = Place {
     columns: &[("名称", "Name"), ("县区", "County")],
 };
 
-fn on(e: &Enterprise) -> Target<'_> {
-    Target::Enterprise {
-        id: &e.id,
-        county: e.county.as_deref(),
-    }
-}
-
 pub async fn enterprises(
     State(p): State<Arc<App>>,
     Extension(who): Extension<Principal>,
@@ -505,12 +498,12 @@ async fn enterprises_page(
     let ctx = &desk.ctx;
     let mine: Vec<&Enterprise> = all
         .iter()
-        .filter(|e| desk.who.may(Action::RegistryRead, on(e)))
+        .filter(|e| desk.who.may(Action::RegistryRead, Target::enterprise(e)))
         .collect();
     let editing = q
         .get("edit")
         .and_then(|id| mine.iter().find(|e| &e.id == id).copied())
-        .filter(|e| desk.who.may(Action::RegistryWrite, on(e)));
+        .filter(|e| desk.who.may(Action::RegistryWrite, Target::enterprise(e)));
     let f = match editing {
         Some(e) if problem.is_none() => Fields::from([
             ("id".to_string(), e.id.clone()),
@@ -585,7 +578,7 @@ pub async fn save_enterprise(
     let allowed = current
         .iter()
         .chain(std::iter::once(&enterprise))
-        .all(|e| desk.who.may(Action::RegistryWrite, on(e)));
+        .all(|e| desk.who.may(Action::RegistryWrite, Target::enterprise(e)));
     if !allowed {
         return desk.forbidden();
     }

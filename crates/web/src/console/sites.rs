@@ -18,13 +18,6 @@ use platform::registry;
 use std::sync::Arc;
 use store::{Device, EmissionStandard, Site, SiteKind};
 
-pub(super) fn on(site: &Site) -> Target<'_> {
-    Target::Site {
-        county: site.county.as_deref(),
-        enterprise: site.enterprise_id.as_deref(),
-    }
-}
-
 pub async fn sites(
     State(p): State<Arc<App>>,
     Extension(who): Extension<Principal>,
@@ -47,7 +40,7 @@ pub async fn sites(
     let kind = field(&q, "kind");
     let found: Vec<&Site> = sites
         .iter()
-        .filter(|s| desk.who.may(Action::RegistryRead, on(s)))
+        .filter(|s| desk.who.may(Action::RegistryRead, Target::site(s)))
         .filter(|s| kind.is_empty() || s.kind.code() == kind)
         .filter(|s| {
             matches(
@@ -341,11 +334,11 @@ pub async fn site(
         Ok((None, _)) => return desk.fail(platform::Error::NotFound(format!("no site {id:?}"))),
         Err(e) => return desk.fail(e),
     };
-    if let Err(r) = desk.require(Action::RegistryRead, on(&site)) {
+    if let Err(r) = desk.require(Action::RegistryRead, Target::site(&site)) {
         return r;
     }
     let ctx = &desk.ctx;
-    let form = if desk.who.may(Action::RegistryWrite, on(&site)) {
+    let form = if desk.who.may(Action::RegistryWrite, Target::site(&site)) {
         match choices(&p, &desk).await {
             Ok(c) => site_form(&desk, &path, &site_fields(&site), true, &c),
             Err(e) => return desk.fail(e),
@@ -416,12 +409,12 @@ async fn save_site_form(p: &App, desk: Desk, f: Fields, existing: Option<String>
         None => None,
     };
     if let Some(now) = &current
-        && !desk.who.may(Action::RegistryWrite, on(now))
+        && !desk.who.may(Action::RegistryWrite, Target::site(now))
     {
         return desk.forbidden();
     }
     let result = match site_input(&f) {
-        Ok(site) if !desk.who.may(Action::RegistryWrite, on(&site)) => {
+        Ok(site) if !desk.who.may(Action::RegistryWrite, Target::site(&site)) => {
             return desk.forbidden();
         }
         Ok(site) if current.is_none() && site_exists(p, &site.id).await => {

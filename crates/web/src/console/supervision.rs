@@ -36,15 +36,7 @@ pub async fn page(
                 .sites()?
                 .into_iter()
                 .filter(|s| matches!(s.kind, SiteKind::FlueGasOutlet | SiteKind::WastewaterOutlet))
-                .filter(|s| {
-                    reader.may(
-                        Action::DataRead,
-                        Target::Site {
-                            county: s.county.as_deref(),
-                            enterprise: s.enterprise_id.as_deref(),
-                        },
-                    )
-                })
+                .filter(|s| reader.may(Action::DataRead, Target::site(s)))
                 .collect();
             let episodes = platform::figures::exceedances(s, &tz, &sites, None, from, to)?;
             let problems = platform::figures::data_problems(s, &sites, None, from, to, thresholds)?;
