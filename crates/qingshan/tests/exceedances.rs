@@ -80,6 +80,33 @@ async fn send_all(server: &Server, frames: &[u8], count: usize) {
     );
 }
 
+/// Waits until every hour from `first` to `last` (local, yesterday) of `site`/`param` is rolled up from
+/// all of its `minutes`: rollups run between write batches, and an hour rolled up while its minutes were
+/// still arriving is rolled up again after them, so a partial hour is not the last word.
+async fn rolled_up(
+    server: &Server,
+    site: &str,
+    param: &str,
+    hours: std::ops::Range<u32>,
+    minutes: u64,
+) {
+    let day = yesterday();
+    let path = format!(
+        "/api/v1/sites/{site}/rollups?param={param}&period=hour&from={day}T00:00:00%2B08:00&to={}T00:00:00%2B08:00",
+        day.tomorrow().unwrap()
+    );
+    let mut got = serde_json::Value::Null;
+    for _ in 0..400 {
+        got = server.json(&path).await;
+        let rows = got["rollups"].as_array().cloned().unwrap_or_default();
+        if rows.len() == hours.len() && rows.iter().all(|r| r["count"].as_u64() == Some(minutes)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("hours {hours:?} of {site}/{param} not rolled up from {minutes} minutes each: {got}");
+}
+
 fn yesterday() -> jiff::civil::Date {
     jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
@@ -131,22 +158,13 @@ async fn episodes_from_frames_match_the_hand_computed_ones() {
         }
     }
     send_all(&server, &frames, 300).await;
+    rolled_up(&server, "S01", "a21026", 8..13, 60).await;
+    rolled_up(&server, "S01", "a19001", 8..13, 60).await;
 
     let from = format!("{day}T00:00:00%2B08:00");
     let to = format!("{}T00:00:00%2B08:00", day.tomorrow().unwrap());
     let path = format!("/api/v1/exceedances?site=S01&from={from}&to={to}");
-    // Rollups run between write batches: wait for the last hour's.
-    let mut found = serde_json::Value::Null;
-    for _ in 0..200 {
-        found = server.json(&path).await;
-        if found["exceedances"]
-            .as_array()
-            .is_some_and(|e| e.len() == 2)
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let found = server.json(&path).await;
     let e = found["exceedances"]
         .as_array()
         .unwrap_or_else(|| panic!("{found}"));
@@ -360,21 +378,13 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
         }
     }
     send_all(&server, &frames, 1440).await;
+    rolled_up(&server, "W01", "w01018", 0..24, 60).await;
+    rolled_up(&server, "W01", "w21003", 0..24, 60).await;
 
     let from = format!("{day}T00:00:00%2B08:00");
     let to = format!("{}T00:00:00%2B08:00", day.tomorrow().unwrap());
     let path = format!("/api/v1/exceedances?site=W01&from={from}&to={to}");
-    let mut found = serde_json::Value::Null;
-    for _ in 0..200 {
-        found = server.json(&path).await;
-        if found["exceedances"]
-            .as_array()
-            .is_some_and(|e| !e.is_empty())
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let found = server.json(&path).await;
     let midnight = format!("{day}T00:00:00+08:00");
     let next = format!("{}T00:00:00+08:00", day.tomorrow().unwrap());
     assert_eq!(
