@@ -34,6 +34,9 @@ enum Command {
     /// Emission permits: import versions from TOML or CSV, list them.
     #[command(subcommand)]
     Permit(cli::permit::PermitCommand),
+    /// Emission baselines and reduction targets of the city and its counties: import from CSV, list.
+    #[command(subcommand)]
+    Baseline(cli::permit::BaselineCommand),
     /// Register and list devices (works whether or not the server is running).
     #[command(subcommand)]
     Device(cli::device::DeviceCommand),
@@ -72,6 +75,7 @@ fn main() -> anyhow::Result<()> {
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Import(cmd) => cli::import::run(cmd),
         Command::Permit(cmd) => cli::permit::run(cmd),
+        Command::Baseline(cmd) => cli::permit::run_baseline(cmd),
         Command::Journal(cmd) => cli::journal::run(cmd),
         Command::Db(cmd) => cli::db::run(cmd),
         Command::User(cmd) => cli::user::run_user(cmd),

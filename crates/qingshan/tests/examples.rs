@@ -1,5 +1,6 @@
 //! Every file format a user loads has an example in `examples/`, and each example loads through the
-//! built binary: the registry file, the configuration file, and the CSV inputs of `evaluate`.
+//! built binary: the registry file, the configuration file, the permit files (TOML and CSV), the baseline
+//! file, and the CSV inputs of `evaluate`.
 
 use standards::aqi::{HourlyMethod, HourlyReadings, HourlyRules, hourly_aqi};
 use standards::{Concentration, Decimal, Pollutant};
@@ -124,4 +125,51 @@ fn the_evaluate_examples_give_the_engines_figures() {
     // item, 0.62 times over class III's 1.0 (环办〔2011〕22号).
     assert!(rows[0].starts_with("W01 2026-10,2,II,"), "{}", rows[0]);
     assert_eq!(rows[1], "W16 2026-10,5,V,nh3n(0.62)");
+}
+
+#[test]
+fn the_permit_and_baseline_examples_load_after_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let load = |args: &[&str]| {
+        let (ok, out, err) = run(&[args, &["--data-dir", data]].concat(), dir.path());
+        assert!(ok, "{args:?}: {out}{err}");
+        out
+    };
+    let path = |name: &str| example(name).to_str().unwrap().to_string();
+    load(&["import", "registry", &path("registry.toml")]);
+    let out = load(&["permit", "import", &path("permits.toml")]);
+    assert!(
+        out.contains("loaded 1 permit versions (1 outlets)"),
+        "{out}"
+    );
+    let out = load(&["permit", "import", &path("permits.csv")]);
+    assert!(
+        out.contains("loaded 1 permit versions (1 outlets)"),
+        "{out}"
+    );
+    let out = load(&["baseline", "import", &path("baselines.csv")]);
+    assert!(out.contains("loaded 3 baselines"), "{out}");
+    let db =
+        store::sqlite::connect_file(&dir.path().join("qingshan.db"), store::Durability::Normal)
+            .unwrap();
+    let permits = db.permits().unwrap();
+    assert_eq!(permits.len(), 2, "two versions of one number");
+    let first = &permits[0].outlets[0];
+    assert_eq!(
+        first.limits.len(),
+        2,
+        "the all-year and the seasonal SO2 limit"
+    );
+    assert_eq!(first.annual[0].tonnes, 120.0);
+    let renewed = &permits[1].outlets[0];
+    assert_eq!((renewed.limits.len(), renewed.annual[0].tonnes), (2, 100.0));
+    let baselines = db.baselines().unwrap();
+    assert_eq!(baselines[0].area, "530602");
+    assert_eq!(baselines[0].tonnes, 9100.5);
+    let listed = load(&["baseline", "list"]);
+    assert!(
+        listed.contains("city w01018: 31000 t in 2015, −14.1 % by 2020, simulated"),
+        "{listed}"
+    );
 }

@@ -344,6 +344,19 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
             minute_interval_min: 10,
         })
         .unwrap();
+        for (area, tonnes) in [("530602", 0.2), ("city", 0.1)] {
+            s.put_baseline(&store::Baseline {
+                area: area.into(),
+                param: "w01018".into(),
+                base_year: 2015,
+                tonnes,
+                target_year: 2020,
+                reduction_pct: 14.1,
+                source: "test".into(),
+                simulated: true,
+            })
+            .unwrap();
+        }
     })
     .await;
     let permit = r#"{"number":"P-WATER-1","enterprise":"E01","valid_from":"2020-01-01","valid_to":"2099-12-31",
@@ -473,6 +486,71 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
             Some(0.110182),
             "{scope}: {month}"
         );
+        assert!(
+            total["baseline"].is_null(),
+            "a month is not set against a year's baseline"
+        );
     }
+    // The year's county and city totals against their baselines: county 0.2 t in 2015, −14.1 % → a target
+    // of 0.1718 t, met, change (0.110182 − 0.2) / 0.2 = −44.9 %; city 0.1 t, −14.1 % → 0.0859 t, missed, +10.2 %.
+    let year = server
+        .json(&format!("/api/v1/emissions?year={}", day.year()))
+        .await;
+    let cod = |scope: &str| {
+        year["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["scope"] == scope && t["param"] == "w01018")
+            .map(|t| t["baseline"].clone())
+            .unwrap_or_else(|| panic!("{scope}: {year}"))
+    };
+    let (county, city) = (cod("county"), cod("all"));
+    assert_eq!(
+        (
+            &county["target_t"],
+            &county["change_pct"],
+            &county["meets_target"],
+            &county["simulated"]
+        ),
+        (
+            &serde_json::json!(0.1718),
+            &serde_json::json!(-44.9),
+            &serde_json::json!(true),
+            &serde_json::json!(true)
+        ),
+        "{year}"
+    );
+    assert_eq!(
+        (
+            &city["target_t"],
+            &city["change_pct"],
+            &city["meets_target"],
+            &city["base_year"]
+        ),
+        (
+            &serde_json::json!(0.0859),
+            &serde_json::json!(10.2),
+            &serde_json::json!(false),
+            &serde_json::json!(2015)
+        ),
+        "{year}"
+    );
+    assert!(cod("enterprise").is_null(), "{year}");
+    // Filtered to one enterprise, the county's total is not the county's.
+    let one = server
+        .json(&format!(
+            "/api/v1/emissions?enterprise=E01&year={}",
+            day.year()
+        ))
+        .await;
+    assert!(
+        one["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["baseline"].is_null()),
+        "{one}"
+    );
     server.stop().await;
 }

@@ -4,9 +4,9 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    AccessEntry, Account, ApiToken, AuditEntry, County, Device, Enterprise, FrameRecord, Interval,
-    JournalEntry, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site, StoreError,
-    Tier, Value, Verdict, Waterbody,
+    AccessEntry, Account, ApiToken, AuditEntry, Baseline, County, Device, Enterprise, FrameRecord,
+    Interval, JournalEntry, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site,
+    StoreError, Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -283,7 +283,8 @@ pub trait Audit {
     ) -> Result<Vec<AccessEntry>>;
 }
 
-/// Emission permits in versions ([`crate::permits`]).
+/// Emission permits in versions, and the areas' emission baselines with their reduction targets
+/// ([`crate::permits`]).
 pub trait Permits {
     /// Stores a permit version with its outlets, limits and annual quantities; a version with the same
     /// number and `valid_from` is replaced whole. Returns its id.
@@ -292,6 +293,11 @@ pub trait Permits {
     fn permits(&self) -> Result<Vec<Permit>>;
     /// One permit version.
     fn permit(&self, id: i64) -> Result<Option<Permit>>;
+    /// Stores an area's base-year total and reduction target, replacing the one with the same area,
+    /// pollutant and base year.
+    fn put_baseline(&self, b: &Baseline) -> Result<()>;
+    /// Every baseline, by area, pollutant and base year.
+    fn baselines(&self) -> Result<Vec<Baseline>>;
 }
 
 /// Accounts, their sessions and API tokens ([`crate::people`]).

@@ -243,6 +243,21 @@ pub const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "emission_baselines",
+        columns: &[
+            ("area", Text),
+            ("param", Text),
+            ("base_year", Int),
+            ("tonnes", Real),
+            ("target_year", Int),
+            ("reduction_pct", Real),
+            ("source", Text),
+            ("simulated", Bool),
+        ],
+        key: 3,
+        identity: false,
+    },
+    Table {
         name: "access_log",
         columns: &[
             ("id", Int),

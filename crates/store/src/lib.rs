@@ -28,7 +28,7 @@ pub use contract::{
 };
 pub use model::*;
 pub use people::{Account, ApiToken, Scopes, Session};
-pub use permits::{Permit, PermitAnnual, PermitLimit, PermitOutlet};
+pub use permits::{Baseline, Permit, PermitAnnual, PermitLimit, PermitOutlet};
 
 use std::sync::Arc;
 

@@ -50,3 +50,24 @@ pub struct PermitAnnual {
     pub param: String,
     pub tonnes: f64,
 }
+
+/// An area's emission total in a base year and the cut its target asks for (总量控制): the seed's
+/// "SO2 and NOx −1 %, COD −14.1 %, NH3-N −12.9 % against 2015 by 2020". Data, not code: a bureau loads its
+/// own; the demo's are marked simulated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    /// `city`, or a county code.
+    pub area: String,
+    /// HJ 212 factor code.
+    pub param: String,
+    pub base_year: i64,
+    /// The area's total in the base year, tonnes.
+    pub tonnes: f64,
+    pub target_year: i64,
+    /// The cut against the base year the target asks for, percent (14.1 means −14.1 %).
+    pub reduction_pct: f64,
+    /// The document the baseline and target come from.
+    pub source: String,
+    /// Made up for the demo, not published figures.
+    pub simulated: bool,
+}

@@ -159,6 +159,12 @@ pub fn city() -> Result<RegistryData, DemoError> {
     })
 }
 
+/// The demo city's 2015 emission baselines with the seed's reduction targets, simulated from its permits
+/// (see [`permits::baselines`]).
+pub fn baselines() -> Result<Vec<crate::permits::baselines::BaselineInput>, DemoError> {
+    Ok(permits::baselines(&self::permits()?, &city()?))
+}
+
 /// The demo city's permits, one per enterprise (see [`permits`]).
 pub fn permits() -> Result<Vec<PermitInput>, DemoError> {
     let city = city()?;

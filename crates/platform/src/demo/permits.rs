@@ -7,6 +7,7 @@
 //! the limit × a design flow × operating hours, from the plant sizes in `stations.csv`.
 
 use crate::figures::{FLUE_PARAMS, OutletParam, WASTEWATER_PARAMS, outlet_limit};
+use crate::permits::baselines::BaselineInput;
 use crate::permits::{AnnualInput, LimitInput, OutletInput, PermitInput};
 use crate::registry::RegistryData;
 use standards::emissions::Limit;
@@ -129,6 +130,55 @@ pub fn permits(city: &RegistryData, notes: &HashMap<String, String>) -> Vec<Perm
         .collect()
 }
 
+/// The seed's reduction targets against 2015 by 2020 (SO2 and NOx −1 %, COD −14.1 %, NH3-N −12.9 %).
+pub const SEED_TARGETS: [(&str, f64); 4] = [
+    ("a21026", 1.0),
+    ("a21002", 1.0),
+    ("w01018", 14.1),
+    ("w21003", 12.9),
+];
+
+/// Demo 2015 baselines for the city and each county with permitted quantities, marked simulated: 80 % of
+/// the demo permits' annual quantities of the area (a plausible share for a base year), with the seed's
+/// reduction targets.
+pub fn baselines(permits: &[PermitInput], city: &RegistryData) -> Vec<BaselineInput> {
+    let county_of: HashMap<&str, &str> = city
+        .sites
+        .iter()
+        .filter_map(|s| Some((s.id.as_str(), s.county.as_deref()?)))
+        .collect();
+    let mut sums: std::collections::BTreeMap<(String, &str), f64> = Default::default();
+    for o in permits.iter().flat_map(|p| &p.outlets) {
+        for a in &o.annual {
+            let Some((param, _)) = SEED_TARGETS.iter().find(|(c, _)| *c == a.param) else {
+                continue;
+            };
+            let areas = ["city"]
+                .into_iter()
+                .chain(county_of.get(o.site.as_str()).copied());
+            for area in areas {
+                *sums.entry((area.to_string(), param)).or_default() += a.tonnes;
+            }
+        }
+    }
+    sums.into_iter()
+        .map(|((area, param), tonnes)| BaselineInput {
+            area,
+            param: param.to_string(),
+            base_year: 2015,
+            tonnes: (tonnes * 0.8 * 10.0).round() / 10.0,
+            target_year: 2020,
+            reduction_pct: SEED_TARGETS
+                .iter()
+                .find(|(c, _)| *c == param)
+                .map_or(0.0, |(_, r)| *r),
+            source: "seed: 2020 reduction targets against 2015 (demo: base-year tonnes simulated)"
+                .into(),
+            simulated: true,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::registry::{Actor, DeviceKey};
@@ -187,5 +237,29 @@ mod tests {
         );
         crate::permits::import(&mut store, &Actor::new("test"), &permits).unwrap();
         assert_eq!(store.permits().unwrap().len(), 26);
+
+        let baselines: Vec<store::Baseline> = crate::demo::baselines()
+            .unwrap()
+            .into_iter()
+            .map(|b| b.validate(&store).unwrap())
+            .collect();
+        let city_cod = baselines
+            .iter()
+            .find(|b| b.area == "city" && b.param == "w01018")
+            .unwrap();
+        // The city's COD baseline is 80 % of every permitted COD quantity, P01's 1,500 t among them.
+        let permitted: f64 = permits
+            .iter()
+            .flat_map(|p| &p.outlets)
+            .flat_map(|o| &o.annual)
+            .filter(|a| a.param == "w01018")
+            .map(|a| a.tonnes)
+            .sum();
+        assert!(permitted >= 1500.0);
+        assert_eq!(city_cod.tonnes, (permitted * 0.8 * 10.0).round() / 10.0);
+        assert_eq!((city_cod.reduction_pct, city_cod.simulated), (14.1, true));
+        assert!(baselines.iter().any(|b| b.area != "city"), "counties too");
+        crate::permits::baselines::import(&mut store, &Actor::new("test"), &baselines).unwrap();
+        assert_eq!(store.baselines().unwrap().len(), baselines.len());
     }
 }

@@ -7,6 +7,7 @@
 //! [`file`]) and the JSON API; one validation ([`PermitInput::validate`]); one write ([`import`]), all or
 //! nothing, each version audited in the same transaction.
 
+pub mod baselines;
 pub mod file;
 
 use crate::registry::Actor;

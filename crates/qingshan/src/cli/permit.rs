@@ -1,4 +1,6 @@
-//! `qingshan permit import FILE` (TOML or CSV, all or nothing) and `qingshan permit list`.
+//! `qingshan permit import FILE` (TOML or CSV, all or nothing) and `qingshan permit list`;
+//! `qingshan baseline import FILE` (CSV) and `qingshan baseline list`: the areas' emission baselines and
+//! reduction targets the totals are judged against.
 
 use super::serve::CommonArgs;
 use anyhow::Context;
@@ -35,25 +37,88 @@ pub fn run(cmd: PermitCommand) -> anyhow::Result<()> {
 }
 
 fn import(a: ImportArgs) -> anyhow::Result<()> {
+    audited_import(&a, "permit", load)
+}
+
+/// Runs `load` for the file of `a` as `cli:USER:{what}-import:FILE`; a refusal is audited too.
+fn audited_import(
+    a: &ImportArgs,
+    what: &str,
+    load: fn(&ImportArgs, &mut store::Store, &platform::registry::Actor) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let settings = a.common.settings(&[])?;
     let mut store = platform::open_database(&settings)?.connect()?;
     let actor = platform::registry::Actor::new(format!(
-        "{}:permit-import:{}",
+        "{}:{what}-import:{}",
         super::cli_actor(),
         a.file.display()
     ));
-    let result = load(&a, &mut store, &actor);
+    let result = load(a, &mut store, &actor);
     if let Err(e) = &result {
         let subject = a.file.display().to_string();
         platform::registry::audit_refused(
             &mut store,
             &actor,
-            "permit_import",
+            &format!("{what}_import"),
             &subject,
             &format!("{e:#}"),
         )?;
     }
     result
+}
+
+#[derive(Subcommand)]
+pub enum BaselineCommand {
+    /// Load emission baselines and reduction targets from a CSV file with the header
+    /// `area,param,base_year,tonnes,target_year,reduction_pct,source,simulated` (all or nothing).
+    Import(ImportArgs),
+    /// Print every baseline.
+    List(ListArgs),
+}
+
+pub fn run_baseline(cmd: BaselineCommand) -> anyhow::Result<()> {
+    match cmd {
+        BaselineCommand::Import(a) => audited_import(&a, "baseline", load_baselines),
+        BaselineCommand::List(a) => {
+            let settings = a.common.settings(&[])?;
+            let store = platform::open_database(&settings)?.connect()?;
+            for b in store.baselines()? {
+                println!(
+                    "{} {}: {} t in {}, −{} % by {}{} ({})",
+                    b.area,
+                    b.param,
+                    b.tonnes,
+                    b.base_year,
+                    b.reduction_pct,
+                    b.target_year,
+                    if b.simulated { ", simulated" } else { "" },
+                    b.source
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn load_baselines(
+    a: &ImportArgs,
+    store: &mut store::Store,
+    actor: &platform::registry::Actor,
+) -> anyhow::Result<()> {
+    use platform::permits::baselines;
+    let text = std::fs::read_to_string(&a.file)
+        .with_context(|| format!("reading {}", a.file.display()))?;
+    let rows = baselines::parse_csv(&text)
+        .and_then(|rows| {
+            rows.into_iter()
+                .map(|r| r.validate(store))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .with_context(|| format!("in {}", a.file.display()))?;
+    baselines::import(store, actor, &rows)
+        .with_context(|| format!("loading {}", a.file.display()))?;
+    println!("loaded {} baselines from {}", rows.len(), a.file.display());
+    Ok(())
 }
 
 fn load(

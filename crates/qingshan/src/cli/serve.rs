@@ -137,6 +137,17 @@ fn seed_demo(
         &permits,
     )
     .context("seeding the demo permits")?;
+    let baselines = platform::demo::baselines()?
+        .into_iter()
+        .map(|b| b.validate(&store))
+        .collect::<Result<Vec<_>, _>>()
+        .context("the demo baselines")?;
+    platform::permits::baselines::import(
+        &mut store,
+        &platform::registry::Actor::new("demo"),
+        &baselines,
+    )
+    .context("seeding the demo baselines")?;
     crate::demo::demo_accounts(&mut store)?;
     // Printed for the person trying the demo, not logged: it is a published demo password.
     println!(

@@ -45,6 +45,7 @@ macro_rules! conformance_tests {
             accounts_keep_their_scopes_and_password_history,
             sessions_and_tokens_are_found_by_hash_and_revoked,
             permits_keep_their_versions_whole,
+            baselines_are_replaced_by_area_pollutant_and_year,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

@@ -73,3 +73,36 @@ pub fn permits_keep_their_versions_whole(db: &dyn Database) {
     assert_eq!(store.permit(renewed).unwrap().unwrap(), all[1]);
     assert_eq!(store.permit(renewed + 100).unwrap(), None);
 }
+
+pub fn baselines_are_replaced_by_area_pollutant_and_year(db: &dyn Database) {
+    let store = db.connect().unwrap();
+    let cod = |tonnes: f64, simulated: bool| Baseline {
+        area: "530602".into(),
+        param: "w01018".into(),
+        base_year: 2015,
+        tonnes,
+        target_year: 2020,
+        reduction_pct: 14.1,
+        source: "昭通市“十三五”生态环境保护规划".into(),
+        simulated,
+    };
+    store.put_baseline(&cod(1200.5, true)).unwrap();
+    store
+        .put_baseline(&Baseline {
+            area: "city".into(),
+            param: "a21026".into(),
+            reduction_pct: 1.0,
+            ..cod(9000.0, false)
+        })
+        .unwrap();
+    store.put_baseline(&cod(1180.25, false)).unwrap();
+    let all = store.baselines().unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(
+        all[0],
+        cod(1180.25, false),
+        "replaced whole, ordered by area"
+    );
+    assert_eq!(all[1].area, "city");
+    assert_eq!(all[1].reduction_pct, 1.0);
+}

@@ -25,6 +25,10 @@ const POSTGRES: &[(i64, &str)] = &[
         5,
         include_str!("../../migrations/postgres/0005_permits.sql"),
     ),
+    (
+        6,
+        include_str!("../../migrations/postgres/0006_baselines.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -1,7 +1,7 @@
 //! Emission permits in versions, on PostgreSQL.
 
 use super::PgConnection;
-use crate::{Permit, PermitAnnual, PermitLimit, PermitOutlet, Permits, Result};
+use crate::{Baseline, Permit, PermitAnnual, PermitLimit, PermitOutlet, Permits, Result};
 
 impl Permits for PgConnection {
     fn put_permit(&self, p: &Permit) -> Result<i64> {
@@ -65,6 +65,49 @@ impl Permits for PgConnection {
 
     fn permit(&self, id: i64) -> Result<Option<Permit>> {
         Ok(self.load(Some(id))?.pop())
+    }
+
+    fn put_baseline(&self, b: &Baseline) -> Result<()> {
+        self.client().execute(
+            "INSERT INTO emission_baselines (area, param, base_year, tonnes, target_year, reduction_pct,
+                 source, simulated)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (area, param, base_year) DO UPDATE SET tonnes = excluded.tonnes,
+                 target_year = excluded.target_year, reduction_pct = excluded.reduction_pct,
+                 source = excluded.source, simulated = excluded.simulated",
+            &[
+                &b.area,
+                &b.param,
+                &b.base_year,
+                &b.tonnes,
+                &b.target_year,
+                &b.reduction_pct,
+                &b.source,
+                &b.simulated,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn baselines(&self) -> Result<Vec<Baseline>> {
+        let rows = self.client().query(
+            "SELECT area, param, base_year, tonnes, target_year, reduction_pct, source, simulated
+             FROM emission_baselines ORDER BY area, param, base_year",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| Baseline {
+                area: r.get(0),
+                param: r.get(1),
+                base_year: r.get(2),
+                tonnes: r.get(3),
+                target_year: r.get(4),
+                reduction_pct: r.get(5),
+                source: r.get(6),
+                simulated: r.get(7),
+            })
+            .collect())
     }
 }
 

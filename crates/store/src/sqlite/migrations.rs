@@ -25,6 +25,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0007_access_log.sql"),
     ),
     (8, include_str!("../../migrations/sqlite/0008_permits.sql")),
+    (
+        9,
+        include_str!("../../migrations/sqlite/0009_baselines.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

@@ -1,7 +1,7 @@
 //! Emission permits in versions, on SQLite.
 
 use super::SqliteConnection;
-use crate::{Permit, PermitAnnual, PermitLimit, PermitOutlet, Permits, Result};
+use crate::{Baseline, Permit, PermitAnnual, PermitLimit, PermitOutlet, Permits, Result};
 use rusqlite::{OptionalExtension, params};
 
 impl Permits for SqliteConnection {
@@ -69,6 +69,50 @@ impl Permits for SqliteConnection {
 
     fn permit(&self, id: i64) -> Result<Option<Permit>> {
         Ok(self.load(Some(id))?.pop())
+    }
+
+    fn put_baseline(&self, b: &Baseline) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO emission_baselines (area, param, base_year, tonnes, target_year, reduction_pct,
+                 source, simulated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (area, param, base_year) DO UPDATE SET tonnes = excluded.tonnes,
+                 target_year = excluded.target_year, reduction_pct = excluded.reduction_pct,
+                 source = excluded.source, simulated = excluded.simulated",
+            params![
+                b.area,
+                b.param,
+                b.base_year,
+                b.tonnes,
+                b.target_year,
+                b.reduction_pct,
+                b.source,
+                b.simulated
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn baselines(&self) -> Result<Vec<Baseline>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT area, param, base_year, tonnes, target_year, reduction_pct, source, simulated
+             FROM emission_baselines ORDER BY area, param, base_year",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Baseline {
+                    area: r.get(0)?,
+                    param: r.get(1)?,
+                    base_year: r.get(2)?,
+                    tonnes: r.get(3)?,
+                    target_year: r.get(4)?,
+                    reduction_pct: r.get(5)?,
+                    source: r.get(6)?,
+                    simulated: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 }
 

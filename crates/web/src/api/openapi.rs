@@ -220,7 +220,7 @@ fn permits_and_supervision(doc: &mut Value) {
                 {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
                 {"name": "year", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1990, "maximum": 2200}},
                 {"name": "month", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 12}}],
-                "responses": ok("`{rows: [{site, param, measured_t, substituted_t, total_t, permitted_t, unaccounted_hours, rolling_12m_t (the 12 months ending with the range, against permitted_t)}], totals: [{scope: enterprise|county|all, id, param, measured_t, substituted_t, total_t, permitted_t}]}`", "application/json")}},
+                "responses": ok("`{rows: [{site, param, measured_t, substituted_t, total_t, permitted_t, unaccounted_hours, rolling_12m_t (the 12 months ending with the range, against permitted_t)}], totals: [{scope: enterprise|county|all, id, param, measured_t, substituted_t, total_t, permitted_t, baseline}], year_complete}`; `baseline` (whole years, a county's or the city's whole total only, else null): {base_year, baseline_t, target_year, target_t (baseline less the reduction), reduction_pct, change_pct, meets_target, source, simulated}`", "application/json")}},
             "/api/v1/permits/{id}": {"get": {"summary": "One permit version", "parameters": [{"name": "id", "in": "path", "required": true, "description": "Permit version id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}], "responses": ok("The permit version", "application/json")}}
     });
     for (path, item) in paths.as_object().expect("an object") {

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use platform::accounts::{Action, Principal, Target};
+use platform::permits::baselines::against;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -167,10 +168,17 @@ async fn emissions(
     };
     let from = platform::figures::day_start(&p.tz, first);
     // Hours still to come are not invalid hours: the range ends now at the latest.
-    let to = platform::figures::day_start(&p.tz, next).min(jiff::Timestamp::now().as_second());
+    let end = platform::figures::day_start(&p.tz, next);
+    let to = end.min(jiff::Timestamp::now().as_second());
+    let year_complete = to == end;
     if to <= from {
         return Ok(Json(json!({ "rows": [] })));
     }
+    // A county's or the city's total is set against its baseline only for a whole year and only when the
+    // total is the whole area's (no enterprise filter, an area the caller reads all of).
+    let whole_area = month.is_none() && q.enterprise.is_none();
+    let city_total =
+        whole_area && q.county.is_none() && who.may(Action::DataRead, Target::CityWide);
     let filter = Filter {
         site: None,
         enterprise: q.enterprise,
@@ -182,12 +190,12 @@ async fn emissions(
     // The range is the year or month asked for; `outlets` checks only the jurisdiction and filters here.
     let (sites, _, _, _) = outlets(&p, &who, filter, MAX_DAYS, "emission reports").await?;
     let tz = p.tz.clone();
-    let (rows, totals, rolling) = p
+    let (rows, totals, rolling, baselines) = p
         .read(move |s| {
             let rows = platform::figures::emissions(s, &tz, &sites, from, to)?;
             let totals = platform::figures::totals(&rows, &sites);
             let rolling = platform::figures::rolling_12_months(s, &tz, &sites, to)?;
-            Ok((rows, totals, rolling))
+            Ok((rows, totals, rolling, s.baselines()?))
         })
         .await?;
     let items: Vec<Value> = rows
@@ -201,9 +209,26 @@ async fn emissions(
     let totals: Vec<Value> = totals
         .iter()
         .map(|t| {
+            let area = match (t.scope, t.id.as_deref()) {
+                ("county", Some(c)) if whole_area && who.may(Action::DataRead, Target::County(c)) => {
+                    Some(c)
+                }
+                ("all", _) if city_total => Some("city"),
+                _ => None,
+            };
+            let baseline = area
+                .and_then(|a| against(&baselines, a, &t.param, i64::from(year), t.total_t))
+                .map(|b| {
+                    json!({"base_year": b.base_year, "baseline_t": b.baseline_t, "target_year": b.target_year,
+                           "target_t": b.target_t, "reduction_pct": b.reduction_pct, "change_pct": b.change_pct,
+                           "meets_target": b.meets, "source": b.source, "simulated": b.simulated})
+                });
             json!({"scope": t.scope, "id": t.id, "param": t.param, "measured_t": t.measured_t,
-                   "substituted_t": t.substituted_t, "total_t": t.total_t, "permitted_t": t.permitted_t})
+                   "substituted_t": t.substituted_t, "total_t": t.total_t, "permitted_t": t.permitted_t,
+                   "baseline": baseline})
         })
         .collect();
-    Ok(Json(json!({ "rows": items, "totals": totals })))
+    Ok(Json(
+        json!({ "rows": items, "totals": totals, "year_complete": year_complete }),
+    ))
 }
