@@ -134,6 +134,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "a measurement unchanged for longer than this is a data problem (default 4)",
     ),
     (
+        "supervision.marking_deadline_hours",
+        "hours after a day ends by which enterprises mark its data; figures covering the day are preliminary until then (default 24)",
+    ),
+    (
         "http.header_timeout_s",
         "cut HTTP clients that take longer to send their headers (default 10)",
     ),
@@ -328,6 +332,9 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "sessions.max_hours" => s.sessions.max_s = positive::<i64>(key, value)? * 3600,
         "supervision.gap_minutes" => s.supervision.gap_minutes = positive(key, value)?,
         "supervision.stuck_hours" => s.supervision.stuck_hours = positive(key, value)?,
+        "supervision.marking_deadline_hours" => {
+            s.supervision.marking_deadline_hours = num(key, value)?
+        }
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),
         "http.max_connections" => h.max_connections = positive(key, value)?,
         "http.trusted_proxies" => {

@@ -406,7 +406,9 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
             "site": "W01", "param": "w01018", "start": midnight, "end": next, "hours": 24,
             "peak": 51.01, "limit": 50.0, "multiple": 0.02, "averaging": "day",
             "permit": "P-WATER-1", "permit_id": found["exceedances"][0]["permit_id"],
-            "source": "permit P-WATER-1 (2020-01-01 – 2099-12-31)"
+            "source": "permit P-WATER-1 (2020-01-01 – 2099-12-31)",
+            // Yesterday is open to the enterprise's marking until the end of today.
+            "preliminary": true
         }]),
         "{found}"
     );
@@ -506,6 +508,19 @@ async fn a_wastewater_outlet_is_judged_on_its_daily_mean() {
             .unwrap_or_else(|| panic!("{scope}: {year}"))
     };
     let (county, city) = (cod("county"), cod("all"));
+    assert_eq!(
+        year["preliminary"], true,
+        "the year so far ends with a day still open to marking"
+    );
+    // The public emitters page shows the outlet's year to date (0.110182 t of COD, to the kilogram).
+    let (status, page) = server.get("/emitters?lang=en").await;
+    assert_eq!(status, 200);
+    if day.year() == jiff::Zoned::now().year() {
+        assert!(
+            page.contains(r#"COD <span class="prelim">0.11</span>"#),
+            "{page}"
+        );
+    }
     assert_eq!(
         (
             &county["target_t"],

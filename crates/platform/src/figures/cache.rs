@@ -6,9 +6,11 @@
 //!   [`CACHE_REBUILD`] so late data and corrections for older days show within that time.
 //! - A water site's monthly class: the current month for [`CACHE_TTL`], earlier months for
 //!   [`CACHE_REBUILD`].
+//! - The outlets' emissions of the year so far (the emitters page): recomputed after [`CACHE_TTL`].
 
 use super::air::{Day, air_hours, daily_from_hours};
 use super::calendar::{day_start, local_date};
+use super::emissions::{EmissionRow, emissions};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use standards::water::Evaluation;
@@ -36,6 +38,7 @@ type MonthMap = HashMap<(String, (i16, i8)), (Instant, Option<Evaluation>)>;
 pub struct Cache {
     years: Mutex<HashMap<(String, Date, Date), YearEntry>>,
     months: Mutex<MonthMap>,
+    emissions: Mutex<Option<(Instant, i16, Arc<Vec<EmissionRow>>)>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -96,6 +99,31 @@ impl Cache {
         Ok(days)
     }
 
+    /// The emission rows of every outlet in `sites` from the start of `now`'s local year to `now`
+    /// ([`emissions`]), reused for [`CACHE_TTL`].
+    pub fn year_emissions(
+        &self,
+        store: &Store,
+        tz: &TimeZone,
+        sites: &[store::Site],
+        now: i64,
+    ) -> store::Result<Arc<Vec<EmissionRow>>> {
+        let year = local_date(tz, now).year();
+        if let Ok(cached) = self.emissions.lock()
+            && let Some((at, y, rows)) = cached.as_ref()
+            && *y == year
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(rows.clone());
+        }
+        let from = day_start(tz, jiff::civil::date(year, 1, 1));
+        let rows = Arc::new(emissions(store, tz, sites, from, now)?);
+        if let Ok(mut cached) = self.emissions.lock() {
+            *cached = Some((Instant::now(), year, rows.clone()));
+        }
+        Ok(rows)
+    }
+
     /// The cached class of a site's month, if still fresh (`current`: the month in progress).
     pub(super) fn month(
         &self,
@@ -134,6 +162,11 @@ impl Cache {
                 }
             }
         }
+        if let Ok(mut e) = self.emissions.lock()
+            && let Some((at, _, _)) = e.as_mut()
+        {
+            *at = aged;
+        }
     }
 
     /// Drops every cached figure.
@@ -143,6 +176,9 @@ impl Cache {
         }
         if let Ok(mut map) = self.months.lock() {
             map.clear();
+        }
+        if let Ok(mut e) = self.emissions.lock() {
+            *e = None;
         }
     }
 }

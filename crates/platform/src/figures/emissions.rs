@@ -78,9 +78,11 @@ pub fn emissions(
         let mut at = local_start(from, tz, Period::Hour);
         while at < to {
             let next = next_start(at, tz, Period::Hour);
+            // Only an hour with flow data that are not valid needs its flags read: an hour without any
+            // is not known to be stopped (and a year of such hours must not cost a read each).
             let stopped = match flow.get(&at) {
-                Some(Some(_)) => false,
-                _ => {
+                Some(Some(_)) | None => false,
+                Some(None) => {
                     let values = store.series(&site.id, flow_code, Interval::Realtime, at, next)?;
                     let flags: Vec<DataFlag> = values
                         .iter()

@@ -217,9 +217,9 @@ pub struct OutletValue {
     pub param: OutletParam,
     pub limit: Option<OutletLimit>,
     pub latest: Option<Judged>,
-    /// Hours of the month so far whose (corrected) hourly mean exceeded the limit.
+    /// Hours of the month so far in exceedance episodes (a day judged on its daily mean counts 24).
     pub exceedance_hours: u32,
-    /// Runs of consecutive exceeding hours this month (an episode each).
+    /// Exceedance episodes this month ([`super::exceedances`], as the API lists them).
     pub exceedance_episodes: u32,
     /// Valid hourly means this month over hours elapsed this month.
     pub valid_hours: u32,
@@ -285,26 +285,25 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
                 .max()
                 .filter(|&h| now - h <= CURRENT_AIR_S);
             let o2 = series.get(O2_PARAM).cloned().unwrap_or_default();
+            // The month's episodes as the determination finds them (the API's), daily limits included.
+            let month_episodes = super::exceedances(
+                store,
+                tz,
+                std::slice::from_ref(site),
+                None,
+                month_start,
+                now + 1,
+            )?;
             let mut values = Vec::new();
             for p in params {
                 let limit = limit_on_day(site, p.code, &permits, today);
                 let s = &series[p.code];
-                let exceeding: Vec<i64> = s
-                    .range(month_start..)
-                    .filter(|(t, v)| {
-                        judge(limit.as_ref(), **v, o2.get(t).copied())
-                            .verdict
-                            .is_some_and(|v| v.exceeds())
-                    })
-                    .map(|(t, _)| *t)
-                    .collect();
-                let exceedance_hours = exceeding.len() as u32;
-                // An episode starts at an exceeding hour whose previous hour did not exceed.
-                let exceedance_episodes = exceeding
+                let episodes: Vec<_> = month_episodes
                     .iter()
-                    .enumerate()
-                    .filter(|(i, t)| *i == 0 || exceeding[i - 1] != **t - 3600)
-                    .count() as u32;
+                    .filter(|e| e.param == p.code)
+                    .collect();
+                let exceedance_hours = episodes.iter().map(|e| e.hours as u32).sum();
+                let exceedance_episodes = episodes.len() as u32;
                 let latest = current.and_then(|h| {
                     s.get(&h)
                         .map(|v| judge(limit.as_ref(), *v, o2.get(&h).copied()))

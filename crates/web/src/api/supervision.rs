@@ -85,6 +85,7 @@ async fn exceedances(
     let rows = p
         .read(move |s| platform::figures::exceedances(s, &tz, &sites, param.as_deref(), from, to))
         .await?;
+    let now = jiff::Timestamp::now().as_second();
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -95,6 +96,7 @@ async fn exceedances(
                 "permit": r.permit.as_ref().map(|(number, _)| number),
                 "permit_id": r.permit.as_ref().map(|(_, id)| id),
                 "source": r.source,
+                "preliminary": p.settings.supervision.preliminary(&p.tz, r.end, now),
             })
         })
         .collect();
@@ -229,6 +231,7 @@ async fn emissions(
         })
         .collect();
     Ok(Json(
-        json!({ "rows": items, "totals": totals, "year_complete": year_complete }),
+        json!({ "rows": items, "totals": totals, "year_complete": year_complete,
+                "preliminary": p.settings.supervision.preliminary(&p.tz, to, jiff::Timestamp::now().as_second()) }),
     ))
 }

@@ -96,16 +96,77 @@ pub(super) fn outlet_cell(ctx: &Ctx, v: &data::OutletValue) -> Html {
     )
 }
 
-/// What the emitters page shows: each enterprise's outlets now.
+/// What the emitters page shows: each enterprise's outlets now, and the outlets' emissions this year.
 pub struct EmittersView {
     pub emitters: Vec<data::EmitterNow>,
+    pub year: std::sync::Arc<Vec<data::EmissionRow>>,
 }
 
-/// Reads the key emitters' outlets now.
+/// Reads the key emitters' outlets now and their emissions of the year so far.
 pub fn view(store: &Store, ctx: &Ctx, _q: &Q) -> store::Result<EmittersView> {
+    let emitters = data::emitters_now(store, &ctx.tz, ctx.now)?;
+    let outlets: Vec<Site> = emitters
+        .iter()
+        .flat_map(|e| e.outlets.iter().map(|o| o.site.clone()))
+        .collect();
     Ok(EmittersView {
-        emitters: data::emitters_now(store, &ctx.tz, ctx.now)?,
+        year: ctx
+            .figures
+            .year_emissions(store, &ctx.tz, &outlets, ctx.now)?,
+        emitters,
     })
+}
+
+/// Tonnes to three decimals (a kilogram), trailing zeros dropped: 130.5, 0.11, 806.4.
+fn tonnes(t: f64) -> String {
+    let s = format!("{t:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The year's emissions of an outlet against its permitted quantities: a line per pollutant, tonnes.
+fn year_cell(
+    ctx: &Ctx,
+    rows: &[data::EmissionRow],
+    site: &str,
+    params: &[data::OutletParam],
+) -> Html {
+    let mut lines = Vec::new();
+    for r in rows.iter().filter(|r| r.site == site) {
+        let name = params
+            .iter()
+            .find(|p| p.code == r.param)
+            .map_or(r.param.as_str(), |p| ctx.t(p.name_zh, p.name_en));
+        let over = r.permitted_t.is_some_and(|p| r.total_t > p);
+        let permitted = r.permitted_t.map_or(Html::new(), |p| {
+            html!(r#" <span class="muted">/ {}</span>"#, tonnes(p))
+        });
+        lines.push(html!(
+            r#"<span title="{}">{} <span class="{}">{}</span>{}</span>"#,
+            &format!(
+                "{} {} t, {} {} t",
+                ctx.t("实测", "measured"),
+                tonnes(r.measured_t),
+                ctx.t("核算替代", "substituted (HJ 75)"),
+                tonnes(r.substituted_t)
+            ),
+            name,
+            if over { "exceed" } else { "prelim" },
+            tonnes(r.total_t),
+            permitted
+        ));
+    }
+    let mut cell = Html::trusted(r#"<td class="num">"#);
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            cell.push_trusted("<br>");
+        }
+        cell.push(l);
+    }
+    if lines.is_empty() {
+        cell.push_trusted("—");
+    }
+    cell.push_trusted("</td>");
+    cell
 }
 
 pub fn emitters(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
@@ -117,8 +178,8 @@ pub fn render(ctx: &Ctx, v: &EmittersView) -> Page {
     let list = &v.emitters;
     let mut b = Html::new();
     write_html!(b, r#"<p class="muted">{}</p>"#, ctx.t(
-            "各排放口最新小时均值与排放限值比较（数值 / 限值）；带 * 的为按标准基准氧含量折算后的浓度。红色小时数为本月（本地自然月）超标小时数；完整率 = 本月有效小时 / 已过小时。未经审核的数据标注为“初步”。悬停或点按数值查看实测值、折算值、适用标准。",
-            "Latest hourly mean of each outlet against its limit (value / limit); * marks concentrations corrected to the standard's reference O2. Red hours: exceedance hours this local calendar month; completeness = valid hours / hours elapsed this month. Values not yet reviewed are marked preliminary. Hover or tap a value for the measured and corrected values and the standard."
+            "各排放口最新小时均值与排放限值比较（数值 / 限值，限值取自排污许可证，许可证未载明的取自适用标准）；带 * 的为按基准氧含量折算后的浓度。红色小时数为本月（本地自然月）超标时段的小时数；完整率 = 本月有效小时 / 已过小时；本年排放量 = 实测 + 按 HJ 75 核算的替代量（吨）/ 许可年排放量。本月超标与本年排放量在企业数据标记截止前均为初步结果；未经审核的数据标注为“初步”。悬停或点按数值查看实测值、折算值、适用标准。",
+            "Latest hourly mean of each outlet against its limit (value / limit: the permit's, or the standard's where the permit is silent); * marks concentrations corrected to the reference O2. Red hours: hours of this local calendar month's exceedance episodes; completeness = valid hours / hours elapsed this month; year to date = measured + substituted by HJ 75 (tonnes) / permitted annual quantity. This month's exceedances and the year's emissions are preliminary until the enterprises' marking deadline has passed; values not yet reviewed are marked preliminary. Hover or tap a value for the measured and corrected values and the standard."
         ));
     for (kind, heading, params) in [
         (
@@ -162,7 +223,8 @@ pub fn render(ctx: &Ctx, v: &EmittersView) -> Page {
         }
         write_html!(
             b,
-            "<th>{}</th><th>{}</th><th>{}</th></tr>",
+            "<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            ctx.t("本年排放量（吨，初步）", "Year to date (t, preliminary)"),
             ctx.t("本月完整率", "Completeness"),
             ctx.t("适用标准", "Standard"),
             ctx.t("状态", "Status")
@@ -204,6 +266,7 @@ pub fn render(ctx: &Ctx, v: &EmittersView) -> Page {
                     );
                 }
             }
+            b.push(&year_cell(ctx, &v.year, &o.site.id, params));
             let valid = o.values.iter().map(|v| v.valid_hours).max().unwrap_or(0);
             let standard = o
                 .values

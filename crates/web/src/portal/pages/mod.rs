@@ -89,7 +89,76 @@ mod tests {
             },
         );
         assert!(air.body.as_str().contains("尚未登记空气监测站。"));
-        let emitters = emitters::render(&en, &EmittersView { emitters: vec![] });
+        let emitters = emitters::render(
+            &en,
+            &EmittersView {
+                emitters: vec![],
+                year: Arc::default(),
+            },
+        );
         assert_eq!(emitters.title, "Key emitters: automatic monitoring");
+        // An outlet's year to date against its permitted quantities: over for SO2, under for NOx.
+        let site = store::Site {
+            id: "S01".into(),
+            name: "1号锅炉".into(),
+            kind: store::SiteKind::FlueGasOutlet,
+            county: None,
+            lon: None,
+            lat: None,
+            enterprise_id: Some("E01".into()),
+            emission_standard: None,
+            simulated: false,
+        };
+        let row = |param: &str, total_t: f64, permitted_t: Option<f64>| data::EmissionRow {
+            site: "S01".into(),
+            param: param.into(),
+            measured_t: total_t - 0.5,
+            substituted_t: 0.5,
+            total_t,
+            permitted_t,
+            unaccounted_hours: 0,
+        };
+        let emitters = emitters::render(
+            &en,
+            &EmittersView {
+                emitters: vec![data::EmitterNow {
+                    enterprise: store::Enterprise {
+                        id: "E01".into(),
+                        name: "电厂".into(),
+                        county: None,
+                    },
+                    outlets: vec![data::OutletNow {
+                        site,
+                        hour: None,
+                        values: vec![],
+                        hours_elapsed: 10,
+                        preliminary: (0, 0),
+                        no_data: Some(data::NoData::NeverReceived),
+                    }],
+                }],
+                year: Arc::new(vec![
+                    row("a21026", 130.5, Some(120.0)),
+                    row("a21002", 12.25, Some(806.4)),
+                ]),
+            },
+        );
+        let body = emitters.body.as_str();
+        assert!(body.contains("Year to date (t, preliminary)"), "{body}");
+        assert!(
+            body.contains(
+                r#"SO2 <span class="exceed">130.5</span> <span class="muted">/ 120</span>"#
+            ),
+            "{body}"
+        );
+        assert!(
+            body.contains(
+                r#"NOx <span class="prelim">12.25</span> <span class="muted">/ 806.4</span>"#
+            ),
+            "{body}"
+        );
+        assert!(
+            body.contains("measured 130 t, substituted (HJ 75) 0.5 t"),
+            "{body}"
+        );
     }
 }
