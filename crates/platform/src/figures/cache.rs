@@ -33,12 +33,15 @@ struct YearEntry {
 /// (site id, (year, month)) → when computed and the class of the month's mean sample.
 type MonthMap = HashMap<(String, (i16, i8)), (Instant, Option<Evaluation>)>;
 
+/// When computed, the year, and the outlets' emission rows of the year so far.
+type YearEmissions = (Instant, i16, Arc<Vec<EmissionRow>>);
+
 /// The figure cache of one platform (one database).
 #[derive(Default)]
 pub struct Cache {
     years: Mutex<HashMap<(String, Date, Date), YearEntry>>,
     months: Mutex<MonthMap>,
-    emissions: Mutex<Option<(Instant, i16, Arc<Vec<EmissionRow>>)>>,
+    emissions: Mutex<Option<YearEmissions>>,
 }
 
 impl std::fmt::Debug for Cache {
