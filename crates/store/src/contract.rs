@@ -4,9 +4,9 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    AccessEntry, Account, ApiToken, AuditEntry, Baseline, County, Device, Enterprise, FrameRecord,
-    Interval, JournalEntry, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site,
-    StoreError, Tier, Value, Verdict, Waterbody,
+    AccessEntry, Account, ApiToken, AuditEntry, Baseline, County, Determination, Device,
+    Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period, Permit, Result, Rollup,
+    Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -300,6 +300,26 @@ pub trait Permits {
     fn baselines(&self) -> Result<Vec<Baseline>>;
 }
 
+/// What supervision determined and what it must determine again ([`crate::determinations`]).
+pub trait Determinations {
+    /// Queues (site, local day start) pairs for determination; a pair already queued stays once.
+    fn queue_determinations(&self, days: &[(String, i64)]) -> Result<()>;
+    /// Up to `limit` queued pairs, by site then day.
+    fn queued_determinations(&self, limit: u32) -> Result<Vec<(String, i64)>>;
+    /// Removes pairs from the queue (after their determination was stored, in the same transaction).
+    fn dequeue_determinations(&self, days: &[(String, i64)]) -> Result<()>;
+    /// The site's determinations overlapping `[from, to)` (withdrawn ones too when `withdrawn`), by start.
+    fn determinations_of(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+        withdrawn: bool,
+    ) -> Result<Vec<Determination>>;
+    /// Stores a new determination (`id` 0; returns its id) or replaces the one with its id.
+    fn put_determination(&self, d: &Determination) -> Result<i64>;
+}
+
 /// Accounts, their sessions and API tokens ([`crate::people`]).
 pub trait People {
     /// Creates an account; [`StoreError::Exists`] when the name is taken.
@@ -364,7 +384,7 @@ pub trait Tables {
 
 /// One connection to a database: every capability's storage, plus schema and transactions.
 pub trait Connection:
-    Journal + Series + Rollups + Registry + Audit + People + Permits + Tables + Send
+    Journal + Series + Rollups + Registry + Audit + People + Permits + Determinations + Tables + Send
 {
     /// The schema version the database is at.
     fn schema_version(&self) -> Result<i64>;

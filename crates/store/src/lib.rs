@@ -15,6 +15,7 @@ pub mod chain;
 pub mod conformance;
 pub mod contract;
 pub mod copy;
+pub mod determinations;
 pub mod model;
 pub mod people;
 pub mod permits;
@@ -23,9 +24,11 @@ pub mod sqlite;
 
 pub use chain::ChainCheck;
 pub use contract::{
-    Audit, Conflict, Connection, Database, DirtyHour, Journal, People, Permits, QuarantineCount,
-    Receipt, RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
+    Audit, Conflict, Connection, Database, Determinations, DirtyHour, Journal, People, Permits,
+    QuarantineCount, Receipt, RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, Tables,
+    WriteSummary,
 };
+pub use determinations::{Determination, ExceedanceFacts};
 pub use model::*;
 pub use people::{Account, ApiToken, Scopes, Session};
 pub use permits::{Baseline, Permit, PermitAnnual, PermitLimit, PermitOutlet};

@@ -46,6 +46,7 @@ macro_rules! conformance_tests {
             sessions_and_tokens_are_found_by_hash_and_revoked,
             permits_keep_their_versions_whole,
             baselines_are_replaced_by_area_pollutant_and_year,
+            determinations_are_updated_in_place_and_withdrawn_not_deleted,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

@@ -106,3 +106,106 @@ pub fn baselines_are_replaced_by_area_pollutant_and_year(db: &dyn Database) {
     assert_eq!(all[1].area, "city");
     assert_eq!(all[1].reduction_pct, 1.0);
 }
+
+pub fn determinations_are_updated_in_place_and_withdrawn_not_deleted(db: &dyn Database) {
+    let store = db.connect().unwrap();
+    // The queue keeps a (site, day) once and forgets what is dequeued.
+    let day = |n: i64| ("S1".to_string(), T0 + n * 86_400);
+    store.queue_determinations(&[day(0), day(1)]).unwrap();
+    store
+        .queue_determinations(&[day(1), day(2), ("A1".into(), T0)])
+        .unwrap();
+    assert_eq!(
+        store.queued_determinations(10).unwrap(),
+        vec![("A1".to_string(), T0), day(0), day(1), day(2)]
+    );
+    store
+        .dequeue_determinations(&[day(0), ("A1".into(), T0)])
+        .unwrap();
+    assert_eq!(store.queued_determinations(1).unwrap(), vec![day(1)]);
+
+    let episode = Determination {
+        id: 0,
+        site_id: "S1".into(),
+        param: "a21026".into(),
+        kind: "exceedance".into(),
+        start: T0 + 8 * HOUR,
+        end: T0 + 10 * HOUR,
+        exceedance: Some(ExceedanceFacts {
+            hours: 2,
+            peak: 50.0,
+            limit: 35.0,
+            multiple: Some(0.43),
+            averaging: "hour".into(),
+            permit_id: Some(7),
+            permit_number: Some("91530600000000000X001P".into()),
+            source: "permit 91530600000000000X001P (2026-01-01 – 2030-12-31)".into(),
+        }),
+        evidence: Some((101, 220)),
+        found_at: T0 + 11 * HOUR,
+        changed_at: T0 + 11 * HOUR,
+        withdrawn_at: None,
+    };
+    let gap = Determination {
+        kind: "gap".into(),
+        param: "a00000".into(),
+        start: T0 + 12 * HOUR,
+        end: T0 + 15 * HOUR,
+        exceedance: None,
+        evidence: None,
+        ..episode.clone()
+    };
+    let id = store.put_determination(&episode).unwrap();
+    let gap_id = store.put_determination(&gap).unwrap();
+    assert_ne!(id, gap_id);
+    // The episode grows: the same row, changed.
+    let grown = Determination {
+        id,
+        end: T0 + 11 * HOUR,
+        changed_at: T0 + 12 * HOUR,
+        ..episode.clone()
+    };
+    assert_eq!(store.put_determination(&grown).unwrap(), id);
+    let found = store
+        .determinations_of("S1", T0, T0 + 86_400, false)
+        .unwrap();
+    assert_eq!(
+        found,
+        vec![
+            grown.clone(),
+            Determination {
+                id: gap_id,
+                ..gap.clone()
+            }
+        ]
+    );
+    // Overlap, not containment: [10:30, 12:00) meets the episode only.
+    let some = store
+        .determinations_of("S1", T0 + 10 * HOUR + 1800, T0 + 12 * HOUR, false)
+        .unwrap();
+    assert_eq!(some.len(), 1);
+    assert_eq!(some[0].id, id);
+    // Withdrawn: gone from the current list, kept for whoever points at it.
+    let withdrawn = Determination {
+        withdrawn_at: Some(T0 + 13 * HOUR),
+        ..grown
+    };
+    store.put_determination(&withdrawn).unwrap();
+    let current = store
+        .determinations_of("S1", T0, T0 + 86_400, false)
+        .unwrap();
+    assert_eq!(
+        current.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![gap_id]
+    );
+    let all = store
+        .determinations_of("S1", T0, T0 + 86_400, true)
+        .unwrap();
+    assert_eq!(all[0], withdrawn);
+    assert!(
+        store
+            .determinations_of("S2", T0, T0 + 86_400, true)
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -29,6 +29,10 @@ const POSTGRES: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/postgres/0006_baselines.sql"),
     ),
+    (
+        7,
+        include_str!("../../migrations/postgres/0007_determinations.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -12,6 +12,7 @@
 //!   once.
 
 mod client;
+mod determinations;
 mod journal;
 mod migrations;
 pub mod partitions;

@@ -29,6 +29,10 @@ const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../../migrations/sqlite/0009_baselines.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/sqlite/0010_determinations.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {
