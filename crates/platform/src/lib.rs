@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod csv_out;
 pub mod demo;
+pub mod determinations;
 pub mod error;
 pub mod figures;
 pub mod health;
@@ -96,12 +97,19 @@ pub fn open_database(settings: &Settings) -> Result<Arc<dyn Database>, StartErro
 }
 
 /// What the writer does between batches, when it leads the background jobs among the database's servers
-/// (asked again every [`LEADER_RETRY`] while another leads): recompute dirty rollups, and once an hour
-/// purge the bytes of refused frames older than `retention_days` (0: never) and prepare storage ahead.
-/// Failures are logged at most once a minute.
-fn idle_work(tz: TimeZone, retention_days: u32) -> ingest::writer::IdleWork {
+/// (asked again every [`LEADER_RETRY`] while another leads): recompute dirty rollups, then determine the
+/// queued days ([`determinations`], queueing today's and yesterday's every
+/// [`determinations::SWEEP_EVERY`]), and once an hour purge the bytes of refused frames older than
+/// `retention_days` (0: never) and prepare storage ahead. Failures are logged at most once a minute.
+fn idle_work(
+    tz: TimeZone,
+    retention_days: u32,
+    thresholds: supervision::Thresholds,
+) -> ingest::writer::IdleWork {
     let mut log = health::LogLimit::new(Duration::from_secs(60));
+    let mut determination_log = health::LogLimit::new(Duration::from_secs(60));
     let mut last_hourly: Option<std::time::Instant> = None;
+    let mut last_sweep: Option<std::time::Instant> = None;
     let (mut leading, mut last_ask): (bool, Option<std::time::Instant>) = (false, None);
     Box::new(move |store, deadline| {
         if leading || last_ask.is_none_or(|t| t.elapsed() >= LEADER_RETRY) {
@@ -124,6 +132,18 @@ fn idle_work(tz: TimeZone, retention_days: u32) -> ingest::writer::IdleWork {
             && let Some(suppressed) = log.allow(std::time::Instant::now())
         {
             tracing::error!(error = %e, suppressed, "rollup recomputation failed; will retry");
+        }
+        let now = jiff::Timestamp::now().as_second();
+        if last_sweep.is_none_or(|t| t.elapsed() >= determinations::SWEEP_EVERY) {
+            last_sweep = Some(std::time::Instant::now());
+            if let Err(e) = determinations::sweep(store, &tz, now) {
+                tracing::error!(error = %e, "queueing today's determinations failed; will retry");
+            }
+        }
+        if let Err(e) = determinations::run_until(store, &tz, thresholds, now, deadline)
+            && let Some(suppressed) = determination_log.allow(std::time::Instant::now())
+        {
+            tracing::error!(error = %e, suppressed, "determination failed; will retry");
         }
         if last_hourly.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
             last_hourly = Some(std::time::Instant::now());
@@ -187,7 +207,11 @@ impl Platform {
                 data_dir: settings.data_dir.clone(),
                 min_free_disk: settings.limits.min_free_disk_mb.saturating_mul(1_000_000),
             },
-            idle_work(tz.clone(), settings.limits.refused_retention_days),
+            idle_work(
+                tz.clone(),
+                settings.limits.refused_retention_days,
+                settings.supervision,
+            ),
         )?;
         Ok(Arc::new(Platform {
             settings,

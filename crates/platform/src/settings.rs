@@ -193,6 +193,12 @@ impl Default for Limits {
 }
 
 impl Settings {
+    /// The city's time zone (`timezone`).
+    pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, crate::StartError> {
+        jiff::tz::TimeZone::get(&self.timezone)
+            .map_err(|_| crate::StartError::TimeZone(self.timezone.clone()))
+    }
+
     /// The database file.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("qingshan.db")

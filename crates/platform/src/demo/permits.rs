@@ -235,7 +235,8 @@ mod tests {
             outlet("S09").limits.is_empty(),
             "cement: no sector standard in the engine yet"
         );
-        crate::permits::import(&mut store, &Actor::new("test"), &permits).unwrap();
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+        crate::permits::import(&mut store, &tz, &Actor::new("test"), &permits).unwrap();
         assert_eq!(store.permits().unwrap().len(), 26);
 
         let baselines: Vec<store::Baseline> = crate::demo::baselines()

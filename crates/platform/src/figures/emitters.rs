@@ -219,7 +219,7 @@ pub struct OutletValue {
     pub latest: Option<Judged>,
     /// Hours of the month so far in exceedance episodes (a day judged on its daily mean counts 24).
     pub exceedance_hours: u32,
-    /// Exceedance episodes this month ([`super::exceedances`], as the API lists them).
+    /// Exceedance episodes this month (as determined: [`crate::determinations`]).
     pub exceedance_episodes: u32,
     /// Valid hourly means this month over hours elapsed this month.
     pub valid_hours: u32,
@@ -285,12 +285,12 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
                 .max()
                 .filter(|&h| now - h <= CURRENT_AIR_S);
             let o2 = series.get(O2_PARAM).cloned().unwrap_or_default();
-            // The month's episodes as the determination finds them (the API's), daily limits included.
-            let month_episodes = super::exceedances(
+            // The month's episodes as determined (the API's), daily limits included.
+            let month_episodes = crate::determinations::current(
                 store,
-                tz,
                 std::slice::from_ref(site),
                 None,
+                true,
                 month_start,
                 now + 1,
             )?;
@@ -302,7 +302,11 @@ pub fn emitters_now(store: &Store, tz: &TimeZone, now: i64) -> store::Result<Vec
                     .iter()
                     .filter(|e| e.param == p.code)
                     .collect();
-                let exceedance_hours = episodes.iter().map(|e| e.hours as u32).sum();
+                let exceedance_hours = episodes
+                    .iter()
+                    .filter_map(|e| e.exceedance.as_ref())
+                    .map(|e| e.hours as u32)
+                    .sum();
                 let exceedance_episodes = episodes.len() as u32;
                 let latest = current.and_then(|h| {
                     s.get(&h)

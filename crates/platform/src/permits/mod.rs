@@ -353,12 +353,21 @@ fn limit(number: &str, site: &str, l: LimitInput) -> Result<PermitLimit> {
     })
 }
 
-/// Stores permit versions, all or nothing, each with its audit entry, in one transaction.
-pub fn import(store: &mut Store, actor: &Actor, permits: &[Permit]) -> Result<Vec<i64>> {
+/// Stores permit versions, all or nothing, each with its audit entry, in one transaction, and queues
+/// their outlets' days for determination under the new limits.
+pub fn import(
+    store: &mut Store,
+    tz: &jiff::tz::TimeZone,
+    actor: &Actor,
+    permits: &[Permit],
+) -> Result<Vec<i64>> {
+    let now = jiff::Timestamp::now().as_second();
     store.in_transaction(|s| {
         let mut ids = Vec::with_capacity(permits.len());
         for p in permits {
             let id = s.put_permit(p)?;
+            // Its limits judge its outlets' data again, back to its first day (or a year).
+            crate::determinations::queue_permit(s, tz, p, now)?;
             let limits: usize = p.outlets.iter().map(|o| o.limits.len()).sum();
             s.audit(
                 actor.as_str(),
@@ -558,7 +567,13 @@ mod tests {
         let (_dir, mut store) = store_with_outlets();
         let first = input("2026-01-01", 35.0).validate(&store).unwrap();
         let renewed = input("2028-01-01", 30.0).validate(&store).unwrap();
-        import(&mut store, &Actor::new("test"), &[first, renewed]).unwrap();
+        import(
+            &mut store,
+            &jiff::tz::TimeZone::UTC,
+            &Actor::new("test"),
+            &[first, renewed],
+        )
+        .unwrap();
         let all = store.permits().unwrap();
         let day = |s: &str| s.parse::<Date>().unwrap();
         let (p, o) = in_force(&all, "S01", day("2027-06-01")).unwrap();

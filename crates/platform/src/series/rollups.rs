@@ -116,6 +116,12 @@ fn step(
         )?);
     }
     store.write_rollups(&daily, &dirty)?;
+    // New or late data: the days' determinations are made again (only outlets' count; the job skips
+    // the rest).
+    let mut queued: Vec<(String, i64)> =
+        days.into_iter().map(|(site, _, day)| (site, day)).collect();
+    queued.dedup();
+    store.queue_determinations(&queued)?;
     Ok(dirty.len())
 }
 

@@ -143,7 +143,8 @@ fn load(
         .map(|i| i.validate(store))
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("in {}", a.file.display()))?;
-    let ids = platform::permits::import(store, actor, &permits)
+    let tz = a.common.settings(&[])?.time_zone()?;
+    let ids = platform::permits::import(store, &tz, actor, &permits)
         .with_context(|| format!("loading {}", a.file.display()))?;
     println!(
         "loaded {} permit versions ({} outlets) from {}",

@@ -133,6 +133,7 @@ fn seed_demo(
         .context("the demo permits")?;
     platform::permits::import(
         &mut store,
+        &settings.time_zone()?,
         &platform::registry::Actor::new("demo"),
         &permits,
     )

@@ -118,10 +118,11 @@ async fn put(
         })?;
     who.require(Action::RegistryWrite, Target::enterprise(enterprise))?;
     let actor = who.actor();
+    let tz = p.tz.clone();
     let stored = p
         .write(move |s| {
             let permit = input.validate(s)?;
-            let id = permits::import(s, &actor, std::slice::from_ref(&permit))?[0];
+            let id = permits::import(s, &tz, &actor, std::slice::from_ref(&permit))?[0];
             Ok(s.permit(id)?)
         })
         .await?

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use platform::accounts::{Action, Principal, Target};
+use platform::determinations;
 use platform::permits::baselines::against;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -81,21 +82,21 @@ async fn exceedances(
 ) -> Result<Json<Value>, ApiError> {
     let (sites, param, from, to) =
         outlets(&p, &who, query(q)?, MAX_DAYS, "exceedance lists").await?;
-    let tz = p.tz.clone();
     let rows = p
-        .read(move |s| platform::figures::exceedances(s, &tz, &sites, param.as_deref(), from, to))
+        .read(move |s| determinations::current(s, &sites, param.as_deref(), true, from, to))
         .await?;
     let now = jiff::Timestamp::now().as_second();
     let items: Vec<Value> = rows
         .iter()
-        .map(|r| {
+        .filter_map(|r| Some((r, r.exceedance.as_ref()?)))
+        .map(|(r, e)| {
             json!({
-                "site": r.site, "param": r.param,
-                "start": local_time(&p, r.start), "end": local_time(&p, r.end), "hours": r.hours,
-                "peak": r.peak, "limit": r.limit, "multiple": r.multiple, "averaging": r.averaging,
-                "permit": r.permit.as_ref().map(|(number, _)| number),
-                "permit_id": r.permit.as_ref().map(|(_, id)| id),
-                "source": r.source,
+                "id": r.id, "site": r.site_id, "param": r.param,
+                "start": local_time(&p, r.start), "end": local_time(&p, r.end), "hours": e.hours,
+                "peak": e.peak, "limit": e.limit, "multiple": e.multiple, "averaging": e.averaging,
+                "permit": e.permit_number, "permit_id": e.permit_id, "source": e.source,
+                "evidence": evidence(r), "found_at": local_time(&p, r.found_at),
+                "changed_at": local_time(&p, r.changed_at),
                 "preliminary": p.settings.supervision.preliminary(&p.tz, r.end, now),
             })
         })
@@ -110,20 +111,26 @@ async fn data_problems(
 ) -> Result<Json<Value>, ApiError> {
     let (sites, param, from, to) =
         outlets(&p, &who, query(q)?, MAX_PROBLEM_DAYS, "data-problem lists").await?;
-    let thresholds = p.settings.supervision;
     let rows = p
-        .read(move |s| {
-            platform::figures::data_problems(s, &sites, param.as_deref(), from, to, thresholds)
-        })
+        .read(move |s| determinations::current(s, &sites, param.as_deref(), false, from, to))
         .await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
-            json!({"site": r.site, "param": r.param, "kind": r.kind.code(),
-                   "start": local_time(&p, r.start), "end": local_time(&p, r.end)})
+            json!({"id": r.id, "site": r.site_id, "param": r.param, "kind": r.kind,
+                   "start": local_time(&p, r.start), "end": local_time(&p, r.end),
+                   "evidence": evidence(r), "found_at": local_time(&p, r.found_at)})
         })
         .collect();
     Ok(Json(json!({ "problems": items })))
+}
+
+/// The journal entries a determination rests on: the first and last received frame carrying its values.
+fn evidence(d: &store::Determination) -> Value {
+    match d.evidence {
+        Some((first, last)) => json!({"first_journal_id": first, "last_journal_id": last}),
+        None => Value::Null,
+    }
 }
 
 #[derive(Deserialize)]

@@ -475,9 +475,10 @@ pub async fn save(
             )));
         }
         let actor = desk.who.actor();
+        let tz = p.tz.clone();
         p.write(move |s| {
             let permit = input.validate(s)?;
-            Ok(permits::import(s, &actor, std::slice::from_ref(&permit))?[0])
+            Ok(permits::import(s, &tz, &actor, std::slice::from_ref(&permit))?[0])
         })
         .await
     }

@@ -1,5 +1,5 @@
 //! Supervision in the console: the exceedance episodes and data problems of the outlets in the person's
-//! jurisdiction over the last days (7 by default, `?days=` up to 31), as the API computes them.
+//! jurisdiction over the last days (7 by default, `?days=` up to 31), as determined (the API's).
 
 use super::{Desk, Fields, field};
 use crate::portal::html::Html;
@@ -27,7 +27,7 @@ pub async fn page(
     }
     let ctx = &desk.ctx;
     let days: i64 = field(&q, "days").parse().unwrap_or(7).clamp(1, 31);
-    let (to, tz, thresholds) = (ctx.now, ctx.tz.clone(), p.settings.supervision);
+    let to = ctx.now;
     let from = to - days * 86_400;
     let reader = desk.who.clone();
     let found = p
@@ -38,9 +38,11 @@ pub async fn page(
                 .filter(|s| matches!(s.kind, SiteKind::FlueGasOutlet | SiteKind::WastewaterOutlet))
                 .filter(|s| reader.may(Action::DataRead, Target::site(s)))
                 .collect();
-            let episodes = platform::figures::exceedances(s, &tz, &sites, None, from, to)?;
-            let problems = platform::figures::data_problems(s, &sites, None, from, to, thresholds)?;
-            Ok((episodes, problems))
+            let current = platform::determinations::current;
+            Ok((
+                current(s, &sites, None, true, from, to)?,
+                current(s, &sites, None, false, from, to)?,
+            ))
         })
         .await;
     let (episodes, problems) = match found {
@@ -48,13 +50,16 @@ pub async fn page(
         Err(e) => return desk.fail(e),
     };
     let mut rows = Html::new();
-    for e in &episodes {
+    for (d, e) in episodes
+        .iter()
+        .filter_map(|d| Some((d, d.exceedance.as_ref()?)))
+    {
         write_html!(
             rows,
             r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num exceed">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"#,
-            &e.site,
-            &e.param,
-            ctx.time(e.start),
+            &d.site_id,
+            &d.param,
+            ctx.time(d.start),
             e.hours,
             e.peak,
             e.limit,
@@ -67,9 +72,9 @@ pub async fn page(
         write_html!(
             problem_rows,
             r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
-            &pr.site,
+            &pr.site_id,
             &pr.param,
-            pr.kind.code(),
+            &pr.kind,
             ctx.time(pr.start),
             ctx.time(pr.end)
         );
