@@ -27,10 +27,11 @@ use store::{Determination, ExceedanceFacts, Interval, Period, Site, SiteKind, St
 pub const PERMIT_LOOKBACK_DAYS: i64 = 366;
 /// How often today and yesterday of every outlet are queued, for gaps that no data would queue.
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-/// The longest run of consecutive queued days determined in one window.
-const MAX_WINDOW_DAYS: i64 = 31;
-/// Queued (site, day) pairs taken per step.
-const STEP: u32 = 64;
+/// The longest run of consecutive queued days determined in one window: one step's work, which the
+/// writer does between batches, so it stays small (a week of one outlet's data and two days around it).
+const MAX_WINDOW_DAYS: i64 = 7;
+/// Queued (site, day) pairs read per step (one window of the first site among them is determined).
+const STEP: u32 = 32;
 const DAY: i64 = 86_400;
 
 /// What a new determination window found, against what was stored for it: the writes that make the
@@ -187,36 +188,32 @@ pub fn run_until(
     }
 }
 
-/// One step: up to [`STEP`] queued days, by site.
+/// One step: the first run of consecutive queued days of the first queued site (at most
+/// [`MAX_WINDOW_DAYS`]); returns how many queued pairs it took off the queue.
 fn step(store: &Store, tz: &TimeZone, thresholds: Thresholds, now: i64) -> store::Result<usize> {
     let queued = store.queued_determinations(STEP)?;
-    if queued.is_empty() {
+    let Some((site_id, _)) = queued.first() else {
         return Ok(0);
-    }
-    let sites: BTreeMap<String, Site> = outlets(store)?
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
+    };
+    let ours: Vec<&(String, i64)> = queued.iter().filter(|(s, _)| s == site_id).collect();
+    let mut days: Vec<i64> = ours
+        .iter()
+        .map(|(_, d)| local_start(*d, tz, Period::Day))
         .collect();
-    let mut by_site: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
-    for (site, day) in &queued {
-        by_site
-            .entry(site)
-            .or_default()
-            .push(local_start(*day, tz, Period::Day));
+    days.sort_unstable();
+    days.dedup();
+    let (first, last) = runs(&days)[0];
+    let done: Vec<(String, i64)> = ours
+        .into_iter()
+        .filter(|(_, d)| (first..=last).contains(&local_start(*d, tz, Period::Day)))
+        .cloned()
+        .collect();
+    // Not an outlet (an air station's rollups queue it too): nothing to determine.
+    if let Some(site) = outlets(store)?.into_iter().find(|s| s.id == *site_id) {
+        determine(store, tz, thresholds, &site, first, last, now)?;
     }
-    for (site, mut days) in by_site {
-        // Not an outlet (an air station's rollups queue it too): nothing to determine.
-        let Some(site) = sites.get(site) else {
-            continue;
-        };
-        days.sort_unstable();
-        days.dedup();
-        for (first, last) in runs(&days) {
-            determine(store, tz, thresholds, site, first, last, now)?;
-        }
-    }
-    store.dequeue_determinations(&queued)?;
-    Ok(queued.len())
+    store.dequeue_determinations(&done)?;
+    Ok(done.len())
 }
 
 /// Consecutive days (at most [`MAX_WINDOW_DAYS`] a run) as (first, last) day starts.
@@ -444,11 +441,11 @@ mod tests {
     }
 
     #[test]
-    fn queued_days_make_runs_of_at_most_a_month() {
-        let days: Vec<i64> = (0..40).map(|n| n * DAY).chain([50 * DAY]).collect();
+    fn queued_days_make_runs_of_at_most_a_week() {
+        let days: Vec<i64> = (0..10).map(|n| n * DAY).chain([12 * DAY]).collect();
         assert_eq!(
             runs(&days),
-            vec![(0, 30 * DAY), (31 * DAY, 39 * DAY), (50 * DAY, 50 * DAY)]
+            vec![(0, 6 * DAY), (7 * DAY, 9 * DAY), (12 * DAY, 12 * DAY)]
         );
     }
 }
