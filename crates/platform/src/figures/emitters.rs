@@ -50,7 +50,7 @@ pub fn limit_on_day(
 }
 
 /// An outlet parameter: HJ 212 code, names, unit.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutletParam {
     pub code: &'static str,
     pub name_zh: &'static str,

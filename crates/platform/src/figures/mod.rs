@@ -16,6 +16,7 @@ mod emissions;
 mod emitters;
 mod exceedances;
 mod problems;
+mod reports;
 mod water;
 
 pub use air::*;
@@ -27,4 +28,5 @@ pub use emissions::*;
 pub use emitters::*;
 pub use exceedances::*;
 pub use problems::*;
+pub use reports::*;
 pub use water::*;

@@ -11,6 +11,7 @@
 
 pub mod city;
 pub mod device;
+pub mod outlet;
 
 #[allow(unused_imports)]
 pub use city::*;

@@ -8,6 +8,7 @@
 //! - [`sites`], [`devices`]: the registry's sites and devices; [`places`]: counties, water bodies, enterprises;
 //! - [`supervision`]: exceedance episodes and data problems of the jurisdiction's outlets;
 //! - [`permits`]: emission permits (list with expiry warnings, a version, create/change/renew);
+//! - [`reports`]: execution reports, an enterprise's quarter or a county's month, printable and as XLSX;
 //! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
 //! - [`accounts`]: accounts for administrators; [`account`]: one's own password and tokens;
 //! - [`audit`]: the audit log and the access log for auditors.
@@ -24,6 +25,7 @@ mod forms;
 mod home;
 mod permits;
 mod places;
+mod reports;
 mod sign_in;
 mod sites;
 mod supervision;
@@ -135,6 +137,12 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     (
         "GET",
         "/console/supervision",
+        Need::Listed(Action::DataRead),
+    ),
+    ("GET", "/console/reports", Need::Listed(Action::DataRead)),
+    (
+        "GET",
+        "/console/reports.xlsx",
         Need::Listed(Action::DataRead),
     ),
     (
@@ -261,6 +269,11 @@ pub fn routes() -> Router<Arc<App>> {
             listed("/console/supervision", &["GET"]),
             get(supervision::page),
         )
+        .route(listed("/console/reports", &["GET"]), get(reports::page))
+        .route(
+            listed("/console/reports.xlsx", &["GET"]),
+            get(reports::xlsx),
+        )
         .route(listed("/console/permits", &["GET"]), get(permits::list))
         .route(
             listed("/console/permits/new", &["GET", "POST"]),
@@ -370,6 +383,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         "/console/supervision",
         "监管",
         "Supervision",
+        Action::DataRead,
+        false,
+    ),
+    (
+        "/console/reports",
+        "执行报告",
+        "Reports",
         Action::DataRead,
         false,
     ),
