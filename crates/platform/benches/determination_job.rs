@@ -18,8 +18,9 @@ const START: i64 = 1_735_660_800;
 
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let mut store = store::sqlite::connect_file(&dir.path().join("bench.db"), store::Durability::Normal)
-        .expect("a SQLite file");
+    let mut store =
+        store::sqlite::connect_file(&dir.path().join("bench.db"), store::Durability::Normal)
+            .expect("a SQLite file");
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("the zone");
     seed(&mut store);
 
@@ -32,7 +33,11 @@ fn main() {
             frames.clear();
         }
     }
-    println!("setup: {} minutes of 3 parameters written in {:.1?}", DAYS * 1440, t.elapsed());
+    println!(
+        "setup: {} minutes of 3 parameters written in {:.1?}",
+        DAYS * 1440,
+        t.elapsed()
+    );
 
     let t = Instant::now();
     while platform::series::rollups::run(&mut store, &tz, 10_000).expect("rollups") > 0 {}
@@ -41,7 +46,9 @@ fn main() {
     let queued = store.queued_determinations(u32::MAX).expect("the queue");
     store.dequeue_determinations(&queued).expect("emptied");
 
-    let days: Vec<(String, i64)> = (0..DAYS).map(|d| ("S01".to_string(), START + d * 86_400)).collect();
+    let days: Vec<(String, i64)> = (0..DAYS)
+        .map(|d| ("S01".to_string(), START + d * 86_400))
+        .collect();
     let now = START + DAYS * 86_400;
     for round in ["first", "again"] {
         store.queue_determinations(&days).expect("queued");

@@ -7,10 +7,11 @@
 //! back), and every [`SWEEP_EVERY`] for today and yesterday of every outlet with a device (a logger
 //! that falls silent sends nothing that would queue its gap). The job takes a site's queued days, and
 //! determines again a window from the day before the first to the day after the last (an episode may
-//! run over midnight), reaching back to the start of any stored determination that runs into the
-//! window, so an episode is never cut in two. Within the window it [`reconcile`]s: a determination with
-//! the same parameter, kind and start is the same one (updated in place when it grew or changed), a new
-//! one is added, and one no longer found is withdrawn, never deleted.
+//! run over midnight), reaching back (up to a week) to the start of any stored determination that runs
+//! into the window, so an episode is not cut in two; a silence is traced back to the parameter's last
+//! value however long ago. Within the window it [`reconcile`]s: a determination with the same parameter,
+//! kind and start is the same one (updated in place when it grew or changed), a new one is added, and
+//! one no longer found is withdrawn, never deleted.
 //!
 //! [`figures::exceedances`]: crate::figures::exceedances
 //! [`figures::data_problems`]: crate::figures::data_problems
@@ -30,6 +31,10 @@ pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 *
 /// The longest run of consecutive queued days determined in one window: one step's work, which the
 /// writer does between batches, so it stays small (a week of one outlet's data and two days around it).
 const MAX_WINDOW_DAYS: i64 = 7;
+/// How far before its first queued day a window reaches back to take in a determination that runs into
+/// it. A silence keeps its true start beyond that (traced to the last value); a longer stuck or flagged
+/// run keeps the end it had when it last fell within the reach.
+const MAX_REACH_DAYS: i64 = 7;
 /// Queued (site, day) pairs read per step (one window of the first site among them is determined).
 const STEP: u32 = 32;
 const DAY: i64 = 86_400;
@@ -241,16 +246,19 @@ fn determine(
     last: i64,
     now: i64,
 ) -> store::Result<()> {
-    let day_before = local_start(first - 1, tz, Period::Day);
-    // Reach back to the start of any determination running into the window, on a day boundary (daily
-    // means are judged on whole local days).
-    let reaching = store
-        .determinations_of(&site.id, day_before, day_before + 1, false)?
+    // Reach back, day by day, to the start of any determination running into the window's start (daily
+    // means are judged on whole local days), but not past MAX_REACH_DAYS: a window is one step's work.
+    let floor = first - MAX_REACH_DAYS * DAY;
+    let mut from = local_start(first - 1, tz, Period::Day);
+    while let Some(start) = store
+        .determinations_of(&site.id, from, from + 1, false)?
         .iter()
         .map(|d| d.start)
+        .filter(|&s| s < from && s >= floor)
         .min()
-        .unwrap_or(day_before);
-    let from = local_start(reaching.min(day_before), tz, Period::Day);
+    {
+        from = local_start(start, tz, Period::Day);
+    }
     let to = next_start(next_start(last, tz, Period::Day), tz, Period::Day).min(now);
     if to <= from {
         return Ok(());
@@ -304,12 +312,33 @@ fn determine(
             withdrawn_at: None,
         });
     }
-    let stored: Vec<Determination> = store
-        .determinations_of(&site.id, from, to, true)?
-        .into_iter()
-        .filter(|d| d.start >= from && d.start < to)
+    // What runs into the window from before its start (past the reach, or a silence whose start was
+    // traced back to the last value) is matched, never withdrawn for not being seen whole; a run cut at
+    // the window's start that continues one of them is that one, not a new one.
+    let mut stored = store.determinations_of(&site.id, from, to, true)?;
+    // A silence traced back before the window may have been stored by an earlier window that ended
+    // before this one begins: it is the same silence.
+    for f in found.iter().filter(|f| f.start < from) {
+        for d in store.determinations_of(&site.id, f.start, f.start + 1, true)? {
+            if !stored.iter().any(|s| s.id == d.id) {
+                stored.push(d);
+            }
+        }
+    }
+    let straddling: Vec<&Determination> = stored
+        .iter()
+        .filter(|d| d.start < from && d.withdrawn_at.is_none())
         .collect();
+    found.retain(|f| {
+        f.start != from
+            || !straddling
+                .iter()
+                .any(|s| s.param == f.param && s.kind == f.kind)
+    });
     for d in reconcile(&stored, &found, now) {
+        if d.start < from && d.withdrawn_at.is_some() {
+            continue;
+        }
         store.put_determination(&d)?;
     }
     Ok(())

@@ -187,6 +187,9 @@ async fn an_enterprise_quarter_and_a_county_month_from_frames() {
         )
         .await;
     assert_eq!(status, 400);
-    assert!(page.contains("quarter &quot;5&quot; is not valid"), "{page}");
+    assert!(
+        page.contains("quarter &quot;5&quot; is not valid"),
+        "{page}"
+    );
     server.stop().await;
 }

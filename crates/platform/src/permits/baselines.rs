@@ -117,19 +117,24 @@ pub fn import(store: &mut Store, actor: &Actor, baselines: &[Baseline]) -> Resul
                 actor.as_str(),
                 "upsert_baseline",
                 &format!("{}/{}/{}", b.area, b.param, b.base_year),
-                Some(&format!(
-                    "{} t in {}, −{} % by {}{} ({})",
-                    b.tonnes,
-                    b.base_year,
-                    b.reduction_pct,
-                    b.target_year,
-                    if b.simulated { ", simulated" } else { "" },
-                    b.source
-                )),
+                Some(&describe(b)),
             )?;
         }
         Ok(())
     })
+}
+
+/// A baseline in words: `9100.5 t in 2015, −1 % by 2020, simulated (source)`.
+pub fn describe(b: &Baseline) -> String {
+    format!(
+        "{} t in {}, −{} % by {}{} ({})",
+        b.tonnes,
+        b.base_year,
+        b.reduction_pct,
+        b.target_year,
+        if b.simulated { ", simulated" } else { "" },
+        b.source
+    )
 }
 
 /// An area's total of a year set against its baseline and target.

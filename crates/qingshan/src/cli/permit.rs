@@ -84,15 +84,10 @@ pub fn run_baseline(cmd: BaselineCommand) -> anyhow::Result<()> {
             let store = platform::open_database(&settings)?.connect()?;
             for b in store.baselines()? {
                 println!(
-                    "{} {}: {} t in {}, −{} % by {}{} ({})",
+                    "{} {}: {}",
                     b.area,
                     b.param,
-                    b.tonnes,
-                    b.base_year,
-                    b.reduction_pct,
-                    b.target_year,
-                    if b.simulated { ", simulated" } else { "" },
-                    b.source
+                    platform::permits::baselines::describe(&b)
                 );
             }
             Ok(())

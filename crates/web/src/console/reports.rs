@@ -301,6 +301,22 @@ async fn choices(p: &App, desk: &Desk) -> Result<Html, platform::Error> {
     Ok(body)
 }
 
+/// The headings of a report line after its outlet.
+fn columns(desk: &Desk) -> [&'static str; 9] {
+    let ctx = &desk.ctx;
+    [
+        ctx.t("因子", "Pollutant"),
+        ctx.t("小时", "Hours"),
+        ctx.t("有效小时", "Valid hours"),
+        ctx.t("超标小时", "Exceedance hours"),
+        ctx.t("超标次数", "Episodes"),
+        ctx.t("实测排放量（吨）", "Measured (t)"),
+        ctx.t("替代量（吨）", "Substituted (t)"),
+        ctx.t("合计（吨）", "Total (t)"),
+        ctx.t("许可年排放量（吨）", "Permitted a year (t)"),
+    ]
+}
+
 /// Tonnes to the kilogram.
 fn t(x: f64) -> String {
     let s = format!("{x:.3}");
@@ -331,20 +347,8 @@ fn render(desk: &Desk, q: &Fields, r: &Report) -> Html {
             )
         );
     }
-    let heads = [
-        ctx.t("排放口", "Outlet"),
-        ctx.t("因子", "Pollutant"),
-        ctx.t("小时", "Hours"),
-        ctx.t("有效小时", "Valid hours"),
-        ctx.t("超标小时", "Exceedance hours"),
-        ctx.t("超标次数", "Episodes"),
-        ctx.t("实测排放量（吨）", "Measured (t)"),
-        ctx.t("替代量（吨）", "Substituted (t)"),
-        ctx.t("合计（吨）", "Total (t)"),
-        ctx.t("许可年排放量（吨）", "Permitted a year (t)"),
-    ];
-    let mut head = Html::new();
-    for h in heads {
+    let mut head = html!("<th>{}</th>", ctx.t("排放口", "Outlet"));
+    for h in columns(desk) {
         write_html!(head, "<th>{}</th>", h);
     }
     let mut rows = Html::new();
@@ -417,21 +421,11 @@ fn workbook(desk: &Desk, r: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErr
     if r.preliminary {
         ws.write_string(1, 0, ctx.t("初步数据", "Preliminary"))?;
     }
-    let heads = [
-        ctx.t("排放口", "Outlet"),
-        ctx.t("名称", "Name"),
-        ctx.t("因子", "Pollutant"),
-        ctx.t("小时", "Hours"),
-        ctx.t("有效小时", "Valid hours"),
-        ctx.t("超标小时", "Exceedance hours"),
-        ctx.t("超标次数", "Episodes"),
-        ctx.t("实测排放量（吨）", "Measured (t)"),
-        ctx.t("替代量（吨）", "Substituted (t)"),
-        ctx.t("合计（吨）", "Total (t)"),
-        ctx.t("许可年排放量（吨）", "Permitted a year (t)"),
-    ];
-    for (j, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(3, j as u16, *h, &bold)?;
+    let heads = [ctx.t("排放口", "Outlet"), ctx.t("名称", "Name")]
+        .into_iter()
+        .chain(columns(desk));
+    for (j, h) in heads.enumerate() {
+        ws.write_string_with_format(3, j as u16, h, &bold)?;
     }
     let mut row = 4;
     for l in &r.lines {
