@@ -4,9 +4,9 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    AccessEntry, Account, ApiToken, AuditEntry, Baseline, County, Determination, Device,
-    Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period, Permit, Result, Rollup,
-    Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
+    AccessEntry, Account, Alarm, AlarmNote, ApiToken, AuditEntry, Baseline, County, Determination,
+    Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period, Permit, Result,
+    Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -320,6 +320,22 @@ pub trait Determinations {
     fn put_determination(&self, d: &Determination) -> Result<i64>;
 }
 
+/// Alarms and their notes ([`crate::alarms`]).
+pub trait Alarms {
+    /// Stores a new alarm (`id` 0; returns its id) or replaces the one with its id.
+    fn put_alarm(&self, a: &Alarm) -> Result<i64>;
+    fn alarm(&self, id: i64) -> Result<Option<Alarm>>;
+    /// The newest alarm raised from a determination.
+    fn alarm_of_determination(&self, determination_id: i64) -> Result<Option<Alarm>>;
+    /// Alarms not closed, oldest first.
+    fn unclosed_alarms(&self) -> Result<Vec<Alarm>>;
+    /// Alarms opened in `[from, to)`, newest first.
+    fn alarms_opened(&self, from: i64, to: i64) -> Result<Vec<Alarm>>;
+    fn add_alarm_note(&self, n: &AlarmNote) -> Result<()>;
+    /// An alarm's notes, oldest first.
+    fn alarm_notes(&self, alarm_id: i64) -> Result<Vec<AlarmNote>>;
+}
+
 /// Accounts, their sessions and API tokens ([`crate::people`]).
 pub trait People {
     /// Creates an account; [`StoreError::Exists`] when the name is taken.
@@ -384,7 +400,17 @@ pub trait Tables {
 
 /// One connection to a database: every capability's storage, plus schema and transactions.
 pub trait Connection:
-    Journal + Series + Rollups + Registry + Audit + People + Permits + Determinations + Tables + Send
+    Journal
+    + Series
+    + Rollups
+    + Registry
+    + Audit
+    + People
+    + Permits
+    + Determinations
+    + Alarms
+    + Tables
+    + Send
 {
     /// The schema version the database is at.
     fn schema_version(&self) -> Result<i64>;

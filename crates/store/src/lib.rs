@@ -11,6 +11,7 @@
 //! Keys: the site id leads every measurement key and appears in every measurement query, so the tables
 //! shard by site when they move to a distributed PostgreSQL.
 
+pub mod alarms;
 pub mod chain;
 pub mod conformance;
 pub mod contract;
@@ -22,11 +23,12 @@ pub mod permits;
 pub mod postgres;
 pub mod sqlite;
 
+pub use alarms::{Alarm, AlarmNote};
 pub use chain::ChainCheck;
 pub use contract::{
-    Audit, Conflict, Connection, Database, Determinations, DirtyHour, Journal, People, Permits,
-    QuarantineCount, Receipt, RefusalCount, Registry, Rollups, Series, SeriesInfo, Store, Tables,
-    WriteSummary,
+    Alarms, Audit, Conflict, Connection, Database, Determinations, DirtyHour, Journal, People,
+    Permits, QuarantineCount, Receipt, RefusalCount, Registry, Rollups, Series, SeriesInfo, Store,
+    Tables, WriteSummary,
 };
 pub use determinations::{Determination, ExceedanceFacts};
 pub use model::*;

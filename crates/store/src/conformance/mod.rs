@@ -47,6 +47,7 @@ macro_rules! conformance_tests {
             permits_keep_their_versions_whole,
             baselines_are_replaced_by_area_pollutant_and_year,
             determinations_are_updated_in_place_and_withdrawn_not_deleted,
+            alarms_keep_their_state_and_notes,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

@@ -209,3 +209,87 @@ pub fn determinations_are_updated_in_place_and_withdrawn_not_deleted(db: &dyn Da
             .is_empty()
     );
 }
+
+pub fn alarms_keep_their_state_and_notes(db: &dyn Database) {
+    let store = db.connect().unwrap();
+    let alarm = Alarm {
+        id: 0,
+        kind: "exceedance".into(),
+        severity: "high".into(),
+        site_id: "S1".into(),
+        param: Some("a21026".into()),
+        determination_id: Some(7),
+        state: "open".into(),
+        level: "county".into(),
+        opened_at: T0 + HOUR,
+        episode_start: T0,
+        episode_end: T0 + HOUR,
+        changed_at: T0 + HOUR,
+        case_id: None,
+    };
+    let id = store.put_alarm(&alarm).unwrap();
+    let gap = Alarm {
+        kind: "gap".into(),
+        severity: "medium".into(),
+        param: None,
+        determination_id: Some(8),
+        opened_at: T0 + 2 * HOUR,
+        ..alarm.clone()
+    };
+    let gap_id = store.put_alarm(&gap).unwrap();
+    let acked = Alarm {
+        id,
+        state: "acknowledged".into(),
+        level: "city".into(),
+        changed_at: T0 + 3 * HOUR,
+        ..alarm.clone()
+    };
+    assert_eq!(store.put_alarm(&acked).unwrap(), id);
+    assert_eq!(store.alarm(id).unwrap(), Some(acked.clone()));
+    assert_eq!(store.alarm(999).unwrap(), None);
+    assert_eq!(
+        store.alarm_of_determination(7).unwrap(),
+        Some(acked.clone())
+    );
+    assert_eq!(store.alarm_of_determination(9).unwrap(), None);
+    // Newest first; closed ones are not unclosed.
+    let opened: Vec<i64> = store
+        .alarms_opened(T0, T0 + 86_400)
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(opened, vec![gap_id, id]);
+    store
+        .put_alarm(&Alarm {
+            id: gap_id,
+            state: "closed".into(),
+            ..gap.clone()
+        })
+        .unwrap();
+    let unclosed: Vec<i64> = store
+        .unclosed_alarms()
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(unclosed, vec![id]);
+    for (event, comment) in [("opened", None), ("ack", Some("on it"))] {
+        store
+            .add_alarm_note(&AlarmNote {
+                alarm_id: id,
+                at: T0 + 3 * HOUR,
+                actor: "staff".into(),
+                event: event.into(),
+                comment: comment.map(str::to_string),
+            })
+            .unwrap();
+    }
+    let notes = store.alarm_notes(id).unwrap();
+    assert_eq!(
+        notes.iter().map(|n| n.event.as_str()).collect::<Vec<_>>(),
+        vec!["opened", "ack"]
+    );
+    assert_eq!(notes[1].comment.as_deref(), Some("on it"));
+    assert!(store.alarm_notes(gap_id).unwrap().is_empty());
+}

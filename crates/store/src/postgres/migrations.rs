@@ -33,6 +33,7 @@ const POSTGRES: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/postgres/0007_determinations.sql"),
     ),
+    (8, include_str!("../../migrations/postgres/0008_alarms.sql")),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -11,6 +11,7 @@
 //! - Migrations take a session advisory lock ([`MIGRATION_LOCK`]): two servers starting together migrate
 //!   once.
 
+mod alarms;
 mod client;
 mod determinations;
 mod journal;

@@ -33,6 +33,7 @@ const SQLITE: &[(i64, &str)] = &[
         10,
         include_str!("../../migrations/sqlite/0010_determinations.sql"),
     ),
+    (11, include_str!("../../migrations/sqlite/0011_alarms.sql")),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

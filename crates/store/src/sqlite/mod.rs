@@ -1,5 +1,6 @@
 //! The embedded backend: one SQLite file in WAL mode.
 
+mod alarms;
 mod determinations;
 mod journal;
 mod migrations;

@@ -1,0 +1,123 @@
+//! Alarms and their notes, on PostgreSQL.
+
+use super::PgConnection;
+use crate::{Alarm, AlarmNote, Alarms, Result};
+use postgres::Row;
+use postgres::types::ToSql;
+
+const COLUMNS: &str = "id, kind, severity, site_id, param, determination_id, state, level, opened_at, \
+     episode_start, episode_end, changed_at, case_id";
+
+fn row(r: &Row) -> Alarm {
+    Alarm {
+        id: r.get(0),
+        kind: r.get(1),
+        severity: r.get(2),
+        site_id: r.get(3),
+        param: r.get(4),
+        determination_id: r.get(5),
+        state: r.get(6),
+        level: r.get(7),
+        opened_at: r.get(8),
+        episode_start: r.get(9),
+        episode_end: r.get(10),
+        changed_at: r.get(11),
+        case_id: r.get(12),
+    }
+}
+
+impl PgConnection {
+    fn alarms_where(&self, clause: &str, values: &[&(dyn ToSql + Sync)]) -> Result<Vec<Alarm>> {
+        let rows = self.client().query(
+            &format!("SELECT {COLUMNS} FROM alarms WHERE {clause}"),
+            values,
+        )?;
+        Ok(rows.iter().map(row).collect())
+    }
+}
+
+impl Alarms for PgConnection {
+    fn put_alarm(&self, a: &Alarm) -> Result<i64> {
+        let values: [&(dyn ToSql + Sync); 13] = [
+            &a.kind,
+            &a.severity,
+            &a.site_id,
+            &a.param,
+            &a.determination_id,
+            &a.state,
+            &a.level,
+            &a.opened_at,
+            &a.episode_start,
+            &a.episode_end,
+            &a.changed_at,
+            &a.case_id,
+            &a.id,
+        ];
+        if a.id == 0 {
+            let r = self.client().query_one(
+                "INSERT INTO alarms (kind, severity, site_id, param, determination_id, state, level, opened_at,
+                     episode_start, episode_end, changed_at, case_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                &values[..12],
+            )?;
+            return Ok(r.get(0));
+        }
+        self.client().execute(
+            "UPDATE alarms SET kind = $1, severity = $2, site_id = $3, param = $4, determination_id = $5,
+                 state = $6, level = $7, opened_at = $8, episode_start = $9, episode_end = $10,
+                 changed_at = $11, case_id = $12
+             WHERE id = $13",
+            &values,
+        )?;
+        Ok(a.id)
+    }
+
+    fn alarm(&self, id: i64) -> Result<Option<Alarm>> {
+        Ok(self.alarms_where("id = $1", &[&id])?.pop())
+    }
+
+    fn alarm_of_determination(&self, determination_id: i64) -> Result<Option<Alarm>> {
+        Ok(self
+            .alarms_where(
+                "determination_id = $1 ORDER BY id DESC LIMIT 1",
+                &[&determination_id],
+            )?
+            .pop())
+    }
+
+    fn unclosed_alarms(&self) -> Result<Vec<Alarm>> {
+        self.alarms_where("state <> 'closed' ORDER BY id", &[])
+    }
+
+    fn alarms_opened(&self, from: i64, to: i64) -> Result<Vec<Alarm>> {
+        self.alarms_where(
+            "opened_at >= $1 AND opened_at < $2 ORDER BY opened_at DESC, id DESC",
+            &[&from, &to],
+        )
+    }
+
+    fn add_alarm_note(&self, n: &AlarmNote) -> Result<()> {
+        self.client().execute(
+            "INSERT INTO alarm_notes (alarm_id, at, actor, event, comment) VALUES ($1, $2, $3, $4, $5)",
+            &[&n.alarm_id, &n.at, &n.actor, &n.event, &n.comment],
+        )?;
+        Ok(())
+    }
+
+    fn alarm_notes(&self, alarm_id: i64) -> Result<Vec<AlarmNote>> {
+        let rows = self.client().query(
+            "SELECT alarm_id, at, actor, event, comment FROM alarm_notes WHERE alarm_id = $1 ORDER BY id",
+            &[&alarm_id],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| AlarmNote {
+                alarm_id: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                event: r.get(3),
+                comment: r.get(4),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,133 @@
+//! Alarms and their notes, on SQLite.
+
+use super::SqliteConnection;
+use crate::{Alarm, AlarmNote, Alarms, Result};
+use rusqlite::{OptionalExtension, params};
+
+const COLUMNS: &str = "id, kind, severity, site_id, param, determination_id, state, level, opened_at, \
+     episode_start, episode_end, changed_at, case_id";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alarm> {
+    Ok(Alarm {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        severity: r.get(2)?,
+        site_id: r.get(3)?,
+        param: r.get(4)?,
+        determination_id: r.get(5)?,
+        state: r.get(6)?,
+        level: r.get(7)?,
+        opened_at: r.get(8)?,
+        episode_start: r.get(9)?,
+        episode_end: r.get(10)?,
+        changed_at: r.get(11)?,
+        case_id: r.get(12)?,
+    })
+}
+
+impl SqliteConnection {
+    fn alarms_where(&self, clause: &str, values: impl rusqlite::Params) -> Result<Vec<Alarm>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM alarms WHERE {clause}"))?;
+        let rows = stmt
+            .query_map(values, row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+impl Alarms for SqliteConnection {
+    fn put_alarm(&self, a: &Alarm) -> Result<i64> {
+        let values = params![
+            a.kind,
+            a.severity,
+            a.site_id,
+            a.param,
+            a.determination_id,
+            a.state,
+            a.level,
+            a.opened_at,
+            a.episode_start,
+            a.episode_end,
+            a.changed_at,
+            a.case_id,
+            a.id
+        ];
+        if a.id == 0 {
+            self.conn.execute(
+                "INSERT INTO alarms (kind, severity, site_id, param, determination_id, state, level, opened_at,
+                     episode_start, episode_end, changed_at, case_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                // Everything but the id (the last), which the database gives.
+                &values[..12],
+            )?;
+            return Ok(self.conn.last_insert_rowid());
+        }
+        self.conn.execute(
+            "UPDATE alarms SET kind = ?1, severity = ?2, site_id = ?3, param = ?4, determination_id = ?5,
+                 state = ?6, level = ?7, opened_at = ?8, episode_start = ?9, episode_end = ?10,
+                 changed_at = ?11, case_id = ?12
+             WHERE id = ?13",
+            values,
+        )?;
+        Ok(a.id)
+    }
+
+    fn alarm(&self, id: i64) -> Result<Option<Alarm>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM alarms WHERE id = ?1"),
+                params![id],
+                row,
+            )
+            .optional()?)
+    }
+
+    fn alarm_of_determination(&self, determination_id: i64) -> Result<Option<Alarm>> {
+        Ok(self
+            .alarms_where(
+                "determination_id = ?1 ORDER BY id DESC LIMIT 1",
+                params![determination_id],
+            )?
+            .pop())
+    }
+
+    fn unclosed_alarms(&self) -> Result<Vec<Alarm>> {
+        self.alarms_where("state <> 'closed' ORDER BY id", [])
+    }
+
+    fn alarms_opened(&self, from: i64, to: i64) -> Result<Vec<Alarm>> {
+        self.alarms_where(
+            "opened_at >= ?1 AND opened_at < ?2 ORDER BY opened_at DESC, id DESC",
+            params![from, to],
+        )
+    }
+
+    fn add_alarm_note(&self, n: &AlarmNote) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO alarm_notes (alarm_id, at, actor, event, comment) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![n.alarm_id, n.at, n.actor, n.event, n.comment],
+        )?;
+        Ok(())
+    }
+
+    fn alarm_notes(&self, alarm_id: i64) -> Result<Vec<AlarmNote>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT alarm_id, at, actor, event, comment FROM alarm_notes WHERE alarm_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![alarm_id], |r| {
+                Ok(AlarmNote {
+                    alarm_id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    event: r.get(3)?,
+                    comment: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
