@@ -335,11 +335,12 @@ fn determine(
                 .iter()
                 .any(|s| s.param == f.param && s.kind == f.kind)
     });
-    for d in reconcile(&stored, &found, now) {
+    for mut d in reconcile(&stored, &found, now) {
         if d.start < from && d.withdrawn_at.is_some() {
             continue;
         }
-        store.put_determination(&d)?;
+        d.id = store.put_determination(&d)?;
+        crate::alarms::follow(store, &d, now)?;
     }
     Ok(())
 }

@@ -14,6 +14,7 @@
 //! kind is shown.
 
 pub mod accounts;
+pub mod alarms;
 pub mod csv_out;
 pub mod demo;
 pub mod determinations;
@@ -105,11 +106,13 @@ fn idle_work(
     tz: TimeZone,
     retention_days: u32,
     thresholds: supervision::Thresholds,
+    alarm_settings: alarms::AlarmSettings,
 ) -> ingest::writer::IdleWork {
     let mut log = health::LogLimit::new(Duration::from_secs(60));
     let mut determination_log = health::LogLimit::new(Duration::from_secs(60));
     let mut last_hourly: Option<std::time::Instant> = None;
     let mut last_sweep: Option<std::time::Instant> = None;
+    let mut last_alarm_check: Option<std::time::Instant> = None;
     let (mut leading, mut last_ask): (bool, Option<std::time::Instant>) = (false, None);
     Box::new(move |store, deadline| {
         if leading || last_ask.is_none_or(|t| t.elapsed() >= LEADER_RETRY) {
@@ -145,6 +148,22 @@ fn idle_work(
         {
             tracing::error!(error = %e, suppressed, "determination failed; will retry");
         }
+        if last_alarm_check.is_none_or(|t| t.elapsed() >= ALARM_CHECK_EVERY) {
+            last_alarm_check = Some(std::time::Instant::now());
+            // A silence shorter than the gap threshold is not a problem, so a problem whose span ended
+            // that long ago has stopped.
+            let clear_after = i64::from(thresholds.gap_minutes) * 60;
+            if let Err(e) = store.in_transaction(|s| {
+                alarms::housekeeping(
+                    s,
+                    alarm_settings,
+                    clear_after,
+                    jiff::Timestamp::now().as_second(),
+                )
+            }) {
+                tracing::error!(error = %e, "alarm housekeeping failed; will retry");
+            }
+        }
         if last_hourly.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
             last_hourly = Some(std::time::Instant::now());
             if retention_days > 0 {
@@ -166,6 +185,9 @@ fn idle_work(
         }
     })
 }
+
+/// How often alarms are checked for escalation and for data problems that have stopped.
+const ALARM_CHECK_EVERY: Duration = Duration::from_secs(5);
 
 /// How often a server that does not lead the background jobs asks again (the leader may have stopped).
 const LEADER_RETRY: Duration = Duration::from_secs(10);
@@ -211,6 +233,7 @@ impl Platform {
                 tz.clone(),
                 settings.limits.refused_retention_days,
                 settings.supervision,
+                settings.alarms,
             ),
         )?;
         Ok(Arc::new(Platform {

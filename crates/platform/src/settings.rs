@@ -34,6 +34,8 @@ pub struct Settings {
     pub sessions: crate::accounts::SessionPolicy,
     /// When silence is a gap and an unchanged value is stuck (`supervision.*`).
     pub supervision: crate::supervision::Thresholds,
+    /// When an alarm nobody acknowledged goes to the city (`alarms.*`).
+    pub alarms: crate::alarms::AlarmSettings,
 }
 
 /// Explicit bounds on what clients may cost the server.
@@ -163,6 +165,7 @@ impl Default for Settings {
                 max_s: 12 * 3600,
             },
             supervision: crate::supervision::Thresholds::default(),
+            alarms: crate::alarms::AlarmSettings::default(),
         }
     }
 }

@@ -134,6 +134,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "a measurement unchanged for longer than this is a data problem (default 4)",
     ),
     (
+        "alarms.escalate_after_minutes",
+        "an alarm nobody acknowledged this long after it opened goes from the county to the city (default 60)",
+    ),
+    (
         "supervision.marking_deadline_hours",
         "hours after a day ends by which enterprises mark its data; figures covering the day are preliminary until then (default 24)",
     ),
@@ -332,6 +336,7 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "sessions.max_hours" => s.sessions.max_s = positive::<i64>(key, value)? * 3600,
         "supervision.gap_minutes" => s.supervision.gap_minutes = positive(key, value)?,
         "supervision.stuck_hours" => s.supervision.stuck_hours = positive(key, value)?,
+        "alarms.escalate_after_minutes" => s.alarms.escalate_after_minutes = positive(key, value)?,
         "supervision.marking_deadline_hours" => {
             s.supervision.marking_deadline_hours = num(key, value)?
         }

@@ -68,6 +68,24 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             minute_interval_min: 10,
         })
         .unwrap();
+    // Alarm 1, at S1, for the alarm routes.
+    store
+        .put_alarm(&store::Alarm {
+            id: 0,
+            kind: "exceedance".into(),
+            severity: "high".into(),
+            site_id: "S1".into(),
+            param: Some("a21026".into()),
+            determination_id: None,
+            state: "open".into(),
+            level: "county".into(),
+            opened_at: 1_795_000_000,
+            episode_start: 1_794_996_400,
+            episode_end: 1_795_000_000,
+            changed_at: 1_795_000_000,
+            case_id: None,
+        })
+        .unwrap();
     let actor = Actor::new("test:access");
     let scopes = |counties: &[&str], enterprises: &[&str]| Scopes {
         counties: counties.iter().map(|c| c.to_string()).collect(),
@@ -182,6 +200,7 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                 Need::Public => true,
                 Need::OnSite(a) => who.principal.may(a, site),
                 Need::OnEnterprise(a) => who.principal.may(a, enterprise),
+                Need::OnSiteOf(a) => who.principal.may(a, site),
                 // A change names its site (the same site); a list is cut to the jurisdiction.
                 Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
                 Need::Listed(a) => who.principal.may(a, Target::Any),
@@ -310,6 +329,7 @@ async fn every_console_page_answers_every_role_as_the_permission_table_says() {
                 Need::Public => true,
                 Need::OnSite(a) => who.principal.may(a, site),
                 Need::OnEnterprise(a) => who.principal.may(a, enterprise),
+                Need::OnSiteOf(a) => who.principal.may(a, site),
                 Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
                 Need::Listed(a) => who.principal.may(a, Target::Any),
                 Need::CityWide(a) => who.principal.may(a, Target::CityWide),

@@ -21,10 +21,12 @@ pub enum Action {
     AccountsManage,
     /// Change one's own password, create and revoke one's own tokens.
     OwnAccount,
+    /// Acknowledge, resolve and close alarms (reading them is [`Action::DataRead`]).
+    AlarmsHandle,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::DataRead,
         Action::RegistryRead,
         Action::RegistryWrite,
@@ -32,6 +34,7 @@ impl Action {
         Action::AuditRead,
         Action::AccountsManage,
         Action::OwnAccount,
+        Action::AlarmsHandle,
     ];
 
     /// The code tokens carry (`registry.write`).
@@ -44,6 +47,7 @@ impl Action {
             Action::AuditRead => "audit.read",
             Action::AccountsManage => "accounts.manage",
             Action::OwnAccount => "account.own",
+            Action::AlarmsHandle => "alarms.handle",
         }
     }
 
@@ -73,16 +77,19 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityAdmin, AuditRead, Everywhere),
     (Role::CityAdmin, AccountsManage, Everywhere),
     (Role::CityAdmin, OwnAccount, Everywhere),
+    (Role::CityAdmin, AlarmsHandle, Everywhere),
     (Role::CityStaff, DataRead, Everywhere),
     (Role::CityStaff, RegistryRead, Everywhere),
     (Role::CityStaff, RegistryWrite, Everywhere),
     (Role::CityStaff, EvidenceRead, Everywhere),
     (Role::CityStaff, OwnAccount, Everywhere),
+    (Role::CityStaff, AlarmsHandle, Everywhere),
     (Role::CountyOfficer, DataRead, Jurisdiction),
     (Role::CountyOfficer, RegistryRead, Jurisdiction),
     (Role::CountyOfficer, RegistryWrite, Jurisdiction),
     (Role::CountyOfficer, EvidenceRead, Jurisdiction),
     (Role::CountyOfficer, OwnAccount, Everywhere),
+    (Role::CountyOfficer, AlarmsHandle, Jurisdiction),
     (Role::EnterpriseUser, DataRead, Jurisdiction),
     (Role::EnterpriseUser, RegistryRead, Jurisdiction),
     (Role::EnterpriseUser, OwnAccount, Everywhere),

@@ -14,6 +14,8 @@ pub enum Need {
     OnSite(Action),
     /// `Action` on the enterprise the item in the path belongs to (`/permits/{id}`: the permit's).
     OnEnterprise(Action),
+    /// `Action` on the site the item in the path belongs to (`/alarms/{id}`: the alarm's).
+    OnSiteOf(Action),
     /// `Action` anywhere in the role's reach; a list is cut to the principal's jurisdiction.
     Listed(Action),
     /// `Action` city-wide: a jurisdiction is not enough.
@@ -76,6 +78,23 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/exceedances", Need::Listed(Action::DataRead)),
     ("GET", "/data-problems", Need::Listed(Action::DataRead)),
     ("GET", "/emissions", Need::Listed(Action::DataRead)),
+    ("GET", "/alarms", Need::Listed(Action::DataRead)),
+    ("GET", "/alarms/{id}", Need::OnSiteOf(Action::DataRead)),
+    (
+        "POST",
+        "/alarms/{id}/ack",
+        Need::OnSiteOf(Action::AlarmsHandle),
+    ),
+    (
+        "POST",
+        "/alarms/{id}/resolve",
+        Need::OnSiteOf(Action::AlarmsHandle),
+    ),
+    (
+        "POST",
+        "/alarms/{id}/close",
+        Need::OnSiteOf(Action::AlarmsHandle),
+    ),
 ];
 
 /// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without

@@ -3,6 +3,7 @@
 
 use crate::ApiError;
 pub mod access;
+mod alarms;
 mod evidence;
 mod openapi;
 mod permits;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(evidence::routes())
         .merge(permits::routes())
         .merge(supervision::routes())
+        .merge(alarms::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.

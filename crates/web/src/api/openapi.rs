@@ -187,7 +187,39 @@ pub fn document() -> Value {
         }}
     });
     permits_and_supervision(&mut doc);
+    alarms(&mut doc);
     doc
+}
+
+/// The alarm endpoints.
+fn alarms(doc: &mut Value) {
+    let id = json!({"name": "id", "in": "path", "required": true, "description": "Alarm id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}});
+    let mut acted = ok("The alarm after the change", "application/json");
+    acted["409"] = json!({"description": "The alarm's state does not allow this (e.g. closing an open alarm, clearing an exceedance)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let act = |summary: &str| {
+        json!({"post": {"summary": summary, "parameters": [id.clone()],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                "comment": {"type": ["string", "null"], "maxLength": 2000}}}}}},
+            "responses": acted.clone()}})
+    };
+    let paths = json!({
+        "/api/v1/alarms": {"get": {"summary": "Alarms opened in the range (default the last 30 days, at most 366), newest first, cut to the caller's jurisdiction: one per exceedance episode or data problem (silence, stuck value, over range, faults), raised by the determination job", "parameters": [
+            {"name": "state", "in": "query", "required": false, "schema": {"type": "string", "enum": ["open", "acknowledged", "resolved", "closed"]}},
+            {"name": "kind", "in": "query", "required": false, "schema": {"type": "string"}},
+            {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
+            {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
+            time("from", "Opened at or after; default `to` minus 30 days"),
+            time("to", "Opened before; default now")],
+            "responses": ok("`{alarms: [{id, kind, severity, site, param, opened, state, level (county or city, once escalated), episode_start, episode_end, changed, determination_id, case_id}]}`", "application/json")}},
+        "/api/v1/alarms/{id}": {"get": {"summary": "One alarm with its notes (who did what, when and why)", "parameters": [id.clone()],
+            "responses": ok("The alarm, with `notes: [{at, actor, event, comment}]`", "application/json")}},
+        "/api/v1/alarms/{id}/ack": act("Acknowledge an open alarm (audited)"),
+        "/api/v1/alarms/{id}/resolve": act("Resolve an open or acknowledged alarm: the matter is dealt with (audited)"),
+        "/api/v1/alarms/{id}/close": act("Close a resolved alarm (audited)")
+    });
+    for (path, item) in paths.as_object().expect("an object") {
+        doc["paths"][path] = item.clone();
+    }
 }
 
 /// The permit and supervision endpoints and the `PermitInput` schema (apart: one `json!` of everything passes the macro's

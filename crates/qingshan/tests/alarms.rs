@@ -1,0 +1,304 @@
+//! Alarms from real HJ 212 frames over TCP: an exceedance raises one alarm (not one per hour), nobody
+//! acknowledges it and it goes to the city, people move alarms through their lifecycle through the API
+//! (audited, kept to their jurisdiction and role), and a permit change that withdraws the episode closes
+//! its alarm.
+
+mod support;
+
+use platform::accounts::{NewAccount, Role};
+use serde_json::Value;
+use store::{County, Scopes};
+use support::Server;
+use support::device::packet;
+use support::outlet::{MN, determined, prepare, rolled_up, send_all, yesterday};
+
+const PASSWORD: &str = "Alarm-tests-2026";
+
+const PERMIT: &str = r#"{"number":"P-ALARM-1","enterprise":"E01","valid_from":"2020-01-01","valid_to":"2099-12-31",
+  "outlet":[{"site":"S01","kind":"main","limit":[{"param":"a21026","limit":35,"unit":"mg/m3","averaging":"hour","reference_o2":6}]}]}"#;
+
+/// The registry of `prepare`, another county, and accounts with their tokens (name → token).
+fn people(store: &mut store::Store, tokens: &mut std::collections::HashMap<&'static str, String>) {
+    prepare(store);
+    store
+        .upsert_county(&County {
+            code: "530621".into(),
+            name: "鲁甸县".into(),
+            name_en: None,
+            lon: None,
+            lat: None,
+        })
+        .unwrap();
+    let actor = platform::registry::Actor::new("test");
+    for (name, role, counties, enterprises) in [
+        (
+            "plant",
+            Role::EnterpriseUser,
+            vec![],
+            vec!["E01".to_string()],
+        ),
+        (
+            "elsewhere",
+            Role::CountyOfficer,
+            vec!["530621".to_string()],
+            vec![],
+        ),
+        (
+            "officer",
+            Role::CountyOfficer,
+            vec!["530602".to_string()],
+            vec![],
+        ),
+    ] {
+        let new = NewAccount {
+            name: name.into(),
+            role,
+            scopes: Scopes {
+                counties,
+                enterprises,
+                ..Scopes::default()
+            },
+            password: PASSWORD.into(),
+            must_change_password: false,
+        };
+        platform::accounts::create_account(store, &actor, &new).unwrap();
+        let (_, token) =
+            platform::accounts::create_token(store, &actor, name, "test", None, None).unwrap();
+        tokens.insert(name, format!("Bearer {}", token.0));
+    }
+}
+
+fn kinds(v: &Value) -> Vec<(String, String, String)> {
+    v["alarms"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+            (s("kind"), s("param"), s("state"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exceedance_raises_one_alarm_that_escalates_and_is_handled() {
+    let mut tokens = std::collections::HashMap::new();
+    let server = Server::start_with(
+        |s| s.alarms.escalate_after_minutes = 0,
+        |s, _| people(s, &mut tokens),
+    )
+    .await;
+    let (plant, elsewhere, officer) = (&tokens["plant"], &tokens["elsewhere"], &tokens["officer"]);
+    assert_eq!(
+        server.request("POST", "/api/v1/permits", PERMIT).await.0,
+        200
+    );
+    let day = yesterday();
+    let mut frames = Vec::new();
+    // 08:00–10:59: SO2 40, 40, 20 at 6 % O2; two hours over 35, one episode.
+    for h in 8..11u32 {
+        for m in 0..60u32 {
+            let stamp = format!("{}{h:02}{m:02}00", day.strftime("%Y%m%d"));
+            let w = f64::from(m % 3) * 0.01;
+            frames.extend(packet(
+                &format!("{stamp}000"),
+                "2011",
+                MN,
+                "123456",
+                &format!(
+                    "DataTime={stamp};a21026-Rtd={:.2},a21026-Flag=N;a19001-Rtd={:.2},a19001-Flag=N;a00000-Rtd={:.2},a00000-Flag=N",
+                    if h < 10 { 40.0 } else { 20.0 } + w,
+                    6.0 + w,
+                    100.0 + w
+                ),
+            ));
+        }
+    }
+    send_all(&server, &frames, 180).await;
+    rolled_up(&server, "S01", "a21026", 8..11, 60).await;
+    let at = |h: u32| format!("{day}T{h:02}:00:00+08:00");
+    let list = "/api/v1/alarms?kind=exceedance";
+    // One alarm for the two exceeding hours, at the city once the escalation time (0 here) has passed.
+    let found = determined(
+        &server,
+        list,
+        |v| {
+            v["alarms"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+                    (
+                        s("param"),
+                        s("severity"),
+                        s("state"),
+                        s("level"),
+                        s("episode_start"),
+                        s("episode_end"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        },
+        vec![(
+            "a21026".to_string(),
+            "high".to_string(),
+            "open".to_string(),
+            "city".to_string(),
+            at(8),
+            at(10),
+        )],
+    )
+    .await;
+    let id = found["alarms"][0]["id"].as_i64().unwrap();
+    let alarm = format!("/api/v1/alarms/{id}");
+    // The silence since 11:00 raised data-problem alarms beside it, for staff too.
+    let all = server.json("/api/v1/alarms").await;
+    assert!(
+        kinds(&all)
+            .iter()
+            .any(|(k, p, _)| k == "gap" && p == "a21026"),
+        "{all}"
+    );
+
+    // Jurisdiction and role: the enterprise reads its alarm but cannot handle it; an officer of another
+    // county does not see it.
+    let (status, _, body) = server
+        .send("GET", list, &[("Authorization", plant.as_str())], "")
+        .await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains(&format!("\"id\":{id}")));
+    let (status, _, _) = server
+        .send(
+            "POST",
+            &format!("{alarm}/ack"),
+            &[("Authorization", plant.as_str())],
+            "",
+        )
+        .await;
+    assert_eq!(
+        status, 403,
+        "an enterprise user marks, it does not handle alarms"
+    );
+    let (status, _, body) = server
+        .send("GET", list, &[("Authorization", elsewhere.as_str())], "")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&body).unwrap()["alarms"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        server
+            .send("GET", &alarm, &[("Authorization", elsewhere.as_str())], "")
+            .await
+            .0,
+        403
+    );
+
+    // The county's officer acknowledges it; closing before resolving is refused and says why.
+    let (status, _, body) = server
+        .send(
+            "POST",
+            &format!("{alarm}/ack"),
+            &[
+                ("Authorization", officer.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            r#"{"comment":"called the plant"}"#,
+        )
+        .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (status, _, body) = server
+        .send(
+            "POST",
+            &format!("{alarm}/close"),
+            &[("Authorization", officer.as_str())],
+            "",
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert!(
+        String::from_utf8_lossy(&body).contains("an alarm that is acknowledged cannot take close"),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+
+    // A new permit version from yesterday on with 50 instead of 35: the episode is withdrawn, and its
+    // alarm closes by itself with the reason.
+    let looser = PERMIT
+        .replace(
+            "\"valid_from\":\"2020-01-01\"",
+            &format!("\"valid_from\":\"{day}\""),
+        )
+        .replace("\"limit\":35", "\"limit\":50");
+    assert_eq!(
+        server.request("POST", "/api/v1/permits", &looser).await.0,
+        200
+    );
+    let closed = determined(
+        &server,
+        &alarm,
+        |v| v["state"].as_str().unwrap_or_default().to_string(),
+        "closed".to_string(),
+    )
+    .await;
+    let notes: Vec<(String, String)> = closed["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                // The actor as the audit log names it: `token:NAME#ID@ADDRESS`, here without the rest.
+                n["actor"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .split('#')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                n["event"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            ("system".to_string(), "opened".to_string()),
+            ("system".to_string(), "escalated".to_string()),
+            ("token:officer".to_string(), "ack".to_string()),
+            ("system".to_string(), "withdrawn".to_string()),
+        ],
+        "{closed}"
+    );
+    assert_eq!(closed["notes"][2]["comment"], "called the plant");
+
+    // A person resolves and closes a data-problem alarm; each step is in the audit log.
+    let gap = server.json("/api/v1/alarms?kind=gap&state=open").await["alarms"][0]["id"]
+        .as_i64()
+        .unwrap();
+    for (step, body) in [
+        ("resolve", r#"{"comment":"analyser replaced"}"#),
+        ("close", ""),
+    ] {
+        let (status, _, answer) = server
+            .send(
+                "POST",
+                &format!("/api/v1/alarms/{gap}/{step}"),
+                &[
+                    ("Authorization", officer.as_str()),
+                    ("Content-Type", "application/json"),
+                ],
+                body,
+            )
+            .await;
+        assert_eq!(status, 200, "{step}: {}", String::from_utf8_lossy(&answer));
+    }
+    let audit = server.json("/api/v1/audit?limit=50").await;
+    let text = audit.to_string();
+    for action in ["alarm_ack", "alarm_resolve", "alarm_close"] {
+        assert!(text.contains(action), "{action}: {audit}");
+    }
+    assert!(text.contains("analyser replaced"), "{audit}");
+    server.stop().await;
+}

@@ -1,0 +1,185 @@
+//! Alarms through the API: the list (cut to the caller's jurisdiction), one alarm with its notes, and a
+//! person's acknowledge, resolve and close (`platform::alarms::act`: the lifecycle, a note and an audit
+//! entry in one transaction).
+
+use super::{AppState, check_range, local_time, parse_time, query};
+use crate::ApiError;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use platform::accounts::{Action, Principal, Target};
+use platform::alarms::{AlarmEvent, AlarmState};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use store::Alarm;
+
+/// Days one alarm list may cover.
+pub const MAX_DAYS: i64 = 366;
+
+pub fn routes() -> Router<Arc<crate::App>> {
+    let mut r = Router::new()
+        .route(super::access::listed("/alarms", &["GET"]), get(list))
+        .route(super::access::listed("/alarms/{id}", &["GET"]), get(one));
+    for (path, action) in [
+        ("/alarms/{id}/ack", "ack"),
+        ("/alarms/{id}/resolve", "resolve"),
+        ("/alarms/{id}/close", "close"),
+    ] {
+        r = r.route(
+            super::access::listed(path, &["POST"]),
+            post(
+                move |p: AppState, who: Extension<Principal>, id: Path<String>, b: Bytes| {
+                    act(p, who, id, action, b)
+                },
+            ),
+        );
+    }
+    r
+}
+
+fn alarm_json(p: &crate::App, a: &Alarm) -> Value {
+    json!({
+        "id": a.id, "kind": a.kind, "severity": a.severity, "site": a.site_id, "param": a.param,
+        "opened": local_time(p, a.opened_at), "state": a.state, "level": a.level,
+        "episode_start": local_time(p, a.episode_start), "episode_end": local_time(p, a.episode_end),
+        "changed": local_time(p, a.changed_at), "determination_id": a.determination_id, "case_id": a.case_id,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Filter {
+    state: Option<String>,
+    kind: Option<String>,
+    site: Option<String>,
+    county: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Alarms opened in the range (default: the last 30 days), newest first, that the caller may read.
+async fn list(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    q: Result<Query<Filter>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    who.require(Action::DataRead, Target::Any)?;
+    let f = query(q)?;
+    let to = parse_time(
+        "to",
+        f.to.as_deref(),
+        jiff::Timestamp::now().as_second() + 1,
+    )?;
+    let from = parse_time("from", f.from.as_deref(), to - 30 * 86_400)?;
+    check_range(from, to, MAX_DAYS * 86_400, "alarm lists")?;
+    if let Some(s) = f.state.as_deref()
+        && AlarmState::parse(s).is_none()
+    {
+        return Err(ApiError::bad_request(format!(
+            "state {s:?} is not one of open, acknowledged, resolved, closed"
+        )));
+    }
+    let (alarms, sites) = p
+        .read(move |s| Ok((s.alarms_opened(from, to)?, s.sites()?)))
+        .await?;
+    let items: Vec<Value> = alarms
+        .iter()
+        .filter(|a| f.state.as_ref().is_none_or(|s| *s == a.state))
+        .filter(|a| f.kind.as_ref().is_none_or(|k| *k == a.kind))
+        .filter(|a| f.site.as_ref().is_none_or(|s| *s == a.site_id))
+        .filter(|a| {
+            sites.iter().find(|s| s.id == a.site_id).is_some_and(|s| {
+                f.county
+                    .as_ref()
+                    .is_none_or(|c| s.county.as_ref() == Some(c))
+                    && who.may(Action::DataRead, Target::site(s))
+            })
+        })
+        .map(|a| alarm_json(&p, a))
+        .collect();
+    Ok(Json(json!({ "alarms": items })))
+}
+
+fn alarm_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::bad_request(format!("alarm id {id:?} is not a positive integer")))
+}
+
+/// The alarm `id` when the caller may take `action` on its site; 404 or 403 otherwise.
+async fn visible(
+    p: &crate::App,
+    who: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<Alarm, ApiError> {
+    let (alarm, sites) = p
+        .read(move |s| Ok((platform::alarms::alarm(s, id), s.sites()?)))
+        .await?;
+    let alarm = alarm?;
+    let site = sites.iter().find(|s| s.id == alarm.site_id);
+    if !site.is_some_and(|s| who.may(action, Target::site(s))) {
+        return Err(ApiError::forbidden(format!(
+            "alarm {id} is at site {}, outside your jurisdiction or role",
+            alarm.site_id
+        )));
+    }
+    Ok(alarm)
+}
+
+async fn one(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    who.require(Action::DataRead, Target::Any)?;
+    let id = alarm_id(&id)?;
+    let alarm = visible(&p, &who, id, Action::DataRead).await?;
+    let notes = p.read(move |s| s.alarm_notes(id)).await?;
+    let mut out = alarm_json(&p, &alarm);
+    out["notes"] = notes
+        .iter()
+        .map(|n| json!({"at": local_time(&p, n.at), "actor": n.actor, "event": n.event, "comment": n.comment}))
+        .collect();
+    Ok(Json(out))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActBody {
+    comment: Option<String>,
+}
+
+/// `POST /alarms/{id}/ack|resolve|close`, with an optional body `{"comment": "..."}`.
+async fn act(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+    action: &'static str,
+    b: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    who.require(Action::AlarmsHandle, Target::Any)?;
+    let id = alarm_id(&id)?;
+    let event = AlarmEvent::by_person(action)
+        .ok_or_else(|| ApiError::not_found(format!("no alarm action {action:?}")))?;
+    visible(&p, &who, id, Action::AlarmsHandle).await?;
+    let comment = if b.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<ActBody>(&b)
+            .map_err(|e| ApiError::bad_request(format!("bad JSON body: {e}")))?
+            .comment
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+    };
+    let actor = who.actor();
+    let now = jiff::Timestamp::now().as_second();
+    let alarm = p
+        .write(move |s| platform::alarms::act(s, &actor, id, event, comment.as_deref(), now))
+        .await?;
+    Ok(Json(alarm_json(&p, &alarm)))
+}
