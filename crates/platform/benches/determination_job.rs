@@ -57,6 +57,7 @@ fn main() {
             &mut store,
             &tz,
             Thresholds::default(),
+            &platform::alarms::AlarmSettings::default(),
             now,
             Instant::now() + Duration::from_secs(3600),
         )

@@ -16,6 +16,7 @@
 //! [`figures::exceedances`]: crate::figures::exceedances
 //! [`figures::data_problems`]: crate::figures::data_problems
 
+use crate::alarms::AlarmSettings;
 use crate::figures::{self, day_start, local_date};
 use crate::series::rollups::{local_start, next_start};
 use crate::supervision::Thresholds;
@@ -180,12 +181,13 @@ pub fn run_until(
     store: &mut Store,
     tz: &TimeZone,
     thresholds: Thresholds,
+    alarms: &AlarmSettings,
     now: i64,
     deadline: std::time::Instant,
 ) -> store::Result<usize> {
     let mut done = 0;
     loop {
-        let n = store.in_transaction(|s| step(s, tz, thresholds, now))?;
+        let n = store.in_transaction(|s| step(s, tz, thresholds, alarms, now))?;
         done += n;
         if n == 0 || std::time::Instant::now() >= deadline {
             return Ok(done);
@@ -195,7 +197,13 @@ pub fn run_until(
 
 /// One step: the first run of consecutive queued days of the first queued site (at most
 /// [`MAX_WINDOW_DAYS`]); returns how many queued pairs it took off the queue.
-fn step(store: &Store, tz: &TimeZone, thresholds: Thresholds, now: i64) -> store::Result<usize> {
+fn step(
+    store: &Store,
+    tz: &TimeZone,
+    thresholds: Thresholds,
+    alarms: &AlarmSettings,
+    now: i64,
+) -> store::Result<usize> {
     let queued = store.queued_determinations(STEP)?;
     let Some((site_id, _)) = queued.first() else {
         return Ok(0);
@@ -215,7 +223,7 @@ fn step(store: &Store, tz: &TimeZone, thresholds: Thresholds, now: i64) -> store
         .collect();
     // Not an outlet (an air station's rollups queue it too): nothing to determine.
     if let Some(site) = outlets(store)?.into_iter().find(|s| s.id == *site_id) {
-        determine(store, tz, thresholds, &site, first, last, now)?;
+        determine(store, tz, thresholds, alarms, &site, first, last, now)?;
     }
     store.dequeue_determinations(&done)?;
     Ok(done.len())
@@ -237,10 +245,12 @@ fn runs(days: &[i64]) -> Vec<(i64, i64)> {
 }
 
 /// Determines one site again over the window around the days `first..=last` and stores the result.
+#[allow(clippy::too_many_arguments)]
 fn determine(
     store: &Store,
     tz: &TimeZone,
     thresholds: Thresholds,
+    alarms: &AlarmSettings,
     site: &Site,
     first: i64,
     last: i64,
@@ -340,7 +350,7 @@ fn determine(
             continue;
         }
         d.id = store.put_determination(&d)?;
-        crate::alarms::follow(store, &d, now)?;
+        crate::alarms::follow(store, alarms, &d, now)?;
     }
     Ok(())
 }

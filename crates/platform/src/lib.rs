@@ -143,7 +143,8 @@ fn idle_work(
                 tracing::error!(error = %e, "queueing today's determinations failed; will retry");
             }
         }
-        if let Err(e) = determinations::run_until(store, &tz, thresholds, now, deadline)
+        if let Err(e) =
+            determinations::run_until(store, &tz, thresholds, &alarm_settings, now, deadline)
             && let Some(suppressed) = determination_log.allow(std::time::Instant::now())
         {
             tracing::error!(error = %e, suppressed, "determination failed; will retry");
@@ -156,7 +157,7 @@ fn idle_work(
             if let Err(e) = store.in_transaction(|s| {
                 alarms::housekeeping(
                     s,
-                    alarm_settings,
+                    &alarm_settings,
                     clear_after,
                     jiff::Timestamp::now().as_second(),
                 )
@@ -233,7 +234,7 @@ impl Platform {
                 tz.clone(),
                 settings.limits.refused_retention_days,
                 settings.supervision,
-                settings.alarms,
+                settings.alarms.clone(),
             ),
         )?;
         Ok(Arc::new(Platform {

@@ -134,6 +134,18 @@ pub const KEYS: &[(&str, &str)] = &[
         "a measurement unchanged for longer than this is a data problem (default 4)",
     ),
     (
+        "alarms.webhook_url",
+        "every alarm event is POSTed here as signed JSON (http:// only; none by default)",
+    ),
+    (
+        "alarms.webhook_secret",
+        "the HMAC-SHA256 key of the X-Qingshan-Signature header (never logged)",
+    ),
+    (
+        "alarms.webhook_retry_s",
+        "the first wait before a failed webhook delivery is tried again, doubled each time up to an hour (default 30)",
+    ),
+    (
         "alarms.escalate_after_minutes",
         "an alarm nobody acknowledged this long after it opened goes from the county to the city (default 60)",
     ),
@@ -337,6 +349,12 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "supervision.gap_minutes" => s.supervision.gap_minutes = positive(key, value)?,
         "supervision.stuck_hours" => s.supervision.stuck_hours = positive(key, value)?,
         "alarms.escalate_after_minutes" => s.alarms.escalate_after_minutes = positive(key, value)?,
+        "alarms.webhook_url" => {
+            web::notify::target(value)?;
+            s.alarms.webhook_url = Some(value.to_string())
+        }
+        "alarms.webhook_secret" => s.alarms.webhook_secret = Some(value.to_string()),
+        "alarms.webhook_retry_s" => s.alarms.webhook_retry_s = positive(key, value)?,
         "supervision.marking_deadline_hours" => {
             s.supervision.marking_deadline_hours = num(key, value)?
         }

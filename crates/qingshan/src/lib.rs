@@ -53,9 +53,20 @@ pub async fn serve_on(
         stop_rx.clone(),
     ));
     let app = web::App::new(platform.clone());
+    // The alarm webhook, when one is set (its URL was checked with the settings).
+    let notifier = platform
+        .settings
+        .alarms
+        .webhook_url
+        .as_deref()
+        .and_then(|url| web::notify::target(url).ok())
+        .map(|to| tokio::spawn(web::notify::run(app.clone(), to, stop_rx.clone())));
     let router = web::router(app.clone());
     web::server::serve(http, app, router, stop_rx.clone()).await;
     let _ = gateway.await;
+    if let Some(n) = notifier {
+        let _ = n.await;
+    }
     refresher.abort();
     if let Err(e) = platform.close().await {
         tracing::error!(error = %e, "closing the database");

@@ -302,3 +302,191 @@ async fn an_exceedance_raises_one_alarm_that_escalates_and_is_handled() {
     assert!(text.contains("analyser replaced"), "{audit}");
     server.stop().await;
 }
+
+/// A request the webhook receiver got: its headers (lower-case names) and body.
+type Received = (Vec<(String, String)>, String);
+
+/// A real HTTP receiver on loopback: records every request and answers 500 to the first one about an
+/// exceedance, 200 to everything else.
+async fn receiver() -> (String, std::sync::Arc<tokio::sync::Mutex<Vec<Received>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/qingshan", listener.local_addr().unwrap());
+    let got = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::<Received>::new()));
+    let record = got.clone();
+    tokio::spawn(async move {
+        let mut failed_once = false;
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let mut bytes = Vec::new();
+            let mut buf = [0u8; 8192];
+            // Headers, then as much body as Content-Length says.
+            let (head, length) = loop {
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                if n == 0 {
+                    break (String::new(), 0);
+                }
+                bytes.extend_from_slice(&buf[..n]);
+                if let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&bytes[..end]).to_string();
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    bytes.drain(..end + 4);
+                    break (head, length);
+                }
+            };
+            while bytes.len() < length {
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&buf[..n]);
+            }
+            let headers: Vec<(String, String)> = head
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect();
+            let body = String::from_utf8_lossy(&bytes).to_string();
+            let fail = !failed_once && body.contains(r#""kind":"exceedance""#);
+            failed_once |= fail;
+            record.lock().await.push((headers, body));
+            let answer: &[u8] = if fail {
+                b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            } else {
+                b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            };
+            let _ = socket.write_all(answer).await;
+        }
+    });
+    (url, got)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_gets_one_signed_delivery_retried_after_a_failure() {
+    const SECRET: &str = "webhook-secret-for-tests";
+    let (url, got) = receiver().await;
+    let mut tokens = std::collections::HashMap::new();
+    let server = Server::start_with(
+        |s| {
+            s.alarms.webhook_url = Some(url.clone());
+            s.alarms.webhook_secret = Some(SECRET.into());
+            s.alarms.webhook_retry_s = 1;
+        },
+        |s, _| people(s, &mut tokens),
+    )
+    .await;
+    assert_eq!(
+        server.request("POST", "/api/v1/permits", PERMIT).await.0,
+        200
+    );
+    let day = yesterday();
+    let mut frames = Vec::new();
+    for h in 8..10u32 {
+        for m in 0..60u32 {
+            let stamp = format!("{}{h:02}{m:02}00", day.strftime("%Y%m%d"));
+            let w = f64::from(m % 3) * 0.01;
+            frames.extend(packet(
+                &format!("{stamp}000"),
+                "2011",
+                MN,
+                "123456",
+                &format!(
+                    "DataTime={stamp};a21026-Rtd={:.2},a21026-Flag=N;a19001-Rtd={:.2},a19001-Flag=N;a00000-Rtd={:.2},a00000-Flag=N",
+                    40.0 + w,
+                    6.0 + w,
+                    100.0 + w
+                ),
+            ));
+        }
+    }
+    send_all(&server, &frames, 120).await;
+    rolled_up(&server, "S01", "a21026", 8..10, 60).await;
+    // The exceedance's delivery: refused once, delivered on the retry, a second later.
+    let alarm = determined(
+        &server,
+        "/api/v1/alarms?kind=exceedance",
+        |v| v["alarms"].as_array().map_or(0, Vec::len),
+        1,
+    )
+    .await;
+    let id = alarm["alarms"][0]["id"].as_i64().unwrap();
+    let one = determined(
+        &server,
+        &format!("/api/v1/alarms/{id}"),
+        |v| {
+            v["deliveries"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|d| {
+                    (
+                        d["event"].as_str().unwrap_or_default().to_string(),
+                        d["attempts"].as_i64(),
+                        d["delivered_at"].is_string(),
+                        d["last_error"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        },
+        vec![("opened".to_string(), Some(2), true, "HTTP 500".to_string())],
+    )
+    .await;
+    let delivery = one["deliveries"][0]["id"].as_i64().unwrap().to_string();
+    // The receiver got the same delivery twice, each signed over its exact body.
+    let received = got.lock().await.clone();
+    let ours: Vec<&Received> = received
+        .iter()
+        .filter(|(h, _)| {
+            h.iter()
+                .any(|(k, v)| k == "x-qingshan-delivery" && *v == delivery)
+        })
+        .collect();
+    assert_eq!(ours.len(), 2, "{received:?}");
+    for (headers, body) in ours {
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            header("x-qingshan-signature"),
+            platform::alarms::notify::signature(SECRET, body.as_bytes()),
+            "{body}"
+        );
+        assert_eq!(header("content-type"), "application/json");
+        let json: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            (
+                &json["event"],
+                &json["alarm"]["kind"],
+                &json["alarm"]["site"],
+                &json["alarm"]["county"]
+            ),
+            (
+                &serde_json::json!("opened"),
+                &serde_json::json!("exceedance"),
+                &serde_json::json!("S01"),
+                &serde_json::json!("530602")
+            ),
+            "{body}"
+        );
+    }
+    // Nothing secret went out: not the webhook key, not a device password.
+    for (headers, body) in &received {
+        assert!(!body.contains(SECRET) && !format!("{headers:?}").contains(SECRET));
+        assert!(!body.contains("123456"), "{body}");
+    }
+    server.stop().await;
+}

@@ -38,3 +38,25 @@ pub struct AlarmNote {
     pub event: String,
     pub comment: Option<String>,
 }
+
+/// A notification of an alarm's event to an outside channel (the webhook), kept until delivered or
+/// given up: the outbox, written in the alarm change's transaction, emptied by the sender.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// 0 until stored.
+    pub id: i64,
+    pub alarm_id: i64,
+    /// `webhook`.
+    pub channel: String,
+    /// The alarm's event (`opened`, `escalated`, `ack`...).
+    pub event: String,
+    /// What is sent, as sent (the JSON body).
+    pub body: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    /// When to try next; `None` once delivered or given up.
+    pub next_attempt_at: Option<i64>,
+    pub delivered_at: Option<i64>,
+    /// What went wrong the last time (`HTTP 500`, `connection refused`...).
+    pub last_error: Option<String>,
+}

@@ -4,9 +4,9 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    AccessEntry, Account, Alarm, AlarmNote, ApiToken, AuditEntry, Baseline, County, Determination,
-    Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period, Permit, Result,
-    Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
+    AccessEntry, Account, Alarm, AlarmNote, ApiToken, AuditEntry, Baseline, County, Delivery,
+    Determination, Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period,
+    Permit, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -334,6 +334,12 @@ pub trait Alarms {
     fn add_alarm_note(&self, n: &AlarmNote) -> Result<()>;
     /// An alarm's notes, oldest first.
     fn alarm_notes(&self, alarm_id: i64) -> Result<Vec<AlarmNote>>;
+    /// Stores a new delivery (`id` 0; returns its id) or replaces the one with its id.
+    fn put_delivery(&self, d: &Delivery) -> Result<i64>;
+    /// Up to `limit` deliveries due at `now` (`next_attempt_at <= now`), oldest first.
+    fn due_deliveries(&self, now: i64, limit: u32) -> Result<Vec<Delivery>>;
+    /// An alarm's deliveries, oldest first.
+    fn deliveries_of(&self, alarm_id: i64) -> Result<Vec<Delivery>>;
 }
 
 /// Accounts, their sessions and API tokens ([`crate::people`]).

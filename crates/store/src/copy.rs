@@ -276,6 +276,23 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "alarm_deliveries",
+        columns: &[
+            ("id", Int),
+            ("alarm_id", Int),
+            ("channel", Text),
+            ("event", Text),
+            ("body", Text),
+            ("created_at", Int),
+            ("attempts", Int),
+            ("next_attempt_at", Int),
+            ("delivered_at", Int),
+            ("last_error", Text),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
         name: "determinations",
         columns: &[
             ("id", Int),

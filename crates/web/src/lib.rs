@@ -15,6 +15,7 @@ pub mod auth;
 pub mod client;
 pub mod console;
 pub mod error;
+pub mod notify;
 pub mod portal;
 pub mod public;
 pub mod rate;

@@ -12,6 +12,7 @@
 //! Routine flags (calibration, maintenance) raise no alarm: they are the logger saying what it does.
 
 pub mod lifecycle;
+pub mod notify;
 
 pub use lifecycle::{AlarmEvent, AlarmState, Refused, transition};
 
@@ -20,17 +21,41 @@ use crate::{Error, Result};
 use store::{Alarm, AlarmNote, Determination, Store};
 
 /// The settings of alarms (`alarms.*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AlarmSettings {
     /// An alarm still open (not acknowledged) this long after it opened goes to the city
     /// (`alarms.escalate_after_minutes`).
     pub escalate_after_minutes: u32,
+    /// Where every alarm event is POSTed (`alarms.webhook_url`, `http://` only); none: no webhook.
+    pub webhook_url: Option<String>,
+    /// The HMAC key of `X-Qingshan-Signature` (`alarms.webhook_secret`). Never logged or shown.
+    pub webhook_secret: Option<String>,
+    /// The first wait before a failed delivery is tried again, doubled each time
+    /// (`alarms.webhook_retry_s`).
+    pub webhook_retry_s: u32,
+}
+
+impl std::fmt::Debug for AlarmSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AlarmSettings")
+            .field("escalate_after_minutes", &self.escalate_after_minutes)
+            .field("webhook_url", &self.webhook_url)
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "(set)"),
+            )
+            .field("webhook_retry_s", &self.webhook_retry_s)
+            .finish()
+    }
 }
 
 impl Default for AlarmSettings {
     fn default() -> AlarmSettings {
         AlarmSettings {
             escalate_after_minutes: 60,
+            webhook_url: None,
+            webhook_secret: None,
+            webhook_retry_s: 30,
         }
     }
 }
@@ -46,26 +71,46 @@ pub fn severity_of(kind: &str) -> Option<&'static str> {
 
 const SYSTEM: &str = "system";
 
+/// Notes what happened to `a` and, with a webhook set, puts its notification in the outbox (the same
+/// transaction).
 fn note(
     store: &Store,
-    alarm_id: i64,
+    settings: &AlarmSettings,
+    a: &Alarm,
     at: i64,
     actor: &str,
     event: &str,
     comment: Option<&str>,
 ) -> store::Result<()> {
     store.add_alarm_note(&AlarmNote {
-        alarm_id,
+        alarm_id: a.id,
         at,
         actor: actor.into(),
         event: event.into(),
         comment: comment.map(str::to_string),
-    })
+    })?;
+    if settings.webhook_url.is_some() {
+        let county = store.site(&a.site_id)?.and_then(|s| s.county);
+        store.put_delivery(&store::Delivery {
+            id: 0,
+            alarm_id: a.id,
+            channel: "webhook".into(),
+            event: event.into(),
+            body: notify::payload(a, event, actor, comment, county.as_deref(), at),
+            created_at: at,
+            attempts: 0,
+            next_attempt_at: Some(at),
+            delivered_at: None,
+            last_error: None,
+        })?;
+    }
+    Ok(())
 }
 
 /// Moves `a` by an automatic `event` when the lifecycle allows it, with a note.
 fn automatically(
     store: &Store,
+    settings: &AlarmSettings,
     mut a: Alarm,
     event: AlarmEvent,
     now: i64,
@@ -77,19 +122,24 @@ fn automatically(
         a.state = to.code().into();
         a.changed_at = now;
         store.put_alarm(&a)?;
-        note(store, a.id, now, SYSTEM, event.code(), Some(why))?;
+        note(store, settings, &a, now, SYSTEM, event.code(), Some(why))?;
     }
     Ok(a)
 }
 
 /// Keeps the alarms of a determination just stored (by the determination job, in its transaction) in step
 /// with it: opens, follows its span, reopens, closes when withdrawn, by the module's rule.
-pub fn follow(store: &Store, d: &Determination, now: i64) -> store::Result<()> {
+pub fn follow(
+    store: &Store,
+    settings: &AlarmSettings,
+    d: &Determination,
+    now: i64,
+) -> store::Result<()> {
     let Some(severity) = severity_of(&d.kind) else {
         return Ok(());
     };
     let open = |store: &Store| -> store::Result<()> {
-        let id = store.put_alarm(&Alarm {
+        let mut a = Alarm {
             id: 0,
             kind: d.kind.clone(),
             severity: severity.into(),
@@ -103,14 +153,16 @@ pub fn follow(store: &Store, d: &Determination, now: i64) -> store::Result<()> {
             episode_end: d.end,
             changed_at: now,
             case_id: None,
-        })?;
-        note(store, id, now, SYSTEM, "opened", None)
+        };
+        a.id = store.put_alarm(&a)?;
+        note(store, settings, &a, now, SYSTEM, "opened", None)
     };
     match (store.alarm_of_determination(d.id)?, d.withdrawn_at) {
         (None, None) => open(store),
         (None, Some(_)) => Ok(()),
         (Some(a), Some(_)) => automatically(
             store,
+            settings,
             a,
             AlarmEvent::Withdrawn,
             now,
@@ -133,13 +185,8 @@ pub fn follow(store: &Store, d: &Determination, now: i64) -> store::Result<()> {
                 store.put_alarm(&a)?;
             }
             if grew && a.state == AlarmState::Resolved.code() {
-                automatically(
-                    store,
-                    a,
-                    AlarmEvent::Recurred,
-                    now,
-                    "the determination goes on",
-                )?;
+                let why = "the determination goes on";
+                automatically(store, settings, a, AlarmEvent::Recurred, now, why)?;
             }
             Ok(())
         }
@@ -151,25 +198,19 @@ pub fn follow(store: &Store, d: &Determination, now: i64) -> store::Result<()> {
 /// the city. Returns how many alarms changed.
 pub fn housekeeping(
     store: &Store,
-    settings: AlarmSettings,
+    settings: &AlarmSettings,
     clear_after_s: i64,
     now: i64,
 ) -> store::Result<usize> {
     let mut changed = 0;
-    for a in store.unclosed_alarms()? {
-        let mut a = a;
+    for mut a in store.unclosed_alarms()? {
         let state = AlarmState::parse(&a.state).unwrap_or(AlarmState::Open);
         if a.kind != "exceedance"
             && matches!(state, AlarmState::Open | AlarmState::Acknowledged)
             && a.episode_end + clear_after_s <= now
         {
-            a = automatically(
-                store,
-                a,
-                AlarmEvent::Cleared,
-                now,
-                "the data problem has stopped",
-            )?;
+            let why = "the data problem has stopped";
+            a = automatically(store, settings, a, AlarmEvent::Cleared, now, why)?;
             changed += 1;
         }
         let escalate_at = a.opened_at + i64::from(settings.escalate_after_minutes) * 60;
@@ -177,17 +218,11 @@ pub fn housekeeping(
             a.level = "city".into();
             a.changed_at = now;
             store.put_alarm(&a)?;
-            note(
-                store,
-                a.id,
-                now,
-                SYSTEM,
-                "escalated",
-                Some(&format!(
-                    "not acknowledged within {} minutes: escalated from the county to the city",
-                    settings.escalate_after_minutes
-                )),
-            )?;
+            let why = format!(
+                "not acknowledged within {} minutes: escalated from the county to the city",
+                settings.escalate_after_minutes
+            );
+            note(store, settings, &a, now, SYSTEM, "escalated", Some(&why))?;
             changed += 1;
         }
     }
@@ -199,6 +234,7 @@ pub fn housekeeping(
 /// act on the alarm's site.
 pub fn act(
     store: &mut Store,
+    settings: &AlarmSettings,
     actor: &Actor,
     id: i64,
     event: AlarmEvent,
@@ -222,7 +258,7 @@ pub fn act(
         a.state = to.code().into();
         a.changed_at = now;
         s.put_alarm(&a)?;
-        note(s, id, now, actor.as_str(), event.code(), comment)?;
+        note(s, settings, &a, now, actor.as_str(), event.code(), comment)?;
         s.audit(
             actor.as_str(),
             &format!("alarm_{}", event.code()),

@@ -26,3 +26,17 @@ CREATE TABLE alarm_notes (
     comment TEXT
 );
 CREATE INDEX alarm_notes_by_alarm ON alarm_notes (alarm_id, id);
+CREATE TABLE alarm_deliveries (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    alarm_id BIGINT NOT NULL REFERENCES alarms(id),
+    channel TEXT NOT NULL,
+    event TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    attempts BIGINT NOT NULL,
+    next_attempt_at BIGINT,
+    delivered_at BIGINT,
+    last_error TEXT
+);
+CREATE INDEX alarm_deliveries_due ON alarm_deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+CREATE INDEX alarm_deliveries_by_alarm ON alarm_deliveries (alarm_id, id);

@@ -26,3 +26,18 @@ CREATE TABLE alarm_notes (
     comment TEXT
 );
 CREATE INDEX alarm_notes_by_alarm ON alarm_notes (alarm_id, id);
+-- The outbox of notifications: written with the alarm's change, emptied by the sender.
+CREATE TABLE alarm_deliveries (
+    id INTEGER PRIMARY KEY,
+    alarm_id INTEGER NOT NULL REFERENCES alarms(id),
+    channel TEXT NOT NULL,
+    event TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER,
+    delivered_at INTEGER,
+    last_error TEXT
+);
+CREATE INDEX alarm_deliveries_due ON alarm_deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+CREATE INDEX alarm_deliveries_by_alarm ON alarm_deliveries (alarm_id, id);

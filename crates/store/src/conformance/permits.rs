@@ -292,4 +292,52 @@ pub fn alarms_keep_their_state_and_notes(db: &dyn Database) {
     );
     assert_eq!(notes[1].comment.as_deref(), Some("on it"));
     assert!(store.alarm_notes(gap_id).unwrap().is_empty());
+
+    // The outbox: due deliveries in order, a delivered one no longer due.
+    let delivery = |event: &str, at: i64| Delivery {
+        id: 0,
+        alarm_id: id,
+        channel: "webhook".into(),
+        event: event.into(),
+        body: format!(r#"{{"event":"{event}"}}"#),
+        created_at: at,
+        attempts: 0,
+        next_attempt_at: Some(at),
+        delivered_at: None,
+        last_error: None,
+    };
+    let first = store.put_delivery(&delivery("opened", T0 + 10)).unwrap();
+    let second = store.put_delivery(&delivery("ack", T0 + 20)).unwrap();
+    let due = |now: i64| -> Vec<i64> {
+        store
+            .due_deliveries(now, 10)
+            .unwrap()
+            .iter()
+            .map(|d| d.id)
+            .collect()
+    };
+    assert_eq!(due(T0 + 15), vec![first]);
+    assert_eq!(due(T0 + 25), vec![first, second]);
+    let failed = Delivery {
+        id: first,
+        attempts: 1,
+        next_attempt_at: Some(T0 + 40),
+        last_error: Some("HTTP 500".into()),
+        ..delivery("opened", T0 + 10)
+    };
+    store.put_delivery(&failed).unwrap();
+    assert_eq!(due(T0 + 25), vec![second]);
+    store
+        .put_delivery(&Delivery {
+            id: second,
+            attempts: 1,
+            next_attempt_at: None,
+            delivered_at: Some(T0 + 26),
+            ..delivery("ack", T0 + 20)
+        })
+        .unwrap();
+    assert_eq!(due(T0 + 100), vec![first]);
+    let log = store.deliveries_of(id).unwrap();
+    assert_eq!(log[0], failed);
+    assert_eq!(log[1].delivered_at, Some(T0 + 26));
 }

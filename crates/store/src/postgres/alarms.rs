@@ -1,7 +1,7 @@
 //! Alarms and their notes, on PostgreSQL.
 
 use super::PgConnection;
-use crate::{Alarm, AlarmNote, Alarms, Result};
+use crate::{Alarm, AlarmNote, Alarms, Delivery, Result};
 use postgres::Row;
 use postgres::types::ToSql;
 
@@ -117,6 +117,79 @@ impl Alarms for PgConnection {
                 actor: r.get(2),
                 event: r.get(3),
                 comment: r.get(4),
+            })
+            .collect())
+    }
+
+    fn put_delivery(&self, d: &Delivery) -> Result<i64> {
+        let values: [&(dyn ToSql + Sync); 10] = [
+            &d.alarm_id,
+            &d.channel,
+            &d.event,
+            &d.body,
+            &d.created_at,
+            &d.attempts,
+            &d.next_attempt_at,
+            &d.delivered_at,
+            &d.last_error,
+            &d.id,
+        ];
+        if d.id == 0 {
+            let r = self.client().query_one(
+                "INSERT INTO alarm_deliveries (alarm_id, channel, event, body, created_at, attempts,
+                     next_attempt_at, delivered_at, last_error)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                &values[..9],
+            )?;
+            return Ok(r.get(0));
+        }
+        self.client().execute(
+            "UPDATE alarm_deliveries SET alarm_id = $1, channel = $2, event = $3, body = $4, created_at = $5,
+                 attempts = $6, next_attempt_at = $7, delivered_at = $8, last_error = $9
+             WHERE id = $10",
+            &values,
+        )?;
+        Ok(d.id)
+    }
+
+    fn due_deliveries(&self, now: i64, limit: u32) -> Result<Vec<Delivery>> {
+        self.deliveries_where(
+            "next_attempt_at IS NOT NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+            &[&now, &i64::from(limit)],
+        )
+    }
+
+    fn deliveries_of(&self, alarm_id: i64) -> Result<Vec<Delivery>> {
+        self.deliveries_where("alarm_id = $1 ORDER BY id", &[&alarm_id])
+    }
+}
+
+impl PgConnection {
+    fn deliveries_where(
+        &self,
+        clause: &str,
+        values: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Delivery>> {
+        let rows = self.client().query(
+            &format!(
+                "SELECT id, alarm_id, channel, event, body, created_at, attempts, next_attempt_at, delivered_at,
+                     last_error FROM alarm_deliveries WHERE {clause}"
+            ),
+            values,
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| Delivery {
+                id: r.get(0),
+                alarm_id: r.get(1),
+                channel: r.get(2),
+                event: r.get(3),
+                body: r.get(4),
+                created_at: r.get(5),
+                attempts: r.get(6),
+                next_attempt_at: r.get(7),
+                delivered_at: r.get(8),
+                last_error: r.get(9),
             })
             .collect())
     }

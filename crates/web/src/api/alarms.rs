@@ -139,11 +139,22 @@ async fn one(
     who.require(Action::DataRead, Target::Any)?;
     let id = alarm_id(&id)?;
     let alarm = visible(&p, &who, id, Action::DataRead).await?;
-    let notes = p.read(move |s| s.alarm_notes(id)).await?;
+    let (notes, deliveries) = p
+        .read(move |s| Ok((s.alarm_notes(id)?, s.deliveries_of(id)?)))
+        .await?;
     let mut out = alarm_json(&p, &alarm);
     out["notes"] = notes
         .iter()
         .map(|n| json!({"at": local_time(&p, n.at), "actor": n.actor, "event": n.event, "comment": n.comment}))
+        .collect();
+    let at = |t: Option<i64>| t.map(|t| local_time(&p, t));
+    out["deliveries"] = deliveries
+        .iter()
+        .map(|d| {
+            json!({"id": d.id, "channel": d.channel, "event": d.event, "attempts": d.attempts,
+                   "delivered_at": at(d.delivered_at), "next_attempt_at": at(d.next_attempt_at),
+                   "last_error": d.last_error})
+        })
         .collect();
     Ok(Json(out))
 }
@@ -178,8 +189,11 @@ async fn act(
     };
     let actor = who.actor();
     let now = jiff::Timestamp::now().as_second();
+    let settings = p.settings.alarms.clone();
     let alarm = p
-        .write(move |s| platform::alarms::act(s, &actor, id, event, comment.as_deref(), now))
+        .write(move |s| {
+            platform::alarms::act(s, &settings, &actor, id, event, comment.as_deref(), now)
+        })
         .await?;
     Ok(Json(alarm_json(&p, &alarm)))
 }
