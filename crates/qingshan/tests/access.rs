@@ -289,6 +289,7 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
             "[[permit]]\nnumber = \"P-CONSOLE-1\"\nenterprise = \"E1\"\nvalid_from = \"2026-01-01\"\nvalid_to = \"2030-12-31\"\n[[permit.outlet]]\nsite = \"S1\"\nkind = \"main\"\n",
         )],
         ("POST", "/console/accounts") => &[("name", "")],
+        ("POST", "/console/alarms/{id}") => &[("do", "ack")],
         ("POST", "/console/accounts/{name}") => &[("do", "nothing")],
         ("POST", "/console/account/password") => &[("current", "x"), ("new", "y"), ("repeat", "z")],
         ("POST", "/console/account/tokens") => &[("label", "")],

@@ -490,3 +490,132 @@ async fn the_webhook_gets_one_signed_delivery_retried_after_a_failure() {
     }
     server.stop().await;
 }
+
+/// The console's alarm queue: counts and rows for the county's officer and the enterprise, nothing for
+/// another county, exports, and a step taken through the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_queue_lists_exports_and_acts_within_the_jurisdiction() {
+    let mut tokens = std::collections::HashMap::new();
+    let server = Server::start(|s, _| people(s, &mut tokens)).await;
+    let day = yesterday();
+    // One hour of data, then silence: a gap alarm for each parameter.
+    let mut frames = Vec::new();
+    for m in 0..60u32 {
+        let stamp = format!("{}08{m:02}00", day.strftime("%Y%m%d"));
+        let w = f64::from(m % 3) * 0.01;
+        frames.extend(packet(
+            &format!("{stamp}000"),
+            "2011",
+            MN,
+            "123456",
+            &format!(
+                "DataTime={stamp};a21026-Rtd={:.2},a21026-Flag=N;a19001-Rtd={:.2},a19001-Flag=N;a00000-Rtd={:.2},a00000-Flag=N",
+                20.0 + w,
+                6.0 + w,
+                100.0 + w
+            ),
+        ));
+    }
+    send_all(&server, &frames, 60).await;
+    determined(
+        &server,
+        "/api/v1/alarms?kind=gap",
+        |v| v["alarms"].as_array().map_or(0, Vec::len),
+        3,
+    )
+    .await;
+
+    let officer = server.sign_in("officer", PASSWORD).await;
+    let (status, _, page) = server.page(&officer, "/console/alarms?lang=en").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(r#"<div class="big" id="count-open">3</div>"#),
+        "{page}"
+    );
+    assert_eq!(page.matches("no data</td>").count(), 3, "{page}");
+    let (_, _, home) = server.page(&officer, "/console?lang=en").await;
+    assert!(
+        home.contains(r#"<div class="big" id="alarms">3</div>"#),
+        "{home}"
+    );
+    let plant = server.sign_in("plant", PASSWORD).await;
+    let (_, _, theirs) = server.page(&plant, "/console/alarms?lang=en").await;
+    assert!(
+        theirs.contains(r#"id="count-open">3<"#),
+        "the enterprise sees its own: {theirs}"
+    );
+    assert!(!theirs.contains(r#"id="act""#), "and has no lifecycle form");
+    let elsewhere = server.sign_in("elsewhere", PASSWORD).await;
+    let (_, _, none) = server.page(&elsewhere, "/console/alarms?lang=en").await;
+    assert!(none.contains("No alarm matches."), "{none}");
+
+    // Exports hold the same rows.
+    let (status, _, csv) = server.page(&officer, "/console/alarms.csv?kind=gap").await;
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("id,severity,kind,site,site_name,county,param,opened"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains(",gap,S01,") && l.contains(",open,")),
+        "{csv}"
+    );
+    let (status, headers, xlsx) = server
+        .send(
+            "GET",
+            "/console/alarms.xlsx",
+            &[("Cookie", officer.as_str())],
+            "",
+        )
+        .await;
+    assert_eq!((status, &xlsx[..2]), (200, &b"PK"[..]));
+    assert!(
+        support::header(&headers, "content-disposition")
+            .unwrap_or_default()
+            .contains("alarms.xlsx")
+    );
+
+    // The officer acknowledges one through the form; the enterprise may not, even with a valid token.
+    let id = server.json("/api/v1/alarms?kind=gap").await["alarms"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/console/alarms/{id}");
+    let (_, _, one) = server.page(&officer, &format!("{path}?lang=en")).await;
+    assert!(
+        one.contains(r#"value="ack""#) && !one.contains(r#"value="close""#),
+        "{one}"
+    );
+    let csrf = support::csrf_of(&one);
+    let (status, location, _) = server
+        .post_form(
+            &officer,
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("do", "ack"),
+                ("comment", "site visit booked"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some(format!("{path}?saved=1").as_str()))
+    );
+    let (_, _, after) = server.page(&officer, &format!("{path}?lang=en")).await;
+    assert!(
+        after.contains(r#"<dd id="state">acknowledged</dd>"#),
+        "{after}"
+    );
+    assert!(after.contains("site visit booked"), "{after}");
+    let (_, _, theirs) = server.page(&plant, &format!("{path}?lang=en")).await;
+    let csrf = support::csrf_of(&theirs);
+    let (status, _, _) = server
+        .post_form(&plant, &path, &[("csrf", &csrf), ("do", "resolve")])
+        .await;
+    assert_eq!(status, 403);
+    server.stop().await;
+}

@@ -277,6 +277,48 @@ pub fn act(
     })
 }
 
+/// What a list of alarms asks for; `None` is no filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// A state, or `active` for every state but closed.
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub site: Option<String>,
+    pub county: Option<String>,
+    /// Opened in `[from, to)`.
+    pub from: i64,
+    pub to: i64,
+}
+
+/// The alarms `who` may read that `f` asks for, newest first, each with its site.
+pub fn list(
+    store: &Store,
+    who: &crate::accounts::Principal,
+    f: &Filter,
+) -> store::Result<Vec<(Alarm, store::Site)>> {
+    use crate::accounts::{Action, Target};
+    let sites = store.sites()?;
+    Ok(store
+        .alarms_opened(f.from, f.to)?
+        .into_iter()
+        .filter(|a| match f.state.as_deref() {
+            None => true,
+            Some("active") => a.state != AlarmState::Closed.code(),
+            Some(s) => a.state == s,
+        })
+        .filter(|a| f.kind.as_ref().is_none_or(|k| *k == a.kind))
+        .filter(|a| f.site.as_ref().is_none_or(|s| *s == a.site_id))
+        .filter_map(|a| {
+            let site = sites.iter().find(|s| s.id == a.site_id)?.clone();
+            let county_ok = f
+                .county
+                .as_ref()
+                .is_none_or(|c| site.county.as_ref() == Some(c));
+            (county_ok && who.may(Action::DataRead, Target::site(&site))).then_some((a, site))
+        })
+        .collect())
+}
+
 /// The alarm `id`, for the caller to check who may see or act on it.
 pub fn alarm(store: &Store, id: i64) -> Result<Alarm> {
     store

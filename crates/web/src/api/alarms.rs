@@ -82,24 +82,19 @@ async fn list(
             "state {s:?} is not one of open, acknowledged, resolved, closed"
         )));
     }
-    let (alarms, sites) = p
-        .read(move |s| Ok((s.alarms_opened(from, to)?, s.sites()?)))
+    let filter = platform::alarms::Filter {
+        state: f.state,
+        kind: f.kind,
+        site: f.site,
+        county: f.county,
+        from,
+        to,
+    };
+    let reader = who.clone();
+    let found = p
+        .read(move |s| platform::alarms::list(s, &reader, &filter))
         .await?;
-    let items: Vec<Value> = alarms
-        .iter()
-        .filter(|a| f.state.as_ref().is_none_or(|s| *s == a.state))
-        .filter(|a| f.kind.as_ref().is_none_or(|k| *k == a.kind))
-        .filter(|a| f.site.as_ref().is_none_or(|s| *s == a.site_id))
-        .filter(|a| {
-            sites.iter().find(|s| s.id == a.site_id).is_some_and(|s| {
-                f.county
-                    .as_ref()
-                    .is_none_or(|c| s.county.as_ref() == Some(c))
-                    && who.may(Action::DataRead, Target::site(s))
-            })
-        })
-        .map(|a| alarm_json(&p, a))
-        .collect();
+    let items: Vec<Value> = found.iter().map(|(a, _)| alarm_json(&p, a)).collect();
     Ok(Json(json!({ "alarms": items })))
 }
 

@@ -34,15 +34,25 @@ pub async fn home(
                 .filter(|site| reader.may(Action::DataRead, Target::site(site)))
                 .collect();
             let days = sites_today(s, &tz, now, mine)?;
+            let active = platform::alarms::Filter {
+                state: Some("active".into()),
+                from: now - 366 * 86_400,
+                to: now + 1,
+                ..Default::default()
+            };
+            let alarms: Vec<String> = platform::alarms::list(s, &reader, &active)?
+                .into_iter()
+                .map(|(a, _)| a.state)
+                .collect();
             let quarantine = if evidence {
                 s.quarantine_counts()?
             } else {
                 Vec::new()
             };
-            Ok((days, quarantine))
+            Ok((days, quarantine, alarms))
         })
         .await;
-    let (days, quarantine) = match read {
+    let (days, quarantine, alarms) = match read {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
     };
@@ -60,6 +70,7 @@ pub async fn home(
 <div class="card"><div class="muted">{2}</div><div class="big" id="completeness">{3}</div></div>
 <div class="card"><div class="muted">{4}</div><div class="big" id="offline">{5}</div><div class="muted">{6} {7}</div></div>
 <div class="card"><div class="muted">{8}</div><div class="big" id="refused">{9}</div></div>
+<div class="card"><div class="muted"><a href="/console/alarms">{10}</a></div><div class="big" id="alarms">{11}</div><div class="muted">{12} {13}</div></div>
 </div>"#,
         ctx.t("可查看的点位", "Sites you may see"),
         days.len(),
@@ -70,7 +81,11 @@ pub async fn home(
         ctx.t("设备总数", "of"),
         devices,
         ctx.t("今日被拒收的数据包", "Frames refused today"),
-        refused
+        refused,
+        ctx.t("未关闭的告警", "Alarms not closed"),
+        alarms.len(),
+        ctx.t("待确认", "not acknowledged:"),
+        alarms.iter().filter(|s| *s == "open").count()
     );
     let quarantine = if evidence {
         let mut items = Html::new();

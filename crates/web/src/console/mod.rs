@@ -7,6 +7,7 @@
 //! - [`sign_in`]: sign in, sign out; [`home`]: the jurisdiction's day at a glance;
 //! - [`sites`], [`devices`]: the registry's sites and devices; [`places`]: counties, water bodies, enterprises;
 //! - [`supervision`]: exceedance episodes and data problems of the jurisdiction's outlets;
+//! - [`alarms`]: the alarm queue (filters, counts, CSV/XLSX) and one alarm with its lifecycle steps;
 //! - [`permits`]: emission permits (list with expiry warnings, a version, create/change/renew);
 //! - [`reports`]: execution reports, an enterprise's quarter or a county's month, printable and as XLSX;
 //! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
@@ -18,6 +19,7 @@
 #![allow(clippy::result_large_err)]
 mod account;
 mod accounts;
+mod alarms;
 mod audit;
 mod devices;
 mod evidence;
@@ -138,6 +140,23 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "GET",
         "/console/supervision",
         Need::Listed(Action::DataRead),
+    ),
+    ("GET", "/console/alarms", Need::Listed(Action::DataRead)),
+    ("GET", "/console/alarms.csv", Need::Listed(Action::DataRead)),
+    (
+        "GET",
+        "/console/alarms.xlsx",
+        Need::Listed(Action::DataRead),
+    ),
+    (
+        "GET",
+        "/console/alarms/{id}",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/console/alarms/{id}",
+        Need::OnSiteOf(Action::AlarmsHandle),
     ),
     ("GET", "/console/reports", Need::Listed(Action::DataRead)),
     (
@@ -269,6 +288,13 @@ pub fn routes() -> Router<Arc<App>> {
             listed("/console/supervision", &["GET"]),
             get(supervision::page),
         )
+        .route(listed("/console/alarms", &["GET"]), get(alarms::list))
+        .route(listed("/console/alarms.csv", &["GET"]), get(alarms::csv))
+        .route(listed("/console/alarms.xlsx", &["GET"]), get(alarms::xlsx))
+        .route(
+            listed("/console/alarms/{id}", &["GET", "POST"]),
+            get(alarms::one).post(alarms::act),
+        )
         .route(listed("/console/reports", &["GET"]), get(reports::page))
         .route(
             listed("/console/reports.xlsx", &["GET"]),
@@ -386,6 +412,7 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         Action::DataRead,
         false,
     ),
+    ("/console/alarms", "告警", "Alarms", Action::DataRead, false),
     (
         "/console/reports",
         "执行报告",
