@@ -187,7 +187,13 @@ pub fn run_until(
 ) -> store::Result<usize> {
     let mut done = 0;
     loop {
-        let n = store.in_transaction(|s| step(s, tz, thresholds, alarms, now))?;
+        let job = Job {
+            tz,
+            thresholds,
+            alarms,
+            now,
+        };
+        let n = store.in_transaction(|s| step(s, &job))?;
         done += n;
         if n == 0 || std::time::Instant::now() >= deadline {
             return Ok(done);
@@ -195,15 +201,17 @@ pub fn run_until(
     }
 }
 
+/// What every step of one run of the job shares.
+struct Job<'a> {
+    tz: &'a TimeZone,
+    thresholds: Thresholds,
+    alarms: &'a AlarmSettings,
+    now: i64,
+}
+
 /// One step: the first run of consecutive queued days of the first queued site (at most
 /// [`MAX_WINDOW_DAYS`]); returns how many queued pairs it took off the queue.
-fn step(
-    store: &Store,
-    tz: &TimeZone,
-    thresholds: Thresholds,
-    alarms: &AlarmSettings,
-    now: i64,
-) -> store::Result<usize> {
+fn step(store: &Store, job: &Job) -> store::Result<usize> {
     let queued = store.queued_determinations(STEP)?;
     let Some((site_id, _)) = queued.first() else {
         return Ok(0);
@@ -211,19 +219,19 @@ fn step(
     let ours: Vec<&(String, i64)> = queued.iter().filter(|(s, _)| s == site_id).collect();
     let mut days: Vec<i64> = ours
         .iter()
-        .map(|(_, d)| local_start(*d, tz, Period::Day))
+        .map(|(_, d)| local_start(*d, job.tz, Period::Day))
         .collect();
     days.sort_unstable();
     days.dedup();
     let (first, last) = runs(&days)[0];
     let done: Vec<(String, i64)> = ours
         .into_iter()
-        .filter(|(_, d)| (first..=last).contains(&local_start(*d, tz, Period::Day)))
+        .filter(|(_, d)| (first..=last).contains(&local_start(*d, job.tz, Period::Day)))
         .cloned()
         .collect();
     // Not an outlet (an air station's rollups queue it too): nothing to determine.
     if let Some(site) = outlets(store)?.into_iter().find(|s| s.id == *site_id) {
-        determine(store, tz, thresholds, alarms, &site, first, last, now)?;
+        determine(store, job, &site, first, last)?;
     }
     store.dequeue_determinations(&done)?;
     Ok(done.len())
@@ -245,20 +253,11 @@ fn runs(days: &[i64]) -> Vec<(i64, i64)> {
 }
 
 /// Determines one site again over the window around the days `first..=last` and stores the result.
-#[allow(clippy::too_many_arguments)]
-fn determine(
-    store: &Store,
-    tz: &TimeZone,
-    thresholds: Thresholds,
-    alarms: &AlarmSettings,
-    site: &Site,
-    first: i64,
-    last: i64,
-    now: i64,
-) -> store::Result<()> {
+fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> store::Result<()> {
     // Reach back, day by day, to the start of any determination running into the window's start (daily
     // means are judged on whole local days), but not past MAX_REACH_DAYS: a window is one step's work.
     let floor = first - MAX_REACH_DAYS * DAY;
+    let (tz, now) = (job.tz, job.now);
     let mut from = local_start(first - 1, tz, Period::Day);
     while let Some(start) = store
         .determinations_of(&site.id, from, from + 1, false)?
@@ -299,7 +298,7 @@ fn determine(
             withdrawn_at: None,
         });
     }
-    for mut p in figures::data_problems(store, sites, None, from, to, thresholds)? {
+    for mut p in figures::data_problems(store, sites, None, from, to, job.thresholds)? {
         // A silence from the window's start began at the parameter's last value before the window; with
         // no value ever before, it is a logger not yet reporting, not a gap.
         if p.kind == ProblemKind::Gap && p.start == from {
@@ -350,7 +349,7 @@ fn determine(
             continue;
         }
         d.id = store.put_determination(&d)?;
-        crate::alarms::follow(store, alarms, &d, now)?;
+        crate::alarms::follow(store, job.alarms, &d, now)?;
     }
     Ok(())
 }
