@@ -21,9 +21,30 @@ pub fn field(s: &str) -> String {
     }
 }
 
+/// A whole CSV file: the header, then each row, every field through [`field`], lines ended by CRLF.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = header
+        .iter()
+        .map(|h| field(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push_str("\r\n");
+    for r in rows {
+        out.push_str(&r.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::field;
+    use super::{field, table};
+
+    #[test]
+    fn a_table_is_a_header_and_rows() {
+        let rows = vec![vec!["1".to_string(), "=x".to_string()]];
+        assert_eq!(table(&["id", "name"], &rows), "id,name\r\n1,'=x\r\n");
+    }
 
     #[test]
     fn quotes_only_when_needed() {

@@ -9,8 +9,7 @@ use platform::accounts::{NewAccount, Role};
 use serde_json::Value;
 use store::{County, Scopes};
 use support::Server;
-use support::device::packet;
-use support::outlet::{MN, determined, prepare, rolled_up, send_all, yesterday};
+use support::outlet::{determined, flue_gas_minute, prepare, rolled_up, send_all, yesterday};
 
 const PASSWORD: &str = "Alarm-tests-2026";
 
@@ -98,20 +97,7 @@ async fn an_exceedance_raises_one_alarm_that_escalates_and_is_handled() {
     // 08:00–10:59: SO2 40, 40, 20 at 6 % O2; two hours over 35, one episode.
     for h in 8..11u32 {
         for m in 0..60u32 {
-            let stamp = format!("{}{h:02}{m:02}00", day.strftime("%Y%m%d"));
-            let w = f64::from(m % 3) * 0.01;
-            frames.extend(packet(
-                &format!("{stamp}000"),
-                "2011",
-                MN,
-                "123456",
-                &format!(
-                    "DataTime={stamp};a21026-Rtd={:.2},a21026-Flag=N;a19001-Rtd={:.2},a19001-Flag=N;a00000-Rtd={:.2},a00000-Flag=N",
-                    if h < 10 { 40.0 } else { 20.0 } + w,
-                    6.0 + w,
-                    100.0 + w
-                ),
-            ));
+            frames.extend(flue_gas_minute(day, h, m, if h < 10 { 40.0 } else { 20.0 }));
         }
     }
     send_all(&server, &frames, 180).await;
@@ -393,20 +379,7 @@ async fn the_webhook_gets_one_signed_delivery_retried_after_a_failure() {
     let mut frames = Vec::new();
     for h in 8..10u32 {
         for m in 0..60u32 {
-            let stamp = format!("{}{h:02}{m:02}00", day.strftime("%Y%m%d"));
-            let w = f64::from(m % 3) * 0.01;
-            frames.extend(packet(
-                &format!("{stamp}000"),
-                "2011",
-                MN,
-                "123456",
-                &format!(
-                    "DataTime={stamp};a21026-Rtd={:.2},a21026-Flag=N;a19001-Rtd={:.2},a19001-Flag=N;a00000-Rtd={:.2},a00000-Flag=N",
-                    40.0 + w,
-                    6.0 + w,
-                    100.0 + w
-                ),
-            ));
+            frames.extend(flue_gas_minute(day, h, m, 40.0));
         }
     }
     send_all(&server, &frames, 120).await;
@@ -501,20 +474,7 @@ async fn the_console_queue_lists_exports_and_acts_within_the_jurisdiction() {
     // One hour of data, then silence: a gap alarm for each parameter.
     let mut frames = Vec::new();
     for m in 0..60u32 {
-        let stamp = format!("{}08{m:02}00", day.strftime("%Y%m%d"));
-        let w = f64::from(m % 3) * 0.01;
-        frames.extend(packet(
-            &format!("{stamp}000"),
-            "2011",
-            MN,
-            "123456",
-            &format!(
-                "DataTime={stamp};a21026-Rtd={:.2},a21026-Flag=N;a19001-Rtd={:.2},a19001-Flag=N;a00000-Rtd={:.2},a00000-Flag=N",
-                20.0 + w,
-                6.0 + w,
-                100.0 + w
-            ),
-        ));
+        frames.extend(flue_gas_minute(day, 8, m, 20.0));
     }
     send_all(&server, &frames, 60).await;
     determined(

@@ -154,3 +154,22 @@ pub fn yesterday() -> jiff::civil::Date {
         .yesterday()
         .unwrap()
 }
+
+/// The frame of minute `h:m` of `day` from the logger [`MN`]: SO2 `so2` mg/m³ at 6 % O2 and 100 m³/s of
+/// flue gas, each with a wobble of 0, 0.01, 0.02 (averaging 0.01 an hour) so that nothing is stuck.
+pub fn flue_gas_minute(day: jiff::civil::Date, h: u32, m: u32, so2: f64) -> Vec<u8> {
+    let stamp = format!("{}{h:02}{m:02}00", day.strftime("%Y%m%d"));
+    let w = f64::from(m % 3) * 0.01;
+    super::device::packet(
+        &format!("{stamp}000"),
+        "2011",
+        MN,
+        "123456",
+        &format!(
+            "DataTime={stamp};a21026-Rtd={:.2},a21026-Flag=N;a19001-Rtd={:.2},a19001-Flag=N;a00000-Rtd={:.2},a00000-Flag=N",
+            so2 + w,
+            6.0 + w,
+            100.0 + w
+        ),
+    )
+}

@@ -3,12 +3,12 @@
 //! and XLSX; one alarm with its notes and webhook deliveries, and the lifecycle steps the person may take
 //! (acknowledge, resolve, close, with a comment; `platform::alarms::act`, audited).
 
-use super::{Desk, Fields, field, optional, select};
+use super::{Desk, Fields, XLSX, download, field, optional, select, table};
 use crate::portal::html::Html;
 use crate::{App, html, write_html};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::{Extension, Form};
 use platform::accounts::{Action, Principal, Target};
 use platform::alarms::{AlarmEvent, AlarmState, Filter, transition};
@@ -148,10 +148,10 @@ pub async fn list(
         ctx.t("筛选", "Filter"),
         &query
     );
-    let mut table = Html::new();
+    let mut rows_html = Html::new();
     for (a, site) in &rows {
         write_html!(
-            table,
+            rows_html,
             r#"<tr><td><a href="/console/alarms/{}">#{0}</a></td><td class="{}">{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td></tr>"#,
             a.id,
             if a.severity == "high" { "exceed" } else { "" },
@@ -171,9 +171,7 @@ pub async fn list(
             }
         );
     }
-    write_html!(
-        body,
-        r#"<div class="scroll"><table id="alarms"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>"#,
+    let heads = [
         ctx.t("编号", "No."),
         ctx.t("级别", "Severity"),
         ctx.t("类型", "Kind"),
@@ -183,8 +181,8 @@ pub async fn list(
         ctx.t("时段", "Episode"),
         ctx.t("状态", "State"),
         ctx.t("层级", "Desk"),
-        table
-    );
+    ];
+    body.push(&table("alarms", &heads, rows_html));
     if rows.is_empty() {
         write_html!(
             body,
@@ -234,16 +232,6 @@ fn export_rows(desk: &Desk, rows: &[(Alarm, Site)]) -> (Vec<&'static str>, Vec<V
     (header, rows)
 }
 
-fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
-    let mut r = bytes.into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
 pub async fn csv(
     State(p): State<Arc<App>>,
     Extension(who): Extension<Principal>,
@@ -262,18 +250,8 @@ pub async fn csv(
         Err(e) => return desk.fail(e),
     };
     let (header, rows) = export_rows(&desk, &rows);
-    let mut out = header.join(",");
-    out.push_str("\r\n");
-    for r in rows {
-        out.push_str(
-            &r.iter()
-                .map(|f| platform::csv_out::field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    download("text/csv; charset=utf-8", "alarms.csv", out.into_bytes())
+    let text = platform::csv_out::table(&header, &rows);
+    download("text/csv; charset=utf-8", "alarms.csv", text.into_bytes())
 }
 
 pub async fn xlsx(
@@ -313,11 +291,7 @@ pub async fn xlsx(
         wb.save_to_buffer()
     };
     match book() {
-        Ok(bytes) => download(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "alarms.xlsx",
-            bytes,
-        ),
+        Ok(bytes) => download(XLSX, "alarms.xlsx", bytes),
         Err(e) => desk.fail(platform::Error::Internal(format!(
             "building the workbook: {e}"
         ))),
@@ -448,16 +422,14 @@ async fn page(
             n.comment.as_deref().unwrap_or("")
         );
     }
-    write_html!(
-        body,
-        r#"<h2>{}</h2><div class="scroll"><table id="notes"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>"#,
-        ctx.t("处理记录", "History"),
+    write_html!(body, "<h2>{}</h2>", ctx.t("处理记录", "History"));
+    let heads = [
         ctx.t("时间", "When"),
         ctx.t("操作者", "Who"),
         ctx.t("事件", "What"),
         ctx.t("说明", "Comment"),
-        rows
-    );
+    ];
+    body.push(&table("notes", &heads, rows));
     if !deliveries.is_empty() {
         let mut rows = Html::new();
         for d in &deliveries {
@@ -473,17 +445,15 @@ async fn page(
                 d.last_error.as_deref().unwrap_or("")
             );
         }
-        write_html!(
-            body,
-            r#"<h2>{}</h2><div class="scroll"><table id="deliveries"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>"#,
-            ctx.t("通知投递", "Notifications"),
+        write_html!(body, "<h2>{}</h2>", ctx.t("通知投递", "Notifications"));
+        let heads = [
             ctx.t("渠道", "Channel"),
             ctx.t("事件", "Event"),
             ctx.t("尝试次数", "Attempts"),
             ctx.t("送达", "Delivered"),
             ctx.t("最近错误", "Last error"),
-            rows
-        );
+        ];
+        body.push(&table("deliveries", &heads, rows));
     }
     desk.page(
         status,

@@ -140,3 +140,37 @@ pub(crate) fn search_box(ctx: &Ctx, action: &str, q: &str, label: &str) -> Html 
         ctx.t("搜索", "Search")
     )
 }
+
+/// A scrolling table with `id`, a header row of `heads` and the rows of `body`.
+pub(crate) fn table(id: &str, heads: &[&str], body: Html) -> Html {
+    let mut head = Html::new();
+    for h in heads {
+        write_html!(head, "<th>{}</th>", *h);
+    }
+    html!(
+        r#"<div class="scroll"><table id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>"#,
+        id,
+        head,
+        body
+    )
+}
+
+/// A file to download: its bytes with their type and name.
+pub(crate) fn download(
+    content_type: &'static str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut r = bytes.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// The media type of an XLSX workbook.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -4,13 +4,13 @@
 //! exceedance hours and episodes as determined, and the emissions against the permitted quantity.
 //! Without a scope, the page offers the enterprises and counties of the person's jurisdiction.
 
-use super::{Desk, Fields, field, select};
+use super::{Desk, Fields, XLSX, download, field, select, table};
 use crate::portal::html::Html;
 use crate::{App, html, write_html};
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use platform::accounts::{Action, Principal, Target};
 use platform::figures::{ReportLine, ReportPeriod, ReportTotal, report_totals};
 use std::sync::Arc;
@@ -90,25 +90,11 @@ pub async fn xlsx(
         }
     };
     match workbook(&desk, &r) {
-        Ok(bytes) => {
-            let name = format!(
-                "attachment; filename=\"execution-report-{}-{}.xlsx\"",
-                ascii(&q),
-                r.period.code()
-            );
-            let mut response = bytes.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-            );
-            if let Ok(v) = HeaderValue::from_str(&name) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            response
-        }
+        Ok(bytes) => download(
+            XLSX,
+            &format!("execution-report-{}-{}.xlsx", ascii(&q), r.period.code()),
+            bytes,
+        ),
         Err(e) => desk.fail(platform::Error::Internal(format!(
             "building the workbook: {e}"
         ))),
@@ -347,10 +333,6 @@ fn render(desk: &Desk, q: &Fields, r: &Report) -> Html {
             )
         );
     }
-    let mut head = html!("<th>{}</th>", ctx.t("排放口", "Outlet"));
-    for h in columns(desk) {
-        write_html!(head, "<th>{}</th>", h);
-    }
     let mut rows = Html::new();
     for l in &r.lines {
         let e = l.emissions.as_ref();
@@ -384,12 +366,12 @@ fn render(desk: &Desk, q: &Fields, r: &Report) -> Html {
             s.permitted_t.map_or("—".into(), t)
         );
     }
-    write_html!(
-        body,
-        r#"<div class="scroll"><table id="lines"><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div><h2>{}</h2><div class="scroll"><table id="totals"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>"#,
-        head,
-        rows,
-        ctx.t("合计", "Totals"),
+    let line_heads: Vec<&str> = std::iter::once(ctx.t("排放口", "Outlet"))
+        .chain(columns(desk))
+        .collect();
+    body.push(&table("lines", &line_heads, rows));
+    write_html!(body, "<h2>{}</h2>", ctx.t("合计", "Totals"));
+    let total_heads = [
         ctx.t("因子", "Pollutant"),
         ctx.t("超标小时", "Exceedance hours"),
         ctx.t("超标次数", "Episodes"),
@@ -397,8 +379,8 @@ fn render(desk: &Desk, q: &Fields, r: &Report) -> Html {
         ctx.t("替代（吨）", "Substituted (t)"),
         ctx.t("合计（吨）", "Total (t)"),
         ctx.t("许可年排放量（吨）", "Permitted a year (t)"),
-        totals
-    );
+    ];
+    body.push(&table("totals", &total_heads, totals));
     if r.lines.is_empty() {
         write_html!(
             body,
