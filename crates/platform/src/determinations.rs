@@ -298,6 +298,7 @@ fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> st
             withdrawn_at: None,
         });
     }
+    let mut problems = Vec::new();
     for mut p in figures::data_problems(store, sites, None, from, to, job.thresholds)? {
         // A silence from the window's start began at the parameter's last value before the window; with
         // no value ever before, it is a logger not yet reporting, not a gap.
@@ -307,7 +308,7 @@ fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> st
                 None => continue,
             }
         }
-        found.push(Determination {
+        problems.push(Determination {
             id: 0,
             site_id: p.site,
             evidence: evidence(store, &site.id, &p.param, p.start, p.end)?,
@@ -321,6 +322,22 @@ fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> st
             withdrawn_at: None,
         });
     }
+    // Whole-logger events come before the problems of single parameters (a parameter's silence inside an
+    // offline span raises no alarm of its own: `alarms::follow` looks for the span).
+    let longest_gap = i64::from(job.thresholds.gap_minutes) * 60;
+    let params: Vec<String> = store
+        .series_of_site(&site.id)?
+        .into_iter()
+        .filter(|s| matches!(s.interval, Interval::Realtime | Interval::Minute))
+        .map(|s| s.param)
+        .collect();
+    for (start, end) in offline_spans(&params, &problems) {
+        if end - start > longest_gap {
+            found.push(whole_logger(site, "offline", start, end, None, now));
+        }
+    }
+    found.extend(conflicts(store, tz, site, from, to, now)?);
+    found.extend(problems);
     // What runs into the window from before its start (past the reach, or a silence whose start was
     // traced back to the last value) is matched, never withdrawn for not being seen whole; a run cut at
     // the window's start that continues one of them is that one, not a new one.
@@ -352,6 +369,105 @@ fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> st
         crate::alarms::follow(store, job.alarms, &d, now)?;
     }
     Ok(())
+}
+
+/// A determination about the whole logger (`offline`) or about re-sends (`conflict`), with `*` for the
+/// parameter when it is every one.
+fn whole_logger(
+    site: &Site,
+    kind: &str,
+    start: i64,
+    end: i64,
+    evidence: Option<(i64, i64)>,
+    now: i64,
+) -> Determination {
+    Determination {
+        id: 0,
+        site_id: site.id.clone(),
+        param: "*".into(),
+        kind: kind.into(),
+        start,
+        end,
+        exceedance: None,
+        evidence,
+        found_at: now,
+        changed_at: now,
+        withdrawn_at: None,
+    }
+}
+
+/// The spans in which every parameter the site has ever sent is silent (its gaps overlap): the logger is
+/// offline.
+fn offline_spans(params: &[String], problems: &[Determination]) -> Vec<(i64, i64)> {
+    let mut params = params.to_vec();
+    params.sort();
+    params.dedup();
+    let mut spans: Option<Vec<(i64, i64)>> = None;
+    for p in &params {
+        let mut gaps: Vec<(i64, i64)> = problems
+            .iter()
+            .filter(|d| d.kind == "gap" && d.param == *p)
+            .map(|d| (d.start, d.end))
+            .collect();
+        gaps.sort_unstable();
+        spans = Some(match spans {
+            None => gaps,
+            Some(prev) => {
+                // Both lists are sorted and their spans do not overlap: walk them together.
+                let (mut i, mut j, mut out) = (0, 0, Vec::new());
+                while i < prev.len() && j < gaps.len() {
+                    let (start, end) = (prev[i].0.max(gaps[j].0), prev[i].1.min(gaps[j].1));
+                    if start < end {
+                        out.push((start, end));
+                    }
+                    if prev[i].1 < gaps[j].1 {
+                        i += 1
+                    } else {
+                        j += 1
+                    }
+                }
+                out
+            }
+        });
+    }
+    spans.unwrap_or_default()
+}
+
+/// Re-sends of stored values with a different value in `[from, to)` (kept beside the first value, never
+/// applied: issue 10), one determination per parameter and local day, citing the re-sending frames.
+fn conflicts(
+    store: &Store,
+    tz: &TimeZone,
+    site: &Site,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> store::Result<Vec<Determination>> {
+    // The newest thousand of the site: a device re-sending more than that is answered by the first ones.
+    let mut by_day: BTreeMap<(String, i64), (i64, i64, i64, i64)> = BTreeMap::new();
+    for c in store.conflicts(Some(&site.id), None, 1000)? {
+        let t = c.resent.time;
+        if t < from || t >= to {
+            continue;
+        }
+        let key = (c.resent.param.clone(), local_start(t, tz, Period::Day));
+        let e = by_day
+            .entry(key)
+            .or_insert((t, t, c.journal_id, c.journal_id));
+        *e = (
+            e.0.min(t),
+            e.1.max(t),
+            e.2.min(c.journal_id),
+            e.3.max(c.journal_id),
+        );
+    }
+    Ok(by_day
+        .into_iter()
+        .map(|((param, _), (first, last, j0, j1))| Determination {
+            param,
+            ..whole_logger(site, "conflict", first, last + 60, Some((j0, j1)), now)
+        })
+        .collect())
 }
 
 /// The time of `param`'s last value before `at`, found through the latest hourly rollup before it.
@@ -477,6 +593,27 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_logger_is_offline_where_every_parameter_is_silent() {
+        let gap = |param: &str, start: i64, end: i64| d(0, param, "gap", start, end);
+        let problems = [
+            gap("a21026", 100, 500),
+            gap("a21026", 900, 1000),
+            gap("a19001", 200, 600),
+            gap("a19001", 950, 1200),
+            d(0, "a00000", "stuck", 0, 5000),
+        ];
+        let params = ["a21026".to_string(), "a19001".to_string()];
+        assert_eq!(
+            offline_spans(&params, &problems),
+            vec![(200, 500), (950, 1000)]
+        );
+        // A parameter that kept reporting keeps the logger online.
+        let three = [params[0].clone(), params[1].clone(), "a00000".to_string()];
+        assert_eq!(offline_spans(&three, &problems), vec![]);
+        assert_eq!(offline_spans(&[], &problems), vec![]);
     }
 
     #[test]

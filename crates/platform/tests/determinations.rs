@@ -105,7 +105,13 @@ fn a_long_silence_is_one_determination_from_the_last_value() {
         ids.windows(2).all(|w| w[0] == w[1]),
         "one identity: {ids:?}"
     );
-    // Nothing withdrawn along the way.
+    // Nothing withdrawn along the way; with its only parameter silent, the logger is offline over the same
+    // span, also one determination.
     let all = store.determinations_of("S1", start, now, true).unwrap();
-    assert_eq!(all.len(), 1, "{all:?}");
+    let kinds: Vec<(&str, i64)> = all.iter().map(|d| (d.kind.as_str(), d.start)).collect();
+    assert_eq!(
+        kinds,
+        vec![("offline", start + 3600), ("gap", start + 3600)],
+        "{all:?}"
+    );
 }

@@ -94,8 +94,8 @@ pub struct Refused {
     pub exceedance: bool,
 }
 
-/// The state after `event`, for an alarm in `from`; `exceedance`: whether it is an exceedance alarm
-/// (which only a person resolves).
+/// The state after `event`, for an alarm in `from`; `exceedance`: whether only a person resolves it (an
+/// exceedance, or a conflicting re-send: `super::person_resolves`).
 pub fn transition(
     from: AlarmState,
     event: AlarmEvent,

@@ -1,5 +1,6 @@
 //! Alarms (workflows.md A5–A6, C3): raised from the stored determinations, one per determination (an
-//! exceedance episode, a silence, a stuck value, over-range or fault hours), with a severity and a
+//! exceedance episode, a logger offline, a conflicting re-send, a parameter's silence, a stuck value,
+//! over-range or fault hours), with a severity and a
 //! lifecycle ([`lifecycle`]) that people move on (acknowledge, resolve, close) and the platform moves by
 //! itself: a data problem that has stopped is resolved, a determination withdrawn closes its alarm, and
 //! an alarm nobody acknowledged in `alarms.escalate_after_minutes` goes from the county to the city.
@@ -9,7 +10,10 @@
 //! determination growing again opens a new alarm; a new determination (a new episode) always opens a
 //! new alarm.
 //!
-//! Routine flags (calibration, maintenance) raise no alarm: they are the logger saying what it does.
+//! Routine flags (calibration, maintenance) raise no alarm: they are the logger saying what it does. A
+//! parameter's silence while the whole logger is offline raises none either: the offline alarm covers it.
+//! Exceedances and conflicting re-sends are resolved by a person only; the rest clear by themselves once
+//! they have stopped.
 
 pub mod lifecycle;
 pub mod notify;
@@ -63,13 +67,19 @@ impl Default for AlarmSettings {
 /// The severity of an alarm raised from a determination of `kind`; `None`: the kind raises none.
 pub fn severity_of(kind: &str) -> Option<&'static str> {
     match kind {
-        "exceedance" => Some("high"),
+        "exceedance" | "offline" | "conflict" => Some("high"),
         "gap" | "stuck" | "over_range" | "fault" | "comm_fault" => Some("medium"),
         _ => None,
     }
 }
 
 const SYSTEM: &str = "system";
+
+/// Whether only a person resolves an alarm of `kind`: an exceedance, and a conflicting re-send (an
+/// attempt to rewrite evidence is looked into, not forgotten when it stops).
+pub fn person_resolves(kind: &str) -> bool {
+    matches!(kind, "exceedance" | "conflict")
+}
 
 /// Notes what happened to `a` and, with a webhook set, puts its notification in the outbox (the same
 /// transaction).
@@ -116,9 +126,8 @@ fn automatically(
     now: i64,
     why: &str,
 ) -> store::Result<Alarm> {
-    let exceedance = a.kind == "exceedance";
     let from = AlarmState::parse(&a.state).unwrap_or(AlarmState::Open);
-    if let Ok(to) = transition(from, event, exceedance) {
+    if let Ok(to) = transition(from, event, person_resolves(&a.kind)) {
         a.state = to.code().into();
         a.changed_at = now;
         store.put_alarm(&a)?;
@@ -157,7 +166,16 @@ pub fn follow(
         a.id = store.put_alarm(&a)?;
         note(store, settings, &a, now, SYSTEM, "opened", None)
     };
+    // A parameter's silence while the whole logger is offline is the offline alarm's, not one of its own.
+    let offline = |store: &Store| -> store::Result<bool> {
+        Ok(d.kind == "gap"
+            && store
+                .determinations_of(&d.site_id, d.start, d.start + 1, false)?
+                .iter()
+                .any(|o| o.kind == "offline"))
+    };
     match (store.alarm_of_determination(d.id)?, d.withdrawn_at) {
+        (None, None) if offline(store)? => Ok(()),
         (None, None) => open(store),
         (None, Some(_)) => Ok(()),
         (Some(a), Some(_)) => automatically(
@@ -205,7 +223,7 @@ pub fn housekeeping(
     let mut changed = 0;
     for mut a in store.unclosed_alarms()? {
         let state = AlarmState::parse(&a.state).unwrap_or(AlarmState::Open);
-        if a.kind != "exceedance"
+        if !person_resolves(&a.kind)
             && matches!(state, AlarmState::Open | AlarmState::Acknowledged)
             && a.episode_end + clear_after_s <= now
         {
@@ -253,7 +271,7 @@ pub fn act(
         let from = AlarmState::parse(&a.state).ok_or_else(|| {
             Error::Internal(format!("alarm {id} is in an unknown state {:?}", a.state))
         })?;
-        let to = transition(from, event, a.kind == "exceedance")
+        let to = transition(from, event, person_resolves(&a.kind))
             .map_err(|e| Error::Conflict(format!("alarm {id}: {e}")))?;
         a.state = to.code().into();
         a.changed_at = now;

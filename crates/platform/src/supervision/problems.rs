@@ -21,6 +21,22 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    pub const ALL: [ProblemKind; 7] = [
+        ProblemKind::Gap,
+        ProblemKind::Stuck,
+        ProblemKind::OverRange,
+        ProblemKind::Fault,
+        ProblemKind::Maintenance,
+        ProblemKind::Calibration,
+        ProblemKind::CommFault,
+    ];
+
+    /// The kind of a code (`gap`...); `None` for what is not a parameter's data problem (`offline`,
+    /// `conflict`: determinations about the whole logger or its re-sends).
+    pub fn parse(code: &str) -> Option<ProblemKind> {
+        ProblemKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ProblemKind::Gap => "gap",

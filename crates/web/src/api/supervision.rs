@@ -11,6 +11,7 @@ use axum::{Extension, Json, Router};
 use platform::accounts::{Action, Principal, Target};
 use platform::determinations;
 use platform::permits::baselines::against;
+use platform::supervision::problems::ProblemKind;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -114,8 +115,11 @@ async fn data_problems(
     let rows = p
         .read(move |s| determinations::current(s, &sites, param.as_deref(), false, from, to))
         .await?;
+    // A parameter's data problems (the contract's kinds); the logger's (offline, conflicting re-sends)
+    // are alarms' business.
     let items: Vec<Value> = rows
         .iter()
+        .filter(|r| ProblemKind::parse(&r.kind).is_some())
         .map(|r| {
             json!({"id": r.id, "site": r.site_id, "param": r.param, "kind": r.kind,
                    "start": local_time(&p, r.start), "end": local_time(&p, r.end),

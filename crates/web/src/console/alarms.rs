@@ -57,6 +57,8 @@ fn kind_name(desk: &Desk, kind: &str) -> &'static str {
         "over_range" => t("超量程", "over range"),
         "fault" => t("设备故障", "device fault"),
         "comm_fault" => t("通讯异常", "communication fault"),
+        "offline" => t("设备离线", "logger offline"),
+        "conflict" => t("重传数据冲突", "conflicting re-send"),
         _ => t("其他", "other"),
     }
 }
@@ -391,7 +393,7 @@ async fn page(
             (AlarmEvent::Resolve, "解决", "Resolve"),
             (AlarmEvent::Close, "关闭", "Close"),
         ] {
-            if transition(from, event, a.kind == "exceedance").is_ok() {
+            if transition(from, event, platform::alarms::person_resolves(&a.kind)).is_ok() {
                 write_html!(
                     buttons,
                     r#"<button type="submit" name="do" value="{}">{}</button> "#,
