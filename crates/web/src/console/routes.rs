@@ -1,0 +1,301 @@
+//! Every console page, what it needs (the route table the router and `tests/access.rs` read), and the
+//! router that serves them.
+
+use super::*;
+use crate::api::access::{Need, listed_in};
+use axum::Router;
+use axum::routing::{get, post};
+
+/// Every console page and what it needs (the same [`Need`]s as the JSON API). `{site}` and `{mn}` are
+/// on a site; `{name}` is an account; `{id}` a journal record or a token.
+pub const ROUTES: &[(&str, &str, Need)] = &[
+    ("GET", "/console/sign-in", Need::Public),
+    ("POST", "/console/sign-in", Need::Public),
+    (
+        "POST",
+        "/console/sign-out",
+        Need::Listed(Action::OwnAccount),
+    ),
+    ("GET", "/console", Need::Listed(Action::OwnAccount)),
+    ("GET", "/console/sites", Need::Listed(Action::RegistryRead)),
+    (
+        "GET",
+        "/console/sites/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "POST",
+        "/console/sites/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/sites/{site}",
+        Need::OnSite(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/sites/{site}",
+        Need::OnSite(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/devices",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "GET",
+        "/console/devices/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "POST",
+        "/console/devices/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/devices/{mn}",
+        Need::OnSite(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/devices/{mn}",
+        Need::OnSite(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/enterprises",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/enterprises",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/counties",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/counties",
+        Need::CityWide(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/waterbodies",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "POST",
+        "/console/waterbodies",
+        Need::CityWide(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/supervision",
+        Need::Listed(Action::DataRead),
+    ),
+    ("GET", "/console/alarms", Need::Listed(Action::DataRead)),
+    ("GET", "/console/alarms.csv", Need::Listed(Action::DataRead)),
+    (
+        "GET",
+        "/console/alarms.xlsx",
+        Need::Listed(Action::DataRead),
+    ),
+    (
+        "GET",
+        "/console/alarms/{id}",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/console/alarms/{id}",
+        Need::OnSiteOf(Action::AlarmsHandle),
+    ),
+    ("GET", "/console/reports", Need::Listed(Action::DataRead)),
+    (
+        "GET",
+        "/console/reports.xlsx",
+        Need::Listed(Action::DataRead),
+    ),
+    (
+        "GET",
+        "/console/permits",
+        Need::Listed(Action::RegistryRead),
+    ),
+    (
+        "GET",
+        "/console/permits/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "POST",
+        "/console/permits/new",
+        Need::Listed(Action::RegistryWrite),
+    ),
+    (
+        "GET",
+        "/console/permits/{id}",
+        Need::OnEnterprise(Action::RegistryRead),
+    ),
+    (
+        "GET",
+        "/console/quarantine",
+        Need::CityWide(Action::EvidenceRead),
+    ),
+    (
+        "GET",
+        "/console/conflicts",
+        Need::CityWide(Action::EvidenceRead),
+    ),
+    (
+        "GET",
+        "/console/journal/{id}",
+        Need::CityWide(Action::EvidenceRead),
+    ),
+    (
+        "GET",
+        "/console/accounts",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    (
+        "POST",
+        "/console/accounts",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    (
+        "GET",
+        "/console/accounts/{name}",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    (
+        "POST",
+        "/console/accounts/{name}",
+        Need::CityWide(Action::AccountsManage),
+    ),
+    ("GET", "/console/account", Need::Listed(Action::OwnAccount)),
+    (
+        "POST",
+        "/console/account/password",
+        Need::Listed(Action::OwnAccount),
+    ),
+    (
+        "POST",
+        "/console/account/tokens",
+        Need::Listed(Action::OwnAccount),
+    ),
+    (
+        "POST",
+        "/console/account/tokens/{id}",
+        Need::Listed(Action::OwnAccount),
+    ),
+    ("GET", "/console/audit", Need::CityWide(Action::AuditRead)),
+    ("GET", "/console/access", Need::CityWide(Action::AuditRead)),
+];
+
+fn listed(path: &'static str, methods: &[&str]) -> &'static str {
+    listed_in(ROUTES, "web::console::ROUTES", path, methods)
+}
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route(listed("/console", &["GET"]), get(home::home))
+        .route(
+            listed("/console/sign-in", &["GET", "POST"]),
+            get(sign_in::page).post(sign_in::sign_in),
+        )
+        .route(
+            listed("/console/sign-out", &["POST"]),
+            post(sign_in::sign_out),
+        )
+        .route(listed("/console/sites", &["GET"]), get(sites::sites))
+        .route(
+            listed("/console/sites/new", &["GET", "POST"]),
+            get(sites::new_site).post(sites::create_site),
+        )
+        .route(
+            listed("/console/sites/{site}", &["GET", "POST"]),
+            get(sites::site).post(sites::save_site),
+        )
+        .route(listed("/console/devices", &["GET"]), get(devices::devices))
+        .route(
+            listed("/console/devices/new", &["GET", "POST"]),
+            get(devices::new_device).post(devices::create_device),
+        )
+        .route(
+            listed("/console/devices/{mn}", &["GET", "POST"]),
+            get(devices::device).post(devices::save_device),
+        )
+        .route(
+            listed("/console/enterprises", &["GET", "POST"]),
+            get(places::enterprises).post(places::save_enterprise),
+        )
+        .route(
+            listed("/console/counties", &["GET", "POST"]),
+            get(places::counties).post(places::save_county),
+        )
+        .route(
+            listed("/console/waterbodies", &["GET", "POST"]),
+            get(places::waterbodies).post(places::save_waterbody),
+        )
+        .route(
+            listed("/console/supervision", &["GET"]),
+            get(supervision::page),
+        )
+        .route(listed("/console/alarms", &["GET"]), get(alarms::list))
+        .route(listed("/console/alarms.csv", &["GET"]), get(alarms::csv))
+        .route(listed("/console/alarms.xlsx", &["GET"]), get(alarms::xlsx))
+        .route(
+            listed("/console/alarms/{id}", &["GET", "POST"]),
+            get(alarms::one).post(alarms::act),
+        )
+        .route(listed("/console/reports", &["GET"]), get(reports::page))
+        .route(
+            listed("/console/reports.xlsx", &["GET"]),
+            get(reports::xlsx),
+        )
+        .route(listed("/console/permits", &["GET"]), get(permits::list))
+        .route(
+            listed("/console/permits/new", &["GET", "POST"]),
+            get(permits::new).post(permits::save),
+        )
+        .route(listed("/console/permits/{id}", &["GET"]), get(permits::one))
+        .route(
+            listed("/console/quarantine", &["GET"]),
+            get(evidence::quarantine),
+        )
+        .route(
+            listed("/console/conflicts", &["GET"]),
+            get(evidence::conflicts),
+        )
+        .route(
+            listed("/console/journal/{id}", &["GET"]),
+            get(evidence::journal),
+        )
+        .route(
+            listed("/console/accounts", &["GET", "POST"]),
+            get(accounts::list).post(accounts::create),
+        )
+        .route(
+            listed("/console/accounts/{name}", &["GET", "POST"]),
+            get(accounts::one).post(accounts::change),
+        )
+        .route(listed("/console/account", &["GET"]), get(account::page))
+        .route(
+            listed("/console/account/password", &["POST"]),
+            post(account::password),
+        )
+        .route(
+            listed("/console/account/tokens", &["POST"]),
+            post(account::create_token),
+        )
+        .route(
+            listed("/console/account/tokens/{id}", &["POST"]),
+            post(account::revoke_token),
+        )
+        .route(listed("/console/audit", &["GET"]), get(audit::audit))
+        .route(listed("/console/access", &["GET"]), get(audit::access))
+}
