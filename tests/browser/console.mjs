@@ -1,23 +1,27 @@
 // The staff console in the Debian Chromium (headless), against a running server with one account per
 // role (chief, staff, officer, owner, river, auditor, and careless for the lockout), all with the
-// password in argv; <other-site> is a site outside the officer's county; <journal-id> a quarantined frame.
+// password in argv; <other-site> is a site outside the officer's county; <journal-id> a quarantined frame;
+// <enterprise-alarm> an alarm at the owner's outlet, <county-alarm> one at a site of the officer's county.
 //
-//   node tests/browser/console.mjs <base-url> <screenshot-dir> <password> <other-site> <journal-id>
+//   node tests/browser/console.mjs <base-url> <screenshot-dir> <password> <other-site> <journal-id> \
+//        <enterprise-alarm> <county-alarm>
 //
 // Each role signs in by typing into the form and sees exactly its menu; every page it may open loads
 // at 390 px and 1366 px without overflow or script errors (screenshots of every page, as the
 // administrator, who sees them all, and as the county officer); the officer cannot open another
 // county's site by editing the URL; a form whose CSRF token was removed is refused; a wrong password
-// shows the reason and five in a row lock the account; signing out ends the session.
+// shows the reason and five in a row lock the account; signing out ends the session. In the alarm queue
+// the officer acknowledges the county's alarm through its form, and the enterprise user sees their own
+// alarm without any form to handle it.
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, outDir, password, otherSite, journalId] = process.argv.slice(2);
-if (!base || !outDir || !password || !otherSite || !journalId) {
-  console.error('usage: console.mjs <base-url> <screenshot-dir> <password> <other-site> <quarantined-journal-id>');
+const [base, outDir, password, otherSite, journalId, enterpriseAlarm, countyAlarm] = process.argv.slice(2);
+if (!base || !outDir || !password || !otherSite || !journalId || !enterpriseAlarm || !countyAlarm) {
+  console.error('usage: console.mjs <base-url> <screenshot-dir> <password> <other-site> <quarantined-journal-id> <enterprise-alarm> <county-alarm>');
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
@@ -92,12 +96,33 @@ try {
         }
       }
       if (name === 'officer') {
+        // The county's alarm is in the queue; acknowledged through its form (once, at the first width).
+        await page.goto(`${base}/console/alarms`);
+        if (!(await page.$(`#alarms a[href="/console/alarms/${countyAlarm}"]`))) fail(`${label}: the county's alarm is not in the queue`);
+        await page.goto(`${base}/console/alarms/${countyAlarm}`);
+        if (width === 390) {
+          if (!(await page.$('#act'))) fail(`${label}: no form to handle the county's alarm`);
+          await page.fill('#comment', '已电话联系企业');
+          await Promise.all([page.waitForNavigation(), page.click('#act button[value=ack]')]);
+        }
+        const state = await page.textContent('#state').catch(() => '');
+        if (!state.includes('已确认')) fail(`${label}: the alarm is not acknowledged (${state})`);
+        if (!(await page.textContent('#notes').catch(() => '')).includes('已电话联系企业')) fail(`${label}: the comment is not in the alarm's history`);
+        await page.screenshot({ path: join(outDir, `alarm-officer-${width}.png`), fullPage: true });
         const response = await page.goto(`${base}/console/sites/${encodeURIComponent(otherSite)}`);
         if (response.status() !== 403) fail(`${label}: another county's site answered ${response.status()}`);
         const mine = await page.goto(`${base}/console/sites`);
         const listed = await page.$$eval('#site-list tbody tr', (rows) => rows.length);
         if (mine.status() !== 200 || listed < 1) fail(`${label}: no site of the officer's county is listed`);
         if ((await page.content()).includes(`>${otherSite}<`)) fail(`${label}: another county's site is listed`);
+      }
+      if (name === 'owner') {
+        // Their own outlet's alarm, to read, not to handle; the county's other alarm is not theirs.
+        await page.goto(`${base}/console/alarms`);
+        if (!(await page.$(`#alarms a[href="/console/alarms/${enterpriseAlarm}"]`))) fail(`${label}: the enterprise's alarm is not in its queue`);
+        if (await page.$(`#alarms a[href="/console/alarms/${countyAlarm}"]`)) fail(`${label}: another site's alarm is in the enterprise's queue`);
+        const own = await page.goto(`${base}/console/alarms/${enterpriseAlarm}`);
+        if (own.status() !== 200 || (await page.$('#act'))) fail(`${label}: the enterprise's alarm page is not read-only (${own.status()})`);
       }
       if (name === 'chief') {
         await page.goto(`${base}/console/journal/${journalId}`);

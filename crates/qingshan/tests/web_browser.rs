@@ -56,6 +56,7 @@ async fn console_in_headless_chromium() {
     let now = jiff::Timestamp::now().as_second();
     let mut other_site = String::new();
     let mut quarantined = 0;
+    let mut alarms = (0, 0);
     let server = Server::start(|store, tz| {
         seed(store, tz, now, 2, Some("A01"));
         let county = store.counties().unwrap()[0].code.clone();
@@ -85,6 +86,38 @@ async fn console_in_headless_chromium() {
             }])
             .unwrap();
         quarantined = store.quarantine(None, None, 1).unwrap()[0].id;
+        // An alarm at the enterprise's outlet and one at a site of the officer's county, for the queue.
+        let sites = store.sites().unwrap();
+        let alarm = |site: &store::Site, kind: &str| store::Alarm {
+            id: 0,
+            kind: kind.into(),
+            severity: "high".into(),
+            site_id: site.id.clone(),
+            param: Some("a21026".into()),
+            determination_id: None,
+            state: "open".into(),
+            level: "county".into(),
+            opened_at: now - 3600,
+            episode_start: now - 7200,
+            episode_end: now - 3600,
+            changed_at: now - 3600,
+            case_id: None,
+        };
+        let outlet = sites
+            .iter()
+            .find(|s| s.enterprise_id.as_deref() == Some(enterprise.as_str()))
+            .expect("the enterprise has an outlet");
+        let local = sites
+            .iter()
+            .find(|s| {
+                s.county.as_deref() == Some(county.as_str())
+                    && s.enterprise_id.as_deref() != Some(enterprise.as_str())
+            })
+            .expect("the county has a site that is not the enterprise's");
+        alarms = (
+            store.put_alarm(&alarm(outlet, "exceedance")).unwrap(),
+            store.put_alarm(&alarm(local, "exceedance")).unwrap(),
+        );
         let actor = platform::registry::Actor::new("test");
         use platform::accounts::Role;
         for (name, role) in [
@@ -121,5 +154,11 @@ async fn console_in_headless_chromium() {
     })
     .await;
     let journal = quarantined.to_string();
-    run_script(server, "console.mjs", &[PASSWORD, &other_site, &journal]).await;
+    let (theirs, county_alarm) = (alarms.0.to_string(), alarms.1.to_string());
+    run_script(
+        server,
+        "console.mjs",
+        &[PASSWORD, &other_site, &journal, &theirs, &county_alarm],
+    )
+    .await;
 }
