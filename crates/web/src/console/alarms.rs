@@ -48,6 +48,22 @@ fn state_name(desk: &Desk, state: &str) -> &'static str {
     }
 }
 
+/// What happened to an alarm, in the person's language (the notes' event codes).
+fn event_name<'a>(desk: &Desk, event: &'a str) -> &'a str {
+    let t = |zh, en| desk.ctx.t(zh, en);
+    match event {
+        "opened" => t("发生", "opened"),
+        "ack" => t("确认", "acknowledged"),
+        "resolve" => t("解决", "resolved"),
+        "close" => t("关闭", "closed"),
+        "cleared" => t("自动恢复", "cleared by itself"),
+        "recurred" => t("再次发生", "recurred"),
+        "withdrawn" => t("撤销（不再判定）", "withdrawn (no longer determined)"),
+        "escalated" => t("升级至市级", "escalated to the city"),
+        other => other,
+    }
+}
+
 fn kind_name(desk: &Desk, kind: &str) -> &'static str {
     let t = |zh, en| desk.ctx.t(zh, en);
     match kind {
@@ -420,7 +436,7 @@ async fn page(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             ctx.time(n.at),
             &n.actor,
-            &n.event,
+            event_name(desk, &n.event),
             n.comment.as_deref().unwrap_or("")
         );
     }
@@ -439,7 +455,7 @@ async fn page(
                 rows,
                 r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
                 &d.channel,
-                &d.event,
+                event_name(desk, &d.event),
                 d.attempts,
                 d.delivered_at
                     .map(|t| ctx.time(t))
