@@ -60,3 +60,25 @@ pub struct Delivery {
     /// What went wrong the last time (`HTTP 500`, `connection refused`...).
     pub last_error: Option<String>,
 }
+
+/// A rule a person defines for one site's parameter: an alarm when its valid hourly means are above or
+/// below a value, or rise by more than a value from one hour to the next, for at least `hours` hours in a
+/// row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmRule {
+    /// 0 until stored.
+    pub id: i64,
+    pub site_id: String,
+    pub param: String,
+    /// `above`, `below` or `rise`.
+    pub condition: String,
+    pub value: f64,
+    /// Consecutive hours the condition must hold (the duration).
+    pub hours: i64,
+    /// `high`, `medium` or `low`.
+    pub severity: String,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub disabled: bool,
+}

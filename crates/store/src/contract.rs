@@ -4,9 +4,10 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    AccessEntry, Account, Alarm, AlarmNote, ApiToken, AuditEntry, Baseline, County, Delivery,
-    Determination, Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue, Period,
-    Permit, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
+    AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, AuditEntry, Baseline, County,
+    Delivery, Determination, Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue,
+    Period, Permit, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict,
+    Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -340,6 +341,11 @@ pub trait Alarms {
     fn due_deliveries(&self, now: i64, limit: u32) -> Result<Vec<Delivery>>;
     /// An alarm's deliveries, oldest first.
     fn deliveries_of(&self, alarm_id: i64) -> Result<Vec<Delivery>>;
+    /// Stores a new rule (`id` 0; returns its id) or replaces the one with its id.
+    fn put_alarm_rule(&self, r: &AlarmRule) -> Result<i64>;
+    fn alarm_rule(&self, id: i64) -> Result<Option<AlarmRule>>;
+    /// Every rule (disabled ones too), by id.
+    fn alarm_rules(&self) -> Result<Vec<AlarmRule>>;
 }
 
 /// Accounts, their sessions and API tokens ([`crate::people`]).

@@ -293,6 +293,24 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "alarm_rules",
+        columns: &[
+            ("id", Int),
+            ("site_id", Text),
+            ("param", Text),
+            ("condition", Text),
+            ("value", Real),
+            ("hours", Int),
+            ("severity", Text),
+            ("note", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("disabled", Bool),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
         name: "determinations",
         columns: &[
             ("id", Int),

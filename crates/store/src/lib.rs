@@ -23,7 +23,7 @@ pub mod permits;
 pub mod postgres;
 pub mod sqlite;
 
-pub use alarms::{Alarm, AlarmNote, Delivery};
+pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
 pub use chain::ChainCheck;
 pub use contract::{
     Alarms, Audit, Conflict, Connection, Database, Determinations, DirtyHour, Journal, People,

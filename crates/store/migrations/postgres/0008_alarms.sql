@@ -40,3 +40,16 @@ CREATE TABLE alarm_deliveries (
 );
 CREATE INDEX alarm_deliveries_due ON alarm_deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 CREATE INDEX alarm_deliveries_by_alarm ON alarm_deliveries (alarm_id, id);
+CREATE TABLE alarm_rules (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    site_id TEXT COLLATE "C" NOT NULL,
+    param TEXT COLLATE "C" NOT NULL,
+    condition TEXT NOT NULL,
+    value DOUBLE PRECISION NOT NULL,
+    hours BIGINT NOT NULL,
+    severity TEXT NOT NULL,
+    note TEXT,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    disabled BOOLEAN NOT NULL DEFAULT FALSE
+);

@@ -41,3 +41,17 @@ CREATE TABLE alarm_deliveries (
 );
 CREATE INDEX alarm_deliveries_due ON alarm_deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 CREATE INDEX alarm_deliveries_by_alarm ON alarm_deliveries (alarm_id, id);
+-- Rules people define per site and parameter (threshold, rate of change, duration).
+CREATE TABLE alarm_rules (
+    id INTEGER PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    param TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    value REAL NOT NULL,
+    hours INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    note TEXT,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);

@@ -340,4 +340,32 @@ pub fn alarms_keep_their_state_and_notes(db: &dyn Database) {
     let log = store.deliveries_of(id).unwrap();
     assert_eq!(log[0], failed);
     assert_eq!(log[1].delivered_at, Some(T0 + 26));
+
+    // Rules people define: kept whole, disabled in place.
+    let rule = AlarmRule {
+        id: 0,
+        site_id: "S1".into(),
+        param: "w01018".into(),
+        condition: "above".into(),
+        value: 80.5,
+        hours: 3,
+        severity: "medium".into(),
+        note: Some("early warning below the permit".into()),
+        created_by: "user:staff".into(),
+        created_at: T0,
+        disabled: false,
+    };
+    let rule_id = store.put_alarm_rule(&rule).unwrap();
+    let stored = AlarmRule {
+        id: rule_id,
+        ..rule.clone()
+    };
+    assert_eq!(store.alarm_rule(rule_id).unwrap(), Some(stored.clone()));
+    let off = AlarmRule {
+        disabled: true,
+        ..stored
+    };
+    store.put_alarm_rule(&off).unwrap();
+    assert_eq!(store.alarm_rules().unwrap(), vec![off]);
+    assert_eq!(store.alarm_rule(rule_id + 1).unwrap(), None);
 }

@@ -1,7 +1,7 @@
 //! Alarms and their notes, on SQLite.
 
 use super::SqliteConnection;
-use crate::{Alarm, AlarmNote, Alarms, Delivery, Result};
+use crate::{Alarm, AlarmNote, AlarmRule, Alarms, Delivery, Result};
 use rusqlite::{OptionalExtension, params};
 
 const COLUMNS: &str = "id, kind, severity, site_id, param, determination_id, state, level, opened_at, \
@@ -173,9 +173,75 @@ impl Alarms for SqliteConnection {
     fn deliveries_of(&self, alarm_id: i64) -> Result<Vec<Delivery>> {
         self.deliveries_where("alarm_id = ?1 ORDER BY id", params![alarm_id])
     }
+
+    fn put_alarm_rule(&self, r: &AlarmRule) -> Result<i64> {
+        let values = params![
+            r.site_id,
+            r.param,
+            r.condition,
+            r.value,
+            r.hours,
+            r.severity,
+            r.note,
+            r.created_by,
+            r.created_at,
+            r.disabled,
+            r.id
+        ];
+        if r.id == 0 {
+            self.conn.execute(
+                "INSERT INTO alarm_rules (site_id, param, condition, value, hours, severity, note, created_by,
+                     created_at, disabled)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                // Everything but the id (the last), which the database gives.
+                &values[..10],
+            )?;
+            return Ok(self.conn.last_insert_rowid());
+        }
+        self.conn.execute(
+            "UPDATE alarm_rules SET site_id = ?1, param = ?2, condition = ?3, value = ?4, hours = ?5,
+                 severity = ?6, note = ?7, created_by = ?8, created_at = ?9, disabled = ?10
+             WHERE id = ?11",
+            values,
+        )?;
+        Ok(r.id)
+    }
+
+    fn alarm_rule(&self, id: i64) -> Result<Option<AlarmRule>> {
+        Ok(self.rules_where("id = ?1", params![id])?.pop())
+    }
+
+    fn alarm_rules(&self) -> Result<Vec<AlarmRule>> {
+        self.rules_where("1 = 1 ORDER BY id", [])
+    }
 }
 
 impl SqliteConnection {
+    fn rules_where(&self, clause: &str, values: impl rusqlite::Params) -> Result<Vec<AlarmRule>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, site_id, param, condition, value, hours, severity, note, created_by, created_at,
+                 disabled FROM alarm_rules WHERE {clause}"
+        ))?;
+        let rows = stmt
+            .query_map(values, |r| {
+                Ok(AlarmRule {
+                    id: r.get(0)?,
+                    site_id: r.get(1)?,
+                    param: r.get(2)?,
+                    condition: r.get(3)?,
+                    value: r.get(4)?,
+                    hours: r.get(5)?,
+                    severity: r.get(6)?,
+                    note: r.get(7)?,
+                    created_by: r.get(8)?,
+                    created_at: r.get(9)?,
+                    disabled: r.get(10)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     fn deliveries_where(
         &self,
         clause: &str,
