@@ -337,6 +337,7 @@ fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> st
         }
     }
     found.extend(conflicts(store, tz, site, from, to, now)?);
+    found.extend(by_rules(store, site, from, to, now)?);
     found.extend(problems);
     // What runs into the window from before its start (past the reach, or a silence whose start was
     // traced back to the last value) is matched, never withdrawn for not being seen whole; a run cut at
@@ -468,6 +469,53 @@ fn conflicts(
             ..whole_logger(site, "conflict", first, last + 60, Some((j0, j1)), now)
         })
         .collect())
+}
+
+/// The episodes of the site's enabled alarm rules in `[from, to)`, from the valid hourly means.
+fn by_rules(
+    store: &Store,
+    site: &Site,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> store::Result<Vec<Determination>> {
+    let mut out = Vec::new();
+    for rule in store
+        .alarm_rules()?
+        .into_iter()
+        .filter(|r| r.site_id == site.id && !r.disabled)
+    {
+        let hours: Vec<(i64, Option<f64>)> = store
+            .rollups(&site.id, &rule.param, Period::Hour, from, to)?
+            .into_iter()
+            .map(|r| (r.time, r.mean.filter(|_| r.valid)))
+            .collect();
+        for (start, end, peak) in crate::alarms::rules::episodes(&rule, &hours) {
+            out.push(Determination {
+                id: 0,
+                site_id: site.id.clone(),
+                param: rule.param.clone(),
+                kind: format!("rule:{}", rule.id),
+                start,
+                end,
+                exceedance: Some(ExceedanceFacts {
+                    hours: (end - start) / 3600,
+                    peak,
+                    limit: rule.value,
+                    multiple: None,
+                    averaging: "hour".into(),
+                    permit_id: None,
+                    permit_number: None,
+                    source: crate::alarms::rules::describe(&rule),
+                }),
+                evidence: evidence(store, &site.id, &rule.param, start, end)?,
+                found_at: now,
+                changed_at: now,
+                withdrawn_at: None,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The time of `param`'s last value before `at`, found through the latest hourly rollup before it.

@@ -86,6 +86,22 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             case_id: None,
         })
         .unwrap();
+    // Rule 1, at S1, for the rule routes.
+    store
+        .put_alarm_rule(&store::AlarmRule {
+            id: 0,
+            site_id: "S1".into(),
+            param: "a21026".into(),
+            condition: "above".into(),
+            value: 30.0,
+            hours: 2,
+            severity: "medium".into(),
+            note: None,
+            created_by: "test".into(),
+            created_at: 1_795_000_000,
+            disabled: false,
+        })
+        .unwrap();
     let actor = Actor::new("test:access");
     let scopes = |counties: &[&str], enterprises: &[&str]| Scopes {
         counties: counties.iter().map(|c| c.to_string()).collect(),
@@ -171,6 +187,9 @@ fn request(method: &str, path: &str) -> (String, String) {
             r#"{"id":"S1","name":"1号排口","kind":"flue_gas_outlet","county":"530602","enterprise_id":"E1"}"#
         }
         ("POST", "/devices") => r#"{"mn":"ACCESS0001","password":"pw-access-1","site_id":"S1"}"#,
+        ("POST", "/alarm-rules") => {
+            r#"{"site":"S1","param":"a21026","condition":"above","value":30,"hours":2}"#
+        }
         ("POST", "/permits") => {
             r#"{"number":"P-ACCESS-1","enterprise":"E1","valid_from":"2026-01-01","valid_to":"2030-12-31",
                 "outlet":[{"site":"S1","kind":"main","limit":[{"param":"a21026","limit":35,"unit":"mg/m3","averaging":"hour","reference_o2":6}]}]}"#

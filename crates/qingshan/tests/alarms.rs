@@ -644,3 +644,124 @@ async fn a_conflicting_resend_raises_an_alarm_that_a_person_resolves() {
     assert!(!problems.to_string().contains("conflict"), "{problems}");
     server.stop().await;
 }
+
+/// A rule the county's officer defines (SO2 above 30 for two hours, below the permit's 35) raises its
+/// own alarm with its severity; disabled, the alarm closes; the enterprise may not define rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_rule_raises_its_own_alarm_until_disabled() {
+    let mut tokens = std::collections::HashMap::new();
+    let server = Server::start(|s, _| people(s, &mut tokens)).await;
+    let (officer, plant) = (&tokens["officer"], &tokens["plant"]);
+    let json = [("Content-Type", "application/json")];
+    let rule = r#"{"site":"S01","param":"a21026","condition":"above","value":30,"hours":2,"severity":"low","note":"early warning"}"#;
+    let (status, _, _) = server
+        .send(
+            "POST",
+            "/api/v1/alarm-rules",
+            &[json[0], ("Authorization", plant.as_str())],
+            rule,
+        )
+        .await;
+    assert_eq!(
+        status, 403,
+        "an enterprise user does not define alarm rules"
+    );
+    let (status, _, body) = server
+        .send(
+            "POST",
+            "/api/v1/alarm-rules",
+            &[json[0], ("Authorization", officer.as_str())],
+            rule,
+        )
+        .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let created: Value = serde_json::from_slice(&body).unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(
+        created["describe"],
+        format!("a21026 above 30 for 2 h (rule #{id})")
+    );
+    let (status, _, body) = server
+        .send(
+            "POST",
+            "/api/v1/alarm-rules",
+            &[json[0], ("Authorization", officer.as_str())],
+            r#"{"site":"S01","param":"a21026","condition":"sideways","value":1}"#,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        String::from_utf8_lossy(&body)
+            .contains(r#"condition \"sideways\" is not one of above, below, rise"#)
+    );
+
+    // Three hours at 33 mg/m³ (6 % O2): under the permit, over the rule.
+    let day = yesterday();
+    let frames: Vec<u8> = (8..11u32)
+        .flat_map(|h| (0..60u32).map(move |m| (h, m)))
+        .flat_map(|(h, m)| flue_gas_minute(day, h, m, 33.0))
+        .collect();
+    send_all(&server, &frames, 180).await;
+    let kind = format!("rule:{id}");
+    let found = determined(
+        &server,
+        &format!("/api/v1/alarms?kind={kind}"),
+        |v| {
+            v["alarms"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+                    (
+                        s("severity"),
+                        s("state"),
+                        s("episode_start"),
+                        s("episode_end"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        },
+        vec![(
+            "low".to_string(),
+            "open".to_string(),
+            format!("{day}T08:00:00+08:00"),
+            format!("{day}T11:00:00+08:00"),
+        )],
+    )
+    .await;
+    let alarm = found["alarms"][0]["id"].as_i64().unwrap();
+    assert!(
+        server.json("/api/v1/alarms?kind=exceedance").await["alarms"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "the permit is not exceeded"
+    );
+
+    // Disabled: the rule stays, its alarm closes with the reason.
+    let (status, _, body) = server
+        .send(
+            "POST",
+            &format!("/api/v1/alarm-rules/{id}/disable"),
+            &[("Authorization", officer.as_str())],
+            "",
+        )
+        .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    determined(
+        &server,
+        &format!("/api/v1/alarms/{alarm}"),
+        |v| v["state"].as_str().unwrap_or_default().to_string(),
+        "closed".to_string(),
+    )
+    .await;
+    let rules = server.json("/api/v1/alarm-rules").await;
+    assert_eq!(rules["rules"][0]["disabled"], true, "{rules}");
+    let audit = server.json("/api/v1/audit?limit=20").await.to_string();
+    assert!(
+        audit.contains("upsert_alarm_rule") && audit.contains("disable_alarm_rule"),
+        "{audit}"
+    );
+    server.stop().await;
+}

@@ -17,6 +17,7 @@
 
 pub mod lifecycle;
 pub mod notify;
+pub mod rules;
 
 pub use lifecycle::{AlarmEvent, AlarmState, Refused, transition};
 
@@ -78,7 +79,7 @@ const SYSTEM: &str = "system";
 /// Whether only a person resolves an alarm of `kind`: an exceedance, and a conflicting re-send (an
 /// attempt to rewrite evidence is looked into, not forgotten when it stops).
 pub fn person_resolves(kind: &str) -> bool {
-    matches!(kind, "exceedance" | "conflict")
+    matches!(kind, "exceedance" | "conflict") || kind.starts_with("rule:")
 }
 
 /// Notes what happened to `a` and, with a webhook set, puts its notification in the outbox (the same
@@ -144,14 +145,19 @@ pub fn follow(
     d: &Determination,
     now: i64,
 ) -> store::Result<()> {
-    let Some(severity) = severity_of(&d.kind) else {
+    // A person's rule carries its own severity.
+    let rule_severity = match d.kind.strip_prefix("rule:").and_then(|id| id.parse().ok()) {
+        Some(id) => store.alarm_rule(id)?.map(|r| r.severity),
+        None => None,
+    };
+    let Some(severity) = rule_severity.or_else(|| severity_of(&d.kind).map(str::to_string)) else {
         return Ok(());
     };
     let open = |store: &Store| -> store::Result<()> {
         let mut a = Alarm {
             id: 0,
             kind: d.kind.clone(),
-            severity: severity.into(),
+            severity: severity.clone(),
             site_id: d.site_id.clone(),
             param: Some(d.param.clone()),
             determination_id: Some(d.id),

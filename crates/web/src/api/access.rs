@@ -95,6 +95,13 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/alarms/{id}/close",
         Need::OnSiteOf(Action::AlarmsHandle),
     ),
+    ("GET", "/alarm-rules", Need::Listed(Action::DataRead)),
+    ("POST", "/alarm-rules", Need::Listed(Action::AlarmsHandle)),
+    (
+        "POST",
+        "/alarm-rules/{id}/disable",
+        Need::OnSiteOf(Action::AlarmsHandle),
+    ),
 ];
 
 /// `path`, after checking that every one of `methods` on it is in [`ROUTES`]: a route added without

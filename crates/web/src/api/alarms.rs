@@ -22,7 +22,15 @@ pub const MAX_DAYS: i64 = 366;
 pub fn routes() -> Router<Arc<crate::App>> {
     let mut r = Router::new()
         .route(super::access::listed("/alarms", &["GET"]), get(list))
-        .route(super::access::listed("/alarms/{id}", &["GET"]), get(one));
+        .route(super::access::listed("/alarms/{id}", &["GET"]), get(one))
+        .route(
+            super::access::listed("/alarm-rules", &["GET", "POST"]),
+            get(rules).post(new_rule),
+        )
+        .route(
+            super::access::listed("/alarm-rules/{id}/disable", &["POST"]),
+            post(disable_rule),
+        );
     for (path, action) in [
         ("/alarms/{id}/ack", "ack"),
         ("/alarms/{id}/resolve", "resolve"),
@@ -191,4 +199,95 @@ async fn act(
         })
         .await?;
     Ok(Json(alarm_json(&p, &alarm)))
+}
+
+fn rule_json(r: &store::AlarmRule) -> Value {
+    json!({
+        "id": r.id, "site": r.site_id, "param": r.param, "condition": r.condition, "value": r.value,
+        "hours": r.hours, "severity": r.severity, "note": r.note, "created_by": r.created_by,
+        "disabled": r.disabled, "describe": platform::alarms::rules::describe(r),
+    })
+}
+
+/// The alarm rules of the sites the caller may read.
+async fn rules(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+) -> Result<Json<Value>, ApiError> {
+    who.require(Action::DataRead, Target::Any)?;
+    let (rules, sites) = p.read(|s| Ok((s.alarm_rules()?, s.sites()?))).await?;
+    let items: Vec<Value> = rules
+        .iter()
+        .filter(|r| {
+            sites
+                .iter()
+                .find(|s| s.id == r.site_id)
+                .is_some_and(|s| who.may(Action::DataRead, Target::site(s)))
+        })
+        .map(rule_json)
+        .collect();
+    Ok(Json(json!({ "rules": items })))
+}
+
+/// A new rule for a site the caller may handle alarms of (audited; the site's last week is determined
+/// again under it).
+async fn new_rule(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    b: Result<Json<platform::alarms::rules::RuleInput>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    who.require(Action::AlarmsHandle, Target::Any)?;
+    let input = super::body(b)?;
+    let site_id = input.site.clone();
+    let site = p
+        .read(move |s| s.site(&site_id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("site {:?} does not exist", input.site)))?;
+    who.require(Action::AlarmsHandle, Target::site(&site))?;
+    let (actor, tz, now) = (
+        who.actor(),
+        p.tz.clone(),
+        jiff::Timestamp::now().as_second(),
+    );
+    let rule = p
+        .write(move |s| {
+            let rule = input.validate(s, &actor, now)?;
+            platform::alarms::rules::save(s, &tz, &actor, &rule, now)
+        })
+        .await?;
+    Ok(Json(rule_json(&rule)))
+}
+
+/// Disables a rule (kept for the alarms it raised; they close once the site is determined again).
+async fn disable_rule(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    who.require(Action::AlarmsHandle, Target::Any)?;
+    let id: i64 = id.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
+        ApiError::bad_request(format!("rule id {id:?} is not a positive integer"))
+    })?;
+    let (rule, sites) = p.read(move |s| Ok((s.alarm_rule(id)?, s.sites()?))).await?;
+    let rule = rule.ok_or_else(|| ApiError::not_found(format!("no alarm rule {id}")))?;
+    let site = sites.iter().find(|s| s.id == rule.site_id);
+    if !site.is_some_and(|s| who.may(Action::AlarmsHandle, Target::site(s))) {
+        return Err(ApiError::forbidden(format!(
+            "alarm rule {id} is at site {}, outside your jurisdiction or role",
+            rule.site_id
+        )));
+    }
+    let (actor, tz, now) = (
+        who.actor(),
+        p.tz.clone(),
+        jiff::Timestamp::now().as_second(),
+    );
+    let off = store::AlarmRule {
+        disabled: true,
+        ..rule
+    };
+    let rule = p
+        .write(move |s| platform::alarms::rules::save(s, &tz, &actor, &off, now))
+        .await?;
+    Ok(Json(rule_json(&rule)))
 }

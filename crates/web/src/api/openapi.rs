@@ -215,7 +215,22 @@ fn alarms(doc: &mut Value) {
             "responses": ok("The alarm, with `notes: [{at, actor, event, comment}]` and its webhook delivery log `deliveries: [{id, channel, event, attempts, delivered_at, next_attempt_at, last_error}]`", "application/json")}},
         "/api/v1/alarms/{id}/ack": act("Acknowledge an open alarm (audited)"),
         "/api/v1/alarms/{id}/resolve": act("Resolve an open or acknowledged alarm: the matter is dealt with (audited)"),
-        "/api/v1/alarms/{id}/close": act("Close a resolved alarm (audited)")
+        "/api/v1/alarms/{id}/close": act("Close a resolved alarm (audited)"),
+        "/api/v1/alarm-rules": {
+            "get": {"summary": "Alarm rules people defined, for the sites the caller may read", "responses": ok("`{rules: [{id, site, param, condition, value, hours, severity, note, created_by, disabled, describe}]}`", "application/json")},
+            "post": {"summary": "A rule for one site's parameter: an alarm (kind `rule:<id>`) when its valid hourly means are above or below `value`, or rise by more than `value` from one hour to the next, for at least `hours` hours in a row (audited; the site's last week is determined again)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["site", "param", "condition", "value"], "properties": {
+                    "site": {"type": "string", "pattern": "^[!-~]{1,64}$"},
+                    "param": {"type": "string", "pattern": "^[A-Za-z0-9]{1,12}$", "description": "HJ 212 factor code"},
+                    "condition": {"type": "string", "enum": ["above", "below", "rise"]},
+                    "value": {"type": "number", "minimum": -1.0e12, "maximum": 1.0e12},
+                    "hours": {"type": ["integer", "null"], "minimum": 1, "maximum": 720},
+                    "severity": {"type": ["string", "null"], "enum": ["high", "medium", "low", null]},
+                    "note": {"type": ["string", "null"], "maxLength": 500}}}}}},
+                "responses": ok("The rule as stored", "application/json")}},
+        "/api/v1/alarm-rules/{id}/disable": {"post": {"summary": "Disable a rule (kept; the alarms it raised close once the site is determined again)", "parameters": [
+            {"name": "id", "in": "path", "required": true, "description": "Rule id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}],
+            "responses": ok("The rule, disabled", "application/json")}}
     });
     for (path, item) in paths.as_object().expect("an object") {
         doc["paths"][path] = item.clone();
