@@ -16,11 +16,14 @@
 //! [`figures::exceedances`]: crate::figures::exceedances
 //! [`figures::data_problems`]: crate::figures::data_problems
 
+mod found;
+
 use crate::alarms::AlarmSettings;
 use crate::figures::{self, day_start, local_date};
 use crate::series::rollups::{local_start, next_start};
 use crate::supervision::Thresholds;
 use crate::supervision::problems::ProblemKind;
+use found::{by_rules, conflicts, evidence, last_value_before, offline_spans, whole_logger};
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
 use store::{Determination, ExceedanceFacts, Interval, Period, Site, SiteKind, Store};
@@ -372,186 +375,6 @@ fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> st
     Ok(())
 }
 
-/// A determination about the whole logger (`offline`) or about re-sends (`conflict`), with `*` for the
-/// parameter when it is every one.
-fn whole_logger(
-    site: &Site,
-    kind: &str,
-    start: i64,
-    end: i64,
-    evidence: Option<(i64, i64)>,
-    now: i64,
-) -> Determination {
-    Determination {
-        id: 0,
-        site_id: site.id.clone(),
-        param: "*".into(),
-        kind: kind.into(),
-        start,
-        end,
-        exceedance: None,
-        evidence,
-        found_at: now,
-        changed_at: now,
-        withdrawn_at: None,
-    }
-}
-
-/// The spans in which every parameter the site has ever sent is silent (its gaps overlap): the logger is
-/// offline.
-fn offline_spans(params: &[String], problems: &[Determination]) -> Vec<(i64, i64)> {
-    let mut params = params.to_vec();
-    params.sort();
-    params.dedup();
-    let mut spans: Option<Vec<(i64, i64)>> = None;
-    for p in &params {
-        let mut gaps: Vec<(i64, i64)> = problems
-            .iter()
-            .filter(|d| d.kind == "gap" && d.param == *p)
-            .map(|d| (d.start, d.end))
-            .collect();
-        gaps.sort_unstable();
-        spans = Some(match spans {
-            None => gaps,
-            Some(prev) => {
-                // Both lists are sorted and their spans do not overlap: walk them together.
-                let (mut i, mut j, mut out) = (0, 0, Vec::new());
-                while i < prev.len() && j < gaps.len() {
-                    let (start, end) = (prev[i].0.max(gaps[j].0), prev[i].1.min(gaps[j].1));
-                    if start < end {
-                        out.push((start, end));
-                    }
-                    if prev[i].1 < gaps[j].1 {
-                        i += 1
-                    } else {
-                        j += 1
-                    }
-                }
-                out
-            }
-        });
-    }
-    spans.unwrap_or_default()
-}
-
-/// Re-sends of stored values with a different value in `[from, to)` (kept beside the first value, never
-/// applied: issue 10), one determination per parameter and local day, citing the re-sending frames.
-fn conflicts(
-    store: &Store,
-    tz: &TimeZone,
-    site: &Site,
-    from: i64,
-    to: i64,
-    now: i64,
-) -> store::Result<Vec<Determination>> {
-    // The newest thousand of the site: a device re-sending more than that is answered by the first ones.
-    let mut by_day: BTreeMap<(String, i64), (i64, i64, i64, i64)> = BTreeMap::new();
-    for c in store.conflicts(Some(&site.id), None, 1000)? {
-        let t = c.resent.time;
-        if t < from || t >= to {
-            continue;
-        }
-        let key = (c.resent.param.clone(), local_start(t, tz, Period::Day));
-        let e = by_day
-            .entry(key)
-            .or_insert((t, t, c.journal_id, c.journal_id));
-        *e = (
-            e.0.min(t),
-            e.1.max(t),
-            e.2.min(c.journal_id),
-            e.3.max(c.journal_id),
-        );
-    }
-    Ok(by_day
-        .into_iter()
-        .map(|((param, _), (first, last, j0, j1))| Determination {
-            param,
-            ..whole_logger(site, "conflict", first, last + 60, Some((j0, j1)), now)
-        })
-        .collect())
-}
-
-/// The episodes of the site's enabled alarm rules in `[from, to)`, from the valid hourly means.
-fn by_rules(
-    store: &Store,
-    site: &Site,
-    from: i64,
-    to: i64,
-    now: i64,
-) -> store::Result<Vec<Determination>> {
-    let mut out = Vec::new();
-    for rule in store
-        .alarm_rules()?
-        .into_iter()
-        .filter(|r| r.site_id == site.id && !r.disabled)
-    {
-        let hours: Vec<(i64, Option<f64>)> = store
-            .rollups(&site.id, &rule.param, Period::Hour, from, to)?
-            .into_iter()
-            .map(|r| (r.time, r.mean.filter(|_| r.valid)))
-            .collect();
-        for (start, end, peak) in crate::alarms::rules::episodes(&rule, &hours) {
-            out.push(Determination {
-                id: 0,
-                site_id: site.id.clone(),
-                param: rule.param.clone(),
-                kind: format!("rule:{}", rule.id),
-                start,
-                end,
-                exceedance: Some(ExceedanceFacts {
-                    hours: (end - start) / 3600,
-                    peak,
-                    limit: rule.value,
-                    multiple: None,
-                    averaging: "hour".into(),
-                    permit_id: None,
-                    permit_number: None,
-                    source: crate::alarms::rules::describe(&rule),
-                }),
-                evidence: evidence(store, &site.id, &rule.param, start, end)?,
-                found_at: now,
-                changed_at: now,
-                withdrawn_at: None,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// The time of `param`'s last value before `at`, found through the latest hourly rollup before it.
-fn last_value_before(
-    store: &Store,
-    site: &str,
-    param: &str,
-    at: i64,
-) -> store::Result<Option<i64>> {
-    let Some(hour) = store.latest_rollup_time(site, &[param], Period::Hour, at - 1)? else {
-        return Ok(None);
-    };
-    let end = (hour + 3600).min(at);
-    let mut values = store.series(site, param, Interval::Realtime, hour, end)?;
-    if values.is_empty() {
-        values = store.series(site, param, Interval::Minute, hour, end)?;
-    }
-    Ok(values.last().map(|v| v.time))
-}
-
-/// The first and last journal entry carrying `param`'s finest values in `[from, to)`.
-fn evidence(
-    store: &Store,
-    site: &str,
-    param: &str,
-    from: i64,
-    to: i64,
-) -> store::Result<Option<(i64, i64)>> {
-    let mut values = store.series(site, param, Interval::Realtime, from, to)?;
-    if values.is_empty() {
-        values = store.series(site, param, Interval::Minute, from, to)?;
-    }
-    let ids = values.iter().map(|v| v.journal_id);
-    Ok(ids.clone().min().zip(ids.max()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,27 +464,6 @@ mod tests {
             )
             .is_empty()
         );
-    }
-
-    #[test]
-    fn a_logger_is_offline_where_every_parameter_is_silent() {
-        let gap = |param: &str, start: i64, end: i64| d(0, param, "gap", start, end);
-        let problems = [
-            gap("a21026", 100, 500),
-            gap("a21026", 900, 1000),
-            gap("a19001", 200, 600),
-            gap("a19001", 950, 1200),
-            d(0, "a00000", "stuck", 0, 5000),
-        ];
-        let params = ["a21026".to_string(), "a19001".to_string()];
-        assert_eq!(
-            offline_spans(&params, &problems),
-            vec![(200, 500), (950, 1000)]
-        );
-        // A parameter that kept reporting keeps the logger online.
-        let three = [params[0].clone(), params[1].clone(), "a00000".to_string()];
-        assert_eq!(offline_spans(&three, &problems), vec![]);
-        assert_eq!(offline_spans(&[], &problems), vec![]);
     }
 
     #[test]
