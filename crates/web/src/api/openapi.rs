@@ -246,7 +246,7 @@ fn permits_and_supervision(doc: &mut Value) {
         {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
         factor(false, "HJ 212 factor code"),
         time("from", "Default: `to` minus 7 days"),
-        time("to", "Default: now; data problems cover at most 31 days")
+        time("to", "Default: now; at most 366 days after `from`")
     ]);
     let mut post_responses = ok("The permit version as stored", "application/json");
     post_responses["409"] = json!({"description": "The permit number belongs to another enterprise", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});

@@ -17,10 +17,9 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use store::SiteKind;
 
-/// Days one exceedance request may cover (a year of hourly rollups per outlet).
+/// Days one exceedance or data-problem request may cover (stored determinations are read, a year at
+/// most).
 pub const MAX_DAYS: i64 = 366;
-/// Days one data-problem request may cover (every stored value of the range is read).
-pub const MAX_PROBLEM_DAYS: i64 = 31;
 
 pub fn routes() -> Router<Arc<crate::App>> {
     Router::new()
@@ -111,7 +110,7 @@ async fn data_problems(
     q: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let (sites, param, from, to) =
-        outlets(&p, &who, query(q)?, MAX_PROBLEM_DAYS, "data-problem lists").await?;
+        outlets(&p, &who, query(q)?, MAX_DAYS, "data-problem lists").await?;
     let rows = p
         .read(move |s| determinations::current(s, &sites, param.as_deref(), false, from, to))
         .await?;
