@@ -765,3 +765,71 @@ async fn a_persons_rule_raises_its_own_alarm_until_disabled() {
     );
     server.stop().await;
 }
+
+/// Alarm rules in the console: the officer defines one through the form (a bad value is named), sees it
+/// listed and disables it; the enterprise user reads the list without the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rules_are_defined_and_disabled_in_the_console() {
+    let mut tokens = std::collections::HashMap::new();
+    let server = Server::start(|s, _| people(s, &mut tokens)).await;
+    let officer = server.sign_in("officer", PASSWORD).await;
+    let (status, _, page) = server.page(&officer, "/console/alarm-rules?lang=en").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(r#"id="new-rule""#), "{page}");
+    let csrf = support::csrf_of(&page);
+    let form = |value: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("site", "S01".to_string()),
+            ("param", "a21026".to_string()),
+            ("condition", "above".to_string()),
+            ("value", value.to_string()),
+            ("hours", "2".to_string()),
+            ("severity", "high".to_string()),
+        ]
+    };
+    let bad = form("thirty");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, answer) = server
+        .post_form(&officer, "/console/alarm-rules?lang=en", &bad)
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer.contains("value &quot;thirty&quot; is not a number"),
+        "{answer}"
+    );
+    let good = form("30");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = server
+        .post_form(&officer, "/console/alarm-rules", &good)
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/console/alarm-rules?saved=1"))
+    );
+    let (_, _, listed) = server.page(&officer, "/console/alarm-rules?lang=en").await;
+    assert!(
+        listed.contains("a21026 above 30 for 2 h (rule #1)"),
+        "{listed}"
+    );
+    let plant = server.sign_in("plant", PASSWORD).await;
+    let (_, _, theirs) = server.page(&plant, "/console/alarm-rules?lang=en").await;
+    assert!(
+        theirs.contains("(rule #1)") && !theirs.contains(r#"id="new-rule""#),
+        "{theirs}"
+    );
+    let (status, location, _) = server
+        .post_form(
+            &officer,
+            "/console/alarm-rules/1",
+            &[("csrf", &csrf), ("do", "disable")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/console/alarm-rules?saved=1"))
+    );
+    let rules = server.json("/api/v1/alarm-rules").await;
+    assert_eq!(rules["rules"][0]["disabled"], true, "{rules}");
+    server.stop().await;
+}

@@ -145,7 +145,7 @@ pub async fn list(
     let mut body = html!(
         r#"<div class="cards" id="counts">{}</div>
 <form class="pick fields" method="get" action="{}">{}{}{}{}{}<button type="submit">{}</button></form>
-<p class="noprint"><a href="/console/alarms.csv?{}" id="csv" download>CSV</a> · <a href="/console/alarms.xlsx?{8}" id="xlsx" download>XLSX</a></p>"#,
+<p class="noprint"><a href="/console/alarms.csv?{}" id="csv" download>CSV</a> · <a href="/console/alarms.xlsx?{8}" id="xlsx" download>XLSX</a> · <a href="/console/alarm-rules" id="rules">{}</a></p>"#,
         counts,
         PATH,
         select("state", ctx.t("状态", "State"), field(&q, "state"), &states),
@@ -164,7 +164,8 @@ pub async fn list(
             r#" inputmode="numeric""#
         ),
         ctx.t("筛选", "Filter"),
-        &query
+        &query,
+        ctx.t("告警规则", "Alarm rules")
     );
     let mut rows_html = Html::new();
     for (a, site) in &rows {

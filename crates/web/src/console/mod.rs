@@ -8,6 +8,7 @@
 //! - [`sites`], [`devices`]: the registry's sites and devices; [`places`]: counties, water bodies, enterprises;
 //! - [`supervision`]: exceedance episodes and data problems of the jurisdiction's outlets;
 //! - [`alarms`]: the alarm queue (filters, counts, CSV/XLSX) and one alarm with its lifecycle steps;
+//!   [`alarm_rules`]: the rules people define (above, below, rising, for some hours);
 //! - [`permits`]: emission permits (list with expiry warnings, a version, create/change/renew);
 //! - [`reports`]: execution reports, an enterprise's quarter or a county's month, printable and as XLSX;
 //! - [`evidence`]: quarantined frames and conflicting re-sends, with the raw frame;
@@ -19,6 +20,7 @@
 #![allow(clippy::result_large_err)]
 mod account;
 mod accounts;
+mod alarm_rules;
 mod alarms;
 mod audit;
 mod devices;

@@ -115,6 +115,21 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/console/alarms/{id}",
         Need::OnSiteOf(Action::AlarmsHandle),
     ),
+    (
+        "GET",
+        "/console/alarm-rules",
+        Need::Listed(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/console/alarm-rules",
+        Need::Listed(Action::AlarmsHandle),
+    ),
+    (
+        "POST",
+        "/console/alarm-rules/{id}",
+        Need::OnSiteOf(Action::AlarmsHandle),
+    ),
     ("GET", "/console/reports", Need::Listed(Action::DataRead)),
     (
         "GET",
@@ -251,6 +266,14 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             listed("/console/alarms/{id}", &["GET", "POST"]),
             get(alarms::one).post(alarms::act),
+        )
+        .route(
+            listed("/console/alarm-rules", &["GET", "POST"]),
+            get(alarm_rules::list).post(alarm_rules::create),
+        )
+        .route(
+            listed("/console/alarm-rules/{id}", &["POST"]),
+            post(alarm_rules::disable),
         )
         .route(listed("/console/reports", &["GET"]), get(reports::page))
         .route(
