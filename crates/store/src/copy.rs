@@ -383,6 +383,7 @@ pub const TABLES: &[Table] = &[
             ("failed_sign_ins", Int),
             ("locked_until", Int),
             ("created_at", Int),
+            ("email", Text),
         ],
         key: 1,
         identity: true,

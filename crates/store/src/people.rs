@@ -20,6 +20,8 @@ pub struct Account {
     /// No sign-in is tried before this time (unix seconds), whatever the password.
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// Where alarm notifications reach the person, when they gave one.
+    pub email: Option<String>,
 }
 
 /// What an account's jurisdiction covers.

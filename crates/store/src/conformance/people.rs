@@ -94,6 +94,8 @@ pub fn accounts_keep_their_scopes_and_password_history(db: &dyn Database) {
         (id, "county_officer", &scopes)
     );
     assert!(!a.disabled && !a.must_change_password && a.locked_until.is_none());
+    assert_eq!(a.email, None);
+    a.email = Some("zhang@hbj.zt.example".into());
     a.scopes.counties = vec!["530623".into()];
     a.failed_sign_ins = 3;
     a.locked_until = Some(T0 + 60);

@@ -34,6 +34,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../../migrations/postgres/0007_determinations.sql"),
     ),
     (8, include_str!("../../migrations/postgres/0008_alarms.sql")),
+    (
+        9,
+        include_str!("../../migrations/postgres/0009_account_email.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

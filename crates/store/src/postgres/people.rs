@@ -159,7 +159,7 @@ pub(crate) fn chain_unhashed_audit(client: &mut super::client::Client) -> Result
 }
 
 const ACCOUNT_SELECT: &str = "SELECT id, name, role, password_hash, must_change_password, disabled,
-    failed_sign_ins, locked_until, created_at FROM accounts";
+    failed_sign_ins, locked_until, created_at, email FROM accounts";
 
 fn account_row(r: &Row) -> Account {
     Account {
@@ -172,6 +172,7 @@ fn account_row(r: &Row) -> Account {
         failed_sign_ins: r.get(6),
         locked_until: r.get(7),
         created_at: r.get(8),
+        email: r.get(9),
         scopes: Scopes::default(),
     }
 }
@@ -278,7 +279,7 @@ impl People for PgConnection {
         self.atomically(|c| {
             let changed = c.client().execute(
                 "UPDATE accounts SET role = $2, must_change_password = $3, disabled = $4,
-                    failed_sign_ins = $5, locked_until = $6 WHERE id = $1",
+                    failed_sign_ins = $5, locked_until = $6, email = $7 WHERE id = $1",
                 &[
                     &a.id,
                     &a.role,
@@ -286,6 +287,7 @@ impl People for PgConnection {
                     &a.disabled,
                     &a.failed_sign_ins,
                     &a.locked_until,
+                    &a.email,
                 ],
             )?;
             if changed == 0 {

@@ -34,6 +34,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0010_determinations.sql"),
     ),
     (11, include_str!("../../migrations/sqlite/0011_alarms.sql")),
+    (
+        12,
+        include_str!("../../migrations/sqlite/0012_account_email.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

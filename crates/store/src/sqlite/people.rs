@@ -180,7 +180,7 @@ pub(crate) fn chain_unhashed_audit(conn: &rusqlite::Connection) -> Result<()> {
 }
 
 const ACCOUNT_SELECT: &str = "SELECT id, name, role, password_hash, must_change_password, disabled,
-    failed_sign_ins, locked_until, created_at FROM accounts";
+    failed_sign_ins, locked_until, created_at, email FROM accounts";
 
 impl SqliteConnection {
     fn account_row(&self, r: &Row<'_>) -> rusqlite::Result<Account> {
@@ -194,6 +194,7 @@ impl SqliteConnection {
             failed_sign_ins: r.get(6)?,
             locked_until: r.get(7)?,
             created_at: r.get(8)?,
+            email: r.get(9)?,
             scopes: Scopes::default(),
         })
     }
@@ -304,14 +305,15 @@ impl People for SqliteConnection {
         self.atomically(|| {
             let changed = self.conn.execute(
                 "UPDATE accounts SET role = ?2, must_change_password = ?3, disabled = ?4,
-                    failed_sign_ins = ?5, locked_until = ?6 WHERE id = ?1",
+                    failed_sign_ins = ?5, locked_until = ?6, email = ?7 WHERE id = ?1",
                 params![
                     a.id,
                     a.role,
                     a.must_change_password,
                     a.disabled,
                     a.failed_sign_ins,
-                    a.locked_until
+                    a.locked_until,
+                    a.email
                 ],
             )?;
             if changed == 0 {
