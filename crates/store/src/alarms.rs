@@ -46,8 +46,10 @@ pub struct Delivery {
     /// 0 until stored.
     pub id: i64,
     pub alarm_id: i64,
-    /// `webhook`.
+    /// `webhook` or `email`.
     pub channel: String,
+    /// The e-mail address (`email`); `None` for the webhook.
+    pub recipient: Option<String>,
     /// The alarm's event (`opened`, `escalated`, `ack`...).
     pub event: String,
     /// What is sent, as sent (the JSON body).

@@ -281,6 +281,7 @@ pub const TABLES: &[Table] = &[
             ("id", Int),
             ("alarm_id", Int),
             ("channel", Text),
+            ("recipient", Text),
             ("event", Text),
             ("body", Text),
             ("created_at", Int),

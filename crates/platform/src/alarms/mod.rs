@@ -106,6 +106,7 @@ fn note(
             id: 0,
             alarm_id: a.id,
             channel: "webhook".into(),
+            recipient: None,
             event: event.into(),
             body: notify::payload(a, event, actor, comment, county.as_deref(), at),
             created_at: at,

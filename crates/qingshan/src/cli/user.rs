@@ -21,6 +21,18 @@ pub enum UserCommand {
     Enable(NameArgs),
     /// Set a temporary password that must be changed at the next sign-in; ends the account's sessions.
     ResetPassword(ResetArgs),
+    /// Set the e-mail address alarm notifications reach the account at (`--email ''` removes it).
+    Email(EmailArgs),
+}
+
+#[derive(Args)]
+pub struct EmailArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Args)]
@@ -183,6 +195,18 @@ pub fn run_user(cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Disable(a) => {
             accounts::set_disabled(&mut open(&a.common)?, &actor(), &a.name, true)?;
             println!("account {} disabled", a.name);
+        }
+        UserCommand::Email(a) => {
+            accounts::set_email(&mut open(&a.common)?, &actor(), &a.name, Some(&a.email))?;
+            println!(
+                "account {}: e-mail address {}",
+                a.name,
+                if a.email.trim().is_empty() {
+                    "removed"
+                } else {
+                    "set"
+                }
+            );
         }
         UserCommand::Enable(a) => {
             accounts::set_disabled(&mut open(&a.common)?, &actor(), &a.name, false)?;

@@ -30,6 +30,7 @@ CREATE TABLE alarm_deliveries (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     alarm_id BIGINT NOT NULL REFERENCES alarms(id),
     channel TEXT NOT NULL,
+    recipient TEXT,
     event TEXT NOT NULL,
     body TEXT NOT NULL,
     created_at BIGINT NOT NULL,

@@ -31,6 +31,7 @@ CREATE TABLE alarm_deliveries (
     id INTEGER PRIMARY KEY,
     alarm_id INTEGER NOT NULL REFERENCES alarms(id),
     channel TEXT NOT NULL,
+    recipient TEXT,
     event TEXT NOT NULL,
     body TEXT NOT NULL,
     created_at INTEGER NOT NULL,

@@ -298,6 +298,7 @@ pub fn alarms_keep_their_state_and_notes(db: &dyn Database) {
         id: 0,
         alarm_id: id,
         channel: "webhook".into(),
+        recipient: None,
         event: event.into(),
         body: format!(r#"{{"event":"{event}"}}"#),
         created_at: at,

@@ -122,9 +122,10 @@ impl Alarms for PgConnection {
     }
 
     fn put_delivery(&self, d: &Delivery) -> Result<i64> {
-        let values: [&(dyn ToSql + Sync); 10] = [
+        let values: [&(dyn ToSql + Sync); 11] = [
             &d.alarm_id,
             &d.channel,
+            &d.recipient,
             &d.event,
             &d.body,
             &d.created_at,
@@ -136,17 +137,17 @@ impl Alarms for PgConnection {
         ];
         if d.id == 0 {
             let r = self.client().query_one(
-                "INSERT INTO alarm_deliveries (alarm_id, channel, event, body, created_at, attempts,
-                     next_attempt_at, delivered_at, last_error)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                &values[..9],
+                "INSERT INTO alarm_deliveries (alarm_id, channel, recipient, event, body, created_at,
+                     attempts, next_attempt_at, delivered_at, last_error)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                &values[..10],
             )?;
             return Ok(r.get(0));
         }
         self.client().execute(
-            "UPDATE alarm_deliveries SET alarm_id = $1, channel = $2, event = $3, body = $4, created_at = $5,
-                 attempts = $6, next_attempt_at = $7, delivered_at = $8, last_error = $9
-             WHERE id = $10",
+            "UPDATE alarm_deliveries SET alarm_id = $1, channel = $2, recipient = $3, event = $4, body = $5,
+                 created_at = $6, attempts = $7, next_attempt_at = $8, delivered_at = $9, last_error = $10
+             WHERE id = $11",
             &values,
         )?;
         Ok(d.id)
@@ -239,7 +240,7 @@ impl PgConnection {
         let rows = self.client().query(
             &format!(
                 "SELECT id, alarm_id, channel, event, body, created_at, attempts, next_attempt_at, delivered_at,
-                     last_error FROM alarm_deliveries WHERE {clause}"
+                     last_error, recipient FROM alarm_deliveries WHERE {clause}"
             ),
             values,
         )?;
@@ -256,6 +257,7 @@ impl PgConnection {
                 next_attempt_at: r.get(7),
                 delivered_at: r.get(8),
                 last_error: r.get(9),
+                recipient: r.get(10),
             })
             .collect())
     }

@@ -135,6 +135,7 @@ impl Alarms for SqliteConnection {
         let values = params![
             d.alarm_id,
             d.channel,
+            d.recipient,
             d.event,
             d.body,
             d.created_at,
@@ -146,18 +147,18 @@ impl Alarms for SqliteConnection {
         ];
         if d.id == 0 {
             self.conn.execute(
-                "INSERT INTO alarm_deliveries (alarm_id, channel, event, body, created_at, attempts,
-                     next_attempt_at, delivered_at, last_error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO alarm_deliveries (alarm_id, channel, recipient, event, body, created_at,
+                     attempts, next_attempt_at, delivered_at, last_error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 // Everything but the id (the last), which the database gives.
-                &values[..9],
+                &values[..10],
             )?;
             return Ok(self.conn.last_insert_rowid());
         }
         self.conn.execute(
-            "UPDATE alarm_deliveries SET alarm_id = ?1, channel = ?2, event = ?3, body = ?4, created_at = ?5,
-                 attempts = ?6, next_attempt_at = ?7, delivered_at = ?8, last_error = ?9
-             WHERE id = ?10",
+            "UPDATE alarm_deliveries SET alarm_id = ?1, channel = ?2, recipient = ?3, event = ?4, body = ?5,
+                 created_at = ?6, attempts = ?7, next_attempt_at = ?8, delivered_at = ?9, last_error = ?10
+             WHERE id = ?11",
             values,
         )?;
         Ok(d.id)
@@ -249,7 +250,7 @@ impl SqliteConnection {
     ) -> Result<Vec<Delivery>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, alarm_id, channel, event, body, created_at, attempts, next_attempt_at, delivered_at,
-                 last_error FROM alarm_deliveries WHERE {clause}"
+                 last_error, recipient FROM alarm_deliveries WHERE {clause}"
         ))?;
         let rows = stmt
             .query_map(values, |r| {
@@ -264,6 +265,7 @@ impl SqliteConnection {
                     next_attempt_at: r.get(7)?,
                     delivered_at: r.get(8)?,
                     last_error: r.get(9)?,
+                    recipient: r.get(10)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
