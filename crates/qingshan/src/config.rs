@@ -146,6 +146,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "the first wait before a failed webhook delivery is tried again, doubled each time up to an hour (default 30)",
     ),
     (
+        "alarms.smtp_relay",
+        "host:port of the SMTP relay alarm e-mails go through (plain SMTP; none by default)",
+    ),
+    (
+        "alarms.smtp_from",
+        "the sender address of alarm e-mails (default qingshan@localhost)",
+    ),
+    (
         "alarms.escalate_after_minutes",
         "an alarm nobody acknowledged this long after it opened goes from the county to the city (default 60)",
     ),
@@ -354,6 +362,10 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
             s.alarms.webhook_url = Some(value.to_string())
         }
         "alarms.webhook_secret" => s.alarms.webhook_secret = Some(value.to_string()),
+        "alarms.smtp_relay" => {
+            s.alarms.smtp_relay = Some(value.to_string()).filter(|v| !v.is_empty())
+        }
+        "alarms.smtp_from" => s.alarms.smtp_from = value.to_string(),
         "alarms.webhook_retry_s" => s.alarms.webhook_retry_s = positive(key, value)?,
         "supervision.marking_deadline_hours" => {
             s.supervision.marking_deadline_hours = num(key, value)?

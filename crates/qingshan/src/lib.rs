@@ -53,14 +53,14 @@ pub async fn serve_on(
         stop_rx.clone(),
     ));
     let app = web::App::new(platform.clone());
-    // The alarm webhook, when one is set (its URL was checked with the settings).
-    let notifier = platform
-        .settings
-        .alarms
+    // Alarm notifications, when a webhook or an SMTP relay is set (the URL was checked with the settings).
+    let alarms = &platform.settings.alarms;
+    let webhook = alarms
         .webhook_url
         .as_deref()
-        .and_then(|url| web::notify::target(url).ok())
-        .map(|to| tokio::spawn(web::notify::run(app.clone(), to, stop_rx.clone())));
+        .and_then(|url| web::notify::target(url).ok());
+    let notifier = (webhook.is_some() || alarms.smtp_relay.is_some())
+        .then(|| tokio::spawn(web::notify::run(app.clone(), webhook, stop_rx.clone())));
     let router = web::router(app.clone());
     web::server::serve(http, app, router, stop_rx.clone()).await;
     let _ = gateway.await;

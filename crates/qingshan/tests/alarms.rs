@@ -48,6 +48,7 @@ fn people(store: &mut store::Store, tokens: &mut std::collections::HashMap<&'sta
             vec!["530602".to_string()],
             vec![],
         ),
+        ("duty", Role::CityStaff, vec![], vec![]),
     ] {
         let new = NewAccount {
             name: name.into(),
@@ -61,6 +62,8 @@ fn people(store: &mut store::Store, tokens: &mut std::collections::HashMap<&'sta
             must_change_password: false,
         };
         platform::accounts::create_account(store, &actor, &new).unwrap();
+        let email = format!("{name}@hbj.example");
+        platform::accounts::set_email(store, &actor, name, Some(&email)).unwrap();
         let (_, token) =
             platform::accounts::create_token(store, &actor, name, "test", None, None).unwrap();
         tokens.insert(name, format!("Bearer {}", token.0));
@@ -831,5 +834,198 @@ async fn rules_are_defined_and_disabled_in_the_console() {
     );
     let rules = server.json("/api/v1/alarm-rules").await;
     assert_eq!(rules["rules"][0]["disabled"], true, "{rules}");
+    server.stop().await;
+}
+
+/// A message the SMTP sink took: (MAIL FROM, RCPT TO, the data as sent).
+type Mail = (String, String, String);
+
+/// A real SMTP server on loopback that accepts every message and keeps it.
+async fn smtp_sink() -> (String, std::sync::Arc<tokio::sync::Mutex<Vec<Mail>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay = listener.local_addr().unwrap().to_string();
+    let mails = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::<Mail>::new()));
+    let keep = mails.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut read = BufReader::new(read);
+                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                let (mut from, mut to, mut data, mut in_data) =
+                    (String::new(), String::new(), String::new(), false);
+                loop {
+                    let mut line = String::new();
+                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if in_data {
+                        if line == ".\r\n" {
+                            in_data = false;
+                            keep.lock()
+                                .await
+                                .push((from.clone(), to.clone(), data.clone()));
+                            let _ = write.write_all(b"250 2.0.0 queued\r\n").await;
+                        } else {
+                            data.push_str(&line);
+                        }
+                        continue;
+                    }
+                    let answer: &[u8] = match line.get(..4).unwrap_or("") {
+                        "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                        "MAIL" => {
+                            from = line[10..].trim().trim_matches(['<', '>']).to_string();
+                            b"250 ok\r\n"
+                        }
+                        "RCPT" => {
+                            to = line[8..].trim().trim_matches(['<', '>']).to_string();
+                            b"250 ok\r\n"
+                        }
+                        "DATA" => {
+                            in_data = true;
+                            data.clear();
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        }
+                        _ => b"502 what\r\n",
+                    };
+                    let _ = write.write_all(answer).await;
+                }
+            });
+        }
+    });
+    (relay, mails)
+}
+
+/// RFC 4648 base64, decoded (for the subject and the text of the mails).
+fn unbase64(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits: u32 = 0;
+    let (mut n, mut out) = (0, Vec::new());
+    for c in text.bytes().filter(|c| ALPHABET.contains(c)) {
+        bits = (bits << 6) | ALPHABET.iter().position(|a| *a == c).unwrap() as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// A new exceedance alarm is e-mailed to the county's officer and the enterprise (not another county's
+/// officer, not the city); escalated, to the city's duty staff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alarm_emails_follow_jurisdiction_and_role() {
+    let (relay, mails) = smtp_sink().await;
+    let mut tokens = std::collections::HashMap::new();
+    let server = Server::start_with(
+        |s| {
+            s.alarms.smtp_relay = Some(relay.clone());
+            s.alarms.smtp_from = "alarms@hbj.example".into();
+            s.alarms.escalate_after_minutes = 0;
+            s.alarms.webhook_retry_s = 1;
+        },
+        |s, _| people(s, &mut tokens),
+    )
+    .await;
+    assert_eq!(
+        server.request("POST", "/api/v1/permits", PERMIT).await.0,
+        200
+    );
+    let day = yesterday();
+    let frames: Vec<u8> = (8..10u32)
+        .flat_map(|h| (0..60u32).map(move |m| (h, m)))
+        .flat_map(|(h, m)| flue_gas_minute(day, h, m, 40.0))
+        .collect();
+    send_all(&server, &frames, 120).await;
+    let id = determined(
+        &server,
+        "/api/v1/alarms?kind=exceedance",
+        |v| v["alarms"].as_array().map_or(0, Vec::len),
+        1,
+    )
+    .await["alarms"][0]["id"]
+        .as_i64()
+        .unwrap();
+    // Every e-mail of the alarm delivered, as its delivery log says.
+    determined(
+        &server,
+        &format!("/api/v1/alarms/{id}"),
+        |v| {
+            let mut got: Vec<(String, bool)> = v["deliveries"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|d| d["channel"] == "email")
+                .map(|d| {
+                    (
+                        d["event"].as_str().unwrap_or_default().to_string(),
+                        d["delivered_at"].is_string(),
+                    )
+                })
+                .collect();
+            got.sort();
+            got
+        },
+        vec![
+            ("escalated".to_string(), true),
+            ("opened".to_string(), true),
+            ("opened".to_string(), true),
+        ],
+    )
+    .await;
+    let mails = mails.lock().await.clone();
+    let about = |to: &str| -> Vec<String> {
+        mails
+            .iter()
+            .filter(|(_, rcpt, _)| rcpt == to)
+            .map(|(_, _, data)| {
+                let subject = data
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Subject: =?UTF-8?B?"))
+                    .and_then(|s| s.strip_suffix("?="))
+                    .map(unbase64)
+                    .unwrap_or_default();
+                let text = unbase64(data.split("\r\n\r\n").nth(1).unwrap_or_default());
+                format!("{subject}\n{text}")
+            })
+            .filter(|m| m.contains("exceedance"))
+            .collect()
+    };
+    let (officer, plant, duty) = (
+        about("officer@hbj.example"),
+        about("plant@hbj.example"),
+        about("duty@hbj.example"),
+    );
+    assert_eq!(
+        (officer.len(), plant.len(), duty.len()),
+        (1, 1, 1),
+        "{mails:?}"
+    );
+    assert!(
+        officer[0].contains("新告警 / new alarm: exceedance S01 a21026"),
+        "{officer:?}"
+    );
+    assert!(
+        officer[0].contains("点位 / site: S01 1号锅炉排口"),
+        "{officer:?}"
+    );
+    assert!(duty[0].contains("escalated to the city"), "{duty:?}");
+    assert!(
+        about("elsewhere@hbj.example").is_empty(),
+        "another county's officer is not told"
+    );
+    assert!(
+        mails
+            .iter()
+            .all(|(from, _, _)| from == "alarms@hbj.example")
+    );
     server.stop().await;
 }

@@ -20,6 +20,7 @@ pub mod portal;
 pub mod public;
 pub mod rate;
 pub mod server;
+pub mod smtp;
 
 pub use error::ApiError;
 

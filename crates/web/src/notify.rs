@@ -1,4 +1,5 @@
-//! The webhook sender: POSTs the alarm notifications waiting in the outbox (`platform::alarms::notify`) to
+//! The notification sender: e-mails through [`crate::smtp`], and the webhook: POSTs the alarm notifications
+//! waiting in the outbox (`platform::alarms::notify`) to
 //! `alarms.webhook_url`, signed (`X-Qingshan-Signature: sha256=<hex HMAC-SHA256 of the body>`), each with
 //! its id (`X-Qingshan-Delivery`, for the receiver to drop a repeat: delivery is at least once), and
 //! records every attempt: delivered on a 2xx, else tried again with backoff and given up after
@@ -62,8 +63,9 @@ pub fn target(url: &str) -> Result<Target, UrlError> {
     })
 }
 
-/// Sends what the outbox holds until `stop` turns true.
-pub async fn run(app: Arc<App>, to: Target, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// Sends what the outbox holds until `stop` turns true: webhook deliveries to `to` (when set), e-mails
+/// through `alarms.smtp_relay` (when set).
+pub async fn run(app: Arc<App>, to: Option<Target>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let settings = app.platform.settings.alarms.clone();
     let secret = settings.webhook_secret.clone().unwrap_or_default();
     loop {
@@ -84,7 +86,19 @@ pub async fn run(app: Arc<App>, to: Target, mut stop: tokio::sync::watch::Receiv
             }
         };
         for d in due {
-            let result = send(&to, &secret, &d).await;
+            let result = match (d.channel.as_str(), &to, &settings.smtp_relay) {
+                ("webhook", Some(to), _) => send(to, &secret, &d).await,
+                ("email", _, Some(relay)) => {
+                    crate::smtp::send(
+                        relay,
+                        &settings.smtp_from,
+                        d.recipient.as_deref().unwrap_or(""),
+                        &d.body,
+                    )
+                    .await
+                }
+                (channel, ..) => Err(format!("no {channel} channel is set up")),
+            };
             let now = jiff::Timestamp::now().as_second();
             let attempts = d.attempts + 1;
             let done = match &result {
@@ -98,7 +112,7 @@ pub async fn run(app: Arc<App>, to: Target, mut stop: tokio::sync::watch::Receiv
                 Err(why) => {
                     let next = next_attempt(attempts, settings.webhook_retry_s, now);
                     if next.is_none() {
-                        tracing::error!(delivery = d.id, alarm = d.alarm_id, error = %why, "alarm webhook given up");
+                        tracing::error!(delivery = d.id, alarm = d.alarm_id, channel = %d.channel, error = %why, "alarm notification given up");
                     }
                     Delivery {
                         attempts,

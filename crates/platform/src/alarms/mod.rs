@@ -36,8 +36,12 @@ pub struct AlarmSettings {
     /// The HMAC key of `X-Qingshan-Signature` (`alarms.webhook_secret`). Never logged or shown.
     pub webhook_secret: Option<String>,
     /// The first wait before a failed delivery is tried again, doubled each time
-    /// (`alarms.webhook_retry_s`).
+    /// (`alarms.webhook_retry_s`; e-mail too).
     pub webhook_retry_s: u32,
+    /// The SMTP relay alarm e-mails go through, `host:port` (`alarms.smtp_relay`); none: no e-mail.
+    pub smtp_relay: Option<String>,
+    /// The sender of alarm e-mails (`alarms.smtp_from`).
+    pub smtp_from: String,
 }
 
 impl std::fmt::Debug for AlarmSettings {
@@ -50,6 +54,8 @@ impl std::fmt::Debug for AlarmSettings {
                 &self.webhook_secret.as_ref().map(|_| "(set)"),
             )
             .field("webhook_retry_s", &self.webhook_retry_s)
+            .field("smtp_relay", &self.smtp_relay)
+            .field("smtp_from", &self.smtp_from)
             .finish()
     }
 }
@@ -61,6 +67,8 @@ impl Default for AlarmSettings {
             webhook_url: None,
             webhook_secret: None,
             webhook_retry_s: 30,
+            smtp_relay: None,
+            smtp_from: "qingshan@localhost".into(),
         }
     }
 }
@@ -100,8 +108,28 @@ fn note(
         event: event.into(),
         comment: comment.map(str::to_string),
     })?;
+    let site = store.site(&a.site_id)?;
+    if settings.smtp_relay.is_some()
+        && let Some(site) = &site
+    {
+        for to in recipients(store, site, event)? {
+            store.put_delivery(&store::Delivery {
+                id: 0,
+                alarm_id: a.id,
+                channel: "email".into(),
+                recipient: Some(to),
+                event: event.into(),
+                body: notify::email(a, site, event, comment),
+                created_at: at,
+                attempts: 0,
+                next_attempt_at: Some(at),
+                delivered_at: None,
+                last_error: None,
+            })?;
+        }
+    }
     if settings.webhook_url.is_some() {
-        let county = store.site(&a.site_id)?.and_then(|s| s.county);
+        let county = site.and_then(|s| s.county);
         store.put_delivery(&store::Delivery {
             id: 0,
             alarm_id: a.id,
@@ -117,6 +145,35 @@ fn note(
         })?;
     }
     Ok(())
+}
+
+/// Who is e-mailed about `event` on an alarm at `site`, by jurisdiction and role: when it opens, the people
+/// who handle alarms in the site's county (a jurisdiction that covers it) and the users of the site's
+/// enterprise (their own data); when it is escalated, the people who handle alarms city-wide. Accounts
+/// that are disabled or gave no address are not. Other events are not e-mailed (the webhook has them all).
+fn recipients(store: &Store, site: &store::Site, event: &str) -> store::Result<Vec<String>> {
+    use crate::accounts::permissions::{Reach, covers, reach};
+    use crate::accounts::{Action, Role, Target};
+    let target = Target::site(site);
+    Ok(store
+        .accounts()?
+        .into_iter()
+        .filter(|acc| !acc.disabled)
+        .filter(|acc| {
+            let Ok(role) = Role::parse(&acc.role) else {
+                return false;
+            };
+            match (event, reach(role, Action::AlarmsHandle)) {
+                ("opened", Reach::Jurisdiction) => covers(&acc.scopes, target),
+                ("opened", Reach::Nowhere) => {
+                    role == Role::EnterpriseUser && covers(&acc.scopes, target)
+                }
+                ("escalated", Reach::Everywhere) => true,
+                _ => false,
+            }
+        })
+        .filter_map(|acc| acc.email)
+        .collect())
 }
 
 /// Moves `a` by an automatic `event` when the lifecycle allows it, with a note.

@@ -36,6 +36,38 @@ pub fn payload(
     .to_string()
 }
 
+/// An alarm e-mail: the subject line, a blank line, the text (the sender adds the headers).
+pub fn email(a: &Alarm, site: &store::Site, event: &str, comment: Option<&str>) -> String {
+    let what = match event {
+        "escalated" => "升级至市级 / escalated to the city",
+        _ => "新告警 / new alarm",
+    };
+    let time =
+        |t: i64| jiff::Timestamp::from_second(t).map_or_else(|_| t.to_string(), |t| t.to_string());
+    format!(
+        "[青山 Qingshan] {what}: {} {} {} (#{})\n\n\
+         告警 / alarm #{}\n类型 / kind: {} ({})\n点位 / site: {} {}\n因子 / parameter: {}\n\
+         时段 / episode: {} – {} (UTC)\n状态 / state: {}, {}\n{}",
+        a.kind,
+        site.id,
+        a.param.as_deref().unwrap_or(""),
+        a.id,
+        a.id,
+        a.kind,
+        a.severity,
+        site.id,
+        site.name,
+        a.param.as_deref().unwrap_or(""),
+        time(a.episode_start),
+        time(a.episode_end),
+        a.state,
+        a.level,
+        comment
+            .map(|c| format!("说明 / comment: {c}\n"))
+            .unwrap_or_default()
+    )
+}
+
 /// The `X-Qingshan-Signature` header of `body`: `sha256=` and the hex HMAC-SHA256 of the body's bytes
 /// under `secret`.
 pub fn signature(secret: &str, body: &[u8]) -> String {
