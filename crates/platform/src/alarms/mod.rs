@@ -108,44 +108,45 @@ fn note(
         event: event.into(),
         comment: comment.map(str::to_string),
     })?;
-    let site = store.site(&a.site_id)?;
-    if settings.smtp_relay.is_some()
-        && let Some(site) = &site
-    {
-        for to in recipients(store, site, event)? {
-            store.put_delivery(&store::Delivery {
-                id: 0,
-                alarm_id: a.id,
-                channel: "email".into(),
-                recipient: Some(to),
-                event: event.into(),
-                body: notify::email(a, site, event, comment),
-                created_at: at,
-                attempts: 0,
-                next_attempt_at: Some(at),
-                delivered_at: None,
-                last_error: None,
-            })?;
-        }
+    // The site (for the recipients and the county) is read only when something will be sent.
+    let emailed = settings.smtp_relay.is_some() && EMAILED.contains(&event);
+    if !emailed && settings.webhook_url.is_none() {
+        return Ok(());
     }
-    if settings.webhook_url.is_some() {
-        let county = site.and_then(|s| s.county);
+    let site = store.site(&a.site_id)?;
+    let outbox = |channel: &str, recipient: Option<String>, body: String| {
         store.put_delivery(&store::Delivery {
             id: 0,
             alarm_id: a.id,
-            channel: "webhook".into(),
-            recipient: None,
+            channel: channel.into(),
+            recipient,
             event: event.into(),
-            body: notify::payload(a, event, actor, comment, county.as_deref(), at),
+            body,
             created_at: at,
             attempts: 0,
             next_attempt_at: Some(at),
             delivered_at: None,
             last_error: None,
-        })?;
+        })
+    };
+    if emailed && let Some(site) = &site {
+        for to in recipients(store, site, event)? {
+            outbox("email", Some(to), notify::email(a, site, event, comment))?;
+        }
+    }
+    if settings.webhook_url.is_some() {
+        let county = site.and_then(|s| s.county);
+        outbox(
+            "webhook",
+            None,
+            notify::payload(a, event, actor, comment, county.as_deref(), at),
+        )?;
     }
     Ok(())
 }
+
+/// The events that are e-mailed (the webhook has them all).
+const EMAILED: [&str; 2] = ["opened", "escalated"];
 
 /// Who is e-mailed about `event` on an alarm at `site`, by jurisdiction and role: when it opens, the people
 /// who handle alarms in the site's county (a jurisdiction that covers it) and the users of the site's

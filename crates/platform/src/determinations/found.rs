@@ -29,14 +29,11 @@ pub(super) fn whole_logger(
     }
 }
 
-/// The spans in which every parameter the site has ever sent is silent (its gaps overlap): the logger is
-/// offline.
+/// The spans in which every parameter the site has ever sent (`params`, each once) is silent (their gaps
+/// overlap): the logger is offline.
 pub(super) fn offline_spans(params: &[String], problems: &[Determination]) -> Vec<(i64, i64)> {
-    let mut params = params.to_vec();
-    params.sort();
-    params.dedup();
     let mut spans: Option<Vec<(i64, i64)>> = None;
-    for p in &params {
+    for p in params {
         let mut gaps: Vec<(i64, i64)> = problems
             .iter()
             .filter(|d| d.kind == "gap" && d.param == *p)

@@ -328,12 +328,7 @@ fn determine(store: &Store, job: &Job, site: &Site, first: i64, last: i64) -> st
     // Whole-logger events come before the problems of single parameters (a parameter's silence inside an
     // offline span raises no alarm of its own: `alarms::follow` looks for the span).
     let longest_gap = i64::from(job.thresholds.gap_minutes) * 60;
-    let params: Vec<String> = store
-        .series_of_site(&site.id)?
-        .into_iter()
-        .filter(|s| matches!(s.interval, Interval::Realtime | Interval::Minute))
-        .map(|s| s.param)
-        .collect();
+    let params = figures::fine_params(store, &site.id)?;
     for (start, end) in offline_spans(&params, &problems) {
         if end - start > longest_gap {
             found.push(whole_logger(site, "offline", start, end, None, now));

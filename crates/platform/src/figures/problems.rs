@@ -17,6 +17,20 @@ pub struct ProblemRow {
     pub end: i64,
 }
 
+/// The parameters `site` has stored real-time or minute values of, sorted, each once: those whose data
+/// problems are looked for.
+pub fn fine_params(store: &Store, site: &str) -> store::Result<Vec<String>> {
+    let mut params: Vec<String> = store
+        .series_of_site(site)?
+        .into_iter()
+        .filter(|s| matches!(s.interval, Interval::Realtime | Interval::Minute))
+        .map(|s| s.param)
+        .collect();
+    params.sort();
+    params.dedup();
+    Ok(params)
+}
+
 /// The data problems at `sites` over `[from, to)`, for `param` or every parameter the site has stored.
 pub fn data_problems(
     store: &Store,
@@ -28,15 +42,7 @@ pub fn data_problems(
 ) -> store::Result<Vec<ProblemRow>> {
     let mut out = Vec::new();
     for site in sites {
-        let mut params: Vec<String> = store
-            .series_of_site(&site.id)?
-            .into_iter()
-            .filter(|s| matches!(s.interval, Interval::Realtime | Interval::Minute))
-            .map(|s| s.param)
-            .collect();
-        params.sort();
-        params.dedup();
-        for code in params
+        for code in fine_params(store, &site.id)?
             .iter()
             .filter(|c| param.is_none_or(|p| p == c.as_str()))
         {

@@ -120,18 +120,28 @@ async fn visible(
     id: i64,
     action: Action,
 ) -> Result<Alarm, ApiError> {
-    let (alarm, sites) = p
-        .read(move |s| Ok((platform::alarms::alarm(s, id), s.sites()?)))
-        .await?;
-    let alarm = alarm?;
-    let site = sites.iter().find(|s| s.id == alarm.site_id);
-    if !site.is_some_and(|s| who.may(action, Target::site(s))) {
-        return Err(ApiError::forbidden(format!(
-            "alarm {id} is at site {}, outside your jurisdiction or role",
-            alarm.site_id
-        )));
-    }
+    let alarm = p.read_with(move |s| platform::alarms::alarm(s, id)).await?;
+    may_at(p, who, action, &alarm.site_id, &format!("alarm {id}")).await?;
     Ok(alarm)
+}
+
+/// Ok when the caller may take `action` at site `site_id`, where `what` is; a 403 naming both otherwise.
+async fn may_at(
+    p: &crate::App,
+    who: &Principal,
+    action: Action,
+    site_id: &str,
+    what: &str,
+) -> Result<(), ApiError> {
+    let id = site_id.to_string();
+    let site = p.read(move |s| s.site(&id)).await?;
+    if site.is_some_and(|s| who.may(action, Target::site(&s))) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "{what} is at site {site_id}, outside your jurisdiction or role"
+        )))
+    }
 }
 
 async fn one(
@@ -268,15 +278,18 @@ async fn disable_rule(
     let id: i64 = id.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
         ApiError::bad_request(format!("rule id {id:?} is not a positive integer"))
     })?;
-    let (rule, sites) = p.read(move |s| Ok((s.alarm_rule(id)?, s.sites()?))).await?;
-    let rule = rule.ok_or_else(|| ApiError::not_found(format!("no alarm rule {id}")))?;
-    let site = sites.iter().find(|s| s.id == rule.site_id);
-    if !site.is_some_and(|s| who.may(Action::AlarmsHandle, Target::site(s))) {
-        return Err(ApiError::forbidden(format!(
-            "alarm rule {id} is at site {}, outside your jurisdiction or role",
-            rule.site_id
-        )));
-    }
+    let rule = p
+        .read(move |s| s.alarm_rule(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no alarm rule {id}")))?;
+    may_at(
+        &p,
+        &who,
+        Action::AlarmsHandle,
+        &rule.site_id,
+        &format!("alarm rule {id}"),
+    )
+    .await?;
     let (actor, tz, now) = (
         who.actor(),
         p.tz.clone(),

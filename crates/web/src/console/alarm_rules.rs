@@ -121,17 +121,14 @@ async fn page(
         );
     }
     let mut rows = Html::new();
-    for r in rules.iter().filter(|r| {
-        sites
-            .iter()
-            .find(|s| s.id == r.site_id)
-            .is_some_and(|s| desk.who.may(Action::DataRead, Target::site(s)))
-    }) {
-        let may_disable = !r.disabled
-            && sites
-                .iter()
-                .find(|s| s.id == r.site_id)
-                .is_some_and(|s| desk.who.may(Action::AlarmsHandle, Target::site(s)));
+    let readable = rules.iter().filter_map(|r| {
+        let site = sites.iter().find(|s| s.id == r.site_id)?;
+        desk.who
+            .may(Action::DataRead, Target::site(site))
+            .then_some((r, site))
+    });
+    for (r, site) in readable {
+        let may_disable = !r.disabled && desk.who.may(Action::AlarmsHandle, Target::site(site));
         let action = if may_disable {
             html!(
                 r#"<form method="post" action="{}/{}">{}<button type="submit" name="do" value="disable">{}</button></form>"#,
