@@ -84,6 +84,7 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             episode_end: 1_795_000_000,
             changed_at: 1_795_000_000,
             case_id: None,
+            mark_id: None,
         })
         .unwrap();
     // Rule 1, at S1, for the rule routes.

@@ -102,6 +102,7 @@ async fn console_in_headless_chromium() {
             episode_end: now - 3600,
             changed_at: now - 3600,
             case_id: None,
+            mark_id: None,
         };
         let outlet = sites
             .iter()

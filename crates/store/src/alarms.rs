@@ -25,6 +25,8 @@ pub struct Alarm {
     pub changed_at: i64,
     /// The case it was escalated into (the case workflow).
     pub case_id: Option<i64>,
+    /// The mark it was raised about (a suspicious mark).
+    pub mark_id: Option<i64>,
 }
 
 /// One thing that happened to an alarm.

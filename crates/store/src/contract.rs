@@ -4,10 +4,10 @@
 use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
-    AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, AuditEntry, Baseline, County,
-    Delivery, Determination, Device, Enterprise, FrameRecord, Interval, JournalEntry, NewValue,
-    Period, Permit, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict,
-    Waterbody,
+    AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, Attachment, AuditEntry, Baseline,
+    County, Delivery, Determination, Device, Enterprise, FrameRecord, Interval, JournalEntry, Mark,
+    NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value,
+    Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -328,6 +328,8 @@ pub trait Alarms {
     fn alarm(&self, id: i64) -> Result<Option<Alarm>>;
     /// The newest alarm raised from a determination.
     fn alarm_of_determination(&self, determination_id: i64) -> Result<Option<Alarm>>;
+    /// The newest alarm raised about a mark.
+    fn alarm_of_mark(&self, mark_id: i64) -> Result<Option<Alarm>>;
     /// Alarms not closed, oldest first.
     fn unclosed_alarms(&self) -> Result<Vec<Alarm>>;
     /// Alarms opened in `[from, to)`, newest first.
@@ -346,6 +348,30 @@ pub trait Alarms {
     fn alarm_rule(&self, id: i64) -> Result<Option<AlarmRule>>;
     /// Every rule (disabled ones too), by id.
     fn alarm_rules(&self) -> Result<Vec<AlarmRule>>;
+}
+
+/// Enterprises' marks on their data, and how far each site's data is confirmed ([`crate::marks`]).
+pub trait Marks {
+    /// Stores a new mark (`id` 0; returns its id) or replaces the one with its id.
+    fn put_mark(&self, m: &Mark) -> Result<i64>;
+    fn mark(&self, id: i64) -> Result<Option<Mark>>;
+    /// The site's marks (every state) overlapping `[from, to)`, by start then id.
+    fn marks_of(&self, site: &str, from: i64, to: i64) -> Result<Vec<Mark>>;
+    /// Marks made in `[from, to)`, newest first.
+    fn marks_made(&self, from: i64, to: i64) -> Result<Vec<Mark>>;
+    /// Where the site's confirmed data ends: values before it were confirmed, if any were.
+    fn confirmed_until(&self, site: &str) -> Result<Option<i64>>;
+    /// Confirms the site's values with `from <= time < to` (every parameter and interval): preliminary ones
+    /// become validated, and the site's confirmed data now ends at `to`. Returns how many values changed.
+    fn confirm_values(&self, site: &str, from: i64, to: i64) -> Result<u64>;
+}
+
+/// Which stored record holds which evidence file (the files are on disk, see `platform::attachments`).
+pub trait Attachments {
+    /// Records that `owner` (`mark:12`...) holds the file; holding it twice is holding it once.
+    fn attach(&self, owner: &str, a: &Attachment) -> Result<()>;
+    /// The files `owner` holds, in the order attached.
+    fn attachments_of(&self, owner: &str) -> Result<Vec<Attachment>>;
 }
 
 /// Accounts, their sessions and API tokens ([`crate::people`]).
@@ -421,6 +447,8 @@ pub trait Connection:
     + Permits
     + Determinations
     + Alarms
+    + Marks
+    + Attachments
     + Tables
     + Send
 {

@@ -17,6 +17,7 @@ pub mod conformance;
 pub mod contract;
 pub mod copy;
 pub mod determinations;
+pub mod marks;
 pub mod model;
 pub mod people;
 pub mod permits;
@@ -26,11 +27,12 @@ pub mod sqlite;
 pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
 pub use chain::ChainCheck;
 pub use contract::{
-    Alarms, Audit, Conflict, Connection, Database, Determinations, DirtyHour, Journal, People,
-    Permits, QuarantineCount, Receipt, RefusalCount, Registry, Rollups, Series, SeriesInfo, Store,
-    Tables, WriteSummary,
+    Alarms, Attachments, Audit, Conflict, Connection, Database, Determinations, DirtyHour, Journal,
+    Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry, Rollups, Series,
+    SeriesInfo, Store, Tables, WriteSummary,
 };
 pub use determinations::{Determination, ExceedanceFacts};
+pub use marks::{Attachment, Mark};
 pub use model::*;
 pub use people::{Account, ApiToken, Scopes, Session};
 pub use permits::{Baseline, Permit, PermitAnnual, PermitLimit, PermitOutlet};

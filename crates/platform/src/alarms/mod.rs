@@ -227,6 +227,7 @@ pub fn follow(
             episode_end: d.end,
             changed_at: now,
             case_id: None,
+            mark_id: None,
         };
         a.id = store.put_alarm(&a)?;
         note(store, settings, &a, now, SYSTEM, "opened", None)

@@ -8,10 +8,12 @@ use crate::*;
 
 mod copy;
 mod journal;
+mod marks;
 mod people;
 mod permits;
 pub use copy::*;
 pub use journal::*;
+pub use marks::*;
 pub use people::*;
 pub use permits::*;
 
@@ -48,6 +50,9 @@ macro_rules! conformance_tests {
             baselines_are_replaced_by_area_pollutant_and_year,
             determinations_are_updated_in_place_and_withdrawn_not_deleted,
             alarms_keep_their_state_and_notes,
+            marks_keep_their_review_and_overlap_reads,
+            confirming_validates_values_once_and_moves_forward,
+            attachments_are_held_once_per_owner,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

@@ -226,6 +226,7 @@ pub fn alarms_keep_their_state_and_notes(db: &dyn Database) {
         episode_end: T0 + HOUR,
         changed_at: T0 + HOUR,
         case_id: None,
+        mark_id: None,
     };
     let id = store.put_alarm(&alarm).unwrap();
     let gap = Alarm {

@@ -6,7 +6,7 @@ use postgres::Row;
 use postgres::types::ToSql;
 
 const COLUMNS: &str = "id, kind, severity, site_id, param, determination_id, state, level, opened_at, \
-     episode_start, episode_end, changed_at, case_id";
+     episode_start, episode_end, changed_at, case_id, mark_id";
 
 fn row(r: &Row) -> Alarm {
     Alarm {
@@ -23,6 +23,7 @@ fn row(r: &Row) -> Alarm {
         episode_end: r.get(10),
         changed_at: r.get(11),
         case_id: r.get(12),
+        mark_id: r.get(13),
     }
 }
 
@@ -38,7 +39,7 @@ impl PgConnection {
 
 impl Alarms for PgConnection {
     fn put_alarm(&self, a: &Alarm) -> Result<i64> {
-        let values: [&(dyn ToSql + Sync); 13] = [
+        let values: [&(dyn ToSql + Sync); 14] = [
             &a.kind,
             &a.severity,
             &a.site_id,
@@ -51,22 +52,23 @@ impl Alarms for PgConnection {
             &a.episode_end,
             &a.changed_at,
             &a.case_id,
+            &a.mark_id,
             &a.id,
         ];
         if a.id == 0 {
             let r = self.client().query_one(
                 "INSERT INTO alarms (kind, severity, site_id, param, determination_id, state, level, opened_at,
-                     episode_start, episode_end, changed_at, case_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                &values[..12],
+                     episode_start, episode_end, changed_at, case_id, mark_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                &values[..13],
             )?;
             return Ok(r.get(0));
         }
         self.client().execute(
             "UPDATE alarms SET kind = $1, severity = $2, site_id = $3, param = $4, determination_id = $5,
                  state = $6, level = $7, opened_at = $8, episode_start = $9, episode_end = $10,
-                 changed_at = $11, case_id = $12
-             WHERE id = $13",
+                 changed_at = $11, case_id = $12, mark_id = $13
+             WHERE id = $14",
             &values,
         )?;
         Ok(a.id)
@@ -82,6 +84,12 @@ impl Alarms for PgConnection {
                 "determination_id = $1 ORDER BY id DESC LIMIT 1",
                 &[&determination_id],
             )?
+            .pop())
+    }
+
+    fn alarm_of_mark(&self, mark_id: i64) -> Result<Option<Alarm>> {
+        Ok(self
+            .alarms_where("mark_id = $1 ORDER BY id DESC LIMIT 1", &[&mark_id])?
             .pop())
     }
 

@@ -38,6 +38,7 @@ const POSTGRES: &[(i64, &str)] = &[
         9,
         include_str!("../../migrations/postgres/0009_account_email.sql"),
     ),
+    (10, include_str!("../../migrations/postgres/0010_marks.sql")),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

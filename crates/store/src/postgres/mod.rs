@@ -15,6 +15,7 @@ mod alarms;
 mod client;
 mod determinations;
 mod journal;
+mod marks;
 mod migrations;
 pub mod partitions;
 mod people;

@@ -10,7 +10,7 @@ fn interval_of(r: &Row, at: usize) -> Interval {
     Interval::from_int(i64::from(r.get::<_, i16>(at))).unwrap_or(Interval::Realtime)
 }
 
-fn small(n: i64) -> i16 {
+pub(super) fn small(n: i64) -> i16 {
     n as i16
 }
 

@@ -5,7 +5,7 @@ use crate::{Alarm, AlarmNote, AlarmRule, Alarms, Delivery, Result};
 use rusqlite::{OptionalExtension, params};
 
 const COLUMNS: &str = "id, kind, severity, site_id, param, determination_id, state, level, opened_at, \
-     episode_start, episode_end, changed_at, case_id";
+     episode_start, episode_end, changed_at, case_id, mark_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alarm> {
     Ok(Alarm {
@@ -22,6 +22,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alarm> {
         episode_end: r.get(10)?,
         changed_at: r.get(11)?,
         case_id: r.get(12)?,
+        mark_id: r.get(13)?,
     })
 }
 
@@ -52,23 +53,24 @@ impl Alarms for SqliteConnection {
             a.episode_end,
             a.changed_at,
             a.case_id,
+            a.mark_id,
             a.id
         ];
         if a.id == 0 {
             self.conn.execute(
                 "INSERT INTO alarms (kind, severity, site_id, param, determination_id, state, level, opened_at,
-                     episode_start, episode_end, changed_at, case_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                     episode_start, episode_end, changed_at, case_id, mark_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 // Everything but the id (the last), which the database gives.
-                &values[..12],
+                &values[..13],
             )?;
             return Ok(self.conn.last_insert_rowid());
         }
         self.conn.execute(
             "UPDATE alarms SET kind = ?1, severity = ?2, site_id = ?3, param = ?4, determination_id = ?5,
                  state = ?6, level = ?7, opened_at = ?8, episode_start = ?9, episode_end = ?10,
-                 changed_at = ?11, case_id = ?12
-             WHERE id = ?13",
+                 changed_at = ?11, case_id = ?12, mark_id = ?13
+             WHERE id = ?14",
             values,
         )?;
         Ok(a.id)
@@ -91,6 +93,12 @@ impl Alarms for SqliteConnection {
                 "determination_id = ?1 ORDER BY id DESC LIMIT 1",
                 params![determination_id],
             )?
+            .pop())
+    }
+
+    fn alarm_of_mark(&self, mark_id: i64) -> Result<Option<Alarm>> {
+        Ok(self
+            .alarms_where("mark_id = ?1 ORDER BY id DESC LIMIT 1", params![mark_id])?
             .pop())
     }
 

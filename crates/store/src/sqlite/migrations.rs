@@ -38,6 +38,7 @@ const SQLITE: &[(i64, &str)] = &[
         12,
         include_str!("../../migrations/sqlite/0012_account_email.sql"),
     ),
+    (13, include_str!("../../migrations/sqlite/0013_marks.sql")),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

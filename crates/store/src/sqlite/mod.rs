@@ -3,6 +3,7 @@
 mod alarms;
 mod determinations;
 mod journal;
+mod marks;
 mod migrations;
 mod people;
 mod permits;
