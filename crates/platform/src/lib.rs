@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod alarms;
+pub mod attachments;
 pub mod csv_out;
 pub mod demo;
 pub mod determinations;

@@ -36,6 +36,8 @@ pub struct Settings {
     pub supervision: crate::supervision::Thresholds,
     /// When an alarm nobody acknowledged goes to the city (`alarms.*`).
     pub alarms: crate::alarms::AlarmSettings,
+    /// Where evidence files are kept and how large one may be (`attachments.*`).
+    pub attachments: crate::attachments::AttachmentSettings,
 }
 
 /// Explicit bounds on what clients may cost the server.
@@ -166,6 +168,7 @@ impl Default for Settings {
             },
             supervision: crate::supervision::Thresholds::default(),
             alarms: crate::alarms::AlarmSettings::default(),
+            attachments: crate::attachments::AttachmentSettings::default(),
         }
     }
 }
