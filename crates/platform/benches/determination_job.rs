@@ -58,6 +58,7 @@ fn main() {
             &tz,
             Thresholds::default(),
             &platform::alarms::AlarmSettings::default(),
+            &Default::default(),
             now,
             Instant::now() + Duration::from_secs(3600),
         )

@@ -23,6 +23,7 @@ pub mod error;
 pub mod figures;
 pub mod health;
 pub mod ingest;
+pub mod marks;
 pub mod metrics;
 pub mod permits;
 pub mod registry;
@@ -108,6 +109,7 @@ fn idle_work(
     retention_days: u32,
     thresholds: supervision::Thresholds,
     alarm_settings: alarms::AlarmSettings,
+    mark_settings: supervision::marking::MarkSettings,
 ) -> ingest::writer::IdleWork {
     let mut log = health::LogLimit::new(Duration::from_secs(60));
     let mut determination_log = health::LogLimit::new(Duration::from_secs(60));
@@ -143,10 +145,21 @@ fn idle_work(
             if let Err(e) = determinations::sweep(store, &tz, now) {
                 tracing::error!(error = %e, "queueing today's determinations failed; will retry");
             }
+            match store.in_transaction(|s| marks::confirm_due(s, &tz, &mark_settings, now)) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(values = n, "data past its marking deadline confirmed"),
+                Err(e) => tracing::error!(error = %e, "confirming marked days failed; will retry"),
+            }
         }
-        if let Err(e) =
-            determinations::run_until(store, &tz, thresholds, &alarm_settings, now, deadline)
-            && let Some(suppressed) = determination_log.allow(std::time::Instant::now())
+        if let Err(e) = determinations::run_until(
+            store,
+            &tz,
+            thresholds,
+            &alarm_settings,
+            &mark_settings,
+            now,
+            deadline,
+        ) && let Some(suppressed) = determination_log.allow(std::time::Instant::now())
         {
             tracing::error!(error = %e, suppressed, "determination failed; will retry");
         }
@@ -236,6 +249,7 @@ impl Platform {
                 settings.limits.refused_retention_days,
                 settings.supervision,
                 settings.alarms.clone(),
+                settings.marks.clone(),
             ),
         )?;
         Ok(Arc::new(Platform {

@@ -36,6 +36,8 @@ pub struct Settings {
     pub supervision: crate::supervision::Thresholds,
     /// When an alarm nobody acknowledged goes to the city (`alarms.*`).
     pub alarms: crate::alarms::AlarmSettings,
+    /// The marking deadline and the yearly quotas of marks (`marks.*`).
+    pub marks: crate::supervision::marking::MarkSettings,
     /// Where evidence files are kept and how large one may be (`attachments.*`).
     pub attachments: crate::attachments::AttachmentSettings,
 }
@@ -168,6 +170,7 @@ impl Default for Settings {
             },
             supervision: crate::supervision::Thresholds::default(),
             alarms: crate::alarms::AlarmSettings::default(),
+            marks: crate::supervision::marking::MarkSettings::default(),
             attachments: crate::attachments::AttachmentSettings::default(),
         }
     }

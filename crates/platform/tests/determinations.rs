@@ -83,8 +83,16 @@ fn a_long_silence_is_one_determination_from_the_last_value() {
     for _ in 0..3 {
         determinations::sweep(&store, &tz, now).unwrap();
         let alarms = platform::alarms::AlarmSettings::default();
-        determinations::run_until(&mut store, &tz, Thresholds::default(), &alarms, now, far)
-            .unwrap();
+        determinations::run_until(
+            &mut store,
+            &tz,
+            Thresholds::default(),
+            &alarms,
+            &Default::default(),
+            now,
+            far,
+        )
+        .unwrap();
         let gaps: Vec<_> = store
             .determinations_of("S1", start, now, false)
             .unwrap()

@@ -158,8 +158,20 @@ pub const KEYS: &[(&str, &str)] = &[
         "an alarm nobody acknowledged this long after it opened goes from the county to the city (default 60)",
     ),
     (
-        "supervision.marking_deadline_hours",
-        "hours after a day ends by which enterprises mark its data; figures covering the day are preliminary until then (default 24)",
+        "marks.deadline",
+        "hours after a day ends by which enterprises mark its data (default 24: the next day 24:00 local); later marks need the bureau's approval, and figures covering the day are preliminary until then",
+    ),
+    (
+        "marks.quota_hours",
+        "hours a mark category may cover per outlet and calendar year, as category=hours pairs separated by commas (default device_fault=60,start_stop=60; empty: no quotas)",
+    ),
+    (
+        "attachments.dir",
+        "folder of evidence files (content-addressed; default attachments in the data folder; servers of one database share it)",
+    ),
+    (
+        "attachments.max_bytes",
+        "largest evidence file accepted, bytes (default 10485760)",
     ),
     (
         "http.header_timeout_s",
@@ -367,9 +379,13 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         }
         "alarms.smtp_from" => s.alarms.smtp_from = value.to_string(),
         "alarms.webhook_retry_s" => s.alarms.webhook_retry_s = positive(key, value)?,
-        "supervision.marking_deadline_hours" => {
-            s.supervision.marking_deadline_hours = num(key, value)?
+        "marks.deadline" => s.marks.deadline_hours = num(key, value)?,
+        "marks.quota_hours" => {
+            s.marks.quota_hours = platform::supervision::marking::MarkSettings::parse_quotas(value)
+                .map_err(|e| anyhow::anyhow!("{key}: {e}"))?
         }
+        "attachments.dir" => s.attachments.dir = Some(value.into()),
+        "attachments.max_bytes" => s.attachments.max_bytes = positive(key, value)?,
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),
         "http.max_connections" => h.max_connections = positive(key, value)?,
         "http.trusted_proxies" => {

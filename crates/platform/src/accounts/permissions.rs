@@ -23,10 +23,14 @@ pub enum Action {
     OwnAccount,
     /// Acknowledge, resolve and close alarms (reading them is [`Action::DataRead`]).
     AlarmsHandle,
+    /// Mark periods of an outlet's data (an enterprise's own) and withdraw one's marks before review.
+    DataMark,
+    /// Accept or reject enterprises' marks (and approve late ones).
+    MarksReview,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 10] = [
         Action::DataRead,
         Action::RegistryRead,
         Action::RegistryWrite,
@@ -35,6 +39,8 @@ impl Action {
         Action::AccountsManage,
         Action::OwnAccount,
         Action::AlarmsHandle,
+        Action::DataMark,
+        Action::MarksReview,
     ];
 
     /// The code tokens carry (`registry.write`).
@@ -48,6 +54,8 @@ impl Action {
             Action::AccountsManage => "accounts.manage",
             Action::OwnAccount => "account.own",
             Action::AlarmsHandle => "alarms.handle",
+            Action::DataMark => "data.mark",
+            Action::MarksReview => "marks.review",
         }
     }
 
@@ -78,20 +86,25 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityAdmin, AccountsManage, Everywhere),
     (Role::CityAdmin, OwnAccount, Everywhere),
     (Role::CityAdmin, AlarmsHandle, Everywhere),
+    (Role::CityAdmin, MarksReview, Everywhere),
     (Role::CityStaff, DataRead, Everywhere),
     (Role::CityStaff, RegistryRead, Everywhere),
     (Role::CityStaff, RegistryWrite, Everywhere),
     (Role::CityStaff, EvidenceRead, Everywhere),
     (Role::CityStaff, OwnAccount, Everywhere),
     (Role::CityStaff, AlarmsHandle, Everywhere),
+    (Role::CityStaff, MarksReview, Everywhere),
     (Role::CountyOfficer, DataRead, Jurisdiction),
     (Role::CountyOfficer, RegistryRead, Jurisdiction),
     (Role::CountyOfficer, RegistryWrite, Jurisdiction),
     (Role::CountyOfficer, EvidenceRead, Jurisdiction),
     (Role::CountyOfficer, OwnAccount, Everywhere),
     (Role::CountyOfficer, AlarmsHandle, Jurisdiction),
+    (Role::CountyOfficer, MarksReview, Jurisdiction),
     (Role::EnterpriseUser, DataRead, Jurisdiction),
     (Role::EnterpriseUser, RegistryRead, Jurisdiction),
+    // Marking is the enterprise's say on its own data; the bureau reviews, it does not mark.
+    (Role::EnterpriseUser, DataMark, Jurisdiction),
     (Role::EnterpriseUser, OwnAccount, Everywhere),
     // River chiefs' reaches come with the river-chief workflow; until then they read the city's data.
     (Role::RiverChief, DataRead, Everywhere),

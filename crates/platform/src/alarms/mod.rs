@@ -76,7 +76,7 @@ impl Default for AlarmSettings {
 /// The severity of an alarm raised from a determination of `kind`; `None`: the kind raises none.
 pub fn severity_of(kind: &str) -> Option<&'static str> {
     match kind {
-        "exceedance" | "offline" | "conflict" => Some("high"),
+        "exceedance" | "offline" | "conflict" | "suspicious_mark" => Some("high"),
         "gap" | "stuck" | "over_range" | "fault" | "comm_fault" => Some("medium"),
         _ => None,
     }
@@ -87,7 +87,7 @@ const SYSTEM: &str = "system";
 /// Whether only a person resolves an alarm of `kind`: an exceedance, and a conflicting re-send (an
 /// attempt to rewrite evidence is looked into, not forgotten when it stops).
 pub fn person_resolves(kind: &str) -> bool {
-    matches!(kind, "exceedance" | "conflict") || kind.starts_with("rule:")
+    matches!(kind, "exceedance" | "conflict" | "suspicious_mark") || kind.starts_with("rule:")
 }
 
 /// Notes what happened to `a` and, with a webhook set, puts its notification in the outbox (the same
@@ -244,17 +244,14 @@ pub fn follow(
         (None, None) if offline(store)? => Ok(()),
         (None, None) => open(store),
         (None, Some(_)) => Ok(()),
-        (Some(a), Some(_)) => automatically(
-            store,
-            settings,
-            a,
-            AlarmEvent::Withdrawn,
-            now,
-            "no longer determined (late data, an accepted mark, a correction or a permit change)",
-        )
-        .map(|_| ()),
+        (Some(a), Some(_)) => {
+            let why = withdrawn_because(store, d)?;
+            automatically(store, settings, a, AlarmEvent::Withdrawn, now, &why).map(|_| ())
+        }
         (Some(a), None) if a.state == AlarmState::Closed.code() => {
-            if d.end > a.episode_end {
+            // Grown since it was closed, or determined again after it was withdrawn (a rejected mark, a
+            // correction taken back): a new alarm.
+            if d.end > a.episode_end || closed_as_withdrawn(store, a.id)? {
                 open(store)
             } else {
                 Ok(())
@@ -275,6 +272,88 @@ pub fn follow(
             Ok(())
         }
     }
+}
+
+/// Why determination `d` was withdrawn, as its alarm's note says: the marks in force over it, by name,
+/// or the other causes.
+fn withdrawn_because(store: &Store, d: &Determination) -> store::Result<String> {
+    use crate::supervision::marking::{MarkCategory, in_force};
+    let marks: Vec<String> = store
+        .marks_of(&d.site_id, d.start, d.end)?
+        .iter()
+        .filter(|m| in_force(m) && m.param.as_ref().is_none_or(|p| *p == d.param))
+        .map(|m| {
+            let category =
+                MarkCategory::parse(&m.category).map_or(m.category.as_str(), |c| c.code());
+            format!(
+                "mark {} ({category}) by {}: {}",
+                m.id, m.created_by, m.reason
+            )
+        })
+        .collect();
+    Ok(if marks.is_empty() {
+        "no longer determined (late data, a correction or a permit change)".into()
+    } else {
+        format!(
+            "no longer determined: the data is marked, {}",
+            marks.join("; ")
+        )
+    })
+}
+
+/// Whether alarm `id` was closed because its determination was withdrawn.
+fn closed_as_withdrawn(store: &Store, id: i64) -> store::Result<bool> {
+    Ok(store
+        .alarm_notes(id)?
+        .last()
+        .is_some_and(|n| n.event == AlarmEvent::Withdrawn.code()))
+}
+
+/// Raises the alarm of a suspicious mark (`why`: what makes it so) for staff to review, in the mark's
+/// transaction. The mark's reviewing closes it ([`mark_reviewed`]).
+pub fn suspicious_mark(
+    store: &Store,
+    settings: &AlarmSettings,
+    m: &store::Mark,
+    why: &str,
+    now: i64,
+) -> store::Result<Alarm> {
+    let mut a = Alarm {
+        id: 0,
+        kind: "suspicious_mark".into(),
+        severity: "high".into(),
+        site_id: m.site_id.clone(),
+        param: m.param.clone(),
+        determination_id: None,
+        state: AlarmState::Open.code().into(),
+        level: "county".into(),
+        opened_at: now,
+        episode_start: m.start,
+        episode_end: m.end,
+        changed_at: now,
+        case_id: None,
+        mark_id: Some(m.id),
+    };
+    a.id = store.put_alarm(&a)?;
+    note(store, settings, &a, now, SYSTEM, "opened", Some(why))?;
+    Ok(a)
+}
+
+/// Closes the suspicious-mark alarm of mark `mark_id`, if one is not closed, once the mark is reviewed
+/// or withdrawn (`why`).
+pub fn mark_reviewed(
+    store: &Store,
+    settings: &AlarmSettings,
+    mark_id: i64,
+    why: &str,
+    now: i64,
+) -> store::Result<()> {
+    if let Some(a) = store.alarm_of_mark(mark_id)?
+        && a.state != AlarmState::Closed.code()
+    {
+        automatically(store, settings, a, AlarmEvent::Withdrawn, now, why)?;
+    }
+    Ok(())
 }
 
 /// What the platform does by itself to alarms not closed, at `now`: a data problem whose span ended more

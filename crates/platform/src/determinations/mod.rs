@@ -22,6 +22,7 @@ use crate::alarms::AlarmSettings;
 use crate::figures::{self, day_start, local_date};
 use crate::series::rollups::{local_start, next_start};
 use crate::supervision::Thresholds;
+use crate::supervision::marking::MarkSettings;
 use crate::supervision::problems::ProblemKind;
 use found::{by_rules, conflicts, evidence, last_value_before, offline_spans, whole_logger};
 use jiff::tz::TimeZone;
@@ -185,6 +186,7 @@ pub fn run_until(
     tz: &TimeZone,
     thresholds: Thresholds,
     alarms: &AlarmSettings,
+    marks: &MarkSettings,
     now: i64,
     deadline: std::time::Instant,
 ) -> store::Result<usize> {
@@ -194,6 +196,7 @@ pub fn run_until(
             tz,
             thresholds,
             alarms,
+            marks,
             now,
         };
         let n = store.in_transaction(|s| step(s, &job))?;
@@ -209,6 +212,7 @@ struct Job<'a> {
     tz: &'a TimeZone,
     thresholds: Thresholds,
     alarms: &'a AlarmSettings,
+    marks: &'a MarkSettings,
     now: i64,
 }
 
@@ -235,6 +239,10 @@ fn step(store: &Store, job: &Job) -> store::Result<usize> {
     // Not an outlet (an air station's rollups queue it too): nothing to determine.
     if let Some(site) = outlets(store)?.into_iter().find(|s| s.id == *site_id) {
         determine(store, job, &site, first, last)?;
+        // A past day determined again got data after it was confirmed: confirm that too.
+        for &day in days.iter().filter(|d| (first..=last).contains(*d)) {
+            crate::marks::confirm_day(store, job.tz, job.marks, site_id, day, job.now)?;
+        }
     }
     store.dequeue_determinations(&done)?;
     Ok(done.len())

@@ -9,6 +9,7 @@ use crate::series::rollups::{local_start, next_start};
 use crate::supervision::exceedance::{
     Averaging, Period as Judged, days_to_judge, episodes, hours_to_judge,
 };
+use crate::supervision::marking::{self, MarkCategory};
 use crate::supervision::means::HourMean;
 use jiff::tz::TimeZone;
 use standards::Decimal;
@@ -80,6 +81,44 @@ fn rule_on(site: &Site, permits: &[Permit], param: &str, day: jiff::civil::Date)
     })
 }
 
+/// Applies the marks in force to the hours judged (`marking::effect_on_hour`): a marked hour is not
+/// judged, a `manual_value` mark's hours are judged on the value measured by hand, including hours the
+/// device sent nothing for (an outage is when hand measurement matters).
+fn apply_marks(hours: &mut BTreeMap<String, Vec<HourMean>>, marks: &[store::Mark]) {
+    for m in marks {
+        if let (Some(MarkCategory::ManualValue), Some(param)) =
+            (MarkCategory::parse(&m.category), &m.param)
+        {
+            let series = hours.entry(param.clone()).or_default();
+            let mut hour = m.start;
+            while hour < m.end {
+                if !series.iter().any(|h| h.start == hour) {
+                    series.push(HourMean {
+                        start: hour,
+                        minutes: 0,
+                        valid_minutes: 0,
+                        mean: None,
+                    });
+                }
+                hour += 3600;
+            }
+            series.sort_by_key(|h| h.start);
+        }
+    }
+    for (param, series) in hours.iter_mut() {
+        for h in series.iter_mut() {
+            match marking::effect_on_hour(marks, param, h.start) {
+                None => {}
+                Some(None) => h.mean = None,
+                Some(Some(v)) => {
+                    h.mean = Decimal::from_f64(v).ok();
+                    h.valid_minutes = 60;
+                }
+            }
+        }
+    }
+}
+
 /// The exceedance episodes at `sites` over `[from, to)`, for `param` or every parameter with a limit.
 pub fn exceedances(
     store: &Store,
@@ -104,6 +143,12 @@ pub fn exceedances(
                     .and_then(|m| Decimal::from_f64(m).ok()),
             });
         }
+        let marks: Vec<store::Mark> = store
+            .marks_of(&site.id, from, to)?
+            .into_iter()
+            .filter(marking::in_force)
+            .collect();
+        apply_marks(&mut hours, &marks);
         let o2 = hours
             .get(standards::hj212_codes::OXYGEN)
             .cloned()

@@ -97,7 +97,7 @@ async fn exceedances(
                 "permit": e.permit_number, "permit_id": e.permit_id, "source": e.source,
                 "evidence": evidence(r), "found_at": local_time(&p, r.found_at),
                 "changed_at": local_time(&p, r.changed_at),
-                "preliminary": p.settings.supervision.preliminary(&p.tz, r.end, now),
+                "preliminary": p.settings.marks.preliminary(&p.tz, r.end, now),
             })
         })
         .collect();
@@ -242,6 +242,6 @@ async fn emissions(
         .collect();
     Ok(Json(
         json!({ "rows": items, "totals": totals, "year_complete": year_complete,
-                "preliminary": p.settings.supervision.preliminary(&p.tz, to, jiff::Timestamp::now().as_second()) }),
+                "preliminary": p.settings.marks.preliminary(&p.tz, to, jiff::Timestamp::now().as_second()) }),
     ))
 }

@@ -214,7 +214,7 @@ async fn report(
         ),
         period,
         totals: report_totals(&lines),
-        preliminary: to <= from || p.settings.supervision.preliminary(&ctx.tz, to, ctx.now),
+        preliminary: to <= from || p.settings.marks.preliminary(&ctx.tz, to, ctx.now),
         lines,
     }))
 }
