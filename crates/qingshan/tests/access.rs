@@ -87,6 +87,26 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             mark_id: None,
         })
         .unwrap();
+    // Mark 1, at S1, for the mark routes.
+    store
+        .put_mark(&store::Mark {
+            id: 0,
+            site_id: "S1".into(),
+            param: Some("a21026".into()),
+            category: "calibration".into(),
+            start: 1_794_996_000,
+            end: 1_795_000_000,
+            reason: "校准".into(),
+            value: None,
+            state: "submitted".into(),
+            late: false,
+            created_by: "enterprise_user".into(),
+            created_at: 1_795_000_000,
+            reviewed_by: None,
+            reviewed_at: None,
+            review_comment: None,
+        })
+        .unwrap();
     // Rule 1, at S1, for the rule routes.
     store
         .put_alarm_rule(&store::AlarmRule {
@@ -188,6 +208,9 @@ fn request(method: &str, path: &str) -> (String, String) {
             r#"{"id":"S1","name":"1号排口","kind":"flue_gas_outlet","county":"530602","enterprise_id":"E1"}"#
         }
         ("POST", "/devices") => r#"{"mn":"ACCESS0001","password":"pw-access-1","site_id":"S1"}"#,
+        ("POST", "/marks") => {
+            r#"{"site":"S1","param":"a21026","category":"calibration","start":"2026-01-01T08:00:00+08:00","end":"2026-01-01T09:00:00+08:00","reason":"校准"}"#
+        }
         ("POST", "/alarm-rules") => {
             r#"{"site":"S1","param":"a21026","condition":"above","value":30,"hours":2}"#
         }

@@ -363,15 +363,6 @@ pub fn review(
     comment: Option<&str>,
 ) -> Result<Mark> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
-    if comment.is_some_and(|c| c.chars().count() > 2000) {
-        return Err(Error::invalid("comment is longer than 2,000 characters"));
-    }
-    if event == MarkEvent::Reject && comment.is_none() {
-        return Err(invalid(
-            "rejecting a mark needs a comment saying why".into(),
-            "驳回标记须填写理由".into(),
-        ));
-    }
     let actor = who.actor();
     store.in_transaction(|s| {
         let mut m = mark(s, id)?;
@@ -388,6 +379,16 @@ pub fn review(
                 MarkActor::Reviewer
             }
         };
+        // Checked after the permission: who may not act learns nothing from the rules of the form.
+        if comment.is_some_and(|c| c.chars().count() > 2000) {
+            return Err(Error::invalid("comment is longer than 2,000 characters"));
+        }
+        if event == MarkEvent::Reject && comment.is_none() {
+            return Err(invalid(
+                "rejecting a mark needs a comment saying why".into(),
+                "驳回标记须填写理由".into(),
+            ));
+        }
         let from = MarkState::parse(&m.state).ok_or_else(|| {
             Error::Internal(format!("mark {id} is in an unknown state {:?}", m.state))
         })?;

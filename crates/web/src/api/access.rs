@@ -95,6 +95,29 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/alarms/{id}/close",
         Need::OnSiteOf(Action::AlarmsHandle),
     ),
+    ("GET", "/marks", Need::Listed(Action::DataRead)),
+    ("POST", "/marks", Need::Listed(Action::DataMark)),
+    ("GET", "/marks/{id}", Need::OnSiteOf(Action::DataRead)),
+    (
+        "GET",
+        "/marks/{id}/evidence",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/marks/{id}/accept",
+        Need::OnSiteOf(Action::MarksReview),
+    ),
+    (
+        "POST",
+        "/marks/{id}/reject",
+        Need::OnSiteOf(Action::MarksReview),
+    ),
+    (
+        "POST",
+        "/marks/{id}/withdraw",
+        Need::OnSiteOf(Action::DataMark),
+    ),
     ("GET", "/alarm-rules", Need::Listed(Action::DataRead)),
     ("POST", "/alarm-rules", Need::Listed(Action::AlarmsHandle)),
     (

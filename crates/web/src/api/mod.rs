@@ -5,6 +5,7 @@ use crate::ApiError;
 pub mod access;
 mod alarms;
 mod evidence;
+pub mod marks;
 mod openapi;
 mod permits;
 mod registry;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(permits::routes())
         .merge(supervision::routes())
         .merge(alarms::routes())
+        .merge(marks::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.

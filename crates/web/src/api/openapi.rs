@@ -188,7 +188,69 @@ pub fn document() -> Value {
     });
     permits_and_supervision(&mut doc);
     alarms(&mut doc);
+    marks(&mut doc);
     doc
+}
+
+/// The mark endpoints.
+fn marks(doc: &mut Value) {
+    let id = json!({"name": "id", "in": "path", "required": true, "description": "Mark id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}});
+    let states = [
+        "submitted",
+        "awaiting_approval",
+        "accepted",
+        "rejected",
+        "withdrawn",
+    ];
+    let categories = platform::supervision::marking::MarkCategory::ALL.map(|c| c.code());
+    let mut reviewed = ok("The mark after the change", "application/json");
+    reviewed["409"] = json!({"description": "The mark's state does not allow this (already reviewed or withdrawn)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let review = |summary: &str| {
+        json!({"post": {"summary": summary, "parameters": [id.clone()],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                "comment": {"type": ["string", "null"], "maxLength": 2000}}}}}},
+            "responses": reviewed.clone()}})
+    };
+    let mut made = ok(
+        "The mark as stored, with its evidence files",
+        "application/json",
+    );
+    made["409"] = json!({"description": "The mark contradicts one standing (a stopped source has no fault, maintenance, calibration or start-up; one category is not marked twice over the same hours)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let mut file = error_responses();
+    file["200"] = json!({"description": "The file as kept (downloaded, never inline)", "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}});
+    let paths = json!({
+        "/api/v1/marks": {
+            "get": {"summary": "Marks made in the range (default the last 30 days, at most 366), newest first, cut to the caller's jurisdiction", "parameters": [
+                {"name": "state", "in": "query", "required": false, "schema": {"type": "string", "enum": states}},
+                {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
+                time("from", "Made at or after; default `to` minus 30 days"),
+                time("to", "Made before; default now")],
+                "responses": ok("`{marks: [{id, site, param, category, start, end, reason, value, state, late, created_by, created, reviewed_by, reviewed, review_comment, evidence: []}]}`", "application/json")},
+            "post": {"summary": "An enterprise user marks whole hours of its outlet's data (audited). Made by `marks.deadline` after the data's day it is in force at once (the hours leave exceedance determination; a manual value is judged instead); later it awaits the bureau's approval. Yearly quotas per category (`marks.quota_hours`). A mark over an exceedance episode, or a fault or maintenance mark without evidence, raises a suspicious-mark alarm.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["site", "category", "start", "end", "reason"], "properties": {
+                    "site": {"type": "string", "pattern": "^[!-~]{1,64}$"},
+                    "param": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9]{1,12}$", "description": "HJ 212 factor code; absent: every parameter of the outlet"},
+                    "category": {"type": "string", "enum": categories},
+                    "start": {"type": "string", "format": "date-time", "description": "A whole hour"},
+                    "end": {"type": "string", "format": "date-time", "description": "A whole hour after start, at most 31 days later"},
+                    "reason": {"type": "string", "minLength": 1, "maxLength": 2000},
+                    "value": {"type": ["number", "null"], "minimum": 0, "maximum": 1.0e12, "description": "manual_value only: the value measured by hand"},
+                    "evidence": {"type": "array", "maxItems": 10, "items": {"type": "object", "additionalProperties": false, "required": ["name", "content_base64"], "properties": {
+                        "name": {"type": "string", "maxLength": 255},
+                        "content_base64": {"type": "string", "contentEncoding": "base64", "description": "PDF, JPEG or PNG, at most attachments.max_bytes"}}}}}}}}},
+                "responses": made}},
+        "/api/v1/marks/{id}": {"get": {"summary": "One mark with its evidence files", "parameters": [id.clone()],
+            "responses": ok("The mark, with `evidence: [{digest, name, media_type, size, href}]`", "application/json")}},
+        "/api/v1/marks/{id}/evidence": {"get": {"summary": "One evidence file of a mark", "parameters": [id.clone(),
+            {"name": "digest", "in": "query", "required": true, "description": "The file's SHA-256 (from the mark's evidence list)", "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}],
+            "responses": file}},
+        "/api/v1/marks/{id}/accept": review("Accept a mark, or approve a late one (audited; closes its suspicious-mark alarm)"),
+        "/api/v1/marks/{id}/reject": review("Reject a mark with a comment (required): its effect is taken away and the determination comes back (audited)"),
+        "/api/v1/marks/{id}/withdraw": review("The enterprise takes back a mark not yet reviewed (audited)")
+    });
+    for (path, item) in paths.as_object().expect("an object") {
+        doc["paths"][path] = item.clone();
+    }
 }
 
 /// The alarm endpoints.
