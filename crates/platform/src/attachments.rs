@@ -211,7 +211,7 @@ mod tests {
                 .contains("empty")
         );
         // A script named like a picture is refused.
-        let e = keep(&s, "photo.jpg", b"<svg></svg>").unwrap_err();
+        let e = keep(&s, "photo.jpg", b"GIF89a;xx").unwrap_err();
         assert!(e.to_string().contains("not a PDF, JPEG or PNG"), "{e}");
         assert_eq!(media_type(b"\xFF\xD8\xFF\xE0 jfif"), Some("image/jpeg"));
         assert!(!folder(&s).exists(), "nothing refused was written");
