@@ -341,6 +341,9 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
             ("hours", "2"),
         ],
         ("POST", "/console/alarm-rules/{id}") => &[("do", "disable")],
+        // Not multipart: an enterprise user gets the form back with the problem, others 403.
+        ("POST", "/console/marks") => &[("site", "S1")],
+        ("POST", "/console/marks/{id}") => &[("do", "accept")],
         ("POST", "/console/accounts/{name}") => &[("do", "nothing")],
         ("POST", "/console/account/password") => &[("current", "x"), ("new", "y"), ("repeat", "z")],
         ("POST", "/console/account/tokens") => &[("label", "")],

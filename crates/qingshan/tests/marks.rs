@@ -260,7 +260,12 @@ async fn a_mark_in_time_takes_the_exceedance_away_and_closes_its_alarm_with_the_
     .await;
     assert_eq!(status, 200, "{accepted}");
     assert_eq!(accepted["state"], "accepted");
-    assert!(accepted["reviewed_by"].as_str().unwrap().starts_with("token:officer"));
+    assert!(
+        accepted["reviewed_by"]
+            .as_str()
+            .unwrap()
+            .starts_with("token:officer")
+    );
     wait_for_alarms(
         &server,
         &[("exceedance", "closed"), ("suspicious_mark", "closed")],

@@ -5,7 +5,8 @@
 use super::{AppState, check_range, local_time, parse_time, query};
 use crate::ApiError;
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::DefaultBodyLimit;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -22,11 +23,18 @@ use store::{Attachment, Mark};
 /// Days one list of marks may cover.
 const MAX_DAYS: i64 = 366;
 
+/// The largest request carrying evidence files (the API's JSON, the console's form): ten files of the
+/// default `attachments.max_bytes` in base64. Read only after the permission check, so nobody without
+/// the right to mark can make the server buffer it.
+pub const UPLOAD_BODY_BYTES: usize = 15 * 1024 * 1024;
+
 pub fn routes() -> Router<Arc<crate::App>> {
     let mut r = Router::new()
         .route(
             super::access::listed("/marks", &["GET", "POST"]),
-            get(list).post(submit),
+            get(list)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
         )
         .route(super::access::listed("/marks/{id}", &["GET"]), get(one))
         .route(
@@ -138,16 +146,16 @@ struct MarkBody {
 pub fn keep_files(
     p: &crate::App,
     files: &[(String, Vec<u8>)],
-) -> Result<Vec<Attachment>, ApiError> {
+) -> Result<Vec<Attachment>, platform::Error> {
     if files.len() > 10 {
-        return Err(ApiError::bad_request(format!(
-            "{} evidence files: at most 10 per mark",
-            files.len()
-        )));
+        return Err(platform::Error::invalid_both(
+            format!("{} evidence files: at most 10 per mark", files.len()),
+            "证明材料最多 10 个文件",
+        ));
     }
     files
         .iter()
-        .map(|(name, bytes)| Ok(platform::attachments::keep(&p.settings, name, bytes)?))
+        .map(|(name, bytes)| platform::attachments::keep(&p.settings, name, bytes))
         .collect()
 }
 
@@ -155,10 +163,18 @@ pub fn keep_files(
 async fn submit(
     State(p): AppState,
     Extension(who): Extension<Principal>,
-    b: Result<Json<MarkBody>, JsonRejection>,
+    body: axum::body::Body,
 ) -> Result<Json<Value>, ApiError> {
     who.require(Action::DataMark, Target::Any)?;
-    let body = super::body(b)?;
+    let bytes = axum::body::to_bytes(body, UPLOAD_BODY_BYTES)
+        .await
+        .map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body could not be read whole (at most {UPLOAD_BODY_BYTES} bytes): {e}"
+            ))
+        })?;
+    let body: MarkBody = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request(format!("bad JSON body: {e}")))?;
     let time = |name: &str, t: &str| parse_time(name, Some(t), 0);
     let input = platform::marks::MarkInput {
         site: body.site,
@@ -196,7 +212,7 @@ pub async fn write_mark(
     who: Principal,
     input: platform::marks::MarkInput,
     evidence: Vec<Attachment>,
-) -> Result<Mark, ApiError> {
+) -> Result<Mark, platform::Error> {
     let (tz, marks, alarms) = (
         p.tz.clone(),
         p.settings.marks.clone(),
@@ -273,7 +289,7 @@ async fn evidence(
     let digest = query(q)?.digest.ok_or_else(|| {
         ApiError::bad_request("digest is required (from the mark's evidence list)")
     })?;
-    file_response(&p, &files, &digest, &format!("mark {id}"))
+    Ok(file_response(&p, &files, &digest, &format!("mark {id}"))?)
 }
 
 /// The file `digest` of `files` (what a record holds), downloaded, never shown inline.
@@ -282,9 +298,9 @@ pub fn file_response(
     files: &[Attachment],
     digest: &str,
     holder: &str,
-) -> Result<Response, ApiError> {
+) -> Result<Response, platform::Error> {
     let a = files.iter().find(|a| a.digest == digest).ok_or_else(|| {
-        ApiError::not_found(format!("{holder} holds no evidence file {digest:?}"))
+        platform::Error::NotFound(format!("{holder} holds no evidence file {digest:?}"))
     })?;
     let bytes = platform::attachments::read(&p.settings, &a.digest)?;
     // The name is the uploader's: only ASCII letters, digits, dot, dash and underscore go in the header.
@@ -354,7 +370,7 @@ pub async fn write_review(
     id: i64,
     event: MarkEvent,
     comment: Option<String>,
-) -> Result<Mark, ApiError> {
+) -> Result<Mark, platform::Error> {
     let (tz, marks, alarms) = (
         p.tz.clone(),
         p.settings.marks.clone(),

@@ -27,6 +27,7 @@ mod devices;
 mod evidence;
 mod forms;
 mod home;
+mod marks;
 mod permits;
 mod places;
 mod reports;
@@ -121,6 +122,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         false,
     ),
     ("/console/alarms", "告警", "Alarms", Action::DataRead, false),
+    (
+        "/console/marks",
+        "数据标记",
+        "Data marks",
+        Action::DataRead,
+        false,
+    ),
     (
         "/console/reports",
         "执行报告",

@@ -115,6 +115,28 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/console/alarms/{id}",
         Need::OnSiteOf(Action::AlarmsHandle),
     ),
+    ("GET", "/console/marks", Need::Listed(Action::DataRead)),
+    ("POST", "/console/marks", Need::Listed(Action::DataMark)),
+    (
+        "GET",
+        "/console/marks/{id}",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/console/marks/{id}",
+        Need::OnSiteOf(Action::MarksReview),
+    ),
+    (
+        "POST",
+        "/console/marks/{id}/withdraw",
+        Need::OnSiteOf(Action::DataMark),
+    ),
+    (
+        "GET",
+        "/console/marks/{id}/evidence",
+        Need::OnSiteOf(Action::DataRead),
+    ),
     (
         "GET",
         "/console/alarm-rules",
@@ -266,6 +288,26 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             listed("/console/alarms/{id}", &["GET", "POST"]),
             get(alarms::one).post(alarms::act),
+        )
+        .route(
+            listed("/console/marks", &["GET", "POST"]),
+            get(marks::list)
+                .post(marks::create)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::marks::UPLOAD_BODY_BYTES,
+                )),
+        )
+        .route(
+            listed("/console/marks/{id}", &["GET", "POST"]),
+            get(marks::one).post(marks::review),
+        )
+        .route(
+            listed("/console/marks/{id}/withdraw", &["POST"]),
+            post(marks::withdraw),
+        )
+        .route(
+            listed("/console/marks/{id}/evidence", &["GET"]),
+            get(marks::evidence),
         )
         .route(
             listed("/console/alarm-rules", &["GET", "POST"]),
