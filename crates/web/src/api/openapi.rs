@@ -272,7 +272,7 @@ fn alarms(doc: &mut Value) {
             {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
             time("from", "Opened at or after; default `to` minus 30 days"),
             time("to", "Opened before; default now")],
-            "responses": ok("`{alarms: [{id, kind, severity, site, param, opened, state, level (county or city, once escalated), episode_start, episode_end, changed, determination_id, case_id}]}`", "application/json")}},
+            "responses": ok("`{alarms: [{id, kind, severity, site, param, opened, state, level (county or city, once escalated), episode_start, episode_end, changed, determination_id, case_id, mark_id (a suspicious mark's)}]}`", "application/json")}},
         "/api/v1/alarms/{id}": {"get": {"summary": "One alarm with its notes (who did what, when and why)", "parameters": [id.clone()],
             "responses": ok("The alarm, with `notes: [{at, actor, event, comment}]` and its webhook delivery log `deliveries: [{id, channel, event, attempts, delivered_at, next_attempt_at, last_error}]`", "application/json")}},
         "/api/v1/alarms/{id}/ack": act("Acknowledge an open alarm (audited)"),

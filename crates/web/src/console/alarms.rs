@@ -75,6 +75,7 @@ fn kind_name(desk: &Desk, kind: &str) -> &'static str {
         "comm_fault" => t("通讯异常", "communication fault"),
         "offline" => t("设备离线", "logger offline"),
         "conflict" => t("重传数据冲突", "conflicting re-send"),
+        "suspicious_mark" => t("可疑标记", "suspicious mark"),
         _ => t("其他", "other"),
     }
 }
@@ -131,6 +132,7 @@ pub async fn list(
                     "over_range",
                     "fault",
                     "comm_fault",
+                    "suspicious_mark",
                 ]
                 .iter()
                 .map(|k| (k.to_string(), kind_name(&desk, k).to_string())),
@@ -401,6 +403,14 @@ async fn page(
             ctx.t("区县", "county")
         }
     );
+    if let Some(mark) = a.mark_id {
+        write_html!(
+            body,
+            r#"<p><a href="/console/marks/{}" id="mark">{} #{0}</a></p>"#,
+            mark,
+            ctx.t("被审核的数据标记", "The mark to review")
+        );
+    }
     // The steps the lifecycle allows from here, when the person may handle the alarm.
     let from = AlarmState::parse(&a.state).unwrap_or(AlarmState::Open);
     if desk.who.may(Action::AlarmsHandle, Target::site(site)) {
