@@ -496,3 +496,48 @@ pub fn confirm_day(
     }
     store.confirm_values(site, day, end)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standing(id: i64, category: &str, param: Option<&str>) -> Mark {
+        Mark {
+            id,
+            site_id: "S1".into(),
+            param: param.map(str::to_string),
+            category: category.into(),
+            start: 0,
+            end: 3600,
+            reason: "r".into(),
+            value: None,
+            state: "submitted".into(),
+            late: false,
+            created_by: "e".into(),
+            created_at: 0,
+            reviewed_by: None,
+            reviewed_at: None,
+            review_comment: None,
+        }
+    }
+
+    #[test]
+    fn the_hierarchy_refuses_what_a_stopped_source_cannot_have_and_doubles() {
+        let so2 = Some("a21026".to_string());
+        let stopped = [standing(1, "source_stopped", None)];
+        for c in MarkCategory::ALL {
+            let got = check_hierarchy(&stopped, c, &so2);
+            let refused = c.needs_running_source() || c == MarkCategory::SourceStopped;
+            assert_eq!(got.is_err(), refused, "{c:?}: {got:?}");
+        }
+        // The other way round: a fault on one parameter forbids marking the source stopped.
+        let fault = [standing(2, "device_fault", Some("a21026"))];
+        let e = check_hierarchy(&fault, MarkCategory::SourceStopped, &None).unwrap_err();
+        assert!(e.to_string().contains("mark 2 (device_fault)"), "{e}");
+        // One category twice: only where the parameters meet.
+        assert!(check_hierarchy(&fault, MarkCategory::DeviceFault, &so2).is_err());
+        assert!(check_hierarchy(&fault, MarkCategory::DeviceFault, &None).is_err());
+        assert!(check_hierarchy(&fault, MarkCategory::DeviceFault, &Some("a19001".into())).is_ok());
+        assert!(check_hierarchy(&fault, MarkCategory::Calibration, &so2).is_ok());
+    }
+}
