@@ -48,12 +48,12 @@ pub struct MarkInput {
     pub value: Option<f64>,
 }
 
-/// What the operations need of the platform's settings.
-#[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
-    pub tz: &'a TimeZone,
-    pub marks: &'a MarkSettings,
-    pub alarms: &'a AlarmSettings,
+/// What the operations need of the platform's settings, and the time now.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub tz: TimeZone,
+    pub marks: MarkSettings,
+    pub alarms: AlarmSettings,
     pub now: i64,
 }
 
@@ -207,9 +207,9 @@ fn check_quota(
     };
     let mut from = start;
     while from < end {
-        let year = crate::figures::local_date(ctx.tz, from).year();
-        let year_start = crate::figures::day_start(ctx.tz, jiff::civil::date(year, 1, 1));
-        let year_end = crate::figures::day_start(ctx.tz, jiff::civil::date(year + 1, 1, 1));
+        let year = crate::figures::local_date(&ctx.tz, from).year();
+        let year_start = crate::figures::day_start(&ctx.tz, jiff::civil::date(year, 1, 1));
+        let year_end = crate::figures::day_start(&ctx.tz, jiff::civil::date(year + 1, 1, 1));
         let hours_in = |s: i64, e: i64| (e.min(year_end) - s.max(year_start)).max(0) / HOUR;
         let used: i64 = store
             .marks_of(site, year_start, year_end)?
@@ -289,7 +289,7 @@ pub fn submit(
         .collect();
     check_hierarchy(&standing, category, &input.param)?;
     check_quota(store, ctx, &site.id, category, input.start, input.end)?;
-    let late = ctx.now >= ctx.marks.deadline(ctx.tz, input.start);
+    let late = ctx.now >= ctx.marks.deadline(&ctx.tz, input.start);
     let actor = who.actor();
     store.in_transaction(|s| {
         let mut m = Mark {
@@ -334,11 +334,11 @@ pub fn submit(
             )),
         )?;
         if !late {
-            queue_days(s, ctx.tz, &m.site_id, m.start, m.end)?;
+            queue_days(s, &ctx.tz, &m.site_id, m.start, m.end)?;
         }
         let why = suspicions(s, &m, category, evidence.len())?;
         if !why.is_empty() {
-            alarms::suspicious_mark(s, ctx.alarms, &m, &why.join("; "), ctx.now)?;
+            alarms::suspicious_mark(s, &ctx.alarms, &m, &why.join("; "), ctx.now)?;
         }
         Ok(m)
     })
@@ -416,7 +416,7 @@ pub fn review(
             )),
         )?;
         if from.in_force() != to.in_force() {
-            queue_days(s, ctx.tz, &m.site_id, m.start, m.end)?;
+            queue_days(s, &ctx.tz, &m.site_id, m.start, m.end)?;
         }
         let why = format!(
             "the mark was {} by {}{}",
@@ -424,7 +424,7 @@ pub fn review(
             actor.as_str(),
             comment.map(|c| format!(": {c}")).unwrap_or_default()
         );
-        alarms::mark_reviewed(s, ctx.alarms, m.id, &why, ctx.now)?;
+        alarms::mark_reviewed(s, &ctx.alarms, m.id, &why, ctx.now)?;
         Ok(m)
     })
 }

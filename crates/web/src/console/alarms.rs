@@ -86,13 +86,11 @@ pub async fn list(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     let rows = match found(&p, &desk, &q).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -259,13 +257,20 @@ pub async fn csv(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/alarms.csv", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/alarms.csv",
+        &q,
+        who,
+        &headers,
+        Action::DataRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
     let rows = match found(&p, &desk, &q).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -281,13 +286,20 @@ pub async fn xlsx(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/alarms.xlsx", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/alarms.xlsx",
+        &q,
+        who,
+        &headers,
+        Action::DataRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
     let rows = match found(&p, &desk, &q).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -345,13 +357,11 @@ pub async fn one(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     let (a, site) = match readable(&p, &desk, &id).await {
         Ok(x) => x,
         Err(r) => return r,
