@@ -9,7 +9,8 @@
 //!   same hours) and the yearly quota. Made after `marks.deadline` it waits for approval. A mark in force
 //!   queues its days for determination again, so the hours it covers leave (or, for a manual value,
 //!   enter) the exceedance determination, and the determination job closes the alarms of what is no longer
-//!   determined. A mark that covers an exceedance episode, or a fault or maintenance mark without
+//!   determined; the data-problem alarms (a silence, a stuck value, fault flags) it covers whole are
+//!   resolved as explained by it. A mark that covers an exceedance episode, or a fault or maintenance mark without
 //!   evidence, raises a suspicious-mark alarm for staff.
 //! - [`review`]: staff accept or reject (`marks.review`), the enterprise withdraws (`data.mark`); a
 //!   mark that stops being in force queues its days again, so a rejected mark restores the
@@ -335,6 +336,7 @@ pub fn submit(
         )?;
         if !late {
             queue_days(s, &ctx.tz, &m.site_id, m.start, m.end)?;
+            alarms::explained_by_mark(s, &ctx.alarms, &m, ctx.now)?;
         }
         let why = suspicions(s, &m, category, evidence.len())?;
         if !why.is_empty() {
@@ -417,6 +419,9 @@ pub fn review(
         )?;
         if from.in_force() != to.in_force() {
             queue_days(s, &ctx.tz, &m.site_id, m.start, m.end)?;
+        }
+        if to.in_force() {
+            alarms::explained_by_mark(s, &ctx.alarms, &m, ctx.now)?;
         }
         let why = format!(
             "the mark was {} by {}{}",

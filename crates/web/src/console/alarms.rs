@@ -60,6 +60,7 @@ fn event_name<'a>(desk: &Desk, event: &'a str) -> &'a str {
         "recurred" => t("再次发生", "recurred"),
         "withdrawn" => t("撤销（不再判定）", "withdrawn (no longer determined)"),
         "escalated" => t("升级至市级", "escalated to the city"),
+        "explained" => t("由数据标记说明", "explained by a data mark"),
         other => other,
     }
 }
