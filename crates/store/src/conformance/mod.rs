@@ -6,11 +6,13 @@
 
 use crate::*;
 
+mod cases;
 mod copy;
 mod journal;
 mod marks;
 mod people;
 mod permits;
+pub use cases::*;
 pub use copy::*;
 pub use journal::*;
 pub use marks::*;
@@ -53,6 +55,7 @@ macro_rules! conformance_tests {
             marks_keep_their_review_and_overlap_reads,
             confirming_validates_values_once_and_moves_forward,
             attachments_are_held_once_per_owner,
+            cases_keep_their_steps_and_their_history_grows,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

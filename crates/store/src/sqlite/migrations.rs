@@ -39,6 +39,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0012_account_email.sql"),
     ),
     (13, include_str!("../../migrations/sqlite/0013_marks.sql")),
+    (15, include_str!("../../migrations/sqlite/0015_cases.sql")),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {
