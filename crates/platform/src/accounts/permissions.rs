@@ -27,10 +27,14 @@ pub enum Action {
     DataMark,
     /// Accept or reject enterprises' marks (and approve late ones).
     MarksReview,
+    /// Open cases (escalate alarms), and move them through their steps.
+    CasesHandle,
+    /// Answer a case about one's own enterprise (its feedback).
+    CaseFeedback,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::DataRead,
         Action::RegistryRead,
         Action::RegistryWrite,
@@ -41,6 +45,8 @@ impl Action {
         Action::AlarmsHandle,
         Action::DataMark,
         Action::MarksReview,
+        Action::CasesHandle,
+        Action::CaseFeedback,
     ];
 
     /// The code tokens carry (`registry.write`).
@@ -56,6 +62,8 @@ impl Action {
             Action::AlarmsHandle => "alarms.handle",
             Action::DataMark => "data.mark",
             Action::MarksReview => "marks.review",
+            Action::CasesHandle => "cases.handle",
+            Action::CaseFeedback => "cases.feedback",
         }
     }
 
@@ -87,6 +95,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityAdmin, OwnAccount, Everywhere),
     (Role::CityAdmin, AlarmsHandle, Everywhere),
     (Role::CityAdmin, MarksReview, Everywhere),
+    (Role::CityAdmin, CasesHandle, Everywhere),
     (Role::CityStaff, DataRead, Everywhere),
     (Role::CityStaff, RegistryRead, Everywhere),
     (Role::CityStaff, RegistryWrite, Everywhere),
@@ -94,6 +103,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityStaff, OwnAccount, Everywhere),
     (Role::CityStaff, AlarmsHandle, Everywhere),
     (Role::CityStaff, MarksReview, Everywhere),
+    (Role::CityStaff, CasesHandle, Everywhere),
     (Role::CountyOfficer, DataRead, Jurisdiction),
     (Role::CountyOfficer, RegistryRead, Jurisdiction),
     (Role::CountyOfficer, RegistryWrite, Jurisdiction),
@@ -101,10 +111,12 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CountyOfficer, OwnAccount, Everywhere),
     (Role::CountyOfficer, AlarmsHandle, Jurisdiction),
     (Role::CountyOfficer, MarksReview, Jurisdiction),
+    (Role::CountyOfficer, CasesHandle, Jurisdiction),
     (Role::EnterpriseUser, DataRead, Jurisdiction),
     (Role::EnterpriseUser, RegistryRead, Jurisdiction),
     // Marking is the enterprise's say on its own data; the bureau reviews, it does not mark.
     (Role::EnterpriseUser, DataMark, Jurisdiction),
+    (Role::EnterpriseUser, CaseFeedback, Jurisdiction),
     (Role::EnterpriseUser, OwnAccount, Everywhere),
     // River chiefs' reaches come with the river-chief workflow; until then they read the city's data.
     (Role::RiverChief, DataRead, Everywhere),

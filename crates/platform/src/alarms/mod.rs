@@ -374,6 +374,19 @@ pub fn explained_by_mark(
     Ok(n)
 }
 
+/// Notes on `a` that `actor` escalated it into case `case_id` (in the case's transaction).
+pub fn note_case(
+    store: &Store,
+    settings: &AlarmSettings,
+    a: &Alarm,
+    actor: &str,
+    case_id: i64,
+    now: i64,
+) -> store::Result<()> {
+    let why = format!("escalated into case {case_id}");
+    note(store, settings, a, now, actor, "case", Some(&why))
+}
+
 /// Closes the suspicious-mark alarm of mark `mark_id`, if one is not closed, once the mark is reviewed
 /// or withdrawn (`why`).
 pub fn mark_reviewed(

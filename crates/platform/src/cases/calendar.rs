@@ -55,7 +55,8 @@ impl WorkCalendar {
         if self.workdays.contains(&day) {
             return true;
         }
-        !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) && !self.holidays.contains(&day)
+        !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
+            && !self.holidays.contains(&day)
     }
 
     /// The `n`-th working day after `day` (a clock of "n working days" from `day` ends on it).
@@ -88,10 +89,19 @@ mod tests {
         assert!(cal.is_working(date(2025, 10, 11)));
         assert!(cal.is_working(date(2025, 9, 28)), "a Sunday worked");
         // Five working days from Tuesday 30 September 2025: 9, 10, 11 (Saturday, worked), 13, 14 October.
-        assert_eq!(cal.add_working_days(date(2025, 9, 30), 5), date(2025, 10, 14));
+        assert_eq!(
+            cal.add_working_days(date(2025, 9, 30), 5),
+            date(2025, 10, 14)
+        );
         // An ordinary week: Friday + 1 is Monday.
-        assert_eq!(cal.add_working_days(date(2025, 11, 14), 1), date(2025, 11, 17));
-        assert_eq!(cal.add_working_days(date(2025, 11, 14), 0), date(2025, 11, 14));
+        assert_eq!(
+            cal.add_working_days(date(2025, 11, 14), 1),
+            date(2025, 11, 17)
+        );
+        assert_eq!(
+            cal.add_working_days(date(2025, 11, 14), 0),
+            date(2025, 11, 14)
+        );
     }
 
     #[test]

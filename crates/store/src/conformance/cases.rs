@@ -85,7 +85,10 @@ pub fn cases_keep_their_steps_and_their_history_grows(db: &dyn Database) {
     }
     let history = store.case_events(id).unwrap();
     assert_eq!(
-        history.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        history
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
         ["created", "accept", "comment"]
     );
     assert_eq!(history[2].comment.as_deref(), Some("已电话联系"));

@@ -4,6 +4,7 @@
 use crate::ApiError;
 pub mod access;
 mod alarms;
+pub mod cases;
 mod evidence;
 pub mod marks;
 mod openapi;
@@ -73,6 +74,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(supervision::routes())
         .merge(alarms::routes())
         .merge(marks::routes())
+        .merge(cases::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.
