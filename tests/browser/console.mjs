@@ -13,7 +13,8 @@
 // shows the reason and five in a row lock the account; signing out ends the session. In the alarm queue
 // the officer acknowledges the county's alarm through its form, and the enterprise user sees their own
 // alarm without any form to handle it. The enterprise user marks yesterday's data of its outlet through
-// the marking form with a repair record attached, and the county's officer accepts the mark.
+// the marking form with a repair record attached, and the county's officer accepts the mark, then
+// escalates the county's alarm into a case and accepts the case.
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
@@ -30,13 +31,13 @@ const failures = [];
 const fail = (what) => { failures.push(what); console.log('FAIL ' + what); };
 
 // What each role's menu holds (the permission table, seen from the person's side).
-const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/marks', '/console/reports', '/console/permits'];
+const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/reports', '/console/permits'];
 const MENUS = {
   chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/access', '/console/account'],
   staff: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/account'],
   officer: ['/console', ...registry, '/console/account'],
   owner: ['/console', ...registry, '/console/account'],
-  river: ['/console', '/console/supervision', '/console/alarms', '/console/marks', '/console/reports', '/console/account'],
+  river: ['/console', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/reports', '/console/account'],
   auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/access', '/console/account'],
 };
 // Pages beyond the menu, opened from it, screenshotted for the administrator.
@@ -196,6 +197,15 @@ try {
     await Promise.all([page.waitForNavigation(), page.click('#review button[value=accept]')]);
     if (!(await page.textContent('#state').catch(() => '')).includes('已通过')) fail(`${label}: the mark is not accepted`);
     await page.screenshot({ path: join(outDir, 'mark-officer-390.png'), fullPage: true });
+    // The officer escalates the county's alarm into a case and accepts it.
+    await page.goto(`${base}/console/alarms/${countyAlarm}`);
+    await Promise.all([page.waitForNavigation(), page.click('#escalate button')]);
+    if (!/\/console\/cases\/\d+/.test(page.url())) fail(`${label}: escalating the alarm did not open a case (${page.url()})`);
+    if (!(await page.textContent('#state').catch(() => '')).includes('待受理')) fail(`${label}: the new case is not waiting to be accepted`);
+    await Promise.all([page.waitForNavigation(), page.click('#act button[value=accept]')]);
+    if (!(await page.textContent('#state').catch(() => '')).includes('已受理')) fail(`${label}: the case is not accepted`);
+    if (!(await page.textContent('#events').catch(() => '')).includes('受理')) fail(`${label}: the acceptance is not in the case's history`);
+    await page.screenshot({ path: join(outDir, 'case-officer-390.png'), fullPage: true });
     for (const e of errors) fail(`${label}: ${e}`);
     if (!failures.some((f) => f.startsWith(label))) console.log(`ok   ${label}`);
     await page.close();

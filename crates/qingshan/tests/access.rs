@@ -373,6 +373,8 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
         // Not multipart: an enterprise user gets the form back with the problem, others 403.
         ("POST", "/console/marks") => &[("site", "S1")],
         ("POST", "/console/marks/{id}") => &[("do", "accept")],
+        ("POST", "/console/cases/{id}") => &[("do", "comment"), ("comment", "已电话联系")],
+        ("POST", "/console/cases/{id}/feedback") => &[("comment", "已整改")],
         ("POST", "/console/accounts/{name}") => &[("do", "nothing")],
         ("POST", "/console/account/password") => &[("current", "x"), ("new", "y"), ("repeat", "z")],
         ("POST", "/console/account/tokens") => &[("label", "")],

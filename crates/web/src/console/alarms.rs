@@ -414,6 +414,22 @@ async fn page(
             ctx.t("区县", "county")
         }
     );
+    match a.case_id {
+        Some(case) => write_html!(
+            body,
+            r#"<p><a href="/console/cases/{}" id="case">{} #{0}</a></p>"#,
+            case,
+            ctx.t("已转为案件", "Escalated into case")
+        ),
+        None if desk.who.may(Action::CasesHandle, Target::site(site)) => write_html!(
+            body,
+            r#"<form method="post" action="/console/alarms/{}/escalate" id="escalate">{}<button type="submit">{}</button></form>"#,
+            a.id,
+            desk.csrf_field(),
+            ctx.t("转为案件办理", "Escalate into a case")
+        ),
+        None => {}
+    }
     if let Some(mark) = a.mark_id {
         write_html!(
             body,

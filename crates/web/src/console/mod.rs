@@ -23,6 +23,7 @@ mod accounts;
 mod alarm_rules;
 mod alarms;
 mod audit;
+mod cases;
 mod devices;
 mod evidence;
 mod forms;
@@ -129,6 +130,7 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         Action::DataRead,
         false,
     ),
+    ("/console/cases", "案件", "Cases", Action::DataRead, false),
     (
         "/console/reports",
         "执行报告",

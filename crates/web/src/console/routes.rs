@@ -115,6 +115,27 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/console/alarms/{id}",
         Need::OnSiteOf(Action::AlarmsHandle),
     ),
+    ("GET", "/console/cases", Need::Listed(Action::DataRead)),
+    (
+        "GET",
+        "/console/cases/{id}",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/console/cases/{id}",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/console/cases/{id}/feedback",
+        Need::OnSiteOf(Action::CaseFeedback),
+    ),
+    (
+        "POST",
+        "/console/alarms/{id}/escalate",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
     ("GET", "/console/marks", Need::Listed(Action::DataRead)),
     ("POST", "/console/marks", Need::Listed(Action::DataMark)),
     (
@@ -288,6 +309,19 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             listed("/console/alarms/{id}", &["GET", "POST"]),
             get(alarms::one).post(alarms::act),
+        )
+        .route(listed("/console/cases", &["GET"]), get(cases::list))
+        .route(
+            listed("/console/cases/{id}", &["GET", "POST"]),
+            get(cases::one).post(cases::act),
+        )
+        .route(
+            listed("/console/cases/{id}/feedback", &["POST"]),
+            post(cases::feedback),
+        )
+        .route(
+            listed("/console/alarms/{id}/escalate", &["POST"]),
+            post(cases::escalate),
         )
         .route(
             listed("/console/marks", &["GET", "POST"]),
