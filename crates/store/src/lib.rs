@@ -27,9 +27,9 @@ pub mod sqlite;
 pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
 pub use chain::ChainCheck;
 pub use contract::{
-    Alarms, Attachments, Audit, Conflict, Connection, Database, Determinations, DirtyHour, Journal,
-    Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry, Rollups, Series,
-    SeriesInfo, Store, Tables, WriteSummary,
+    Alarms, Attachments, Audit, Conflict, Connection, Corrections, Database, Determinations,
+    DirtyHour, Journal, Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry,
+    Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
 };
 pub use determinations::{Determination, ExceedanceFacts};
 pub use marks::{Attachment, Mark};

@@ -7,11 +7,13 @@
 use crate::*;
 
 mod copy;
+mod corrections;
 mod journal;
 mod marks;
 mod people;
 mod permits;
 pub use copy::*;
+pub use corrections::*;
 pub use journal::*;
 pub use marks::*;
 pub use people::*;
@@ -53,6 +55,8 @@ macro_rules! conformance_tests {
             marks_keep_their_review_and_overlap_reads,
             confirming_validates_values_once_and_moves_forward,
             attachments_are_held_once_per_owner,
+            corrections_are_kept_read_by_overlap_and_withdrawn_not_deleted,
+            marking_hours_dirty_marks_only_hours_with_fine_values,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

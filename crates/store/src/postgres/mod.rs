@@ -13,6 +13,7 @@
 
 mod alarms;
 mod client;
+mod corrections;
 mod determinations;
 mod journal;
 mod marks;
