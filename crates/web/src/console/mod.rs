@@ -23,6 +23,7 @@ mod accounts;
 mod alarm_rules;
 mod alarms;
 mod audit;
+mod corrections;
 mod devices;
 mod evidence;
 mod forms;
@@ -126,6 +127,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         "/console/marks",
         "数据标记",
         "Data marks",
+        Action::DataRead,
+        false,
+    ),
+    (
+        "/console/corrections",
+        "数据修正",
+        "Corrections",
         Action::DataRead,
         false,
     ),
