@@ -448,7 +448,27 @@ async fn a_correction_changes_the_rollup_and_the_emission_total_while_the_origin
             .iter()
             .all(|v| (v.value.unwrap() - 40.0).abs() < 0.03)
     );
-    server.stop().await;
+    // The command line lists them, newest first, the withdrawn one said so.
+    let stopped = server.stop().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qingshan"))
+        .args(["correction", "list", "--site", "S01"])
+        .args(stopped.flags())
+        .env("QINGSHAN_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with(&format!("#{second_id} S01 a21026"))
+            && lines[0].contains("withdrawn by"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("#{first_id} S01 a21026")) && lines[1].contains("in force"),
+        "{text}"
+    );
 }
 
 /// Yesterday 08:00 local, unix seconds.
