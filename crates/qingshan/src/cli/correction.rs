@@ -3,7 +3,6 @@
 
 use super::serve::CommonArgs;
 use clap::{Args, Subcommand};
-use store::Corrections;
 
 #[derive(Subcommand)]
 pub enum CorrectionCommand {
