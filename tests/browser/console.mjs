@@ -12,7 +12,8 @@
 // county's site by editing the URL; a form whose CSRF token was removed is refused; a wrong password
 // shows the reason and five in a row lock the account; signing out ends the session. In the alarm queue
 // the officer acknowledges the county's alarm through its form, and the enterprise user sees their own
-// alarm without any form to handle it.
+// alarm without any form to handle it. The enterprise user marks yesterday's data of its outlet through
+// the marking form with a repair record attached, and the county's officer accepts the mark.
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
@@ -29,13 +30,13 @@ const failures = [];
 const fail = (what) => { failures.push(what); console.log('FAIL ' + what); };
 
 // What each role's menu holds (the permission table, seen from the person's side).
-const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/reports', '/console/permits'];
+const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/marks', '/console/reports', '/console/permits'];
 const MENUS = {
   chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/access', '/console/account'],
   staff: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/account'],
   officer: ['/console', ...registry, '/console/account'],
   owner: ['/console', ...registry, '/console/account'],
-  river: ['/console', '/console/supervision', '/console/alarms', '/console/reports', '/console/account'],
+  river: ['/console', '/console/supervision', '/console/alarms', '/console/marks', '/console/reports', '/console/account'],
   auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/access', '/console/account'],
 };
 // Pages beyond the menu, opened from it, screenshotted for the administrator.
@@ -160,6 +161,44 @@ try {
       if (!failures.some((f) => f.startsWith(label))) console.log(`ok   ${label}`);
       await page.close();
     }
+  }
+
+  // The enterprise marks its outlet's data through the form, with its repair record; the officer accepts.
+  {
+    const label = 'marking';
+    const errors = [];
+    const page = await newPage(390, errors);
+    await signIn(page, 'owner', password);
+    await page.goto(`${base}/console/marks`);
+    // Yesterday in the city's time (UTC+8).
+    const day = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+    await page.selectOption('#category', 'device_fault');
+    await page.fill('#start', `${day}T08:00`);
+    await page.fill('#end', `${day}T10:00`);
+    await page.fill('#reason', '分析仪故障，已更换泵管');
+    await page.setInputFiles('#evidence', { name: '维修记录.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% repair record\n') });
+    if (await overflow(page)) fail(`${label}: the marking form overflows at 390 px`);
+    await page.screenshot({ path: join(outDir, 'marks-form-owner-390.png'), fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('#mark-form button[type=submit]')]);
+    if (!/\/console\/marks\/\d+/.test(page.url())) fail(`${label}: the mark was not saved (${page.url()}: ${await page.textContent('[role=alert]').catch(() => '')})`);
+    const mark = page.url().split('?')[0];
+    if (!(await page.textContent('#state').catch(() => '')).includes('已标记')) fail(`${label}: the new mark is not in force`);
+    if (!(await page.textContent('#evidence').catch(() => '')).includes('维修记录.pdf')) fail(`${label}: the repair record is not attached`);
+    if (await page.$('#review')) fail(`${label}: the enterprise may review its own mark`);
+    if (!(await page.$('#withdraw'))) fail(`${label}: the enterprise cannot withdraw its mark`);
+    await page.screenshot({ path: join(outDir, 'mark-owner-390.png'), fullPage: true });
+    await page.click('form[action*="sign-out"] button');
+    await page.waitForLoadState('load');
+    await signIn(page, 'officer', password);
+    await page.goto(mark);
+    if (!(await page.$('#review'))) fail(`${label}: the county's officer has no form to review the mark`);
+    await page.fill('#comment', '维修记录核实');
+    await Promise.all([page.waitForNavigation(), page.click('#review button[value=accept]')]);
+    if (!(await page.textContent('#state').catch(() => '')).includes('已通过')) fail(`${label}: the mark is not accepted`);
+    await page.screenshot({ path: join(outDir, 'mark-officer-390.png'), fullPage: true });
+    for (const e of errors) fail(`${label}: ${e}`);
+    if (!failures.some((f) => f.startsWith(label))) console.log(`ok   ${label}`);
+    await page.close();
   }
 
   // Wrong passwords: each says why; after five in a row even the right one waits.

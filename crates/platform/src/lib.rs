@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod alarms;
 pub mod attachments;
+pub mod cases;
 pub mod csv_out;
 pub mod demo;
 pub mod determinations;

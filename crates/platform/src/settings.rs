@@ -38,6 +38,8 @@ pub struct Settings {
     pub alarms: crate::alarms::AlarmSettings,
     /// The marking deadline and the yearly quotas of marks (`marks.*`).
     pub marks: crate::supervision::marking::MarkSettings,
+    /// The cases' clocks and working-day calendar (`cases.*`).
+    pub cases: crate::cases::CaseSettings,
     /// Where evidence files are kept and how large one may be (`attachments.*`).
     pub attachments: crate::attachments::AttachmentSettings,
 }
@@ -171,6 +173,7 @@ impl Default for Settings {
             supervision: crate::supervision::Thresholds::default(),
             alarms: crate::alarms::AlarmSettings::default(),
             marks: crate::supervision::marking::MarkSettings::default(),
+            cases: crate::cases::CaseSettings::default(),
             attachments: crate::attachments::AttachmentSettings::default(),
         }
     }

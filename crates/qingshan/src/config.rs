@@ -166,6 +166,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "hours a mark category may cover per outlet and calendar year, as category=hours pairs separated by commas (default device_fault=60,start_stop=60; empty: no quotas)",
     ),
     (
+        "cases.holidays_file",
+        "CSV of public holidays and weekend days worked (date,kind,name; kind holiday or workday) for the cases' working-day clocks (default: the shipped 2025–2026 calendar)",
+    ),
+    (
+        "cases.due_soon_days",
+        "a case due within this many days is flagged due soon (default 3)",
+    ),
+    (
         "attachments.dir",
         "folder of evidence files (content-addressed; default attachments in the data folder; servers of one database share it)",
     ),
@@ -384,6 +392,13 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
             s.marks.quota_hours = platform::supervision::marking::MarkSettings::parse_quotas(value)
                 .map_err(|e| anyhow::anyhow!("{key}: {e}"))?
         }
+        "cases.holidays_file" => {
+            let text = std::fs::read_to_string(value)
+                .map_err(|e| anyhow::anyhow!("{key}: cannot read {value}: {e}"))?;
+            s.cases.calendar = platform::cases::calendar::WorkCalendar::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{key}: {value}: {e}"))?
+        }
+        "cases.due_soon_days" => s.cases.due_soon_days = num(key, value)?,
         "attachments.dir" => s.attachments.dir = Some(value.into()),
         "attachments.max_bytes" => s.attachments.max_bytes = positive(key, value)?,
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),

@@ -123,6 +123,35 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             withdrawn_at: None,
         })
         .unwrap();
+    // Case 1, at S1, for the case routes.
+    store
+        .put_case(&store::Case {
+            id: 0,
+            source: "inspection".into(),
+            source_ref: None,
+            subject_kind: "site".into(),
+            subject_id: Some("S1".into()),
+            site_id: Some("S1".into()),
+            enterprise_id: Some("E1".into()),
+            county: Some("530602".into()),
+            title: "现场检查".into(),
+            description: "检查发现".into(),
+            state: "created".into(),
+            unit: None,
+            assignee: None,
+            due: None,
+            accepted_on: None,
+            founded: None,
+            penalty_number: None,
+            penalty_amount: None,
+            penalty_measures: None,
+            reason_code: None,
+            merged_into: None,
+            created_by: "test".into(),
+            created_at: 1_795_000_000,
+            changed_at: 1_795_000_000,
+        })
+        .unwrap();
     // Rule 1, at S1, for the rule routes.
     store
         .put_alarm_rule(&store::AlarmRule {

@@ -496,3 +496,71 @@ async fn a_day_past_its_marking_deadline_is_confirmed() {
     assert_eq!(tier_set(&open), vec!["preliminary".to_string()], "{open}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mark_explains_the_silence_it_covers_and_not_the_one_after() {
+    let mut tokens = Tokens::new();
+    let server = Server::start(|s, _| people(s, &mut tokens)).await;
+    let plant = &tokens["plant"];
+    // The logger reports 08:00–08:59 and 10:15–11:59: silent for 75 minutes between, and since 12:00.
+    let day = yesterday();
+    let mut frames = Vec::new();
+    for i in (8 * 60..9 * 60).chain(10 * 60 + 15..12 * 60) {
+        frames.extend(flue_gas_minute(day, i / 60, i % 60, 20.0));
+    }
+    send_all(&server, &frames, 165).await;
+    let spans = |v: &Value| -> Vec<(String, String)> {
+        let mut s: Vec<(String, String)> = v["alarms"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+                (s("episode_start"), s("state"))
+            })
+            .collect();
+        s.sort();
+        s
+    };
+    let offline = "/api/v1/alarms?site=S01&kind=offline";
+    let starts = |v: &Value| spans(v).into_iter().map(|(s, _)| s).collect::<Vec<_>>();
+    let found = determined(&server, offline, starts, vec![at(9), at(12)]).await;
+    let silence = found["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["episode_start"] == at(9))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // The plant marks the link down 09:00–11:00: that silence is explained, the one since 12:00 is not.
+    let body = json!({"site": "S01", "category": "comm_outage", "start": at(9), "end": at(11),
+        "reason": "运营商光缆中断"});
+    let (status, mark) = call(&server, "POST", "/api/v1/marks", plant, &body.to_string()).await;
+    assert_eq!(status, 200, "{mark}");
+    let after = server.json(offline).await;
+    assert_eq!(
+        spans(&after),
+        vec![
+            (at(9), "resolved".to_string()),
+            (at(12), "open".to_string())
+        ],
+        "{after}"
+    );
+    let alarm = server.json(&format!("/api/v1/alarms/{silence}")).await;
+    let last = alarm["notes"].as_array().unwrap().last().unwrap().clone();
+    // Cleared by the mark, or (a silence that stopped clears by itself) explained after clearing.
+    assert!(
+        last["event"] == "cleared" || last["event"] == "explained",
+        "{alarm}"
+    );
+    assert_eq!(
+        last["comment"],
+        format!(
+            "explained by mark {} (comm_outage): 运营商光缆中断",
+            mark["id"]
+        )
+    );
+    server.stop().await;
+}

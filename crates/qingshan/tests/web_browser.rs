@@ -59,8 +59,15 @@ async fn console_in_headless_chromium() {
     let mut alarms = (0, 0);
     let server = Server::start(|store, tz| {
         seed(store, tz, now, 2, Some("A01"));
-        let county = store.counties().unwrap()[0].code.clone();
+        // The officer's county is the one of the enterprise's outlet: the officer reviews its marks.
         let enterprise = store.enterprises().unwrap()[0].id.clone();
+        let county = store
+            .sites()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.enterprise_id.as_deref() == Some(enterprise.as_str()))
+            .and_then(|s| s.county)
+            .expect("the enterprise's outlet is in a county");
         other_site = store
             .sites()
             .unwrap()

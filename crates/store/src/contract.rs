@@ -5,8 +5,8 @@ use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
     AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, Attachment, AuditEntry, Baseline,
-    Correction, County, Delivery, Determination, Device, Enterprise, FrameRecord, Interval,
-    JournalEntry, Mark, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site,
+    Case, CaseEvent, Correction, County, Delivery, Determination, Device, Enterprise, FrameRecord,
+    Interval, JournalEntry, Mark, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site,
     StoreError, Tier, Value, Verdict, Waterbody,
 };
 
@@ -370,6 +370,21 @@ pub trait Marks {
     fn confirm_values(&self, site: &str, from: i64, to: i64) -> Result<u64>;
 }
 
+/// Cases and their history ([`crate::cases`]).
+pub trait Cases {
+    /// Stores a new case (`id` 0; returns its id) or replaces the one with its id.
+    fn put_case(&self, c: &Case) -> Result<i64>;
+    fn case(&self, id: i64) -> Result<Option<Case>>;
+    /// Cases created in `[from, to)`, newest first.
+    fn cases_created(&self, from: i64, to: i64) -> Result<Vec<Case>>;
+    /// Cases still being worked on (not `not_accepted`, `closed`, `replied` or `merged`), oldest first.
+    fn open_cases(&self) -> Result<Vec<Case>>;
+    /// Appends to a case's history.
+    fn add_case_event(&self, e: &CaseEvent) -> Result<()>;
+    /// A case's history, oldest first.
+    fn case_events(&self, case_id: i64) -> Result<Vec<CaseEvent>>;
+}
+
 /// Which stored record holds which evidence file (the files are on disk, see `platform::attachments`).
 pub trait Attachments {
     /// Records that `owner` (`mark:12`...) holds the file; holding it twice is holding it once.
@@ -476,6 +491,7 @@ pub trait Connection:
     + Marks
     + Attachments
     + Corrections
+    + Cases
     + Tables
     + Send
 {

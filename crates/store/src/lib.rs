@@ -12,6 +12,7 @@
 //! shard by site when they move to a distributed PostgreSQL.
 
 pub mod alarms;
+pub mod cases;
 pub mod chain;
 pub mod conformance;
 pub mod contract;
@@ -25,9 +26,10 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
+pub use cases::{Case, CaseEvent};
 pub use chain::ChainCheck;
 pub use contract::{
-    Alarms, Attachments, Audit, Conflict, Connection, Corrections, Database, Determinations,
+    Alarms, Attachments, Audit, Cases, Conflict, Connection, Corrections, Database, Determinations,
     DirtyHour, Journal, Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry,
     Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
 };

@@ -29,10 +29,14 @@ pub enum Action {
     MarksReview,
     /// Correct stored values (a correction kept beside them, never an edit), and withdraw a correction.
     DataCorrect,
+    /// Open cases (escalate alarms), and move them through their steps.
+    CasesHandle,
+    /// Answer a case about one's own enterprise (its feedback).
+    CaseFeedback,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::DataRead,
         Action::RegistryRead,
         Action::RegistryWrite,
@@ -44,6 +48,8 @@ impl Action {
         Action::DataMark,
         Action::MarksReview,
         Action::DataCorrect,
+        Action::CasesHandle,
+        Action::CaseFeedback,
     ];
 
     /// The code tokens carry (`registry.write`).
@@ -60,6 +66,8 @@ impl Action {
             Action::DataMark => "data.mark",
             Action::MarksReview => "marks.review",
             Action::DataCorrect => "data.correct",
+            Action::CasesHandle => "cases.handle",
+            Action::CaseFeedback => "cases.feedback",
         }
     }
 
@@ -92,6 +100,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityAdmin, AlarmsHandle, Everywhere),
     (Role::CityAdmin, MarksReview, Everywhere),
     (Role::CityAdmin, DataCorrect, Everywhere),
+    (Role::CityAdmin, CasesHandle, Everywhere),
     (Role::CityStaff, DataRead, Everywhere),
     (Role::CityStaff, RegistryRead, Everywhere),
     (Role::CityStaff, RegistryWrite, Everywhere),
@@ -100,6 +109,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityStaff, AlarmsHandle, Everywhere),
     (Role::CityStaff, MarksReview, Everywhere),
     (Role::CityStaff, DataCorrect, Everywhere),
+    (Role::CityStaff, CasesHandle, Everywhere),
     (Role::CountyOfficer, DataRead, Jurisdiction),
     (Role::CountyOfficer, RegistryRead, Jurisdiction),
     (Role::CountyOfficer, RegistryWrite, Jurisdiction),
@@ -108,11 +118,13 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CountyOfficer, AlarmsHandle, Jurisdiction),
     (Role::CountyOfficer, MarksReview, Jurisdiction),
     (Role::CountyOfficer, DataCorrect, Jurisdiction),
+    (Role::CountyOfficer, CasesHandle, Jurisdiction),
     (Role::EnterpriseUser, DataRead, Jurisdiction),
     (Role::EnterpriseUser, RegistryRead, Jurisdiction),
     // Marking is the enterprise's say on its own data; the bureau reviews, it does not mark. Correcting
     // is the bureau's: an enterprise marks its data, it never corrects it.
     (Role::EnterpriseUser, DataMark, Jurisdiction),
+    (Role::EnterpriseUser, CaseFeedback, Jurisdiction),
     (Role::EnterpriseUser, OwnAccount, Everywhere),
     // River chiefs' reaches come with the river-chief workflow; until then they read the city's data.
     (Role::RiverChief, DataRead, Everywhere),

@@ -339,6 +339,54 @@ pub fn suspicious_mark(
     Ok(a)
 }
 
+/// Resolves the data-problem alarms a mark in force explains (or, resolved already, notes why): not closed, at the mark's site, of its
+/// parameter (an outlet-wide mark explains every parameter's), their whole span inside the mark
+/// (workflows.md A6: "an automatic segment fully covered by a manual one is suppressed"). Exceedances,
+/// conflicting re-sends and rules are not explained away: a mark takes exceedance hours out through the
+/// determination instead. A manual value explains nothing (it is data, not a reason for its absence).
+/// Returns how many were resolved.
+pub fn explained_by_mark(
+    store: &Store,
+    settings: &AlarmSettings,
+    m: &store::Mark,
+    now: i64,
+) -> store::Result<usize> {
+    if m.category == "manual_value" {
+        return Ok(0);
+    }
+    let mut n = 0;
+    for a in store.unclosed_alarms()? {
+        let covered = a.site_id == m.site_id
+            && m.start <= a.episode_start
+            && a.episode_end <= m.end
+            && (m.param.is_none() || a.param == m.param);
+        if covered && !person_resolves(&a.kind) && a.kind != "suspicious_mark" {
+            let why = format!("explained by mark {} ({}): {}", m.id, m.category, m.reason);
+            if a.state == AlarmState::Resolved.code() {
+                // Already cleared by itself: the explanation is kept for whoever closes it.
+                note(store, settings, &a, now, SYSTEM, "explained", Some(&why))?;
+            } else {
+                automatically(store, settings, a, AlarmEvent::Cleared, now, &why)?;
+            }
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Notes on `a` that `actor` escalated it into case `case_id` (in the case's transaction).
+pub fn note_case(
+    store: &Store,
+    settings: &AlarmSettings,
+    a: &Alarm,
+    actor: &str,
+    case_id: i64,
+    now: i64,
+) -> store::Result<()> {
+    let why = format!("escalated into case {case_id}");
+    note(store, settings, a, now, actor, "case", Some(&why))
+}
+
 /// Closes the suspicious-mark alarm of mark `mark_id`, if one is not closed, once the mark is reviewed
 /// or withdrawn (`why`).
 pub fn mark_reviewed(

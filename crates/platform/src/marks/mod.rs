@@ -9,7 +9,8 @@
 //!   same hours) and the yearly quota. Made after `marks.deadline` it waits for approval. A mark in force
 //!   queues its days for determination again, so the hours it covers leave (or, for a manual value,
 //!   enter) the exceedance determination, and the determination job closes the alarms of what is no longer
-//!   determined. A mark that covers an exceedance episode, or a fault or maintenance mark without
+//!   determined; the data-problem alarms (a silence, a stuck value, fault flags) it covers whole are
+//!   resolved as explained by it. A mark that covers an exceedance episode, or a fault or maintenance mark without
 //!   evidence, raises a suspicious-mark alarm for staff.
 //! - [`review`]: staff accept or reject (`marks.review`), the enterprise withdraws (`data.mark`); a
 //!   mark that stops being in force queues its days again, so a rejected mark restores the
@@ -48,12 +49,12 @@ pub struct MarkInput {
     pub value: Option<f64>,
 }
 
-/// What the operations need of the platform's settings.
-#[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
-    pub tz: &'a TimeZone,
-    pub marks: &'a MarkSettings,
-    pub alarms: &'a AlarmSettings,
+/// What the operations need of the platform's settings, and the time now.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub tz: TimeZone,
+    pub marks: MarkSettings,
+    pub alarms: AlarmSettings,
     pub now: i64,
 }
 
@@ -207,9 +208,9 @@ fn check_quota(
     };
     let mut from = start;
     while from < end {
-        let year = crate::figures::local_date(ctx.tz, from).year();
-        let year_start = crate::figures::day_start(ctx.tz, jiff::civil::date(year, 1, 1));
-        let year_end = crate::figures::day_start(ctx.tz, jiff::civil::date(year + 1, 1, 1));
+        let year = crate::figures::local_date(&ctx.tz, from).year();
+        let year_start = crate::figures::day_start(&ctx.tz, jiff::civil::date(year, 1, 1));
+        let year_end = crate::figures::day_start(&ctx.tz, jiff::civil::date(year + 1, 1, 1));
         let hours_in = |s: i64, e: i64| (e.min(year_end) - s.max(year_start)).max(0) / HOUR;
         let used: i64 = store
             .marks_of(site, year_start, year_end)?
@@ -289,7 +290,7 @@ pub fn submit(
         .collect();
     check_hierarchy(&standing, category, &input.param)?;
     check_quota(store, ctx, &site.id, category, input.start, input.end)?;
-    let late = ctx.now >= ctx.marks.deadline(ctx.tz, input.start);
+    let late = ctx.now >= ctx.marks.deadline(&ctx.tz, input.start);
     let actor = who.actor();
     store.in_transaction(|s| {
         let mut m = Mark {
@@ -334,11 +335,12 @@ pub fn submit(
             )),
         )?;
         if !late {
-            queue_days(s, ctx.tz, &m.site_id, m.start, m.end)?;
+            queue_days(s, &ctx.tz, &m.site_id, m.start, m.end)?;
+            alarms::explained_by_mark(s, &ctx.alarms, &m, ctx.now)?;
         }
         let why = suspicions(s, &m, category, evidence.len())?;
         if !why.is_empty() {
-            alarms::suspicious_mark(s, ctx.alarms, &m, &why.join("; "), ctx.now)?;
+            alarms::suspicious_mark(s, &ctx.alarms, &m, &why.join("; "), ctx.now)?;
         }
         Ok(m)
     })
@@ -416,7 +418,10 @@ pub fn review(
             )),
         )?;
         if from.in_force() != to.in_force() {
-            queue_days(s, ctx.tz, &m.site_id, m.start, m.end)?;
+            queue_days(s, &ctx.tz, &m.site_id, m.start, m.end)?;
+        }
+        if to.in_force() {
+            alarms::explained_by_mark(s, &ctx.alarms, &m, ctx.now)?;
         }
         let why = format!(
             "the mark was {} by {}{}",
@@ -424,7 +429,7 @@ pub fn review(
             actor.as_str(),
             comment.map(|c| format!(": {c}")).unwrap_or_default()
         );
-        alarms::mark_reviewed(s, ctx.alarms, m.id, &why, ctx.now)?;
+        alarms::mark_reviewed(s, &ctx.alarms, m.id, &why, ctx.now)?;
         Ok(m)
     })
 }
@@ -495,4 +500,49 @@ pub fn confirm_day(
         return Ok(0);
     }
     store.confirm_values(site, day, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standing(id: i64, category: &str, param: Option<&str>) -> Mark {
+        Mark {
+            id,
+            site_id: "S1".into(),
+            param: param.map(str::to_string),
+            category: category.into(),
+            start: 0,
+            end: 3600,
+            reason: "r".into(),
+            value: None,
+            state: "submitted".into(),
+            late: false,
+            created_by: "e".into(),
+            created_at: 0,
+            reviewed_by: None,
+            reviewed_at: None,
+            review_comment: None,
+        }
+    }
+
+    #[test]
+    fn the_hierarchy_refuses_what_a_stopped_source_cannot_have_and_doubles() {
+        let so2 = Some("a21026".to_string());
+        let stopped = [standing(1, "source_stopped", None)];
+        for c in MarkCategory::ALL {
+            let got = check_hierarchy(&stopped, c, &so2);
+            let refused = c.needs_running_source() || c == MarkCategory::SourceStopped;
+            assert_eq!(got.is_err(), refused, "{c:?}: {got:?}");
+        }
+        // The other way round: a fault on one parameter forbids marking the source stopped.
+        let fault = [standing(2, "device_fault", Some("a21026"))];
+        let e = check_hierarchy(&fault, MarkCategory::SourceStopped, &None).unwrap_err();
+        assert!(e.to_string().contains("mark 2 (device_fault)"), "{e}");
+        // One category twice: only where the parameters meet.
+        assert!(check_hierarchy(&fault, MarkCategory::DeviceFault, &so2).is_err());
+        assert!(check_hierarchy(&fault, MarkCategory::DeviceFault, &None).is_err());
+        assert!(check_hierarchy(&fault, MarkCategory::DeviceFault, &Some("a19001".into())).is_ok());
+        assert!(check_hierarchy(&fault, MarkCategory::Calibration, &so2).is_ok());
+    }
 }

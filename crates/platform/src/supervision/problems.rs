@@ -263,7 +263,7 @@ mod tests {
             let flags = [DataFlag::Normal, DataFlag::Fault, DataFlag::Stopped, DataFlag::Calibration];
             let data: Vec<Minute> = picks.iter()
                 .map(|(i, f, v)| m(*i, f64::from(*v), flags[*f as usize])).collect();
-            let t = Thresholds { gap_minutes: 30, stuck_hours: 1, ..Thresholds::default() };
+            let t = Thresholds { gap_minutes: 30, stuck_hours: 1 };
             for p in problems(&data, 0, 600 * MINUTE, true, t) {
                 prop_assert!(0 <= p.start && p.start < p.end && p.end <= 600 * MINUTE, "{p:?}");
             }

@@ -39,10 +39,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../../migrations/postgres/0009_account_email.sql"),
     ),
     (10, include_str!("../../migrations/postgres/0010_marks.sql")),
-    // 11 is reserved for a change in flight on another branch.
+    (12, include_str!("../../migrations/postgres/0012_cases.sql")),
     (
-        12,
-        include_str!("../../migrations/postgres/0012_corrections.sql"),
+        13,
+        include_str!("../../migrations/postgres/0013_corrections.sql"),
     ),
 ];
 

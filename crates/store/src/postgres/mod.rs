@@ -12,6 +12,7 @@
 //!   once.
 
 mod alarms;
+mod cases;
 mod client;
 mod corrections;
 mod determinations;

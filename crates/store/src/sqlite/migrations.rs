@@ -39,10 +39,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0012_account_email.sql"),
     ),
     (13, include_str!("../../migrations/sqlite/0013_marks.sql")),
-    // 14 is reserved for a change in flight on another branch.
+    (15, include_str!("../../migrations/sqlite/0015_cases.sql")),
     (
-        15,
-        include_str!("../../migrations/sqlite/0015_corrections.sql"),
+        16,
+        include_str!("../../migrations/sqlite/0016_corrections.sql"),
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! The embedded backend: one SQLite file in WAL mode.
 
 mod alarms;
+mod cases;
 mod corrections;
 mod determinations;
 mod journal;

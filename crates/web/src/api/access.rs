@@ -131,6 +131,83 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/corrections/{id}/withdraw",
         Need::OnSiteOf(Action::DataCorrect),
     ),
+    ("GET", "/cases", Need::Listed(Action::DataRead)),
+    ("GET", "/cases/{id}", Need::OnSiteOf(Action::DataRead)),
+    (
+        "POST",
+        "/alarms/{id}/escalate",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/accept",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/decline",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/assign",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/feedback",
+        Need::OnSiteOf(Action::CaseFeedback),
+    ),
+    (
+        "POST",
+        "/cases/{id}/verify",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/propose_penalty",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/decide_penalty",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/close",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/reply",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/request_review",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/answer_review",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/reassign",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/comment",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
+    (
+        "POST",
+        "/cases/{id}/merge",
+        Need::OnSiteOf(Action::CasesHandle),
+    ),
     ("GET", "/alarm-rules", Need::Listed(Action::DataRead)),
     ("POST", "/alarm-rules", Need::Listed(Action::AlarmsHandle)),
     (

@@ -54,6 +54,7 @@ fn alarm_json(p: &crate::App, a: &Alarm) -> Value {
         "opened": local_time(p, a.opened_at), "state": a.state, "level": a.level,
         "episode_start": local_time(p, a.episode_start), "episode_end": local_time(p, a.episode_end),
         "changed": local_time(p, a.changed_at), "determination_id": a.determination_id, "case_id": a.case_id,
+        "mark_id": a.mark_id,
     })
 }
 

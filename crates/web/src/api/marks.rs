@@ -213,21 +213,19 @@ pub async fn write_mark(
     input: platform::marks::MarkInput,
     evidence: Vec<Attachment>,
 ) -> Result<Mark, platform::Error> {
-    let (tz, marks, alarms) = (
-        p.tz.clone(),
-        p.settings.marks.clone(),
-        p.settings.alarms.clone(),
-    );
-    Ok(p.write(move |s| {
-        let ctx = platform::marks::Context {
-            tz: &tz,
-            marks: &marks,
-            alarms: &alarms,
-            now: jiff::Timestamp::now().as_second(),
-        };
-        platform::marks::submit(s, &ctx, &who, &input, &evidence)
-    })
-    .await?)
+    let ctx = context(p);
+    p.write(move |s| platform::marks::submit(s, &ctx, &who, &input, &evidence))
+        .await
+}
+
+/// The platform's settings marks are judged by, and the time now.
+fn context(p: &crate::App) -> platform::marks::Context {
+    platform::marks::Context {
+        tz: p.tz.clone(),
+        marks: p.settings.marks.clone(),
+        alarms: p.settings.alarms.clone(),
+        now: jiff::Timestamp::now().as_second(),
+    }
 }
 
 fn mark_id(id: &str) -> Result<i64, ApiError> {
@@ -371,19 +369,7 @@ pub async fn write_review(
     event: MarkEvent,
     comment: Option<String>,
 ) -> Result<Mark, platform::Error> {
-    let (tz, marks, alarms) = (
-        p.tz.clone(),
-        p.settings.marks.clone(),
-        p.settings.alarms.clone(),
-    );
-    Ok(p.write(move |s| {
-        let ctx = platform::marks::Context {
-            tz: &tz,
-            marks: &marks,
-            alarms: &alarms,
-            now: jiff::Timestamp::now().as_second(),
-        };
-        platform::marks::review(s, &ctx, &who, id, event, comment.as_deref())
-    })
-    .await?)
+    let ctx = context(p);
+    p.write(move |s| platform::marks::review(s, &ctx, &who, id, event, comment.as_deref()))
+        .await
 }

@@ -4,6 +4,7 @@
 use crate::ApiError;
 pub mod access;
 mod alarms;
+pub mod cases;
 pub mod corrections;
 mod evidence;
 pub mod marks;
@@ -76,6 +77,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(alarms::routes())
         .merge(marks::routes())
         .merge(corrections::routes())
+        .merge(cases::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.

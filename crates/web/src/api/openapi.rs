@@ -190,6 +190,7 @@ pub fn document() -> Value {
     alarms(&mut doc);
     marks(&mut doc);
     corrections(&mut doc);
+    cases(&mut doc);
     doc
 }
 
@@ -232,6 +233,53 @@ fn corrections(doc: &mut Value) {
         "/api/v1/corrections/{id}/withdraw": {"post": {"summary": "Withdraw a correction (audited): it is kept, no longer applies, and its hours are rolled up again", "parameters": [id],
             "responses": withdrawn}}
     });
+    for (path, item) in paths.as_object().expect("an object") {
+        doc["paths"][path] = item.clone();
+    }
+}
+
+/// The case endpoints.
+fn cases(doc: &mut Value) {
+    use platform::cases::{CaseAction, CaseState};
+    let id = json!({"name": "id", "in": "path", "required": true, "description": "Case id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}});
+    let mut stepped = ok(
+        "The case after the step, with its clock",
+        "application/json",
+    );
+    stepped["409"] = json!({"description": "The case's state or the caller's part does not allow this step (e.g. a county officer deciding a penalty, closing a case not yet verified)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let body = json!({"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+        "comment": {"type": ["string", "null"], "maxLength": 2000},
+        "reason_code": {"type": ["string", "null"], "enum": [platform::cases::DECLINE_REASONS[0], platform::cases::DECLINE_REASONS[1], platform::cases::DECLINE_REASONS[2], platform::cases::DECLINE_REASONS[3], null], "description": "decline"},
+        "unit": {"type": ["string", "null"], "maxLength": 100, "description": "assign, reassign"},
+        "assignee": {"type": ["string", "null"], "maxLength": 100, "description": "assign, reassign"},
+        "due": {"type": ["string", "null"], "format": "date", "description": "assign: the due date (default: 60 days from acceptance)"},
+        "founded": {"type": ["boolean", "null"], "description": "verify"},
+        "number": {"type": ["string", "null"], "maxLength": 100, "description": "decide_penalty: the decision's number"},
+        "amount": {"type": ["number", "null"], "minimum": 0, "maximum": 1.0e12, "description": "decide_penalty: yuan"},
+        "measures": {"type": ["string", "null"], "maxLength": 500, "description": "decide_penalty"},
+        "into": {"type": ["integer", "null"], "minimum": 1, "maximum": i64::MAX, "description": "merge: the case this one duplicates"}}}}}});
+    let mut paths = json!({
+        "/api/v1/cases": {"get": {"summary": "Cases created in the range (default the last 90 days, at most 366), newest first, cut to the caller's jurisdiction, each with its clock", "parameters": [
+            {"name": "state", "in": "query", "required": false, "schema": {"type": "string"}, "description": "`open`, or a state"},
+            {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
+            {"name": "clock", "in": "query", "required": false, "schema": {"type": "string", "enum": ["overdue", "due_soon", "on_time", "none"]}},
+            time("from", "Created at or after; default `to` minus 90 days"),
+            time("to", "Created before; default now")],
+            "responses": ok("`{cases: [{id, source, source_ref, subject_kind, subject_id, site, enterprise, county, title, description, state, unit, assignee, due, clock (overdue, due_soon, on_time, none), accepted_on, founded, penalty_number, penalty_amount, penalty_measures, reason_code, merged_into, created_by, created, changed}]}`", "application/json")}},
+        "/api/v1/cases/{id}": {"get": {"summary": "One case with its history", "parameters": [id.clone()],
+            "responses": ok("The case, with `events: [{at, actor, action, from, to, comment, detail}]`", "application/json")}},
+        "/api/v1/alarms/{id}/escalate": {"post": {"summary": "Open a case from an alarm (audited): the case names the alarm and the alarm links to the case", "parameters": [
+            {"name": "id", "in": "path", "required": true, "description": "Alarm id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                "comment": {"type": ["string", "null"], "maxLength": 2000}}}}}},
+            "responses": stepped.clone()}}
+    });
+    let states = CaseState::ALL.map(CaseState::code).join(", ");
+    for action in CaseAction::ALL {
+        let path = format!("/api/v1{}", super::cases::action_path(action));
+        paths[path] = json!({"post": {"summary": format!("Step `{}` of the case's lifecycle (audited, in its history); states: {states}", action.code()),
+            "parameters": [id.clone()], "requestBody": body.clone(), "responses": stepped.clone()}});
+    }
     for (path, item) in paths.as_object().expect("an object") {
         doc["paths"][path] = item.clone();
     }
@@ -317,7 +365,7 @@ fn alarms(doc: &mut Value) {
             {"name": "county", "in": "query", "required": false, "schema": {"type": "string"}},
             time("from", "Opened at or after; default `to` minus 30 days"),
             time("to", "Opened before; default now")],
-            "responses": ok("`{alarms: [{id, kind, severity, site, param, opened, state, level (county or city, once escalated), episode_start, episode_end, changed, determination_id, case_id}]}`", "application/json")}},
+            "responses": ok("`{alarms: [{id, kind, severity, site, param, opened, state, level (county or city, once escalated), episode_start, episode_end, changed, determination_id, case_id, mark_id (a suspicious mark's)}]}`", "application/json")}},
         "/api/v1/alarms/{id}": {"get": {"summary": "One alarm with its notes (who did what, when and why)", "parameters": [id.clone()],
             "responses": ok("The alarm, with `notes: [{at, actor, event, comment}]` and its webhook delivery log `deliveries: [{id, channel, event, attempts, delivered_at, next_attempt_at, last_error}]`", "application/json")}},
         "/api/v1/alarms/{id}/ack": act("Acknowledge an open alarm (audited)"),

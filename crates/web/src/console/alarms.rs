@@ -60,6 +60,7 @@ fn event_name<'a>(desk: &Desk, event: &'a str) -> &'a str {
         "recurred" => t("再次发生", "recurred"),
         "withdrawn" => t("撤销（不再判定）", "withdrawn (no longer determined)"),
         "escalated" => t("升级至市级", "escalated to the city"),
+        "explained" => t("由数据标记说明", "explained by a data mark"),
         other => other,
     }
 }
@@ -75,6 +76,7 @@ fn kind_name(desk: &Desk, kind: &str) -> &'static str {
         "comm_fault" => t("通讯异常", "communication fault"),
         "offline" => t("设备离线", "logger offline"),
         "conflict" => t("重传数据冲突", "conflicting re-send"),
+        "suspicious_mark" => t("可疑标记", "suspicious mark"),
         _ => t("其他", "other"),
     }
 }
@@ -85,13 +87,11 @@ pub async fn list(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     let rows = match found(&p, &desk, &q).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -131,6 +131,7 @@ pub async fn list(
                     "over_range",
                     "fault",
                     "comm_fault",
+                    "suspicious_mark",
                 ]
                 .iter()
                 .map(|k| (k.to_string(), kind_name(&desk, k).to_string())),
@@ -257,13 +258,20 @@ pub async fn csv(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/alarms.csv", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/alarms.csv",
+        &q,
+        who,
+        &headers,
+        Action::DataRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
     let rows = match found(&p, &desk, &q).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -279,13 +287,20 @@ pub async fn xlsx(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/alarms.xlsx", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/alarms.xlsx",
+        &q,
+        who,
+        &headers,
+        Action::DataRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
     let rows = match found(&p, &desk, &q).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -343,13 +358,11 @@ pub async fn one(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     let (a, site) = match readable(&p, &desk, &id).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -401,6 +414,14 @@ async fn page(
             ctx.t("区县", "county")
         }
     );
+    if let Some(mark) = a.mark_id {
+        write_html!(
+            body,
+            r#"<p><a href="/console/marks/{}" id="mark">{} #{0}</a></p>"#,
+            mark,
+            ctx.t("被审核的数据标记", "The mark to review")
+        );
+    }
     // The steps the lifecycle allows from here, when the person may handle the alarm.
     let from = AlarmState::parse(&a.state).unwrap_or(AlarmState::Open);
     if desk.who.may(Action::AlarmsHandle, Target::site(site)) {

@@ -22,13 +22,20 @@ pub async fn audit(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/audit", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/audit",
+        &q,
+        who,
+        &headers,
+        Action::AuditRead,
+        Target::CityWide,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::AuditRead, Target::CityWide) {
-        return r;
-    }
     let ctx = &desk.ctx;
     let search = q.get("q").filter(|s| !s.is_empty()).cloned();
     let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
@@ -117,13 +124,20 @@ pub async fn access(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/access", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/access",
+        &q,
+        who,
+        &headers,
+        Action::AuditRead,
+        Target::CityWide,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::AuditRead, Target::CityWide) {
-        return r;
-    }
     let ctx = &desk.ctx;
     let search = q.get("q").filter(|s| !s.is_empty()).cloned();
     let before = q.get("before").and_then(|b| b.parse::<i64>().ok());

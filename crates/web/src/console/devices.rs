@@ -48,13 +48,20 @@ pub async fn devices(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/devices", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/devices",
+        &q,
+        who,
+        &headers,
+        Action::RegistryRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::RegistryRead, Target::Any) {
-        return r;
-    }
     let (sites, devices) = match p.read(|s| Ok((s.sites()?, s.devices()?))).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -189,13 +196,20 @@ pub async fn new_device(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/devices/new", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/devices/new",
+        &q,
+        who,
+        &headers,
+        Action::RegistryWrite,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::RegistryWrite, Target::Any) {
-        return r;
-    }
     let sites = match p.read(|s| s.sites()).await {
         Ok(s) => s,
         Err(e) => return desk.fail(e),

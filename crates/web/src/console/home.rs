@@ -49,10 +49,21 @@ pub async fn home(
             } else {
                 Vec::new()
             };
-            Ok((days, quarantine, alarms))
+            // Marks of the last 31 days not yet reviewed (a mark covers at most 31 days of data, made
+            // by its deadline: older unreviewed ones are rare and listed on the marks page).
+            let marks = platform::marks::Filter {
+                from: now - 31 * 86_400,
+                to: now + 1,
+                ..Default::default()
+            };
+            let unreviewed = platform::marks::list(s, &reader, &marks)?
+                .iter()
+                .filter(|(m, _)| matches!(m.state.as_str(), "submitted" | "awaiting_approval"))
+                .count();
+            Ok((days, quarantine, alarms, unreviewed))
         })
         .await;
-    let (days, quarantine, alarms) = match read {
+    let (days, quarantine, alarms, unreviewed) = match read {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
     };
@@ -71,6 +82,7 @@ pub async fn home(
 <div class="card"><div class="muted">{4}</div><div class="big" id="offline">{5}</div><div class="muted">{6} {7}</div></div>
 <div class="card"><div class="muted">{8}</div><div class="big" id="refused">{9}</div></div>
 <div class="card"><div class="muted"><a href="/console/alarms">{10}</a></div><div class="big" id="alarms">{11}</div><div class="muted">{12} {13}</div></div>
+<div class="card"><div class="muted"><a href="/console/marks">{14}</a></div><div class="big" id="marks">{15}</div></div>
 </div>"#,
         ctx.t("可查看的点位", "Sites you may see"),
         days.len(),
@@ -85,7 +97,9 @@ pub async fn home(
         ctx.t("未关闭的告警", "Alarms not closed"),
         alarms.len(),
         ctx.t("待确认", "not acknowledged:"),
-        alarms.iter().filter(|s| *s == "open").count()
+        alarms.iter().filter(|s| *s == "open").count(),
+        ctx.t("待审核的数据标记", "Marks not yet reviewed"),
+        unreviewed
     );
     let quarantine = if evidence {
         let mut items = Html::new();

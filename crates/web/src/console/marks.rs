@@ -213,13 +213,11 @@ pub async fn list(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     list_page(&p, &desk, &q, &Fields::new(), None, StatusCode::OK).await
 }
 
@@ -369,13 +367,11 @@ pub async fn one(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     match readable(&p, &desk, &id).await {
         Ok((m, site, files)) => page(&desk, &m, &site, &files, &q, None, StatusCode::OK),
         Err(r) => r,
@@ -596,13 +592,11 @@ pub async fn evidence(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     let (m, _, files) = match readable(&p, &desk, &id).await {
         Ok(x) => x,
         Err(r) => return r,

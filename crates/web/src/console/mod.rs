@@ -247,6 +247,21 @@ impl Desk {
         })
     }
 
+    /// [`Desk::open`], then [`Desk::require`] of `action` on `target`: what most pages do first.
+    pub async fn open_for(
+        p: &App,
+        path: &str,
+        q: &Fields,
+        who: Principal,
+        headers: &HeaderMap,
+        action: Action,
+        target: Target<'_>,
+    ) -> Result<Desk, Response> {
+        let desk = Desk::open(p, path, q, who, headers).await?;
+        desk.require(action, target)?;
+        Ok(desk)
+    }
+
     /// Ok when the person may take `action` on `target`; a 403 page naming the action otherwise.
     pub fn require(&self, action: Action, target: Target<'_>) -> Result<(), Response> {
         if self.who.may(action, target) {

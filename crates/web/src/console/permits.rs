@@ -62,13 +62,20 @@ pub async fn list(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/permits", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/permits",
+        &q,
+        who,
+        &headers,
+        Action::RegistryRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::RegistryRead, Target::Any) {
-        return r;
-    }
     let (permits, enterprises) = match readable(&p, &desk).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -167,13 +174,20 @@ pub async fn one(
     headers: HeaderMap,
 ) -> Response {
     let path = format!("/console/permits/{}", crate::portal::urlencode(&id));
-    let desk = match Desk::open(&p, &path, &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        &path,
+        &q,
+        who,
+        &headers,
+        Action::RegistryRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::RegistryRead, Target::Any) {
-        return r;
-    }
     let Some(number) = id.parse::<i64>().ok() else {
         return desk.fail(platform::Error::NotFound(format!("no permit {id:?}")));
     };
@@ -381,13 +395,20 @@ pub async fn new(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/permits/new", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/permits/new",
+        &q,
+        who,
+        &headers,
+        Action::RegistryWrite,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::RegistryWrite, Target::Any) {
-        return r;
-    }
     let from = q.get("from").and_then(|id| id.parse::<i64>().ok());
     let text = match from {
         None => TEMPLATE.to_string(),

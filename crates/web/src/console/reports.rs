@@ -37,13 +37,20 @@ pub async fn page(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/reports", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/reports",
+        &q,
+        who,
+        &headers,
+        Action::DataRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
     let title = desk.ctx.t("执行报告", "Execution reports");
     if field(&q, "enterprise").is_empty() && field(&q, "county").is_empty() {
         return match choices(&p, &desk).await {
@@ -70,13 +77,20 @@ pub async fn xlsx(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/reports.xlsx", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/reports.xlsx",
+        &q,
+        who,
+        &headers,
+        Action::DataRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
     let r = match report(&p, &desk, &q).await {
         Ok(Ok(r)) => r,
         Ok(Err(refused)) => return refused,

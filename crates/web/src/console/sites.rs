@@ -24,13 +24,20 @@ pub async fn sites(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/sites", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/sites",
+        &q,
+        who,
+        &headers,
+        Action::RegistryRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::RegistryRead, Target::Any) {
-        return r;
-    }
     let (sites, devices) = match p.read(|s| Ok((s.sites()?, s.devices()?))).await {
         Ok(r) => r,
         Err(e) => return desk.fail(e),
@@ -277,13 +284,20 @@ pub async fn new_site(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/sites/new", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/sites/new",
+        &q,
+        who,
+        &headers,
+        Action::RegistryWrite,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::RegistryWrite, Target::Any) {
-        return r;
-    }
     let choices = match choices(&p, &desk).await {
         Ok(c) => c,
         Err(e) => return desk.fail(e),

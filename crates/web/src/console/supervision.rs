@@ -18,13 +18,20 @@ pub async fn page(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/supervision", &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        "/console/supervision",
+        &q,
+        who,
+        &headers,
+        Action::DataRead,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
     let ctx = &desk.ctx;
     let days: i64 = field(&q, "days").parse().unwrap_or(7).clamp(1, 31);
     let to = ctx.now;

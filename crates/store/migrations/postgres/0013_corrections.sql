@@ -1,4 +1,4 @@
--- As SQLite's migration 15: staff corrections of stored values, records beside the values, which stay
+-- As SQLite's migration 16: staff corrections of stored values, records beside the values, which stay
 -- as received. Never deleted: a withdrawn correction keeps who withdrew it and when.
 CREATE TABLE corrections (
     id BIGSERIAL PRIMARY KEY,
