@@ -74,13 +74,11 @@ pub async fn list(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     let ctx = &desk.ctx;
     let days: i64 = field(&q, "days").parse().unwrap_or(90).clamp(1, 366);
     let filter = corrections::Filter {
@@ -168,13 +166,20 @@ pub async fn new(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    let desk = match Desk::open_for(
+        &p,
+        PATH,
+        &q,
+        who,
+        &headers,
+        Action::DataCorrect,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.require(Action::DataCorrect, Target::Any) {
-        return r;
-    }
     form_page(&desk, &q, None, StatusCode::OK)
 }
 
@@ -185,14 +190,21 @@ pub async fn create(
     headers: HeaderMap,
     request: axum::extract::Request,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    // The right to correct before the form is read: nobody else makes the server read files.
+    let desk = match Desk::open_for(
+        &p,
+        PATH,
+        &q,
+        who,
+        &headers,
+        Action::DataCorrect,
+        Target::Any,
+    )
+    .await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    // The right to correct before the form is read: nobody else makes the server read files.
-    if let Err(r) = desk.require(Action::DataCorrect, Target::Any) {
-        return r;
-    }
     let (f, files) = match read_any(request).await {
         Ok(x) => x,
         Err(e) => {
@@ -276,13 +288,11 @@ pub async fn one(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     match readable(&p, &desk, &id).await {
         Ok((c, site, files)) => page(&desk, &c, &site, &files, &q, None, StatusCode::OK),
         Err(r) => r,
@@ -414,13 +424,11 @@ pub async fn evidence(
     Query(q): Query<Fields>,
     headers: HeaderMap,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::DataRead, Target::Any) {
-        return r;
-    }
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
     let (c, _, files) = match readable(&p, &desk, &id).await {
         Ok(x) => x,
         Err(r) => return r,
