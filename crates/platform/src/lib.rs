@@ -111,6 +111,7 @@ fn idle_work(
     thresholds: supervision::Thresholds,
     alarm_settings: alarms::AlarmSettings,
     mark_settings: supervision::marking::MarkSettings,
+    figures: Arc<figures::Cache>,
 ) -> ingest::writer::IdleWork {
     let mut log = health::LogLimit::new(Duration::from_secs(60));
     let mut determination_log = health::LogLimit::new(Duration::from_secs(60));
@@ -139,6 +140,10 @@ fn idle_work(
             && let Some(suppressed) = log.allow(std::time::Instant::now())
         {
             tracing::error!(error = %e, suppressed, "rollup recomputation failed; will retry");
+        }
+        // A correction's hours rolled up: figures cached from the old rollups go.
+        if figures.waits_for_rollups() && store.dirty_hours(1).is_ok_and(|d| d.is_empty()) {
+            figures.rollups_settled();
         }
         let now = jiff::Timestamp::now().as_second();
         if last_sweep.is_none_or(|t| t.elapsed() >= determinations::SWEEP_EVERY) {
@@ -236,6 +241,7 @@ impl Platform {
         drop(store);
         let metrics = Arc::new(Metrics::default());
         let health = Arc::new(Health::default());
+        let figures: Arc<figures::Cache> = Arc::default();
         let writer = ingest::Writer::start(
             db.clone(),
             metrics.clone(),
@@ -251,6 +257,7 @@ impl Platform {
                 settings.supervision,
                 settings.alarms.clone(),
                 settings.marks.clone(),
+                figures.clone(),
             ),
         )?;
         Ok(Arc::new(Platform {
@@ -263,7 +270,7 @@ impl Platform {
             health,
             writer,
             access_log: Arc::new(accounts::access_log::AccessLog::start(db.clone())),
-            figures: Arc::default(),
+            figures,
             db,
             readers: Mutex::new(Vec::new()),
         }))

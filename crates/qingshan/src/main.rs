@@ -43,6 +43,9 @@ enum Command {
     /// The journal of every frame received: verify its hash chain.
     #[command(subcommand)]
     Journal(cli::journal::JournalCommand),
+    /// Staff corrections of stored values (made through the API or the console): list them.
+    #[command(subcommand)]
+    Correction(cli::correction::CorrectionCommand),
     /// People's accounts: add, list, disable, enable, reset a password.
     #[command(subcommand)]
     User(cli::user::UserCommand),
@@ -77,6 +80,7 @@ fn main() -> anyhow::Result<()> {
         Command::Permit(cmd) => cli::permit::run(cmd),
         Command::Baseline(cmd) => cli::permit::run_baseline(cmd),
         Command::Journal(cmd) => cli::journal::run(cmd),
+        Command::Correction(cmd) => cli::correction::run(cmd),
         Command::Db(cmd) => cli::db::run(cmd),
         Command::User(cmd) => cli::user::run_user(cmd),
         Command::Token(cmd) => cli::user::run_token(cmd),

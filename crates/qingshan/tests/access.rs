@@ -107,6 +107,22 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             review_comment: None,
         })
         .unwrap();
+    // Correction 1, at S1, for the correction routes.
+    store
+        .put_correction(&store::Correction {
+            id: 0,
+            site_id: "S1".into(),
+            param: "a21026".into(),
+            start: 1_794_996_000,
+            end: 1_795_000_000,
+            value: 12.0,
+            reason: "分析仪漂移".into(),
+            created_by: "city_staff".into(),
+            created_at: 1_795_000_000,
+            withdrawn_by: None,
+            withdrawn_at: None,
+        })
+        .unwrap();
     // Case 1, at S1, for the case routes.
     store
         .put_case(&store::Case {
@@ -239,6 +255,9 @@ fn request(method: &str, path: &str) -> (String, String) {
         ("POST", "/devices") => r#"{"mn":"ACCESS0001","password":"pw-access-1","site_id":"S1"}"#,
         ("POST", "/marks") => {
             r#"{"site":"S1","param":"a21026","category":"calibration","start":"2026-01-01T08:00:00+08:00","end":"2026-01-01T09:00:00+08:00","reason":"校准"}"#
+        }
+        ("POST", "/corrections") => {
+            r#"{"site":"S1","param":"a21026","start":"2026-01-01T08:00:00+08:00","end":"2026-01-01T09:00:00+08:00","value":12.5,"reason":"分析仪漂移"}"#
         }
         ("POST", "/alarm-rules") => {
             r#"{"site":"S1","param":"a21026","condition":"above","value":30,"hours":2}"#
@@ -375,6 +394,9 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
         ("POST", "/console/marks/{id}") => &[("do", "accept")],
         ("POST", "/console/cases/{id}") => &[("do", "comment"), ("comment", "已电话联系")],
         ("POST", "/console/cases/{id}/feedback") => &[("comment", "已整改")],
+        // Not multipart, and S1 has no values: staff get the form back with the problem.
+        ("POST", "/console/corrections") => &[("site", "S1")],
+        ("POST", "/console/corrections/{id}") => &[("do", "withdraw")],
         ("POST", "/console/accounts/{name}") => &[("do", "nothing")],
         ("POST", "/console/account/password") => &[("current", "x"), ("new", "y"), ("repeat", "z")],
         ("POST", "/console/account/tokens") => &[("label", "")],

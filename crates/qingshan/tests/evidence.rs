@@ -192,7 +192,7 @@ async fn device_text_reaches_csv_neutralised_and_bad_codes_are_refused_with_a_no
         .await;
     assert_eq!(status, 200, "{csv}");
     let row = csv.lines().nth(1).unwrap();
-    assert!(row.ends_with(",'=1+2,preliminary"), "{row}");
+    assert!(row.ends_with(",'=1+2,preliminary,,"), "{row}");
     // The refused item and the non-number are named in the frame's record, which staff can read.
     let journal_id = server
         .json(&format!(

@@ -121,11 +121,11 @@ async fn accepted_data_is_answered_stored_and_served() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("site,param,interval,time,value,min,max,cou,flag,tier")
+        Some("site,param,interval,time,value,min,max,cou,flag,tier,original,correction")
     );
     assert_eq!(
         lines.next(),
-        Some("OUT1,a21026,realtime,2026-11-28T08:00:00+08:00,41.5,,,,N,preliminary")
+        Some("OUT1,a21026,realtime,2026-11-28T08:00:00+08:00,41.5,,,,N,preliminary,,")
     );
 
     let metrics = server.get("/metrics").await.1;

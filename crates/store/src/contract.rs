@@ -5,8 +5,8 @@ use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
     AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, Attachment, AuditEntry, Baseline,
-    Case, CaseEvent, County, Delivery, Determination, Device, Enterprise, FrameRecord, Interval,
-    JournalEntry, Mark, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site,
+    Case, CaseEvent, Correction, County, Delivery, Determination, Device, Enterprise, FrameRecord,
+    Interval, JournalEntry, Mark, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site,
     StoreError, Tier, Value, Verdict, Waterbody,
 };
 
@@ -214,6 +214,10 @@ pub trait Rollups {
         period: Period,
         at: i64,
     ) -> Result<Option<i64>>;
+    /// Marks for recomputation every UTC hour of one series in `[from, to)` that holds a real-time or
+    /// minute value (as [`Journal::write_frames`] does for new values: a hour already marked is marked
+    /// again, so a rollup under way does not clear it). Returns how many hours were marked.
+    fn mark_hours_dirty(&self, site: &str, param: &str, from: i64, to: i64) -> Result<u64>;
     /// `(time, mean, valid)` of one rollup series with `from <= time < to`, oldest first: the lean read the
     /// portal's year-long pages are built on.
     fn rollup_means(
@@ -389,6 +393,28 @@ pub trait Attachments {
     fn attachments_of(&self, owner: &str) -> Result<Vec<Attachment>>;
 }
 
+/// Staff corrections of stored values ([`crate::Correction`]): records beside the values, never edits.
+pub trait Corrections {
+    /// Stores a new correction (its `id` is ignored) and returns its id. A stored correction is never
+    /// changed, only withdrawn.
+    fn put_correction(&self, c: &Correction) -> Result<i64>;
+    fn correction(&self, id: i64) -> Result<Option<Correction>>;
+    /// The corrections of `site` (of `param`, or every parameter) overlapping `[from, to)`, withdrawn
+    /// ones too when `withdrawn`, by id (oldest first: a later one supersedes an earlier one).
+    fn corrections_of(
+        &self,
+        site: &str,
+        param: Option<&str>,
+        from: i64,
+        to: i64,
+        withdrawn: bool,
+    ) -> Result<Vec<Correction>>;
+    /// Corrections made in `[from, to)` (withdrawn ones too), newest first.
+    fn corrections_made(&self, from: i64, to: i64) -> Result<Vec<Correction>>;
+    /// Withdraws correction `id` (by whom, when); false when there is none or it was withdrawn already.
+    fn withdraw_correction(&self, id: i64, by: &str, at: i64) -> Result<bool>;
+}
+
 /// Accounts, their sessions and API tokens ([`crate::people`]).
 pub trait People {
     /// Creates an account; [`StoreError::Exists`] when the name is taken.
@@ -464,6 +490,7 @@ pub trait Connection:
     + Alarms
     + Marks
     + Attachments
+    + Corrections
     + Cases
     + Tables
     + Send

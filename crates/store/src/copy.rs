@@ -448,6 +448,24 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "corrections",
+        columns: &[
+            ("id", Int),
+            ("site_id", Text),
+            ("param", Text),
+            ("start_at", Int),
+            ("end_at", Int),
+            ("value", Real),
+            ("reason", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("withdrawn_by", Text),
+            ("withdrawn_at", Int),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
         name: "access_log",
         columns: &[
             ("id", Int),

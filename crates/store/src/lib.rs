@@ -29,9 +29,9 @@ pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
 pub use cases::{Case, CaseEvent};
 pub use chain::ChainCheck;
 pub use contract::{
-    Alarms, Attachments, Audit, Cases, Conflict, Connection, Database, Determinations, DirtyHour,
-    Journal, Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry, Rollups,
-    Series, SeriesInfo, Store, Tables, WriteSummary,
+    Alarms, Attachments, Audit, Cases, Conflict, Connection, Corrections, Database, Determinations,
+    DirtyHour, Journal, Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry,
+    Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
 };
 pub use determinations::{Determination, ExceedanceFacts};
 pub use marks::{Attachment, Mark};

@@ -380,3 +380,26 @@ pub struct AuditEntry {
     pub subject: String,
     pub detail: Option<String>,
 }
+
+/// A staff correction of a series' stored values over `[start, end)`: a record beside the values, which
+/// are never edited (the journal and the stored value stay the evidence). It is never deleted; a
+/// withdrawn one no longer applies, and where two apply to one value the newer (higher id) wins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correction {
+    /// 0 until stored.
+    pub id: i64,
+    pub site_id: String,
+    /// The HJ 212 factor code corrected.
+    pub param: String,
+    /// The period corrected, `[start, end)`, unix seconds UTC.
+    pub start: i64,
+    pub end: i64,
+    /// The value every covered stored value reads as.
+    pub value: f64,
+    pub reason: String,
+    /// Who made it (as the audit log names them).
+    pub created_by: String,
+    pub created_at: i64,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_at: Option<i64>,
+}

@@ -27,6 +27,8 @@ pub enum Action {
     DataMark,
     /// Accept or reject enterprises' marks (and approve late ones).
     MarksReview,
+    /// Correct stored values (a correction kept beside them, never an edit), and withdraw a correction.
+    DataCorrect,
     /// Open cases (escalate alarms), and move them through their steps.
     CasesHandle,
     /// Answer a case about one's own enterprise (its feedback).
@@ -34,7 +36,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::DataRead,
         Action::RegistryRead,
         Action::RegistryWrite,
@@ -45,6 +47,7 @@ impl Action {
         Action::AlarmsHandle,
         Action::DataMark,
         Action::MarksReview,
+        Action::DataCorrect,
         Action::CasesHandle,
         Action::CaseFeedback,
     ];
@@ -62,6 +65,7 @@ impl Action {
             Action::AlarmsHandle => "alarms.handle",
             Action::DataMark => "data.mark",
             Action::MarksReview => "marks.review",
+            Action::DataCorrect => "data.correct",
             Action::CasesHandle => "cases.handle",
             Action::CaseFeedback => "cases.feedback",
         }
@@ -95,6 +99,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityAdmin, OwnAccount, Everywhere),
     (Role::CityAdmin, AlarmsHandle, Everywhere),
     (Role::CityAdmin, MarksReview, Everywhere),
+    (Role::CityAdmin, DataCorrect, Everywhere),
     (Role::CityAdmin, CasesHandle, Everywhere),
     (Role::CityStaff, DataRead, Everywhere),
     (Role::CityStaff, RegistryRead, Everywhere),
@@ -103,6 +108,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityStaff, OwnAccount, Everywhere),
     (Role::CityStaff, AlarmsHandle, Everywhere),
     (Role::CityStaff, MarksReview, Everywhere),
+    (Role::CityStaff, DataCorrect, Everywhere),
     (Role::CityStaff, CasesHandle, Everywhere),
     (Role::CountyOfficer, DataRead, Jurisdiction),
     (Role::CountyOfficer, RegistryRead, Jurisdiction),
@@ -111,10 +117,12 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CountyOfficer, OwnAccount, Everywhere),
     (Role::CountyOfficer, AlarmsHandle, Jurisdiction),
     (Role::CountyOfficer, MarksReview, Jurisdiction),
+    (Role::CountyOfficer, DataCorrect, Jurisdiction),
     (Role::CountyOfficer, CasesHandle, Jurisdiction),
     (Role::EnterpriseUser, DataRead, Jurisdiction),
     (Role::EnterpriseUser, RegistryRead, Jurisdiction),
-    // Marking is the enterprise's say on its own data; the bureau reviews, it does not mark.
+    // Marking is the enterprise's say on its own data; the bureau reviews, it does not mark. Correcting
+    // is the bureau's: an enterprise marks its data, it never corrects it.
     (Role::EnterpriseUser, DataMark, Jurisdiction),
     (Role::EnterpriseUser, CaseFeedback, Jurisdiction),
     (Role::EnterpriseUser, OwnAccount, Everywhere),
@@ -218,6 +226,22 @@ mod tests {
         assert_eq!(reach(Role::Auditor, RegistryWrite), Nowhere);
         assert_eq!(reach(Role::Auditor, AuditRead), Everywhere);
         assert_eq!(reach(Role::EnterpriseUser, EvidenceRead), Nowhere);
+    }
+
+    #[test]
+    fn only_the_bureau_corrects_data_and_a_county_only_its_own() {
+        for role in Role::ALL {
+            let expected = match role {
+                Role::CityAdmin | Role::CityStaff => Everywhere,
+                Role::CountyOfficer => Jurisdiction,
+                Role::EnterpriseUser | Role::RiverChief | Role::Auditor => Nowhere,
+            };
+            assert_eq!(reach(role, DataCorrect), expected, "{role:?}");
+        }
+        assert_eq!(Action::parse("data.correct"), Some(DataCorrect));
+        // Enterprises mark, they never correct; the bureau corrects, it never marks.
+        assert_eq!(reach(Role::EnterpriseUser, DataMark), Jurisdiction);
+        assert_eq!(reach(Role::CityStaff, DataMark), Nowhere);
     }
 
     #[test]

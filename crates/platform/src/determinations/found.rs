@@ -165,7 +165,8 @@ pub(super) fn last_value_before(
     Ok(values.last().map(|v| v.time))
 }
 
-/// The first and last journal entry carrying `param`'s finest values in `[from, to)`.
+/// The first and last journal entry carrying `param`'s finest values in `[from, to)` (read as stored:
+/// only the values' times and frames count here, which a correction does not change).
 pub(super) fn evidence(
     store: &Store,
     site: &str,

@@ -91,7 +91,7 @@ pub fn means(
         Period::Hour => store::Interval::Hour,
         Period::Day => store::Interval::Day,
     };
-    let device = store.series(site, param, interval, from, to)?;
+    let device = crate::series::corrections::values(store, site, param, interval, from, to)?;
     if device.is_empty() {
         return Ok(out);
     }

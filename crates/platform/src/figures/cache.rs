@@ -7,6 +7,11 @@
 //! - A water site's monthly class: the current month for [`CACHE_TTL`], earlier months for
 //!   [`CACHE_REBUILD`].
 //! - The outlets' emissions of the year so far (the emitters page): recomputed after [`CACHE_TTL`].
+//!
+//! A staff correction changes past figures at once, not within [`CACHE_REBUILD`]: it asks for the cache
+//! to be dropped ([`Cache::clear_after_rollups`]) now and again once the background job has rolled its
+//! hours up ([`Cache::rollups_settled`]), so nothing computed in between from the old rollups stays.
+//! (Another server on the same PostgreSQL database keeps its own cache until its entries age.)
 
 use super::air::{Day, air_hours, daily_from_hours};
 use super::calendar::{day_start, local_date};
@@ -15,6 +20,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use standards::water::Evaluation;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use store::Store;
@@ -42,6 +48,8 @@ pub struct Cache {
     years: Mutex<HashMap<(String, Date, Date), YearEntry>>,
     months: Mutex<MonthMap>,
     emissions: Mutex<Option<YearEmissions>>,
+    /// A correction waits for its hours to be rolled up again: clear once no dirty hour is left.
+    clear_pending: AtomicBool,
 }
 
 impl std::fmt::Debug for Cache {
@@ -169,6 +177,26 @@ impl Cache {
             && let Some((at, _, _)) = e.as_mut()
         {
             *at = aged;
+        }
+    }
+
+    /// Drops every cached figure now, and again when the background job next finds no hour left to roll
+    /// up ([`Cache::rollups_settled`]): for a change of stored data's meaning (a correction).
+    pub fn clear_after_rollups(&self) {
+        self.clear_pending.store(true, Ordering::SeqCst);
+        self.clear();
+    }
+
+    /// Whether a clear waits for the rollups ([`Cache::clear_after_rollups`]).
+    pub fn waits_for_rollups(&self) -> bool {
+        self.clear_pending.load(Ordering::SeqCst)
+    }
+
+    /// Called by the background job when no dirty hour is left: drops every cached figure if a
+    /// correction asked for it.
+    pub fn rollups_settled(&self) {
+        if self.clear_pending.swap(false, Ordering::SeqCst) {
+            self.clear();
         }
     }
 

@@ -83,7 +83,15 @@ pub fn emissions(
             let stopped = match flow.get(&at) {
                 Some(Some(_)) | None => false,
                 Some(None) => {
-                    let values = store.series(&site.id, flow_code, Interval::Realtime, at, next)?;
+                    // As corrected: a corrected flow is a normal value, the source was running.
+                    let values = crate::series::corrections::values(
+                        store,
+                        &site.id,
+                        flow_code,
+                        Interval::Realtime,
+                        at,
+                        next,
+                    )?;
                     let flags: Vec<DataFlag> = values
                         .iter()
                         .map(|v| v.flag.as_deref().map_or(DataFlag::Normal, DataFlag::parse))

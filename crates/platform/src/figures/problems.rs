@@ -46,6 +46,8 @@ pub fn data_problems(
             .iter()
             .filter(|c| param.is_none_or(|p| p == c.as_str()))
         {
+            // As received, not as corrected: a data problem is what the device did, and a corrected
+            // stuck value is still evidence that the analyser was stuck (`series::corrections`).
             let mut values = store.series(&site.id, code, Interval::Realtime, from, to)?;
             if values.is_empty() {
                 values = store.series(&site.id, code, Interval::Minute, from, to)?;

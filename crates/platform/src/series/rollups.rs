@@ -2,11 +2,13 @@
 //!
 //! The writer marks every UTC hour that received a new or changed real-time or minute value; this module
 //! recomputes the local hours overlapping it and the local day containing them, from the finest data
-//! stored (real-time values when there are any, else minute values).
+//! stored (real-time values when there are any, else minute values), as staff corrected them
+//! ([`super::corrections`]; a correction marks its hours again).
 //!
 //! Validity follows GB 3095-2012 Table 4 (= GB 3095-2026 Table 4): an hourly mean needs at least 45 minutes
 //! of valid sampling in the hour; a daily mean needs at least 20 valid hourly means.
 
+use super::corrections;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::collections::{BTreeSet, HashMap};
@@ -134,12 +136,13 @@ fn hour_rollup(
     (realtime_s, minute_s): (u32, u32),
 ) -> store::Result<Rollup> {
     let mut source = Interval::Realtime;
-    let mut values = store.series(site, param, Interval::Realtime, from, to)?;
+    // As corrected: a staff correction changes the hour (its values stay as received).
+    let mut values = corrections::values(store, site, param, Interval::Realtime, from, to)?;
     let mut spacing = realtime_s;
     if values.is_empty() {
         source = Interval::Minute;
         spacing = minute_s;
-        values = store.series(site, param, Interval::Minute, from, to)?;
+        values = corrections::values(store, site, param, Interval::Minute, from, to)?;
     }
     let valid: Vec<f64> = values
         .iter()

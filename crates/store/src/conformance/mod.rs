@@ -8,12 +8,14 @@ use crate::*;
 
 mod cases;
 mod copy;
+mod corrections;
 mod journal;
 mod marks;
 mod people;
 mod permits;
 pub use cases::*;
 pub use copy::*;
+pub use corrections::*;
 pub use journal::*;
 pub use marks::*;
 pub use people::*;
@@ -55,6 +57,8 @@ macro_rules! conformance_tests {
             marks_keep_their_review_and_overlap_reads,
             confirming_validates_values_once_and_moves_forward,
             attachments_are_held_once_per_owner,
+            corrections_are_kept_read_by_overlap_and_withdrawn_not_deleted,
+            marking_hours_dirty_marks_only_hours_with_fine_values,
             cases_keep_their_steps_and_their_history_grows,
         );
     };

@@ -39,6 +39,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../../migrations/postgres/0009_account_email.sql"),
     ),
     (10, include_str!("../../migrations/postgres/0010_marks.sql")),
+    (
+        11,
+        include_str!("../../migrations/postgres/0011_corrections.sql"),
+    ),
     (12, include_str!("../../migrations/postgres/0012_cases.sql")),
 ];
 

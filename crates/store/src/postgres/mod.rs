@@ -14,6 +14,7 @@
 mod alarms;
 mod cases;
 mod client;
+mod corrections;
 mod determinations;
 mod journal;
 mod marks;

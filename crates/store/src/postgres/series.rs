@@ -293,6 +293,20 @@ impl Rollups for PgConnection {
             .get(0))
     }
 
+    fn mark_hours_dirty(&self, site: &str, param: &str, from: i64, to: i64) -> Result<u64> {
+        let (realtime, minute) = (
+            small(Interval::Realtime.as_int()),
+            small(Interval::Minute.as_int()),
+        );
+        Ok(self.client().execute(
+            "INSERT INTO rollup_dirty (site_id, param, hour)
+             SELECT DISTINCT site_id, param, time - (((time % 3600) + 3600) % 3600) FROM measurements
+             WHERE site_id = $1 AND param = $2 AND interval IN ($3, $4) AND time >= $5 AND time < $6
+             ON CONFLICT (site_id, param, hour) DO UPDATE SET mark = rollup_dirty.mark + 1",
+            &[&site, &param, &realtime, &minute, &from, &to],
+        )?)
+    }
+
     fn rollup_means(
         &self,
         site: &str,

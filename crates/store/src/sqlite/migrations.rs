@@ -39,6 +39,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0012_account_email.sql"),
     ),
     (13, include_str!("../../migrations/sqlite/0013_marks.sql")),
+    (
+        14,
+        include_str!("../../migrations/sqlite/0014_corrections.sql"),
+    ),
     (15, include_str!("../../migrations/sqlite/0015_cases.sql")),
 ];
 

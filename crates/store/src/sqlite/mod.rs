@@ -2,6 +2,7 @@
 
 mod alarms;
 mod cases;
+mod corrections;
 mod determinations;
 mod journal;
 mod marks;

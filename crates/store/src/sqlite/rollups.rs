@@ -123,6 +123,24 @@ impl Rollups for SqliteConnection {
         Ok(latest)
     }
 
+    fn mark_hours_dirty(&self, site: &str, param: &str, from: i64, to: i64) -> Result<u64> {
+        let n = self.conn.execute(
+            "INSERT INTO rollup_dirty (site_id, param, hour)
+             SELECT DISTINCT site_id, param, time - (((time % 3600) + 3600) % 3600) FROM measurements
+             WHERE site_id = ?1 AND param = ?2 AND interval IN (?3, ?4) AND time >= ?5 AND time < ?6
+             ON CONFLICT (site_id, param, hour) DO UPDATE SET mark = mark + 1",
+            params![
+                site,
+                param,
+                Interval::Realtime.as_int(),
+                Interval::Minute.as_int(),
+                from,
+                to
+            ],
+        )?;
+        Ok(n as u64)
+    }
+
     fn rollup_means(
         &self,
         site: &str,

@@ -118,6 +118,19 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/marks/{id}/withdraw",
         Need::OnSiteOf(Action::DataMark),
     ),
+    ("GET", "/corrections", Need::Listed(Action::DataRead)),
+    ("POST", "/corrections", Need::Listed(Action::DataCorrect)),
+    ("GET", "/corrections/{id}", Need::OnSiteOf(Action::DataRead)),
+    (
+        "GET",
+        "/corrections/{id}/evidence",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/corrections/{id}/withdraw",
+        Need::OnSiteOf(Action::DataCorrect),
+    ),
     ("GET", "/cases", Need::Listed(Action::DataRead)),
     ("GET", "/cases/{id}", Need::OnSiteOf(Action::DataRead)),
     (

@@ -5,6 +5,7 @@ use crate::ApiError;
 pub mod access;
 mod alarms;
 pub mod cases;
+pub mod corrections;
 mod evidence;
 pub mod marks;
 mod openapi;
@@ -26,6 +27,7 @@ use jiff::Timestamp;
 use platform::Platform;
 use platform::accounts::{Action, Principal, Target};
 use platform::series::completeness;
+use platform::series::corrections::CorrectedValue;
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::sync::Arc;
@@ -74,6 +76,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(supervision::routes())
         .merge(alarms::routes())
         .merge(marks::routes())
+        .merge(corrections::routes())
         .merge(cases::routes())
 }
 
@@ -279,10 +282,12 @@ fn series_request(site: String, q: SeriesQuery) -> Result<SeriesRequest, ApiErro
     })
 }
 
+/// The values asked for as corrected (`platform::series::corrections::read`), with what was stored beside
+/// a corrected one.
 async fn load_series(
     p: &Platform,
     r: &SeriesRequest,
-) -> Result<(Site, Vec<store::Value>), ApiError> {
+) -> Result<(Site, Vec<CorrectedValue>), ApiError> {
     let (site, param, interval, from, to, limit) = (
         r.site.clone(),
         r.param.clone(),
@@ -295,7 +300,7 @@ async fn load_series(
         .read(move |s| {
             Ok((
                 s.site(&site)?,
-                s.series_page(&site, &param, interval, from, to, limit)?,
+                platform::series::corrections::read(s, &site, &param, interval, from, to, limit)?,
             ))
         })
         .await?;
@@ -314,13 +319,20 @@ async fn series(
     let (site, values) = load_series(&p, &r).await?;
     let values: Vec<_> = values
         .iter()
-        .map(|v| {
+        .map(|c| {
+            let v = &c.value;
             let mut o = json!({"time": local_time(&p, v.time), "value": v.value, "flag": v.flag,
                                "tier": v.tier.code(), "journal_id": v.journal_id});
             for (k, x) in [("min", v.min), ("max", v.max), ("cou", v.cou)] {
                 if let Some(x) = x {
                     o[k] = json!(x);
                 }
+            }
+            // A corrected value names the value as stored (and received) and the correction.
+            if let (Some(original), Some(id)) = (&c.original, c.correction_id) {
+                o["original"] = json!(original.value);
+                o["original_flag"] = json!(original.flag);
+                o["correction"] = json!(corrections::href(id));
             }
             o
         })
@@ -342,11 +354,13 @@ async fn series_csv(
     readable_site(&p, &who, &site).await?;
     let r = series_request(site, query(q)?)?;
     let (_, values) = load_series(&p, &r).await?;
-    let mut out = String::from("site,param,interval,time,value,min,max,cou,flag,tier\n");
+    let mut out =
+        String::from("site,param,interval,time,value,min,max,cou,flag,tier,original,correction\n");
     let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
-    for v in &values {
+    for c in &values {
+        let v = &c.value;
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
             platform::csv_out::field(&r.site),
             platform::csv_out::field(&r.param),
             r.interval.code(),
@@ -356,7 +370,9 @@ async fn series_csv(
             num(v.max),
             num(v.cou),
             platform::csv_out::field(v.flag.as_deref().unwrap_or("")),
-            v.tier.code()
+            v.tier.code(),
+            num(c.original.as_ref().and_then(|o| o.value)),
+            c.correction_id.map(|id| id.to_string()).unwrap_or_default()
         ));
     }
     let filename = format!("{}_{}_{}.csv", r.site, r.param, r.interval.code()).replace(

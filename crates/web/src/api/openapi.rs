@@ -89,8 +89,8 @@ pub fn document() -> Value {
                          "responses": ok("The site as stored", "application/json")}
             },
             "/api/v1/sites/{site}": {"get": {"summary": "A site and the series it holds", "parameters": [site], "responses": ok("Site", "application/json")}},
-            "/api/v1/sites/{site}/series": {"get": {"summary": "Values of one series", "parameters": series_params, "responses": ok("`{\"values\":[{\"time\",\"value\",\"flag\",\"tier\",\"journal_id\"}]}`", "application/json")}},
-            "/api/v1/sites/{site}/series.csv": {"get": {"summary": "Values of one series as CSV", "parameters": series_params, "responses": ok("CSV", "text/csv")}},
+            "/api/v1/sites/{site}/series": {"get": {"summary": "Values of one series", "parameters": series_params, "responses": ok("`{\"values\":[{\"time\",\"value\",\"flag\",\"tier\",\"journal_id\"}]}`; a value a staff correction replaced also has `original` (the value as stored and received), `original_flag` and `correction` (the correction's href)", "application/json")}},
+            "/api/v1/sites/{site}/series.csv": {"get": {"summary": "Values of one series as CSV (corrected values with the stored one in `original` and the correction's id)", "parameters": series_params, "responses": ok("CSV", "text/csv")}},
             "/api/v1/sites/{site}/rollups": {"get": {"summary": "Hourly or daily aggregates in local time, with validity", "parameters": [
                 site, factor(true, "HJ 212 factor code"),
                 {"name": "period", "in": "query", "required": false, "schema": {"type": "string", "enum": ["hour", "day"], "default": "hour"}},
@@ -122,7 +122,7 @@ pub fn document() -> Value {
                 "responses": public_ok("Sites")}},
             "/api/v1/public/stations/{site}/latest": {"get": {"summary": "Open data: a site's latest values with its AQI, water class or limits (and why there is no current value)", "tags": ["public"],
                 "parameters": [site.clone()], "responses": public_ok("Latest state")}},
-            "/api/v1/public/stations/{site}/hourly": {"get": {"summary": "Open data: hourly means in local hours, with validity; `source` is `rollup` (computed by the platform) or `device` (the logger's own CN 2061 value, where no rollup exists)", "tags": ["public"],
+            "/api/v1/public/stations/{site}/hourly": {"get": {"summary": "Open data: hourly means in local hours, with validity; `source` is `rollup` (computed by the platform) or `device` (the logger's own CN 2061 value, where no rollup exists); `correction` is the id of the newest staff correction of the hour's data (its values read as corrected) and `original` a device value as received where a correction replaced it", "tags": ["public"],
                 "parameters": public_list(&[site.clone(), factor(false, "HJ 212 factor code (default: every parameter)"), time("from", "Start, RFC 3339 (default: `to` minus one day)"), time("to", "End (exclusive), RFC 3339 (default: now)")]),
                 "responses": public_ok("Hourly means")}},
             "/api/v1/public/stations/{site}/daily": {"get": {"summary": "Open data: daily means in local days, with validity; `source` is `rollup` or `device` (CN 2031)", "tags": ["public"],
@@ -189,8 +189,53 @@ pub fn document() -> Value {
     permits_and_supervision(&mut doc);
     alarms(&mut doc);
     marks(&mut doc);
+    corrections(&mut doc);
     cases(&mut doc);
     doc
+}
+
+/// The correction endpoints.
+fn corrections(doc: &mut Value) {
+    let id = json!({"name": "id", "in": "path", "required": true, "description": "Correction id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}});
+    let shape = "`{id, href, site, param, start, end, value, reason, created_by, created, withdrawn_by, withdrawn, evidence: [{digest, name, media_type, size, href}]}`";
+    let mut withdrawn = ok(
+        &format!("The correction, withdrawn: {shape}"),
+        "application/json",
+    );
+    withdrawn["409"] = json!({"description": "The correction was withdrawn already", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let mut file = error_responses();
+    file["200"] = json!({"description": "The file as kept (downloaded, never inline)", "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}});
+    let paths = json!({
+        "/api/v1/corrections": {
+            "get": {"summary": "Corrections, newest first, withdrawn ones too, cut to the caller's jurisdiction: with `site`, its corrections whose period overlaps the range; without, those made in the range (default the last 30 days, at most 366)", "parameters": [
+                {"name": "site", "in": "query", "required": false, "schema": {"type": "string"}},
+                factor(false, "HJ 212 factor code"),
+                time("from", "Default: `to` minus 30 days"),
+                time("to", "Default: now")],
+                "responses": ok(&format!("`{{corrections: [{shape}]}}`"), "application/json")},
+            "post": {"summary": "Staff correct one parameter's stored values over `[start, end)` (audited; the journal and the stored values are never changed). The correction applies to every stored value whose whole interval lies inside: real-time and minute values by their data time, a device's hourly value when its hour is inside, a daily value only when its whole day is; the newest correction wins. A corrected value counts as normal (`N`). The hours are rolled up again, so the rollups, the determinations and the emission quantities follow. Enterprises cannot correct (they mark).",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["site", "param", "start", "end", "value", "reason"], "properties": {
+                    "site": {"type": "string", "pattern": "^[!-~]{1,64}$"},
+                    "param": {"type": "string", "pattern": "^[A-Za-z0-9]{1,12}$", "description": "HJ 212 factor code the site has data of"},
+                    "start": {"type": "string", "format": "date-time"},
+                    "end": {"type": "string", "format": "date-time", "description": "After start, at most 31 days later, not after the hour in progress"},
+                    "value": {"type": "number", "minimum": -1.0e12, "maximum": 1.0e12},
+                    "reason": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"},
+                    "evidence": {"type": "array", "maxItems": 10, "items": {"type": "object", "additionalProperties": false, "required": ["name", "content_base64"], "properties": {
+                        "name": {"type": "string", "maxLength": 255},
+                        "content_base64": {"type": "string", "contentEncoding": "base64", "description": "PDF, JPEG or PNG, at most attachments.max_bytes"}}}}}}}}},
+                "responses": ok(&format!("The correction as stored, with its evidence files: {shape}"), "application/json")}},
+        "/api/v1/corrections/{id}": {"get": {"summary": "One correction with its evidence files", "parameters": [id.clone()],
+            "responses": ok(&format!("The correction: {shape}"), "application/json")}},
+        "/api/v1/corrections/{id}/evidence": {"get": {"summary": "One evidence file of a correction", "parameters": [id.clone(),
+            {"name": "digest", "in": "query", "required": true, "description": "The file's SHA-256 (from the correction's evidence list)", "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}],
+            "responses": file}},
+        "/api/v1/corrections/{id}/withdraw": {"post": {"summary": "Withdraw a correction (audited): it is kept, no longer applies, and its hours are rolled up again", "parameters": [id],
+            "responses": withdrawn}}
+    });
+    for (path, item) in paths.as_object().expect("an object") {
+        doc["paths"][path] = item.clone();
+    }
 }
 
 /// The case endpoints.

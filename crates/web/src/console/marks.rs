@@ -47,7 +47,7 @@ async fn markable(p: &App, desk: &Desk) -> Result<Vec<Site>, platform::Error> {
 }
 
 /// A local time typed into a `datetime-local` input (`2026-12-03T08:00`), as Unix seconds.
-fn local_input(desk: &Desk, f: &Fields, name: &str) -> Result<i64, platform::Error> {
+pub(super) fn local_input(desk: &Desk, f: &Fields, name: &str) -> Result<i64, platform::Error> {
     let text = field(f, name);
     text.parse::<jiff::civil::DateTime>()
         .ok()
@@ -222,7 +222,7 @@ pub async fn list(
 }
 
 /// The fields and files of the marking form: `multipart/form-data`, or a form without files.
-async fn read_any(
+pub(super) async fn read_any(
     request: axum::extract::Request,
 ) -> Result<(Fields, Vec<(String, Vec<u8>)>), platform::Error> {
     let multipart = request

@@ -24,6 +24,7 @@ mod alarm_rules;
 mod alarms;
 mod audit;
 mod cases;
+mod corrections;
 mod devices;
 mod evidence;
 mod forms;
@@ -131,6 +132,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         false,
     ),
     ("/console/cases", "案件", "Cases", Action::DataRead, false),
+    (
+        "/console/corrections",
+        "数据修正",
+        "Corrections",
+        Action::DataRead,
+        false,
+    ),
     (
         "/console/reports",
         "执行报告",

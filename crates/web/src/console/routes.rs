@@ -160,6 +160,36 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ),
     (
         "GET",
+        "/console/corrections",
+        Need::Listed(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/console/corrections",
+        Need::Listed(Action::DataCorrect),
+    ),
+    (
+        "GET",
+        "/console/corrections/new",
+        Need::Listed(Action::DataCorrect),
+    ),
+    (
+        "GET",
+        "/console/corrections/{id}",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "POST",
+        "/console/corrections/{id}",
+        Need::OnSiteOf(Action::DataCorrect),
+    ),
+    (
+        "GET",
+        "/console/corrections/{id}/evidence",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
+        "GET",
         "/console/alarm-rules",
         Need::Listed(Action::DataRead),
     ),
@@ -342,6 +372,24 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             listed("/console/marks/{id}/evidence", &["GET"]),
             get(marks::evidence),
+        )
+        .route(
+            listed("/console/corrections", &["GET", "POST"]),
+            get(corrections::list).post(corrections::create).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api::marks::UPLOAD_BODY_BYTES),
+            ),
+        )
+        .route(
+            listed("/console/corrections/new", &["GET"]),
+            get(corrections::new),
+        )
+        .route(
+            listed("/console/corrections/{id}", &["GET", "POST"]),
+            get(corrections::one).post(corrections::withdraw),
+        )
+        .route(
+            listed("/console/corrections/{id}/evidence", &["GET"]),
+            get(corrections::evidence),
         )
         .route(
             listed("/console/alarm-rules", &["GET", "POST"]),

@@ -37,13 +37,28 @@ pub(super) async fn series(
                 "valid_count",
                 "valid",
                 "source",
+                "original",
+                "correction",
             ]);
+            // Staff corrections: a rollup computed from corrected values names the newest correction of
+            // its period; a device's own value shows the value as received beside the corrected one.
+            let period_s = if period == Period::Hour { 3600 } else { 86_400 };
+            let corrections = store.corrections_of(&site, param.as_deref(), from, to, false)?;
+            let correction_of = |param: &str, time: i64| {
+                corrections
+                    .iter()
+                    .filter(|c| c.param == param && c.start < time + period_s && c.end > time)
+                    .map(|c| c.id)
+                    .max()
+                    .map_or(Value::Null, |id| json!(id))
+            };
             // (time, param) → row, so the device's own values fill in where no rollup exists.
             let mut out: std::collections::BTreeMap<(i64, String), Vec<Value>> = Default::default();
             for r in rows
                 .into_iter()
                 .filter(|r| param.as_ref().is_none_or(|p| &r.param == p))
             {
+                let correction = correction_of(&r.param, r.time);
                 out.insert(
                     (r.time, r.param.clone()),
                     vec![
@@ -56,6 +71,8 @@ pub(super) async fn series(
                         json!(r.valid_count),
                         json!(r.valid),
                         text("rollup"),
+                        Value::Null,
+                        correction,
                     ],
                 );
             }
@@ -71,7 +88,17 @@ pub(super) async fn series(
                 None => kind_params(s.kind),
             };
             for code in &codes {
-                for v in store.series(&site, code, interval, from, to)? {
+                let values = platform::series::corrections::read(
+                    store,
+                    &site,
+                    code,
+                    interval,
+                    from,
+                    to,
+                    u32::MAX,
+                )?;
+                for c in values {
+                    let v = &c.value;
                     out.entry((v.time, code.clone())).or_insert_with(|| {
                         vec![
                             t(&pp, v.time),
@@ -83,6 +110,12 @@ pub(super) async fn series(
                             Value::Null,
                             json!(platform::series::rollups::flag_is_valid(v.flag.as_deref())),
                             text("device"),
+                            c.original
+                                .as_ref()
+                                .and_then(|o| o.value)
+                                .map(num)
+                                .unwrap_or(Value::Null),
+                            c.correction_id.map_or(Value::Null, |id| json!(id)),
                         ]
                     });
                 }
