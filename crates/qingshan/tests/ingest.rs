@@ -104,8 +104,20 @@ async fn accepted_data_is_answered_stored_and_served() {
     assert_eq!(values[0]["value"], 41.5);
     assert_eq!(values[2]["value"], 43.25);
     assert_eq!(values[0]["flag"], "N");
-    assert_eq!(values[0]["tier"], "preliminary");
     assert!(values[0]["journal_id"].as_i64().unwrap() > 0);
+    // 28 November is long past its marking deadline: once the day is determined, its values are
+    // confirmed (preliminary until then).
+    let series = "/api/v1/sites/OUT1/series?param=a21026&interval=realtime&from=2026-11-28T08:00:00%2B08:00&to=2026-11-28T09:00:00%2B08:00";
+    let mut tier = values[0]["tier"].clone();
+    for _ in 0..400 {
+        if tier == "validated" {
+            break;
+        }
+        assert_eq!(tier, "preliminary");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tier = server.json(series).await["values"][0]["tier"].clone();
+    }
+    assert_eq!(tier, "validated");
 
     // Re-sending is idempotent: still three values, answered again.
     dev.write_all(&so2("20261128080000001", "MNSTRICT0001", 0, "41.5"))
@@ -125,7 +137,7 @@ async fn accepted_data_is_answered_stored_and_served() {
     );
     assert_eq!(
         lines.next(),
-        Some("OUT1,a21026,realtime,2026-11-28T08:00:00+08:00,41.5,,,,N,preliminary,,")
+        Some("OUT1,a21026,realtime,2026-11-28T08:00:00+08:00,41.5,,,,N,validated,,")
     );
 
     let metrics = server.get("/metrics").await.1;
