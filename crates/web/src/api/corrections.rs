@@ -2,7 +2,7 @@
 //! JSON, base64), the list, one correction with its evidence, an evidence file, and withdrawing one. The
 //! rules are `platform::series::corrections`'.
 
-use super::marks::{file_response, keep_files};
+use super::uploads::{file_response, keep_files};
 use super::{AppState, check_range, local_time, parse_time, query};
 use crate::ApiError;
 use axum::extract::DefaultBodyLimit;
@@ -28,7 +28,7 @@ pub fn routes() -> Router<Arc<crate::App>> {
             super::access::listed("/corrections", &["GET", "POST"]),
             get(list)
                 .post(make)
-                .layer(DefaultBodyLimit::max(super::marks::UPLOAD_BODY_BYTES)),
+                .layer(DefaultBodyLimit::max(super::uploads::UPLOAD_BODY_BYTES)),
         )
         .route(
             super::access::listed("/corrections/{id}", &["GET"]),
@@ -130,7 +130,7 @@ async fn make(
     body: axum::body::Body,
 ) -> Result<Json<Value>, ApiError> {
     who.require(Action::DataCorrect, Target::Any)?;
-    let limit = super::marks::UPLOAD_BODY_BYTES;
+    let limit = super::uploads::UPLOAD_BODY_BYTES;
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
         ApiError::bad_request(format!(
             "the body could not be read whole (at most {limit} bytes): {e}"

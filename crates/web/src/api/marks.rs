@@ -2,14 +2,14 @@
 //! the JSON, base64), staff accept or reject, the enterprise withdraws; the list and one mark with its
 //! evidence, and an evidence file itself. The rules are `platform::marks`'.
 
+use super::uploads::{UPLOAD_BODY_BYTES, file_response, keep_files};
 use super::{AppState, check_range, local_time, parse_time, query};
 use crate::ApiError;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use base64::Engine;
@@ -22,11 +22,6 @@ use store::{Attachment, Mark};
 
 /// Days one list of marks may cover.
 const MAX_DAYS: i64 = 366;
-
-/// The largest request carrying evidence files (the API's JSON, the console's form): ten files of the
-/// default `attachments.max_bytes` in base64. Read only after the permission check, so nobody without
-/// the right to mark can make the server buffer it.
-pub const UPLOAD_BODY_BYTES: usize = 15 * 1024 * 1024;
 
 pub fn routes() -> Router<Arc<crate::App>> {
     let mut r = Router::new()
@@ -140,23 +135,6 @@ struct MarkBody {
     value: Option<f64>,
     #[serde(default)]
     evidence: Vec<EvidenceFile>,
-}
-
-/// The files of a form or a JSON body, kept on disk (refused ones name why).
-pub fn keep_files(
-    p: &crate::App,
-    files: &[(String, Vec<u8>)],
-) -> Result<Vec<Attachment>, platform::Error> {
-    if files.len() > 10 {
-        return Err(platform::Error::invalid_both(
-            format!("{} evidence files: at most 10 per mark", files.len()),
-            "证明材料最多 10 个文件",
-        ));
-    }
-    files
-        .iter()
-        .map(|(name, bytes)| platform::attachments::keep(&p.settings, name, bytes))
-        .collect()
 }
 
 /// A new mark by the caller (an enterprise user of the outlet's enterprise).
@@ -288,43 +266,6 @@ async fn evidence(
         ApiError::bad_request("digest is required (from the mark's evidence list)")
     })?;
     Ok(file_response(&p, &files, &digest, &format!("mark {id}"))?)
-}
-
-/// The file `digest` of `files` (what a record holds), downloaded, never shown inline.
-pub fn file_response(
-    p: &crate::App,
-    files: &[Attachment],
-    digest: &str,
-    holder: &str,
-) -> Result<Response, platform::Error> {
-    let a = files.iter().find(|a| a.digest == digest).ok_or_else(|| {
-        platform::Error::NotFound(format!("{holder} holds no evidence file {digest:?}"))
-    })?;
-    let bytes = platform::attachments::read(&p.settings, &a.digest)?;
-    // The name is the uploader's: only ASCII letters, digits, dot, dash and underscore go in the header.
-    let safe: String = a
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, a.media_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 #[derive(Deserialize)]

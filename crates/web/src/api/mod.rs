@@ -13,6 +13,7 @@ mod permits;
 mod registry;
 mod session;
 mod supervision;
+pub mod uploads;
 
 use crate::App;
 use axum::Extension;

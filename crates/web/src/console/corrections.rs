@@ -3,7 +3,7 @@
 //! everyone who may read the site sees the corrections; staff withdraw one. The rules are
 //! `platform::series::corrections`'. Enterprise users never get the form: they mark their data instead.
 
-use super::marks::{local_input, read_any};
+use super::forms::{local_input, read_any};
 use super::{Desk, Fields, field, optional, table};
 use crate::portal::html::Html;
 use crate::{App, html, write_html};
@@ -239,7 +239,7 @@ pub async fn create(
             reason: field(&f, "reason").to_string(),
         })
     })();
-    let saved = match input.and_then(|i| Ok((i, crate::api::marks::keep_files(&p, &files)?))) {
+    let saved = match input.and_then(|i| Ok((i, crate::api::uploads::keep_files(&p, &files)?))) {
         Ok((input, evidence)) => {
             crate::api::corrections::write_correction(&p, desk.who.clone(), input, evidence).await
         }
@@ -433,7 +433,7 @@ pub async fn evidence(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match crate::api::marks::file_response(
+    match crate::api::uploads::file_response(
         &p,
         &files,
         field(&q, "digest"),

@@ -1,10 +1,12 @@
 //! The pieces every console form and list is made of: labelled inputs and choices, fields read from a
 //! posted form, numbers typed by people, server-side paging and search.
 
-use super::Fields;
+use super::{Desk, Fields};
 use crate::portal::html::Html;
 use crate::portal::{self, Ctx};
 use crate::{html, write_html};
+use axum::Form;
+use axum::extract::{FromRequest, Multipart};
 
 /// A labelled text input of a form with `fields` layout.
 pub(crate) fn input(id: &str, label: &str, value: &str, extra: &'static str) -> Html {
@@ -174,3 +176,68 @@ pub(crate) fn download(
 
 /// The media type of an XLSX workbook.
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A local time typed into a `datetime-local` input (`2026-12-03T08:00`), as Unix seconds.
+pub(crate) fn local_input(desk: &Desk, f: &Fields, name: &str) -> Result<i64, platform::Error> {
+    let text = field(f, name);
+    text.parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|t| t.to_zoned(desk.ctx.tz.clone()).ok())
+        .map(|z| z.timestamp().as_second())
+        .ok_or_else(|| {
+            platform::Error::invalid_both(
+                format!("{name} {text:?} is not a local time like 2026-12-03T08:00"),
+                format!("时间“{text}”无效，格式如 2026-12-03T08:00"),
+            )
+        })
+}
+
+/// The fields and files of a form that may carry evidence files: `multipart/form-data`, or a form without files.
+pub(crate) async fn read_any(
+    request: axum::extract::Request,
+) -> Result<(Fields, Vec<(String, Vec<u8>)>), platform::Error> {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let form = Multipart::from_request(request, &()).await.map_err(|e| {
+            platform::Error::invalid(format!("the form could not be read: {}", e.body_text()))
+        })?;
+        return read_form(form).await;
+    }
+    let Form(f) = Form::<Fields>::from_request(request, &())
+        .await
+        .map_err(|e| {
+            platform::Error::invalid(format!("the form could not be read: {}", e.body_text()))
+        })?;
+    Ok((f, Vec::new()))
+}
+
+/// The fields and files of a multipart form.
+async fn read_form(
+    mut form: Multipart,
+) -> Result<(Fields, Vec<(String, Vec<u8>)>), platform::Error> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        platform::Error::invalid(format!("the form could not be read: {}", e.body_text()))
+    };
+    let (mut fields, mut files) = (Fields::new(), Vec::new());
+    while let Some(part) = form.next_field().await.map_err(bad)? {
+        let name = part.name().unwrap_or_default().to_string();
+        match part.file_name().map(str::to_string) {
+            Some(file_name) if name == "evidence" => {
+                let bytes = part.bytes().await.map_err(bad)?;
+                // A file input left empty still sends a part, with no name and no bytes.
+                if !(file_name.is_empty() && bytes.is_empty()) {
+                    files.push((file_name, bytes.to_vec()));
+                }
+            }
+            _ => {
+                let text = part.text().await.map_err(bad)?;
+                fields.insert(name, text);
+            }
+        }
+    }
+    Ok((fields, files))
+}

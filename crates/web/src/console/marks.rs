@@ -3,10 +3,11 @@
 //! read the outlet sees the marks and their state; staff accept or reject them with a comment, the
 //! enterprise withdraws one not yet reviewed. The rules are `platform::marks`'.
 
+use super::forms::{local_input, read_any};
 use super::{Desk, Fields, field, optional, select, table};
 use crate::portal::html::Html;
 use crate::{App, html, write_html};
-use axum::extract::{FromRequest, Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Form};
@@ -44,21 +45,6 @@ async fn markable(p: &App, desk: &Desk) -> Result<Vec<Site>, platform::Error> {
         .filter(|s| matches!(s.kind, SiteKind::FlueGasOutlet | SiteKind::WastewaterOutlet))
         .filter(|s| desk.who.may(Action::DataMark, Target::site(s)))
         .collect())
-}
-
-/// A local time typed into a `datetime-local` input (`2026-12-03T08:00`), as Unix seconds.
-pub(super) fn local_input(desk: &Desk, f: &Fields, name: &str) -> Result<i64, platform::Error> {
-    let text = field(f, name);
-    text.parse::<jiff::civil::DateTime>()
-        .ok()
-        .and_then(|t| t.to_zoned(desk.ctx.tz.clone()).ok())
-        .map(|z| z.timestamp().as_second())
-        .ok_or_else(|| {
-            platform::Error::invalid_both(
-                format!("{name} {text:?} is not a local time like 2026-12-03T08:00"),
-                format!("时间“{text}”无效，格式如 2026-12-03T08:00"),
-            )
-        })
 }
 
 /// The form of a new mark, with what was typed (`f`) when it comes back with a problem.
@@ -221,56 +207,6 @@ pub async fn list(
     list_page(&p, &desk, &q, &Fields::new(), None, StatusCode::OK).await
 }
 
-/// The fields and files of the marking form: `multipart/form-data`, or a form without files.
-pub(super) async fn read_any(
-    request: axum::extract::Request,
-) -> Result<(Fields, Vec<(String, Vec<u8>)>), platform::Error> {
-    let multipart = request
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if multipart {
-        let form = Multipart::from_request(request, &()).await.map_err(|e| {
-            platform::Error::invalid(format!("the form could not be read: {}", e.body_text()))
-        })?;
-        return read_form(form).await;
-    }
-    let Form(f) = Form::<Fields>::from_request(request, &())
-        .await
-        .map_err(|e| {
-            platform::Error::invalid(format!("the form could not be read: {}", e.body_text()))
-        })?;
-    Ok((f, Vec::new()))
-}
-
-/// The fields and files of a multipart form.
-async fn read_form(
-    mut form: Multipart,
-) -> Result<(Fields, Vec<(String, Vec<u8>)>), platform::Error> {
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        platform::Error::invalid(format!("the form could not be read: {}", e.body_text()))
-    };
-    let (mut fields, mut files) = (Fields::new(), Vec::new());
-    while let Some(part) = form.next_field().await.map_err(bad)? {
-        let name = part.name().unwrap_or_default().to_string();
-        match part.file_name().map(str::to_string) {
-            Some(file_name) if name == "evidence" => {
-                let bytes = part.bytes().await.map_err(bad)?;
-                // A file input left empty still sends a part, with no name and no bytes.
-                if !(file_name.is_empty() && bytes.is_empty()) {
-                    files.push((file_name, bytes.to_vec()));
-                }
-            }
-            _ => {
-                let text = part.text().await.map_err(bad)?;
-                fields.insert(name, text);
-            }
-        }
-    }
-    Ok((fields, files))
-}
-
 pub async fn create(
     State(p): State<Arc<App>>,
     Extension(who): Extension<Principal>,
@@ -319,7 +255,7 @@ pub async fn create(
             value: super::forms::number(&f, "value")?,
         })
     })();
-    let saved = match input.and_then(|i| Ok((i, crate::api::marks::keep_files(&p, &files)?))) {
+    let saved = match input.and_then(|i| Ok((i, crate::api::uploads::keep_files(&p, &files)?))) {
         Ok((input, evidence)) => {
             crate::api::marks::write_mark(&p, desk.who.clone(), input, evidence).await
         }
@@ -601,7 +537,7 @@ pub async fn evidence(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match crate::api::marks::file_response(
+    match crate::api::uploads::file_response(
         &p,
         &files,
         field(&q, "digest"),

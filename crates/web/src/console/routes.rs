@@ -358,7 +358,7 @@ pub fn routes() -> Router<Arc<App>> {
             get(marks::list)
                 .post(marks::create)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::marks::UPLOAD_BODY_BYTES,
+                    crate::api::uploads::UPLOAD_BODY_BYTES,
                 )),
         )
         .route(
@@ -376,7 +376,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             listed("/console/corrections", &["GET", "POST"]),
             get(corrections::list).post(corrections::create).layer(
-                axum::extract::DefaultBodyLimit::max(crate::api::marks::UPLOAD_BODY_BYTES),
+                axum::extract::DefaultBodyLimit::max(crate::api::uploads::UPLOAD_BODY_BYTES),
             ),
         )
         .route(
