@@ -145,13 +145,11 @@ pub async fn password(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/account/password", &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, "/console/account/password", &q, who, &headers, &f).await
+    {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let (current, new) = (
         f.get("current").cloned().unwrap_or_default(),
         f.get("new").cloned().unwrap_or_default(),
@@ -194,13 +192,10 @@ pub async fn create_token(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/account/tokens", &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, "/console/account/tokens", &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     if let Err(r) = desk.require(Action::OwnAccount, platform::accounts::Target::Any) {
         return r;
     }
@@ -254,13 +249,10 @@ pub async fn revoke_token(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/account/tokens", &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, "/console/account/tokens", &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let Ok(id) = id.parse::<i64>() else {
         return desk.fail(platform::Error::NotFound(format!("no token {id:?}")));
     };

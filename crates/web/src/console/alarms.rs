@@ -526,13 +526,10 @@ pub async fn act(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     if let Err(r) = desk.require(Action::AlarmsHandle, Target::Any) {
         return r;
     }

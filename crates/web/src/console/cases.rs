@@ -434,13 +434,10 @@ pub async fn act(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let c = match readable(&p, &desk, &id).await {
         Ok(c) => c,
         Err(r) => return r,
@@ -495,13 +492,10 @@ pub async fn feedback(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let c = match readable(&p, &desk, &id).await {
         Ok(c) => c,
         Err(r) => return r,

@@ -313,21 +313,8 @@ fn page(
     if let Some(e) = &problem {
         body.push(&desk.problem(e));
     }
-    let mut evidence = Html::new();
-    for a in files {
-        write_html!(
-            evidence,
-            r#"<li><a href="/console/corrections/{}/evidence?digest={}" download>{}</a> ({}, {} B)</li>"#,
-            c.id,
-            &a.digest,
-            &a.name,
-            &a.media_type,
-            a.size
-        );
-    }
-    if files.is_empty() {
-        write_html!(evidence, "<li>{}</li>", ctx.t("无", "none"));
-    }
+    let evidence =
+        super::forms::evidence_list(ctx, &format!("/console/corrections/{}", c.id), files);
     let state = match (&c.withdrawn_by, c.withdrawn_at) {
         (Some(by), Some(at)) => {
             format!("{} · {by} · {}", ctx.t("已撤回", "withdrawn"), ctx.time(at))
@@ -382,13 +369,10 @@ pub async fn withdraw(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let (c, site, files) = match readable(&p, &desk, &id).await {
         Ok(x) => x,
         Err(r) => return r,

@@ -241,3 +241,23 @@ async fn read_form(
     }
     Ok((fields, files))
 }
+
+/// The evidence files a record holds, as download links under `base` (`/console/marks/12`).
+pub(crate) fn evidence_list(ctx: &Ctx, base: &str, files: &[store::Attachment]) -> Html {
+    let mut list = Html::new();
+    for a in files {
+        write_html!(
+            list,
+            r#"<li><a href="{}/evidence?digest={}" download>{}</a> ({}, {} B)</li>"#,
+            base,
+            &a.digest,
+            &a.name,
+            &a.media_type,
+            a.size
+        );
+    }
+    if files.is_empty() {
+        write_html!(list, "<li>{}</li>", ctx.t("无", "none"));
+    }
+    list
+}

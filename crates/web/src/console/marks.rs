@@ -328,21 +328,7 @@ fn page(
     if let Some(e) = &problem {
         body.push(&desk.problem(e));
     }
-    let mut evidence = Html::new();
-    for a in files {
-        write_html!(
-            evidence,
-            r#"<li><a href="/console/marks/{}/evidence?digest={}" download>{}</a> ({}, {} B)</li>"#,
-            m.id,
-            &a.digest,
-            &a.name,
-            &a.media_type,
-            a.size
-        );
-    }
-    if files.is_empty() {
-        write_html!(evidence, "<li>{}</li>", ctx.t("无", "none"));
-    }
+    let evidence = super::forms::evidence_list(ctx, &format!("/console/marks/{}", m.id), files);
     write_html!(
         body,
         r#"<dl class="facts"><dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{} – {}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd id="state">{}</dd><dt>{}</dt><dd>{} · {}{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd><ul id="evidence">{}</ul></dd></dl>"#,
@@ -427,13 +413,10 @@ pub async fn review(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let (m, site, files) = match readable(&p, &desk, &id).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -495,13 +478,10 @@ pub async fn withdraw(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, PATH, &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let (m, site, files) = match readable(&p, &desk, &id).await {
         Ok(x) => x,
         Err(r) => return r,

@@ -264,6 +264,20 @@ impl Desk {
         Ok(desk)
     }
 
+    /// [`Desk::open`] for a posted form, then [`Desk::check_csrf`] of it: what every change does first.
+    pub async fn open_posted(
+        p: &App,
+        path: &str,
+        q: &Fields,
+        who: Principal,
+        headers: &HeaderMap,
+        form: &Fields,
+    ) -> Result<Desk, Response> {
+        let desk = Desk::open(p, path, q, who, headers).await?;
+        desk.check_csrf(form)?;
+        Ok(desk)
+    }
+
     /// Ok when the person may take `action` on `target`; a 403 page naming the action otherwise.
     pub fn require(&self, action: Action, target: Target<'_>) -> Result<(), Response> {
         if self.who.may(action, target) {

@@ -453,13 +453,10 @@ pub async fn save(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/permits/new", &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, "/console/permits/new", &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     if let Err(r) = desk.require(Action::RegistryWrite, Target::Any) {
         return r;
     }

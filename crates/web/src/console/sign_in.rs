@@ -106,13 +106,10 @@ pub async fn sign_out(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let desk = match Desk::open(&p, "/console/sign-out", &q, who, &headers).await {
+    let desk = match Desk::open_posted(&p, "/console/sign-out", &q, who, &headers, &f).await {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(r) = desk.check_csrf(&f) {
-        return r;
-    }
     let who = desk.who.clone();
     if let Err(e) = p.write(move |s| accounts::sign_out(s, &who)).await {
         return desk.fail(e);
