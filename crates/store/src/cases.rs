@@ -60,3 +60,30 @@ pub struct CaseEvent {
     /// What the action set, in words (unit and due date, the penalty...).
     pub detail: Option<String>,
 }
+
+/// A complaint or report from the public (12369), the front door of a case. The reporter's name and
+/// contact are sealed (`contact_sealed`, opened only with the key outside the database); nothing else
+/// here identifies them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Complaint {
+    /// 0 until stored.
+    pub id: i64,
+    pub case_id: i64,
+    /// What the reporter follows it with (unguessable, shown once).
+    pub tracking_code: String,
+    /// `air`, `water`, `noise`, `waste`, `soil`, `radiation`, `ecology` or `other`.
+    pub category: String,
+    pub address: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// The county it was routed to.
+    pub county: Option<String>,
+    pub description: String,
+    /// The reporter's name and contact, sealed; `None`: anonymous.
+    pub contact_sealed: Option<String>,
+    /// `web` or `open311`.
+    pub channel: String,
+    /// An earlier complaint about the same place, category and day.
+    pub duplicate_of: Option<i64>,
+    pub created_at: i64,
+}

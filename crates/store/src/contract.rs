@@ -5,9 +5,9 @@ use crate::chain::ChainCheck;
 use crate::copy::{Cell, Table};
 use crate::{
     AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, Attachment, AuditEntry, Baseline,
-    Case, CaseEvent, Correction, County, Delivery, Determination, Device, Enterprise, FrameRecord,
-    Interval, JournalEntry, Mark, NewValue, Period, Permit, Result, Rollup, Scopes, Session, Site,
-    StoreError, Tier, Value, Verdict, Waterbody,
+    Case, CaseEvent, Complaint, Correction, County, Delivery, Determination, Device, Enterprise,
+    FrameRecord, Interval, JournalEntry, Mark, NewValue, Period, Permit, Result, Rollup, Scopes,
+    Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -383,6 +383,14 @@ pub trait Cases {
     fn add_case_event(&self, e: &CaseEvent) -> Result<()>;
     /// A case's history, oldest first.
     fn case_events(&self, case_id: i64) -> Result<Vec<CaseEvent>>;
+    /// Stores a new complaint (`id` 0; returns its id) or replaces the one with its id.
+    fn put_complaint(&self, c: &Complaint) -> Result<i64>;
+    fn complaint(&self, id: i64) -> Result<Option<Complaint>>;
+    fn complaint_by_code(&self, tracking_code: &str) -> Result<Option<Complaint>>;
+    /// The complaints that opened or joined a case, oldest first.
+    fn complaints_of_case(&self, case_id: i64) -> Result<Vec<Complaint>>;
+    /// Complaints received in `[from, to)`, oldest first.
+    fn complaints_received(&self, from: i64, to: i64) -> Result<Vec<Complaint>>;
 }
 
 /// Which stored record holds which evidence file (the files are on disk, see `platform::attachments`).

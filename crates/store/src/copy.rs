@@ -391,6 +391,26 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "complaints",
+        columns: &[
+            ("id", Int),
+            ("case_id", Int),
+            ("tracking_code", Text),
+            ("category", Text),
+            ("address", Text),
+            ("lon", Real),
+            ("lat", Real),
+            ("county", Text),
+            ("description", Text),
+            ("contact_sealed", Text),
+            ("channel", Text),
+            ("duplicate_of", Int),
+            ("created_at", Int),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
         name: "case_events",
         columns: &[
             ("id", Int),

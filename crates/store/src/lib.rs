@@ -26,7 +26,7 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
-pub use cases::{Case, CaseEvent};
+pub use cases::{Case, CaseEvent, Complaint};
 pub use chain::ChainCheck;
 pub use contract::{
     Alarms, Attachments, Audit, Cases, Conflict, Connection, Corrections, Database, Determinations,

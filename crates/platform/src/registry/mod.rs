@@ -8,6 +8,7 @@
 //!
 //! - [`import`]: the registry file format (TOML), parsed into [`RegistryData`].
 
+pub mod areas;
 pub mod changes;
 pub mod import;
 pub mod secret;

@@ -93,4 +93,39 @@ pub fn cases_keep_their_steps_and_their_history_grows(db: &dyn Database) {
     );
     assert_eq!(history[2].comment.as_deref(), Some("已电话联系"));
     assert!(store.case_events(other).unwrap().is_empty());
+
+    // Complaints: found by their tracking code and their case; the contact only ever sealed.
+    let complaint = Complaint {
+        id: 0,
+        case_id: id,
+        tracking_code: "ZT7K2M9QH4XW".into(),
+        category: "air".into(),
+        address: Some("昭阳区凤凰街道".into()),
+        lon: Some(103.717),
+        lat: Some(27.338),
+        county: Some("530602".into()),
+        description: "夜间异味".into(),
+        contact_sealed: Some("v1:k1:00:ff".into()),
+        channel: "web".into(),
+        duplicate_of: None,
+        created_at: T0 + 2 * HOUR,
+    };
+    let cid = store.put_complaint(&complaint).unwrap();
+    let again = Complaint {
+        id: 0,
+        tracking_code: "ZT8A3B4C5D6E".into(),
+        contact_sealed: None,
+        channel: "open311".into(),
+        duplicate_of: Some(cid),
+        created_at: T0 + 3 * HOUR,
+        ..complaint.clone()
+    };
+    let aid = store.put_complaint(&again).unwrap();
+    let stored = Complaint { id: cid, ..complaint };
+    assert_eq!(store.complaint(cid).unwrap(), Some(stored.clone()));
+    assert_eq!(store.complaint_by_code("ZT7K2M9QH4XW").unwrap(), Some(stored));
+    assert_eq!(store.complaint_by_code("nope").unwrap(), None);
+    let of_case: Vec<i64> = store.complaints_of_case(id).unwrap().iter().map(|c| c.id).collect();
+    assert_eq!(of_case, vec![cid, aid]);
+    assert_eq!(store.complaints_received(T0 + 3 * HOUR, T0 + 4 * HOUR).unwrap().len(), 1);
 }

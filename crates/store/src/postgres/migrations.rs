@@ -44,6 +44,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../../migrations/postgres/0011_corrections.sql"),
     ),
     (12, include_str!("../../migrations/postgres/0012_cases.sql")),
+    (
+        13,
+        include_str!("../../migrations/postgres/0013_complaints.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -1,7 +1,7 @@
 //! Cases and their history, on SQLite.
 
 use super::SqliteConnection;
-use crate::{Case, CaseEvent, Cases, Result};
+use crate::{Case, CaseEvent, Cases, Complaint, Result};
 use rusqlite::params;
 
 const COLUMNS: &str = "id, source, source_ref, subject_kind, subject_id, site_id, enterprise_id, county, title, description, state, unit, assignee, due, accepted_on, founded, penalty_number, penalty_amount, penalty_measures, reason_code, merged_into, created_by, created_at, changed_at";
@@ -35,7 +35,41 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
     })
 }
 
+const COMPLAINT_COLUMNS: &str = "id, case_id, tracking_code, category, address, lon, lat, county, description, contact_sealed, channel, duplicate_of, created_at";
+
+fn complaint_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Complaint> {
+    Ok(Complaint {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        tracking_code: r.get(2)?,
+        category: r.get(3)?,
+        address: r.get(4)?,
+        lon: r.get(5)?,
+        lat: r.get(6)?,
+        county: r.get(7)?,
+        description: r.get(8)?,
+        contact_sealed: r.get(9)?,
+        channel: r.get(10)?,
+        duplicate_of: r.get(11)?,
+        created_at: r.get(12)?,
+    })
+}
+
 impl SqliteConnection {
+    fn complaints_where(
+        &self,
+        clause: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<Vec<Complaint>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COMPLAINT_COLUMNS} FROM complaints WHERE {clause}"
+        ))?;
+        let rows = stmt
+            .query_map(values, complaint_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     fn cases_where(&self, clause: &str, values: impl rusqlite::Params) -> Result<Vec<Case>> {
         let mut stmt = self
             .conn
@@ -134,5 +168,54 @@ impl Cases for SqliteConnection {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    fn put_complaint(&self, c: &Complaint) -> Result<i64> {
+        let values = params![
+            c.case_id,
+            c.tracking_code,
+            c.category,
+            c.address,
+            c.lon,
+            c.lat,
+            c.county,
+            c.description,
+            c.contact_sealed,
+            c.channel,
+            c.duplicate_of,
+            c.created_at,
+            c.id
+        ];
+        if c.id == 0 {
+            self.conn.execute(
+                "INSERT INTO complaints (case_id, tracking_code, category, address, lon, lat, county, description, contact_sealed, channel, duplicate_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                &values[..12],
+            )?;
+            return Ok(self.conn.last_insert_rowid());
+        }
+        self.conn
+            .execute("UPDATE complaints SET case_id = ?1, tracking_code = ?2, category = ?3, address = ?4, lon = ?5, lat = ?6, county = ?7, description = ?8, contact_sealed = ?9, channel = ?10, duplicate_of = ?11, created_at = ?12 WHERE id = ?13", values)?;
+        Ok(c.id)
+    }
+
+    fn complaint(&self, id: i64) -> Result<Option<Complaint>> {
+        Ok(self.complaints_where("id = ?1", params![id])?.pop())
+    }
+
+    fn complaint_by_code(&self, tracking_code: &str) -> Result<Option<Complaint>> {
+        Ok(self
+            .complaints_where("tracking_code = ?1", params![tracking_code])?
+            .pop())
+    }
+
+    fn complaints_of_case(&self, case_id: i64) -> Result<Vec<Complaint>> {
+        self.complaints_where("case_id = ?1 ORDER BY id", params![case_id])
+    }
+
+    fn complaints_received(&self, from: i64, to: i64) -> Result<Vec<Complaint>> {
+        self.complaints_where(
+            "created_at >= ?1 AND created_at < ?2 ORDER BY id",
+            params![from, to],
+        )
     }
 }

@@ -44,6 +44,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0014_corrections.sql"),
     ),
     (15, include_str!("../../migrations/sqlite/0015_cases.sql")),
+    (
+        16,
+        include_str!("../../migrations/sqlite/0016_complaints.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {
