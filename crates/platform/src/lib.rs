@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod alarms;
 pub mod attachments;
 pub mod cases;
+pub mod complaints;
 pub mod csv_out;
 pub mod demo;
 pub mod determinations;
@@ -56,6 +57,8 @@ pub enum StartError {
     TimeZone(String),
     #[error(transparent)]
     DeviceKey(#[from] registry::secret::KeyError),
+    #[error("{0}")]
+    PersonalKey(#[from] complaints::sealed::SealError),
     #[error("cannot seal the stored device passwords: {0}")]
     Seal(Error),
 }
@@ -76,6 +79,10 @@ pub struct Platform {
     pub devices: Arc<ingest::Devices>,
     /// The key device passwords are sealed with (`device_key_file`).
     pub device_key: registry::DeviceKey,
+    /// The keys reporters' personal data is sealed with (`complaints.key_file`).
+    pub personal_keys: complaints::sealed::PersonalKeys,
+    /// The counties' areas complaints are routed by (`portal.map_geojson`, or the demo's layer).
+    pub county_layer: registry::areas::CountyLayer,
     /// What hostile HJ 212 clients have done lately (per source and MN).
     pub guard: Arc<ingest::guard::Guard>,
     /// The writer's last commit and failure, and the disk's free space (`/healthz`).
@@ -230,6 +237,23 @@ impl Platform {
         if sealed > 0 {
             tracing::info!(sealed, "device passwords stored in clear were sealed");
         }
+        let (personal_keys, made) =
+            complaints::sealed::PersonalKeys::load_or_create(&settings.personal_key_path())?;
+        if made {
+            tracing::info!(
+                path = %settings.personal_key_path().display(),
+                "made a new key for reporters' personal data; keep it beside the database, out of its backups"
+            );
+        }
+        // The operator's county layer when it reads, else the demo's (the portal's map does the same).
+        let county_layer = settings
+            .portal
+            .map_geojson
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .map(|text| registry::areas::CountyLayer::parse(&text))
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| registry::areas::CountyLayer::parse(demo::COUNTIES_GEOJSON));
         let devices = Arc::new(ingest::Devices::new(device_key.clone()));
         let guard = Arc::new(ingest::guard::Guard::new(ingest::guard::GuardLimits {
             max_connections_per_source: settings.limits.max_connections_per_source,
@@ -266,6 +290,8 @@ impl Platform {
             tz,
             devices,
             device_key,
+            personal_keys,
+            county_layer,
             guard,
             health,
             writer,

@@ -40,6 +40,9 @@ pub struct Settings {
     pub marks: crate::supervision::marking::MarkSettings,
     /// The cases' clocks and working-day calendar (`cases.*`).
     pub cases: crate::cases::CaseSettings,
+    /// The key file reporters' personal data is sealed with (`complaints.key_file`); `None`:
+    /// `personal.key` in the data folder (made, mode 0600, when missing). Keep it out of database backups.
+    pub complaints_key_file: Option<PathBuf>,
     /// Where evidence files are kept and how large one may be (`attachments.*`).
     pub attachments: crate::attachments::AttachmentSettings,
 }
@@ -174,6 +177,7 @@ impl Default for Settings {
             alarms: crate::alarms::AlarmSettings::default(),
             marks: crate::supervision::marking::MarkSettings::default(),
             cases: crate::cases::CaseSettings::default(),
+            complaints_key_file: None,
             attachments: crate::attachments::AttachmentSettings::default(),
         }
     }
@@ -221,6 +225,14 @@ impl Settings {
         self.device_key_file
             .clone()
             .unwrap_or_else(|| self.data_dir.join("device.key"))
+    }
+
+    /// The key file of reporters' personal data ([`Settings::complaints_key_file`], or `personal.key` in
+    /// the data folder).
+    pub fn personal_key_path(&self) -> PathBuf {
+        self.complaints_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("personal.key"))
     }
 
     /// The database to open (see `store::open`): [`Settings::database_url`], or the SQLite file in the

@@ -174,6 +174,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "a case due within this many days is flagged due soon (default 3)",
     ),
     (
+        "complaints.key_file",
+        "key file reporters' names and contacts are sealed with (ChaCha20-Poly1305; one `id hex` key per line, the first seals, all open; default personal.key in the data folder, made when missing); keep it out of database backups",
+    ),
+    (
         "attachments.dir",
         "folder of evidence files (content-addressed; default attachments in the data folder; servers of one database share it)",
     ),
@@ -399,6 +403,7 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{key}: {value}: {e}"))?
         }
         "cases.due_soon_days" => s.cases.due_soon_days = num(key, value)?,
+        "complaints.key_file" => s.complaints_key_file = Some(value.into()),
         "attachments.dir" => s.attachments.dir = Some(value.into()),
         "attachments.max_bytes" => s.attachments.max_bytes = positive(key, value)?,
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),

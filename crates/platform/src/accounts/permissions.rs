@@ -33,10 +33,12 @@ pub enum Action {
     CasesHandle,
     /// Answer a case about one's own enterprise (its feedback).
     CaseFeedback,
+    /// Open a reporter's sealed name and contact (each time with a reason, in the audit log).
+    ComplaintsReveal,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::DataRead,
         Action::RegistryRead,
         Action::RegistryWrite,
@@ -50,6 +52,7 @@ impl Action {
         Action::DataCorrect,
         Action::CasesHandle,
         Action::CaseFeedback,
+        Action::ComplaintsReveal,
     ];
 
     /// The code tokens carry (`registry.write`).
@@ -68,6 +71,7 @@ impl Action {
             Action::DataCorrect => "data.correct",
             Action::CasesHandle => "cases.handle",
             Action::CaseFeedback => "cases.feedback",
+            Action::ComplaintsReveal => "complaints.reveal",
         }
     }
 
@@ -101,6 +105,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityAdmin, MarksReview, Everywhere),
     (Role::CityAdmin, DataCorrect, Everywhere),
     (Role::CityAdmin, CasesHandle, Everywhere),
+    (Role::CityAdmin, ComplaintsReveal, Everywhere),
     (Role::CityStaff, DataRead, Everywhere),
     (Role::CityStaff, RegistryRead, Everywhere),
     (Role::CityStaff, RegistryWrite, Everywhere),
@@ -110,6 +115,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityStaff, MarksReview, Everywhere),
     (Role::CityStaff, DataCorrect, Everywhere),
     (Role::CityStaff, CasesHandle, Everywhere),
+    (Role::CityStaff, ComplaintsReveal, Everywhere),
     (Role::CountyOfficer, DataRead, Jurisdiction),
     (Role::CountyOfficer, RegistryRead, Jurisdiction),
     (Role::CountyOfficer, RegistryWrite, Jurisdiction),
@@ -119,6 +125,7 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CountyOfficer, MarksReview, Jurisdiction),
     (Role::CountyOfficer, DataCorrect, Jurisdiction),
     (Role::CountyOfficer, CasesHandle, Jurisdiction),
+    (Role::CountyOfficer, ComplaintsReveal, Jurisdiction),
     (Role::EnterpriseUser, DataRead, Jurisdiction),
     (Role::EnterpriseUser, RegistryRead, Jurisdiction),
     // Marking is the enterprise's say on its own data; the bureau reviews, it does not mark. Correcting

@@ -32,7 +32,9 @@ pub enum SealError {
         path: String,
         source: std::io::Error,
     },
-    #[error("personal-data key file {path}, line {line}: not `id hex` with 64 hexadecimal characters")]
+    #[error(
+        "personal-data key file {path}, line {line}: not `id hex` with 64 hexadecimal characters"
+    )]
     Malformed { path: String, line: usize },
     #[error("no random source: {0}")]
     Random(String),
@@ -180,19 +182,30 @@ mod tests {
         assert!(made);
         let sealed = old.seal(r#"{"phone":"13912345678"}"#).unwrap();
         assert!(!sealed.contains("13912345678"));
-        assert_ne!(sealed, old.seal(r#"{"phone":"13912345678"}"#).unwrap(), "a fresh nonce");
+        assert_ne!(
+            sealed,
+            old.seal(r#"{"phone":"13912345678"}"#).unwrap(),
+            "a fresh nonce"
+        );
         // Rotation: a new key first, the old one kept to open what it sealed.
         let text = std::fs::read_to_string(&path).unwrap();
-        let rotated = PersonalKeys::parse(&format!("new1 {}\n{text}", "ab".repeat(32)), "k").unwrap();
+        let rotated =
+            PersonalKeys::parse(&format!("new1 {}\n{text}", "ab".repeat(32)), "k").unwrap();
         assert_eq!(rotated.open(&sealed).unwrap(), r#"{"phone":"13912345678"}"#);
         assert!(rotated.seal("x").unwrap().starts_with("v1:new1:"));
         // A changed byte does not open; a dropped key is named.
         let mut forged = sealed.clone().into_bytes();
         let last = forged.len() - 1;
         forged[last] = if forged[last] == b'0' { b'1' } else { b'0' };
-        assert!(matches!(old.open(&String::from_utf8(forged).unwrap()), Err(SealError::Forged)));
+        assert!(matches!(
+            old.open(&String::from_utf8(forged).unwrap()),
+            Err(SealError::Forged)
+        ));
         let only_new = PersonalKeys::parse(&format!("new1 {}", "ab".repeat(32)), "k").unwrap();
-        assert!(matches!(only_new.open(&sealed), Err(SealError::UnknownKey(_))));
+        assert!(matches!(
+            only_new.open(&sealed),
+            Err(SealError::UnknownKey(_))
+        ));
         assert!(matches!(old.open("13912345678"), Err(SealError::Format)));
         let (again, made) = PersonalKeys::load_or_create(&path).unwrap();
         assert!(!made);

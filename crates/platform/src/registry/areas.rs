@@ -56,6 +56,11 @@ impl CountyLayer {
         CountyLayer { areas }
     }
 
+    /// Whether the layer has no area.
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+    }
+
     /// The county whose area holds (lon, lat), if any.
     pub fn county_at(&self, lon: f64, lat: f64) -> Option<&str> {
         self.areas

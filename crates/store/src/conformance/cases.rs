@@ -121,11 +121,28 @@ pub fn cases_keep_their_steps_and_their_history_grows(db: &dyn Database) {
         ..complaint.clone()
     };
     let aid = store.put_complaint(&again).unwrap();
-    let stored = Complaint { id: cid, ..complaint };
+    let stored = Complaint {
+        id: cid,
+        ..complaint
+    };
     assert_eq!(store.complaint(cid).unwrap(), Some(stored.clone()));
-    assert_eq!(store.complaint_by_code("ZT7K2M9QH4XW").unwrap(), Some(stored));
+    assert_eq!(
+        store.complaint_by_code("ZT7K2M9QH4XW").unwrap(),
+        Some(stored)
+    );
     assert_eq!(store.complaint_by_code("nope").unwrap(), None);
-    let of_case: Vec<i64> = store.complaints_of_case(id).unwrap().iter().map(|c| c.id).collect();
+    let of_case: Vec<i64> = store
+        .complaints_of_case(id)
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(of_case, vec![cid, aid]);
-    assert_eq!(store.complaints_received(T0 + 3 * HOUR, T0 + 4 * HOUR).unwrap().len(), 1);
+    assert_eq!(
+        store
+            .complaints_received(T0 + 3 * HOUR, T0 + 4 * HOUR)
+            .unwrap()
+            .len(),
+        1
+    );
 }

@@ -1,0 +1,473 @@
+//! 12369 complaints and reports from the public: the front door of a case (issue 15 item 2; workflows.md
+//! C1–C2). A complaint is checked at the edge, routed to the county of its place (the point on the
+//! county layer, or a county named in the address), joined to an open case about the same place,
+//! category and day (a duplicate), and otherwise opens a case of its own; the reporter gets a tracking
+//! code and a page that follows the case without any personal data. The reporter's name and contact are
+//! sealed ([`sealed`]) and opened only by staff with `complaints.reveal`, each time with a reason in the
+//! audit log (环保法 art. 57: the reporter's information is kept confidential; 信访工作条例 art. 30).
+
+pub mod sealed;
+
+use crate::accounts::{Action, Principal};
+use crate::cases::{CaseAction, CaseState};
+use crate::registry::areas::CountyLayer;
+use crate::{Error, Result};
+use jiff::tz::TimeZone;
+use sealed::PersonalKeys;
+use serde::{Deserialize, Serialize};
+use store::{Attachment, Case, CaseEvent, Complaint, Store};
+
+/// The categories a complaint is filed under: (code, Chinese, English).
+pub const CATEGORIES: [(&str, &str, &str); 8] = [
+    ("air", "大气污染", "air pollution"),
+    ("water", "水污染", "water pollution"),
+    ("noise", "噪声污染", "noise"),
+    ("waste", "固体废物", "solid waste"),
+    ("soil", "土壤污染", "soil pollution"),
+    ("radiation", "辐射", "radiation"),
+    ("ecology", "生态破坏", "ecological damage"),
+    ("other", "其他", "other"),
+];
+
+/// Who reported, as they chose to say (all optional: anonymous reports are accepted; a real name gets
+/// feedback). Sealed at rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl Contact {
+    fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.email.is_none()
+    }
+}
+
+/// A complaint as the public form or an Open311 client sends it, not yet checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ComplaintInput {
+    pub category: String,
+    pub address: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub description: String,
+    pub contact: Contact,
+}
+
+/// What submitting needs: the city's zone and the time now, the cases' clocks, the keys and the layer.
+pub struct Context<'a> {
+    pub tz: &'a TimeZone,
+    pub cases: &'a crate::cases::CaseSettings,
+    pub keys: &'a PersonalKeys,
+    pub layer: &'a CountyLayer,
+    pub now: i64,
+}
+
+fn invalid(en: String, zh: &str) -> Error {
+    Error::invalid_both(en, zh)
+}
+
+fn clean(v: &Option<String>, max: usize, what: &str, zh: &str) -> Result<Option<String>> {
+    match v.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) if t.chars().count() > max => Err(invalid(
+            format!("{what} is longer than {max} characters"),
+            zh,
+        )),
+        Some(t) if t.chars().any(char::is_control) => {
+            Err(invalid(format!("{what} holds control characters"), zh))
+        }
+        Some(t) => Ok(Some(t.to_string())),
+    }
+}
+
+/// Checks `input`; returns it cleaned.
+pub fn validate(input: &ComplaintInput) -> Result<ComplaintInput> {
+    if !CATEGORIES.iter().any(|(c, _, _)| *c == input.category) {
+        let all = CATEGORIES.map(|c| c.0).join(", ");
+        return Err(invalid(
+            format!("category {:?} is not one of {all}", input.category),
+            "请选择举报类别",
+        ));
+    }
+    let description = input.description.trim();
+    let n = description.chars().count();
+    if !(5..=5000).contains(&n) {
+        return Err(invalid(
+            format!("the description must be 5 to 5,000 characters; it has {n}"),
+            "请描述举报的情况（5 至 5000 字）",
+        ));
+    }
+    let address = clean(&input.address, 200, "address", "地址不超过 200 字")?;
+    let (lon, lat) = match (input.lon, input.lat) {
+        (Some(lon), Some(lat))
+            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
+        {
+            (Some(lon), Some(lat))
+        }
+        (None, None) => (None, None),
+        _ => {
+            return Err(invalid(
+                "lon and lat go together, within ±180 and ±90".into(),
+                "位置坐标无效",
+            ));
+        }
+    };
+    if address.is_none() && lon.is_none() {
+        return Err(invalid(
+            "say where: an address, a point on the map, or both".into(),
+            "请填写地址或在地图上选择位置",
+        ));
+    }
+    let phone = clean(&input.contact.phone, 20, "phone", "电话号码无效")?;
+    if let Some(p) = &phone
+        && !(p.len() >= 5 && p.chars().all(|c| c.is_ascii_digit() || "+- ".contains(c)))
+    {
+        return Err(invalid(
+            "phone is digits (and + - or spaces), 5 to 20 of them".into(),
+            "电话号码无效",
+        ));
+    }
+    let email = clean(&input.contact.email, 100, "email", "电子邮箱无效")?;
+    if email.as_deref().is_some_and(|e| !e.contains('@')) {
+        return Err(invalid("email has no @".into(), "电子邮箱无效"));
+    }
+    Ok(ComplaintInput {
+        category: input.category.clone(),
+        address,
+        lon,
+        lat,
+        description: description.to_string(),
+        contact: Contact {
+            name: clean(&input.contact.name, 50, "name", "姓名不超过 50 字")?,
+            phone,
+            email,
+        },
+    })
+}
+
+/// The county of a complaint: the point's, else a county the address names.
+fn route(store: &Store, layer: &CountyLayer, c: &ComplaintInput) -> store::Result<Option<String>> {
+    if let (Some(lon), Some(lat)) = (c.lon, c.lat)
+        && let Some(code) = layer.county_at(lon, lat)
+    {
+        return Ok(Some(code.to_string()));
+    }
+    let address = c.address.as_deref().unwrap_or("");
+    Ok(store
+        .counties()?
+        .into_iter()
+        .find(|k| !k.name.is_empty() && address.contains(&k.name))
+        .map(|k| k.code))
+}
+
+/// Roughly the distance in metres between two points (equirectangular: fine within a city).
+fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let k = std::f64::consts::PI / 180.0;
+    let x = (b.0 - a.0) * k * ((a.1 + b.1) / 2.0 * k).cos();
+    let y = (b.1 - a.1) * k;
+    6_371_000.0 * (x * x + y * y).sqrt()
+}
+
+/// Whether two complaints are about the same place: the same address, or points within 200 m.
+fn same_place(a: &Complaint, b: &ComplaintInput) -> bool {
+    match ((a.lon, a.lat), (b.lon, b.lat)) {
+        ((Some(x1), Some(y1)), (Some(x2), Some(y2))) => metres((x1, y1), (x2, y2)) <= 200.0,
+        _ => a.address.is_some() && a.address == b.address,
+    }
+}
+
+/// A tracking code: `ZT` and ten characters of Crockford's base32 (50 random bits; unguessable enough
+/// for a page that shows no personal data).
+fn tracking_code() -> Result<String> {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
+    Ok(std::iter::once("ZT".to_string())
+        .chain(
+            bytes
+                .iter()
+                .map(|b| (ALPHABET[(*b & 31) as usize] as char).to_string()),
+        )
+        .collect())
+}
+
+/// What a submission gives the reporter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    pub tracking_code: String,
+    pub case_id: i64,
+    pub county: Option<String>,
+    /// The earlier complaint it joined (same place, category and day).
+    pub duplicate_of: Option<i64>,
+}
+
+/// Files a complaint from `channel` (`web` or `open311`) with its photos (already kept on disk): a new
+/// case, or the open case of a duplicate, in one transaction with the audit entry (which names no one).
+pub fn submit(
+    store: &mut Store,
+    ctx: &Context,
+    channel: &'static str,
+    input: &ComplaintInput,
+    photos: &[Attachment],
+) -> Result<Receipt> {
+    let c = validate(input)?;
+    let sealed = if c.contact.is_empty() {
+        None
+    } else {
+        let json = serde_json::to_string(&c.contact).map_err(|e| Error::Internal(e.to_string()))?;
+        Some(
+            ctx.keys
+                .seal(&json)
+                .map_err(|e| Error::Internal(e.to_string()))?,
+        )
+    };
+    let code = tracking_code()?;
+    store.in_transaction(|s| {
+        let county = route(s, ctx.layer, &c)?;
+        let day = crate::series::rollups::local_start(ctx.now, ctx.tz, store::Period::Day);
+        let duplicate = s
+            .complaints_received(day, ctx.now + 1)?
+            .into_iter()
+            .find(|o| o.category == c.category && o.county == county && same_place(o, &c));
+        let joined = match &duplicate {
+            Some(o) => s
+                .case(o.case_id)?
+                .filter(|k| CaseState::parse(&k.state).is_some_and(CaseState::open)),
+            None => None,
+        };
+        let zh = CATEGORIES
+            .iter()
+            .find(|k| k.0 == c.category)
+            .map_or("其他", |k| k.1);
+        let case_id = match &joined {
+            Some(k) => k.id,
+            None => {
+                let place = c.address.clone().unwrap_or_else(|| {
+                    format!(
+                        "{:.5}, {:.5}",
+                        c.lon.unwrap_or_default(),
+                        c.lat.unwrap_or_default()
+                    )
+                });
+                let case = Case {
+                    id: 0,
+                    source: "complaint".into(),
+                    source_ref: None,
+                    subject_kind: "place".into(),
+                    subject_id: None,
+                    site_id: None,
+                    enterprise_id: None,
+                    county: county.clone(),
+                    title: format!("{zh} · {place}"),
+                    description: c.description.clone(),
+                    state: CaseState::Created.code().into(),
+                    unit: None,
+                    assignee: None,
+                    due: Some(
+                        crate::figures::local_date(ctx.tz, ctx.now)
+                            .checked_add(jiff::Span::new().days(i64::from(ctx.cases.notice_days)))
+                            .map_err(|e| Error::Internal(e.to_string()))?
+                            .to_string(),
+                    ),
+                    accepted_on: None,
+                    founded: None,
+                    penalty_number: None,
+                    penalty_amount: None,
+                    penalty_measures: None,
+                    reason_code: None,
+                    merged_into: None,
+                    created_by: channel.into(),
+                    created_at: ctx.now,
+                    changed_at: ctx.now,
+                };
+                s.put_case(&case)?
+            }
+        };
+        let mut complaint = Complaint {
+            id: 0,
+            case_id,
+            tracking_code: code.clone(),
+            category: c.category.clone(),
+            address: c.address.clone(),
+            lon: c.lon,
+            lat: c.lat,
+            county: county.clone(),
+            description: c.description.clone(),
+            contact_sealed: sealed.clone(),
+            channel: channel.into(),
+            duplicate_of: duplicate.as_ref().map(|o| o.id),
+            created_at: ctx.now,
+        };
+        complaint.id = s.put_complaint(&complaint)?;
+        for p in photos {
+            s.attach(&format!("complaint:{}", complaint.id), p)?;
+        }
+        if joined.is_none() {
+            let mut case = s
+                .case(case_id)?
+                .ok_or_else(|| Error::Internal("case vanished".into()))?;
+            case.source_ref = Some(format!("complaint:{}", complaint.id));
+            s.put_case(&case)?;
+        }
+        let state = s.case(case_id)?.map(|k| k.state).unwrap_or_default();
+        s.add_case_event(&CaseEvent {
+            case_id,
+            at: ctx.now,
+            actor: channel.into(),
+            action: if joined.is_some() {
+                "joined"
+            } else {
+                "created"
+            }
+            .into(),
+            from_state: joined.as_ref().map(|k| k.state.clone()),
+            to_state: state,
+            comment: None,
+            detail: Some(match &duplicate {
+                Some(o) => format!(
+                    "complaint {} ({}), a duplicate of complaint {}",
+                    complaint.id, c.category, o.id
+                ),
+                None => format!("complaint {} ({})", complaint.id, c.category),
+            }),
+        })?;
+        s.audit(
+            channel,
+            "complaint_submit",
+            &format!("case {case_id}"),
+            Some(&format!(
+                "complaint {} ({}, county {}{}{})",
+                complaint.id,
+                c.category,
+                county.as_deref().unwrap_or("not routed"),
+                if sealed.is_some() {
+                    ", real name"
+                } else {
+                    ", anonymous"
+                },
+                duplicate
+                    .as_ref()
+                    .map(|o| format!(", duplicate of complaint {}", o.id))
+                    .unwrap_or_default()
+            )),
+        )?;
+        Ok(Receipt {
+            tracking_code: code.clone(),
+            case_id,
+            county,
+            duplicate_of: duplicate.map(|o| o.id),
+        })
+    })
+}
+
+/// One step of a complaint's progress as the reporter sees it: when, and what (never who, never anyone's
+/// personal data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicStep {
+    pub at: i64,
+    /// `received`, `accepted`, `not_accepted`, `assigned`, `verified`, `handled`, `replied`, `review`.
+    pub step: &'static str,
+    /// The answer to the reporter, on `replied` (and the reason code, on `not_accepted`).
+    pub text: Option<String>,
+}
+
+/// What the tracking page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub tracking_code: String,
+    pub category: String,
+    pub county: Option<String>,
+    pub received: i64,
+    pub state: String,
+    pub steps: Vec<PublicStep>,
+}
+
+/// The progress of the complaint with `code`; `None` for no such code.
+pub fn progress(store: &Store, code: &str) -> store::Result<Option<Progress>> {
+    let code = code.trim().to_ascii_uppercase();
+    let Some(c) = store.complaint_by_code(&code)? else {
+        return Ok(None);
+    };
+    let Some(case) = store.case(c.case_id)? else {
+        return Ok(None);
+    };
+    let mut steps = vec![PublicStep {
+        at: c.created_at,
+        step: "received",
+        text: None,
+    }];
+    for e in store.case_events(case.id)? {
+        let step = match CaseAction::parse(&e.action) {
+            Some(CaseAction::Accept) => "accepted",
+            Some(CaseAction::Decline) => "not_accepted",
+            Some(CaseAction::Assign) => "assigned",
+            Some(CaseAction::Verify) => "verified",
+            Some(CaseAction::Close) => "handled",
+            Some(CaseAction::Reply) => "replied",
+            Some(CaseAction::RequestReview) => "review",
+            _ => continue,
+        };
+        let text = match step {
+            "replied" => e.comment.clone(),
+            "not_accepted" => case.reason_code.clone(),
+            _ => None,
+        };
+        steps.push(PublicStep {
+            at: e.at,
+            step,
+            text,
+        });
+    }
+    Ok(Some(Progress {
+        tracking_code: c.tracking_code,
+        category: c.category,
+        county: c.county,
+        received: c.created_at,
+        state: case.state,
+        steps,
+    }))
+}
+
+/// Opens the reporter's contact of complaint `id` for `who` (`complaints.reveal` on the case's county),
+/// with `reason` written to the audit log in the same transaction: every reveal is on record for
+/// auditors. `None` for an anonymous complaint.
+pub fn reveal(
+    store: &mut Store,
+    keys: &PersonalKeys,
+    who: &Principal,
+    id: i64,
+    reason: &str,
+) -> Result<Option<Contact>> {
+    let reason = reason.trim();
+    let actor = who.actor();
+    store.in_transaction(|s| {
+        let c = s
+            .complaint(id)?
+            .ok_or_else(|| Error::NotFound(format!("complaint {id} does not exist")))?;
+        let case = crate::cases::case(s, c.case_id)?;
+        who.require(Action::ComplaintsReveal, crate::cases::target(&case))?;
+        if reason.chars().count() < 4 || reason.chars().count() > 500 {
+            return Err(invalid(
+                "say why the reporter's contact is needed (4 to 500 characters)".into(),
+                "请说明查看举报人信息的理由",
+            ));
+        }
+        let Some(sealed) = &c.contact_sealed else {
+            return Ok(None);
+        };
+        let json = keys
+            .open(sealed)
+            .map_err(|e| Error::Internal(format!("complaint {id}: {e}")))?;
+        let contact: Contact =
+            serde_json::from_str(&json).map_err(|e| Error::Internal(e.to_string()))?;
+        s.audit(
+            actor.as_str(),
+            "complaint_reveal",
+            &format!("complaint {id}"),
+            Some(&format!("case {}: {reason}", c.case_id)),
+        )?;
+        Ok(Some(contact))
+    })
+}
