@@ -394,6 +394,7 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
         ("POST", "/console/marks/{id}") => &[("do", "accept")],
         ("POST", "/console/cases/{id}") => &[("do", "comment"), ("comment", "已电话联系")],
         ("POST", "/console/cases/{id}/feedback") => &[("comment", "已整改")],
+        ("POST", "/console/cases/{id}/reveal") => &[("complaint", "1"), ("reason", "核实情况")],
         // Not multipart, and S1 has no values: staff get the form back with the problem.
         ("POST", "/console/corrections") => &[("site", "S1")],
         ("POST", "/console/corrections/{id}") => &[("do", "withdraw")],

@@ -16,6 +16,7 @@ pub mod client;
 pub mod console;
 pub mod error;
 pub mod notify;
+pub mod open311;
 pub mod portal;
 pub mod public;
 pub mod rate;
@@ -106,6 +107,7 @@ pub fn router(app: Arc<App>) -> Router {
                     auth::identify_console,
                 )),
         )
+        .merge(open311::routes().layer(limited.clone()))
         .merge(portal::routes().layer(limited))
         .fallback(
             |uri: axum::http::Uri,

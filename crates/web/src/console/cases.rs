@@ -191,7 +191,7 @@ pub async fn list(
     desk.page(StatusCode::OK, ctx.t("案件", "Cases"), body)
 }
 
-async fn readable(p: &App, desk: &Desk, id: &str) -> Result<Case, Response> {
+pub(super) async fn readable(p: &App, desk: &Desk, id: &str) -> Result<Case, Response> {
     let id: i64 = id.parse().map_err(|_| {
         desk.fail(platform::Error::NotFound(format!(
             "case {id:?} does not exist"
@@ -218,22 +218,26 @@ pub async fn one(
             Err(r) => return r,
         };
     match readable(&p, &desk, &id).await {
-        Ok(c) => page(&p, &desk, &c, &q, None, StatusCode::OK).await,
+        Ok(c) => page(&p, &desk, &c, &q, None, StatusCode::OK, None).await,
         Err(r) => r,
     }
 }
 
-async fn page(
+pub(super) async fn page(
     p: &App,
     desk: &Desk,
     c: &Case,
     q: &Fields,
     problem: Option<platform::Error>,
     status: StatusCode,
+    revealed: Option<super::complaints::Revealed>,
 ) -> Response {
     let ctx = &desk.ctx;
     let id = c.id;
-    let events = match p.read(move |s| s.case_events(id)).await {
+    let (events, complaints) = match p
+        .read(move |s| Ok((s.case_events(id)?, s.complaints_of_case(id)?)))
+        .await
+    {
         Ok(e) => e,
         Err(e) => return desk.fail(e),
     };
@@ -282,6 +286,12 @@ async fn page(
         },
         &c.description
     );
+    body.push(&super::complaints::section(
+        desk,
+        c,
+        &complaints,
+        revealed.as_ref(),
+    ));
     // The steps this person may take from here, one form.
     let allowed: Vec<CaseAction> = match (
         CaseState::parse(&c.state),
@@ -478,7 +488,7 @@ pub async fn act(
         Ok(_) => desk.after_save(&format!("/console/cases/{}", c.id)),
         Err(e) => {
             let status = Desk::status_of(&e);
-            page(&p, &desk, &c, &Fields::new(), Some(e), status).await
+            page(&p, &desk, &c, &Fields::new(), Some(e), status, None).await
         }
     }
 }
@@ -515,7 +525,7 @@ pub async fn feedback(
         Ok(_) => desk.after_save(&format!("/console/cases/{}", c.id)),
         Err(e) => {
             let status = Desk::status_of(&e);
-            page(&p, &desk, &c, &Fields::new(), Some(e), status).await
+            page(&p, &desk, &c, &Fields::new(), Some(e), status, None).await
         }
     }
 }

@@ -128,6 +128,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ),
     (
         "POST",
+        "/console/cases/{id}/reveal",
+        Need::OnSiteOf(Action::ComplaintsReveal),
+    ),
+    (
+        "POST",
         "/console/cases/{id}/feedback",
         Need::OnSiteOf(Action::CaseFeedback),
     ),
@@ -344,6 +349,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             listed("/console/cases/{id}", &["GET", "POST"]),
             get(cases::one).post(cases::act),
+        )
+        .route(
+            listed("/console/cases/{id}/reveal", &["POST"]),
+            post(complaints::reveal),
         )
         .route(
             listed("/console/cases/{id}/feedback", &["POST"]),

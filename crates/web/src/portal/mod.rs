@@ -14,6 +14,7 @@
 //! limit. Each [`Platform`] reads its own; there is no process-wide portal state except the figure cache,
 //! which is keyed by database.
 
+pub mod complaints;
 pub mod html;
 pub mod pages;
 pub mod svg;
@@ -168,12 +169,13 @@ pub fn ink(rgb: (u8, u8, u8)) -> &'static str {
     if l > 150.0 { "#111" } else { "#fff" }
 }
 
-const NAV: [(&str, &str, &str); 5] = [
+const NAV: [(&str, &str, &str); 6] = [
     ("/", "首页", "Home"),
     ("/air", "空气", "Air"),
     ("/water", "水环境", "Water"),
     ("/bulletin", "饮用水公报", "Drinking water"),
     ("/emitters", "重点排污单位", "Key emitters"),
+    ("/complaints", "举报", "Report"),
 ];
 
 /// Wraps a page body in the frame: header, navigation, language switch, simulated-data notice, footer.
@@ -319,6 +321,7 @@ form.fields{display:grid;grid-template-columns:minmax(8em,13em) minmax(0,30em);g
 form.fields label{font-weight:600}
 form.fields button,form.fields input[type=checkbox]{justify-self:start}
 form.fields .hint{grid-column:2;color:#5d6770;font-size:13px;margin-top:-4px}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 form.inline{display:inline}
 @media(max-width:560px){form.fields{grid-template-columns:minmax(0,1fr)}form.fields .hint{grid-column:1}}
 pre.raw{white-space:pre-wrap;word-break:break-all;background:#fff;padding:8px;border:1px solid #e3e6ea;font-size:13px}
@@ -341,6 +344,13 @@ pub fn routes() -> Router<Arc<App>> {
             "/emitters",
             get(|s, q| serve(s, q, "/emitters", pages::emitters)),
         )
+        .route(
+            "/complaints",
+            get(complaints::new).post(complaints::submit).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api::uploads::UPLOAD_BODY_BYTES),
+            ),
+        )
+        .route("/complaints/track", get(complaints::track))
 }
 
 type Query_ = Query<HashMap<String, String>>;
