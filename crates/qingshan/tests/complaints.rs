@@ -220,10 +220,16 @@ async fn complaints_reach_their_county_and_the_reporter_stays_confidential() {
     );
     assert!(!audit.contains(PHONE));
     // The access log is written by its own thread, in batches: wait for it.
-    let admin = server.sign_in("harness-admin", support::ADMIN_PASSWORD).await;
+    let admin = server
+        .sign_in("harness-admin", support::ADMIN_PASSWORD)
+        .await;
     let mut logged = false;
     for _ in 0..100 {
-        logged = server.page(&admin, "/console/access").await.2.contains(&reveal);
+        logged = server
+            .page(&admin, "/console/access")
+            .await
+            .2
+            .contains(&reveal);
         if logged {
             break;
         }

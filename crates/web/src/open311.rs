@@ -61,20 +61,18 @@ async fn create(
             "the body is not application/x-www-form-urlencoded",
         );
     };
-    let number = |k: &str| -> Result<Option<f64>, Response> {
+    let number = |k: &str| -> Result<Option<f64>, String> {
         match text(&f, k) {
             None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| {
-                error(
-                    StatusCode::BAD_REQUEST,
-                    format!("{k} {v:?} is not a number"),
-                )
-            }),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("{k} {v:?} is not a number")),
         }
     };
     let (lat, lon) = match (number("lat"), number("long")) {
         (Ok(lat), Ok(lon)) => (lat, lon),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(e), _) | (_, Err(e)) => return error(StatusCode::BAD_REQUEST, e),
     };
     let name = match (text(&f, "first_name"), text(&f, "last_name")) {
         (None, None) => None,

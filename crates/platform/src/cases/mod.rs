@@ -168,11 +168,15 @@ pub struct ActInput {
     pub into: Option<i64>,
 }
 
-fn text(v: &Option<String>, max: usize) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| t.chars().take(max).collect())
+/// A typed text field, trimmed (`None` when blank); longer than `max` characters is refused by name.
+fn text(v: &Option<String>, max: usize, what: &str) -> Result<Option<String>> {
+    match v.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) if t.chars().count() > max => Err(Error::invalid(format!(
+            "{what} is longer than {max} characters"
+        ))),
+        Some(t) => Ok(Some(t.to_string())),
+    }
 }
 
 fn needs(what: &str, action: CaseAction) -> Error {
@@ -197,8 +201,8 @@ fn apply(
             None
         }
         CaseAction::Decline => {
-            let code =
-                text(&input.reason_code, 40).ok_or_else(|| needs("a reason_code", action))?;
+            let code = text(&input.reason_code, 40, "reason_code")?
+                .ok_or_else(|| needs("a reason_code", action))?;
             if !DECLINE_REASONS.contains(&code.as_str()) {
                 return Err(Error::invalid(format!(
                     "reason_code {code:?} is not one of {}",
@@ -209,8 +213,8 @@ fn apply(
             Some(format!("reason: {code}"))
         }
         CaseAction::Assign | CaseAction::Reassign => {
-            let unit = text(&input.unit, 100);
-            let assignee = text(&input.assignee, 100);
+            let unit = text(&input.unit, 100, "unit")?;
+            let assignee = text(&input.assignee, 100, "assignee")?;
             if unit.is_none() && (action == CaseAction::Assign || assignee.is_none()) {
                 return Err(needs("a unit", action));
             }
@@ -220,7 +224,7 @@ fn apply(
             if assignee.is_some() {
                 c.assignee = assignee;
             }
-            if let Some(due) = text(&input.due, 10) {
+            if let Some(due) = text(&input.due, 10, "due")? {
                 let day: Date = due.parse().map_err(|_| {
                     Error::invalid(format!("due {due:?} is not a date (YYYY-MM-DD)"))
                 })?;
@@ -257,14 +261,14 @@ fn apply(
             None
         }
         CaseAction::DecidePenalty => {
-            let number =
-                text(&input.number, 100).ok_or_else(|| needs("the decision's number", action))?;
+            let number = text(&input.number, 100, "number")?
+                .ok_or_else(|| needs("the decision's number", action))?;
             let amount = input
                 .amount
                 .filter(|a| a.is_finite() && *a >= 0.0)
                 .ok_or_else(|| needs("the amount in yuan (a number ≥ 0)", action))?;
-            let measures =
-                text(&input.measures, 500).ok_or_else(|| needs("the measures", action))?;
+            let measures = text(&input.measures, 500, "measures")?
+                .ok_or_else(|| needs("the measures", action))?;
             let d = format!("{number}: ¥{amount}, {measures}");
             (c.penalty_number, c.penalty_amount, c.penalty_measures) =
                 (Some(number), Some(amount), Some(measures));
@@ -299,7 +303,9 @@ fn apply(
             CaseState::Created => Some(plus_days(today, s.notice_days)),
             CaseState::Accepted => Some(s.calendar.add_working_days(today, s.assign_working_days)),
             CaseState::Assigned => match (&c.due, action) {
-                (Some(d), CaseAction::Assign) if text(&input.due, 10).is_some() => d.parse().ok(),
+                (Some(d), CaseAction::Assign) if text(&input.due, 10, "due")?.is_some() => {
+                    d.parse().ok()
+                }
                 _ => c
                     .accepted_on
                     .as_deref()
@@ -342,7 +348,7 @@ pub fn act(
         })?;
         let to =
             transition(from, action, by).map_err(|e| Error::Conflict(format!("case {id}: {e}")))?;
-        let comment = text(&input.comment, 2000);
+        let comment = text(&input.comment, 2000, "comment")?;
         if action == CaseAction::Comment && comment.is_none() {
             return Err(needs("a comment", action));
         }
@@ -425,7 +431,7 @@ pub fn escalate_alarm(
                 alarm.severity,
                 crate::figures::fmt_time(&ctx.tz, alarm.episode_start),
                 crate::figures::fmt_time(&ctx.tz, alarm.episode_end),
-                text(&comment.map(str::to_string), 2000)
+                text(&comment.map(str::to_string), 2000, "comment")?
                     .map(|c| format!("\n{c}"))
                     .unwrap_or_default()
             ),
@@ -452,7 +458,7 @@ pub fn escalate_alarm(
             action: "created".into(),
             from_state: None,
             to_state: c.state.clone(),
-            comment: text(&comment.map(str::to_string), 2000),
+            comment: text(&comment.map(str::to_string), 2000, "comment")?,
             detail: Some(format!("from alarm {alarm_id}")),
         })?;
         alarm.case_id = Some(c.id);
