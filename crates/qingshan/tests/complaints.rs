@@ -154,6 +154,27 @@ async fn complaints_reach_their_county_and_the_reporter_stays_confidential() {
         .await;
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
 
+    // The portal publishes the year's figures by county and month: a duplicate counts once.
+    let (_, public) = server.get("/complaints").await;
+    let table = public
+        .split("id=\"complaint-figures\"")
+        .nth(1)
+        .expect("the figures table");
+    for county in ["昭阳区", "鲁甸县"] {
+        let row = table.split(county).nth(1).expect("a row per county");
+        let cells: Vec<&str> = row
+            .split("<td class=\"num\">")
+            .skip(1)
+            .take(3)
+            .map(|c| c.split('<').next().unwrap())
+            .collect();
+        assert_eq!(
+            cells,
+            ["1", "0", "0"],
+            "{county}: received, handled, on time"
+        );
+    }
+
     // Each county's officer sees its own complaint and not the other's.
     let zhaoyang = server.sign_in("zhaoyang", PASSWORD).await;
     let ludian = server.sign_in("ludian", PASSWORD).await;
@@ -236,6 +257,35 @@ async fn complaints_reach_their_county_and_the_reporter_stays_confidential() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(logged, "the reveal is in the access log");
+
+    // The officer handles it through the case's form; the public figures count it handled on time.
+    let step = format!("/console/cases/{case}");
+    for fields in [
+        vec![("do", "accept")],
+        vec![("do", "assign"), ("unit", "昭阳分局")],
+        vec![("do", "verify"), ("founded", "true")],
+        vec![("do", "close"), ("comment", "已责令整改")],
+    ] {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().copied());
+        let (status, location, body) = server.post_form(&zhaoyang, &step, &form).await;
+        assert_eq!(status, 303, "{fields:?}: {location:?} {body}");
+    }
+    let (_, public) = server.get("/complaints").await;
+    let row = public
+        .split("id=\"complaint-figures\"")
+        .nth(1)
+        .unwrap()
+        .split("昭阳区")
+        .nth(1)
+        .unwrap();
+    let cells: Vec<&str> = row
+        .split("<td class=\"num\">")
+        .skip(1)
+        .take(3)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    assert_eq!(cells, ["1", "1", "1"]);
 
     // The reporter follows the case by code: the steps, nobody's name or number.
     let (status, track) = server

@@ -471,3 +471,74 @@ pub fn reveal(
         Ok(Some(contact))
     })
 }
+
+/// The public's figures of complaints for one county and month.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MonthFigures {
+    /// The county (`None`: not routed to one).
+    pub county: Option<String>,
+    /// `YYYY-MM`, local.
+    pub month: String,
+    pub received: u32,
+    /// Handled (closed, answered, or not accepted with the route told).
+    pub handled: u32,
+    /// Handled within the handling clock (`cases.handling_days` from acceptance, or the notice clock
+    /// for one not accepted).
+    pub on_time: u32,
+}
+
+/// Complaints received in `[from, to)` by county and month, with how many were handled and on time: what
+/// the portal publishes (workflows.md C2: results made public). Duplicates count once, with their case.
+pub fn statistics(
+    store: &Store,
+    tz: &TimeZone,
+    settings: &crate::cases::CaseSettings,
+    from: i64,
+    to: i64,
+) -> store::Result<Vec<MonthFigures>> {
+    use std::collections::BTreeMap;
+    let mut rows: BTreeMap<(Option<String>, String), MonthFigures> = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for c in store.complaints_received(from, to)? {
+        if !seen.insert(c.case_id) {
+            continue;
+        }
+        let Some(case) = store.case(c.case_id)? else {
+            continue;
+        };
+        let received = crate::figures::local_date(tz, c.created_at);
+        let month = received.strftime("%Y-%m").to_string();
+        let row = rows
+            .entry((c.county.clone(), month.clone()))
+            .or_insert_with(|| MonthFigures {
+                county: c.county.clone(),
+                month,
+                ..MonthFigures::default()
+            });
+        row.received += 1;
+        let finished = store
+            .case_events(case.id)?
+            .into_iter()
+            .find(|e| matches!(e.action.as_str(), "close" | "decline"));
+        if let Some(done) = finished {
+            row.handled += 1;
+            let start = case
+                .accepted_on
+                .as_deref()
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                .unwrap_or(received);
+            let days = if done.action == "decline" {
+                settings.notice_days
+            } else {
+                settings.handling_days
+            };
+            let limit = start
+                .checked_add(jiff::Span::new().days(i64::from(days)))
+                .unwrap_or(start);
+            if crate::figures::local_date(tz, done.at) <= limit {
+                row.on_time += 1;
+            }
+        }
+    }
+    Ok(rows.into_values().collect())
+}

@@ -109,9 +109,75 @@ fn form(ctx: &Ctx, typed: &Fields, problem: Option<&platform::Error>) -> Html {
     body
 }
 
+/// This year's complaints by county and month: received, handled, handled on time.
+async fn figures(p: &App, ctx: &Ctx) -> Html {
+    let (tz, settings) = (p.tz.clone(), p.settings.cases.clone());
+    let year = platform::figures::local_date(&tz, ctx.now).year();
+    let from = platform::figures::day_start(&tz, jiff::civil::date(year, 1, 1));
+    let to = ctx.now + 1;
+    let read = p
+        .read(move |s| {
+            Ok((
+                platform::complaints::statistics(s, &tz, &settings, from, to)?,
+                s.counties()?,
+            ))
+        })
+        .await;
+    let Ok((rows, counties)) = read else {
+        return Html::new();
+    };
+    let mut body = html!(
+        "<h2>{} {}</h2>",
+        year,
+        ctx.t("年举报办理情况", "reports and how they were handled")
+    );
+    if rows.is_empty() {
+        write_html!(
+            body,
+            "<p>{}</p>",
+            ctx.t("本年尚无举报。", "No report this year yet.")
+        );
+        return body;
+    }
+    let mut tr = Html::new();
+    for r in &rows {
+        let county = r
+            .county
+            .as_ref()
+            .and_then(|c| counties.iter().find(|k| k.code == *c))
+            .map_or(ctx.t("待分派", "not yet routed").to_string(), |k| match (
+                ctx.lang, &k.name_en,
+            ) {
+                (super::Lang::En, Some(en)) => en.clone(),
+                _ => k.name.clone(),
+            });
+        write_html!(
+            tr,
+            r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            county,
+            &r.month,
+            r.received,
+            r.handled,
+            r.on_time
+        );
+    }
+    write_html!(
+        body,
+        r#"<div class="scroll"><table id="complaint-figures"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>"#,
+        ctx.t("区县", "County"),
+        ctx.t("月份", "Month"),
+        ctx.t("受理举报", "Received"),
+        ctx.t("已办结", "Handled"),
+        ctx.t("按时办结", "On time"),
+        tr
+    );
+    body
+}
+
 pub async fn new(State(p): State<Arc<App>>, Query(q): Query<Fields>) -> Response {
     let ctx = context(&p, "/complaints", &q);
-    let body = form(&ctx, &Fields::new(), None);
+    let mut body = form(&ctx, &Fields::new(), None);
+    body.push(&figures(&p, &ctx).await);
     page(
         &ctx,
         StatusCode::OK,
