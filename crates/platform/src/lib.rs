@@ -114,12 +114,14 @@ pub fn open_database(settings: &Settings) -> Result<Arc<dyn Database>, StartErro
 /// `retention_days` (0: never) and prepare storage ahead. Failures are logged at most once a minute.
 fn idle_work(
     tz: TimeZone,
-    retention_days: u32,
-    thresholds: supervision::Thresholds,
-    alarm_settings: alarms::AlarmSettings,
-    mark_settings: supervision::marking::MarkSettings,
+    settings: &Settings,
     figures: Arc<figures::Cache>,
 ) -> ingest::writer::IdleWork {
+    let retention_days = settings.limits.refused_retention_days;
+    let thresholds = settings.supervision;
+    let alarm_settings = settings.alarms.clone();
+    let mark_settings = settings.marks.clone();
+    let case_settings = settings.cases.clone();
     let mut log = health::LogLimit::new(Duration::from_secs(60));
     let mut determination_log = health::LogLimit::new(Duration::from_secs(60));
     let mut last_hourly: Option<std::time::Instant> = None;
@@ -157,6 +159,12 @@ fn idle_work(
             last_sweep = Some(std::time::Instant::now());
             if let Err(e) = determinations::sweep(store, &tz, now) {
                 tracing::error!(error = %e, "queueing today's determinations failed; will retry");
+            }
+            // Cases' clocks move by the day: reminders are looked at with the sweep.
+            if let Err(e) = store.in_transaction(|s| {
+                cases::remind::remind(s, &case_settings, &alarm_settings, &tz, now)
+            }) {
+                tracing::error!(error = %e, "case reminders failed; will retry");
             }
             match store.in_transaction(|s| marks::confirm_due(s, &tz, &mark_settings, now)) {
                 Ok(0) => {}
@@ -275,14 +283,7 @@ impl Platform {
                 data_dir: settings.data_dir.clone(),
                 min_free_disk: settings.limits.min_free_disk_mb.saturating_mul(1_000_000),
             },
-            idle_work(
-                tz.clone(),
-                settings.limits.refused_retention_days,
-                settings.supervision,
-                settings.alarms.clone(),
-                settings.marks.clone(),
-                figures.clone(),
-            ),
+            idle_work(tz.clone(), &settings, figures.clone()),
         )?;
         Ok(Arc::new(Platform {
             settings,

@@ -316,3 +316,101 @@ async fn an_escalated_alarm_becomes_a_case_that_goes_through_the_chain() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overdue_case_is_told_once_through_the_webhook() {
+    let (url, got) = support::webhook::receiver().await;
+    let (mut tokens, mut alarm) = (Tokens::new(), 0);
+    let yesterday = today().yesterday().unwrap().to_string();
+    let mut case_id = 0;
+    let server = Server::start_with(
+        |s| {
+            s.alarms.webhook_url = Some(url.clone());
+            s.alarms.webhook_secret = Some("case-webhook-secret".into());
+        },
+        |s, _| {
+            people(s, &mut tokens, &mut alarm);
+            // Accepted two weeks ago and due yesterday: overdue.
+            case_id = s
+                .put_case(&store::Case {
+                    id: 0,
+                    source: "inspection".into(),
+                    source_ref: None,
+                    subject_kind: "site".into(),
+                    subject_id: Some("S01".into()),
+                    site_id: Some("S01".into()),
+                    enterprise_id: Some("E01".into()),
+                    county: Some("530602".into()),
+                    title: "现场检查发现旁路排放".into(),
+                    description: "检查".into(),
+                    state: "accepted".into(),
+                    unit: None,
+                    assignee: None,
+                    due: Some(yesterday.clone()),
+                    accepted_on: None,
+                    founded: None,
+                    penalty_number: None,
+                    penalty_amount: None,
+                    penalty_measures: None,
+                    reason_code: None,
+                    merged_into: None,
+                    created_by: "test".into(),
+                    created_at: jiff::Timestamp::now().as_second() - 14 * 86_400,
+                    changed_at: jiff::Timestamp::now().as_second() - 14 * 86_400,
+                })
+                .unwrap();
+        },
+    )
+    .await;
+    // The reminders are looked at when the server starts and with every sweep after.
+    let mut reminders = Vec::new();
+    for _ in 0..200 {
+        reminders = got
+            .lock()
+            .await
+            .iter()
+            .filter(|(_, body)| body.contains("\"case_overdue\""))
+            .cloned()
+            .collect();
+        if !reminders.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(reminders.len(), 1, "one reminder");
+    let (headers, body) = &reminders[0];
+    let sent = support::header(headers, "x-qingshan-signature").unwrap();
+    assert_eq!(
+        sent,
+        platform::alarms::notify::signature("case-webhook-secret", body.as_bytes())
+    );
+    let v: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        (v["case"]["id"].as_i64(), v["case"]["due"].as_str()),
+        (Some(case_id), Some(yesterday.as_str()))
+    );
+    // The case says so in its history, and is flagged overdue in the list.
+    let (_, case) = call(
+        &server,
+        "GET",
+        &format!("/api/v1/cases/{case_id}"),
+        &tokens["officer"],
+        Value::Null,
+    )
+    .await;
+    assert_eq!(case["clock"], "overdue");
+    assert!(
+        case["events"].to_string().contains("case_overdue: due"),
+        "{case}"
+    );
+    let (_, overdue) = call(
+        &server,
+        "GET",
+        "/api/v1/cases?clock=overdue",
+        &tokens["officer"],
+        Value::Null,
+    )
+    .await;
+    assert_eq!(overdue["cases"].as_array().unwrap().len(), 1);
+    server.stop().await;
+}

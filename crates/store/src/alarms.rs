@@ -41,18 +41,21 @@ pub struct AlarmNote {
     pub comment: Option<String>,
 }
 
-/// A notification of an alarm's event to an outside channel (the webhook), kept until delivered or
-/// given up: the outbox, written in the alarm change's transaction, emptied by the sender.
+/// A notification of an alarm's event, or of a case's clock, to an outside channel (the webhook, e-mail),
+/// kept until delivered or given up: the outbox, written in the change's transaction, emptied by the
+/// sender.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// 0 until stored.
     pub id: i64,
-    pub alarm_id: i64,
+    /// The alarm it tells of, or the case (one of the two).
+    pub alarm_id: Option<i64>,
+    pub case_id: Option<i64>,
     /// `webhook` or `email`.
     pub channel: String,
     /// The e-mail address (`email`); `None` for the webhook.
     pub recipient: Option<String>,
-    /// The alarm's event (`opened`, `escalated`, `ack`...).
+    /// The alarm's event (`opened`, `escalated`, `ack`...), or the case's (`case_overdue`, `case_due_soon`).
     pub event: String,
     /// What is sent, as sent (the JSON body).
     pub body: String,

@@ -391,6 +391,11 @@ pub trait Cases {
     fn complaints_of_case(&self, case_id: i64) -> Result<Vec<Complaint>>;
     /// Complaints received in `[from, to)`, oldest first.
     fn complaints_received(&self, from: i64, to: i64) -> Result<Vec<Complaint>>;
+    /// Records that the reminder `kind` of case `case_id`'s clock due on `due` was sent; false when it
+    /// already was (so each is sent once).
+    fn record_case_reminder(&self, case_id: i64, kind: &str, due: &str, at: i64) -> Result<bool>;
+    /// A case's deliveries (its reminders), oldest first.
+    fn deliveries_of_case(&self, case_id: i64) -> Result<Vec<Delivery>>;
 }
 
 /// Which stored record holds which evidence file (the files are on disk, see `platform::attachments`).

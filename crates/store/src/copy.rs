@@ -290,9 +290,21 @@ pub const TABLES: &[Table] = &[
             ("next_attempt_at", Int),
             ("delivered_at", Int),
             ("last_error", Text),
+            ("case_id", Int),
         ],
         key: 1,
         identity: true,
+    },
+    Table {
+        name: "case_reminders",
+        columns: &[
+            ("case_id", Int),
+            ("kind", Text),
+            ("due", Text),
+            ("sent_at", Int),
+        ],
+        key: 3,
+        identity: false,
     },
     Table {
         name: "alarm_rules",

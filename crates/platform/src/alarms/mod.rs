@@ -117,7 +117,8 @@ fn note(
     let outbox = |channel: &str, recipient: Option<String>, body: String| {
         store.put_delivery(&store::Delivery {
             id: 0,
-            alarm_id: a.id,
+            alarm_id: Some(a.id),
+            case_id: None,
             channel: channel.into(),
             recipient,
             event: event.into(),

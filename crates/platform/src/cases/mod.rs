@@ -15,6 +15,7 @@
 
 pub mod calendar;
 pub mod lifecycle;
+pub mod remind;
 
 pub use lifecycle::{CaseAction, CaseRole, CaseState, transition};
 

@@ -1,6 +1,6 @@
 -- Files kept as evidence (content-addressed on disk, never in the database): which record holds which.
 CREATE TABLE attachments (
-    id BIGSERIAL PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     owner TEXT NOT NULL,
     digest TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -10,7 +10,7 @@ CREATE TABLE attachments (
 );
 -- Enterprises' marks on their outlets' data (workflows.md A6), and their review.
 CREATE TABLE marks (
-    id BIGSERIAL PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     site_id TEXT NOT NULL,
     param TEXT,
     category TEXT NOT NULL,

@@ -1,7 +1,7 @@
 -- As SQLite's migration 16: staff corrections of stored values, records beside the values, which stay
 -- as received. Never deleted: a withdrawn correction keeps who withdrew it and when.
 CREATE TABLE corrections (
-    id BIGSERIAL PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     site_id TEXT NOT NULL,
     param TEXT NOT NULL,
     start_at BIGINT NOT NULL,

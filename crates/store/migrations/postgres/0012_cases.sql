@@ -1,6 +1,6 @@
 -- Cases (one workflow for alarms, complaints and river-chief orders) and their append-only history.
 CREATE TABLE cases (
-    id BIGSERIAL PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     source TEXT NOT NULL,
     source_ref TEXT,
     subject_kind TEXT NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE cases (
 CREATE INDEX cases_by_created ON cases (created_at);
 CREATE INDEX cases_open ON cases (state) WHERE state NOT IN ('not_accepted', 'closed', 'replied', 'merged');
 CREATE TABLE case_events (
-    id BIGSERIAL PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     case_id BIGINT NOT NULL REFERENCES cases(id),
     at BIGINT NOT NULL,
     actor TEXT NOT NULL,

@@ -1,7 +1,7 @@
 -- Complaints and reports from the public (12369): the front door of a case. The reporter's name and
 -- contact are only ever stored sealed.
 CREATE TABLE complaints (
-    id BIGSERIAL PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     case_id BIGINT NOT NULL REFERENCES cases(id),
     tracking_code TEXT NOT NULL UNIQUE,
     category TEXT NOT NULL,

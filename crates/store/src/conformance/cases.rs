@@ -145,4 +145,41 @@ pub fn cases_keep_their_steps_and_their_history_grows(db: &dyn Database) {
             .len(),
         1
     );
+
+    // A reminder of a case's clock is recorded once per kind and due date; its delivery names the case.
+    assert!(
+        store
+            .record_case_reminder(id, "case_overdue", "2024-01-16", T0)
+            .unwrap()
+    );
+    assert!(
+        !store
+            .record_case_reminder(id, "case_overdue", "2024-01-16", T0 + 1)
+            .unwrap()
+    );
+    assert!(
+        store
+            .record_case_reminder(id, "case_overdue", "2024-02-16", T0)
+            .unwrap()
+    );
+    let d = Delivery {
+        id: 0,
+        alarm_id: None,
+        case_id: Some(id),
+        channel: "webhook".into(),
+        recipient: None,
+        event: "case_overdue".into(),
+        body: "{}".into(),
+        created_at: T0,
+        attempts: 0,
+        next_attempt_at: Some(T0),
+        delivered_at: None,
+        last_error: None,
+    };
+    let did = store.put_delivery(&d).unwrap();
+    assert_eq!(
+        store.deliveries_of_case(id).unwrap(),
+        vec![Delivery { id: did, ..d }]
+    );
+    assert_eq!(store.due_deliveries(T0, 10).unwrap().len(), 1);
 }

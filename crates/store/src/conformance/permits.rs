@@ -297,7 +297,8 @@ pub fn alarms_keep_their_state_and_notes(db: &dyn Database) {
     // The outbox: due deliveries in order, a delivered one no longer due.
     let delivery = |event: &str, at: i64| Delivery {
         id: 0,
-        alarm_id: id,
+        alarm_id: Some(id),
+        case_id: None,
         channel: "webhook".into(),
         recipient: None,
         event: event.into(),

@@ -130,7 +130,7 @@ impl Alarms for PgConnection {
     }
 
     fn put_delivery(&self, d: &Delivery) -> Result<i64> {
-        let values: [&(dyn ToSql + Sync); 11] = [
+        let values: [&(dyn ToSql + Sync); 12] = [
             &d.alarm_id,
             &d.channel,
             &d.recipient,
@@ -141,21 +141,23 @@ impl Alarms for PgConnection {
             &d.next_attempt_at,
             &d.delivered_at,
             &d.last_error,
+            &d.case_id,
             &d.id,
         ];
         if d.id == 0 {
             let r = self.client().query_one(
                 "INSERT INTO alarm_deliveries (alarm_id, channel, recipient, event, body, created_at,
-                     attempts, next_attempt_at, delivered_at, last_error)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                &values[..10],
+                     attempts, next_attempt_at, delivered_at, last_error, case_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                &values[..11],
             )?;
             return Ok(r.get(0));
         }
         self.client().execute(
             "UPDATE alarm_deliveries SET alarm_id = $1, channel = $2, recipient = $3, event = $4, body = $5,
-                 created_at = $6, attempts = $7, next_attempt_at = $8, delivered_at = $9, last_error = $10
-             WHERE id = $11",
+                 created_at = $6, attempts = $7, next_attempt_at = $8, delivered_at = $9, last_error = $10,
+                 case_id = $11
+             WHERE id = $12",
             &values,
         )?;
         Ok(d.id)
@@ -240,7 +242,7 @@ impl PgConnection {
             .collect())
     }
 
-    fn deliveries_where(
+    pub(super) fn deliveries_where(
         &self,
         clause: &str,
         values: &[&(dyn ToSql + Sync)],
@@ -248,7 +250,7 @@ impl PgConnection {
         let rows = self.client().query(
             &format!(
                 "SELECT id, alarm_id, channel, event, body, created_at, attempts, next_attempt_at, delivered_at,
-                     last_error, recipient FROM alarm_deliveries WHERE {clause}"
+                     last_error, recipient, case_id FROM alarm_deliveries WHERE {clause}"
             ),
             values,
         )?;
@@ -266,6 +268,7 @@ impl PgConnection {
                 delivered_at: r.get(8),
                 last_error: r.get(9),
                 recipient: r.get(10),
+                case_id: r.get(11),
             })
             .collect())
     }

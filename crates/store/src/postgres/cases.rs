@@ -1,7 +1,7 @@
 //! Cases and their history, on PostgreSQL.
 
 use super::PgConnection;
-use crate::{Case, CaseEvent, Cases, Complaint, Result};
+use crate::{Case, CaseEvent, Cases, Complaint, Delivery, Result};
 use postgres::Row;
 use postgres::types::ToSql;
 
@@ -213,5 +213,18 @@ impl Cases for PgConnection {
             "created_at >= $1 AND created_at < $2 ORDER BY id",
             &[&from, &to],
         )
+    }
+
+    fn record_case_reminder(&self, case_id: i64, kind: &str, due: &str, at: i64) -> Result<bool> {
+        let n = self.client().execute(
+            "INSERT INTO case_reminders (case_id, kind, due, sent_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (case_id, kind, due) DO NOTHING",
+            &[&case_id, &kind, &due, &at],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn deliveries_of_case(&self, case_id: i64) -> Result<Vec<Delivery>> {
+        self.deliveries_where("case_id = $1 ORDER BY id", &[&case_id])
     }
 }

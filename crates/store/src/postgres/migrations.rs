@@ -48,6 +48,10 @@ const POSTGRES: &[(i64, &str)] = &[
         13,
         include_str!("../../migrations/postgres/0013_complaints.sql"),
     ),
+    (
+        14,
+        include_str!("../../migrations/postgres/0014_case_reminders.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -151,22 +151,24 @@ impl Alarms for SqliteConnection {
             d.next_attempt_at,
             d.delivered_at,
             d.last_error,
+            d.case_id,
             d.id
         ];
         if d.id == 0 {
             self.conn.execute(
                 "INSERT INTO alarm_deliveries (alarm_id, channel, recipient, event, body, created_at,
-                     attempts, next_attempt_at, delivered_at, last_error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     attempts, next_attempt_at, delivered_at, last_error, case_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 // Everything but the id (the last), which the database gives.
-                &values[..10],
+                &values[..11],
             )?;
             return Ok(self.conn.last_insert_rowid());
         }
         self.conn.execute(
             "UPDATE alarm_deliveries SET alarm_id = ?1, channel = ?2, recipient = ?3, event = ?4, body = ?5,
-                 created_at = ?6, attempts = ?7, next_attempt_at = ?8, delivered_at = ?9, last_error = ?10
-             WHERE id = ?11",
+                 created_at = ?6, attempts = ?7, next_attempt_at = ?8, delivered_at = ?9, last_error = ?10,
+                 case_id = ?11
+             WHERE id = ?12",
             values,
         )?;
         Ok(d.id)
@@ -251,14 +253,14 @@ impl SqliteConnection {
         Ok(rows)
     }
 
-    fn deliveries_where(
+    pub(super) fn deliveries_where(
         &self,
         clause: &str,
         values: impl rusqlite::Params,
     ) -> Result<Vec<Delivery>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, alarm_id, channel, event, body, created_at, attempts, next_attempt_at, delivered_at,
-                 last_error, recipient FROM alarm_deliveries WHERE {clause}"
+                 last_error, recipient, case_id FROM alarm_deliveries WHERE {clause}"
         ))?;
         let rows = stmt
             .query_map(values, |r| {
@@ -274,6 +276,7 @@ impl SqliteConnection {
                     delivered_at: r.get(8)?,
                     last_error: r.get(9)?,
                     recipient: r.get(10)?,
+                    case_id: r.get(11)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

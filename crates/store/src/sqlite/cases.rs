@@ -1,7 +1,7 @@
 //! Cases and their history, on SQLite.
 
 use super::SqliteConnection;
-use crate::{Case, CaseEvent, Cases, Complaint, Result};
+use crate::{Case, CaseEvent, Cases, Complaint, Delivery, Result};
 use rusqlite::params;
 
 const COLUMNS: &str = "id, source, source_ref, subject_kind, subject_id, site_id, enterprise_id, county, title, description, state, unit, assignee, due, accepted_on, founded, penalty_number, penalty_amount, penalty_measures, reason_code, merged_into, created_by, created_at, changed_at";
@@ -217,5 +217,18 @@ impl Cases for SqliteConnection {
             "created_at >= ?1 AND created_at < ?2 ORDER BY id",
             params![from, to],
         )
+    }
+
+    fn record_case_reminder(&self, case_id: i64, kind: &str, due: &str, at: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT INTO case_reminders (case_id, kind, due, sent_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (case_id, kind, due) DO NOTHING",
+            params![case_id, kind, due, at],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn deliveries_of_case(&self, case_id: i64) -> Result<Vec<Delivery>> {
+        self.deliveries_where("case_id = ?1 ORDER BY id", params![case_id])
     }
 }

@@ -48,6 +48,10 @@ const SQLITE: &[(i64, &str)] = &[
         16,
         include_str!("../../migrations/sqlite/0016_complaints.sql"),
     ),
+    (
+        17,
+        include_str!("../../migrations/sqlite/0017_case_reminders.sql"),
+    ),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {
