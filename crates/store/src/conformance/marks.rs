@@ -77,17 +77,34 @@ pub fn marks_keep_their_review_and_overlap_reads(db: &dyn Database) {
 
 pub fn confirming_validates_values_once_and_moves_forward(db: &dyn Database) {
     let mut store = with_site(db);
-    let values: Vec<NewValue> = (0..4).map(|i| value(T0 + i * HOUR, 1.0)).collect();
+    let mut values: Vec<NewValue> = (0..4).map(|i| value(T0 + i * HOUR, 1.0)).collect();
+    // Other series of the site: each is confirmed too.
+    for (param, interval) in [("a19001", Interval::Minute), ("a00000", Interval::Hour)] {
+        values.push(NewValue {
+            param: param.into(),
+            interval,
+            ..value(T0 + HOUR, 2.0)
+        });
+    }
     store
         .write_frames(&[frame(Verdict::Accepted, values)])
         .unwrap();
+    let others = ["a19001", "a00000"];
+    assert_eq!(
+        store.tier_counts("S1", &others, T0, T0 + 4 * HOUR).unwrap(),
+        (2, 2)
+    );
     assert_eq!(store.confirmed_until("S1").unwrap(), None);
     let p = ["a21026"];
     assert_eq!(
         store.tier_counts("S1", &p, T0, T0 + 4 * HOUR).unwrap(),
         (4, 4)
     );
-    assert_eq!(store.confirm_values("S1", T0, T0 + 2 * HOUR).unwrap(), 2);
+    assert_eq!(store.confirm_values("S1", T0, T0 + 2 * HOUR).unwrap(), 4);
+    assert_eq!(
+        store.tier_counts("S1", &others, T0, T0 + 4 * HOUR).unwrap(),
+        (0, 2)
+    );
     assert_eq!(store.confirmed_until("S1").unwrap(), Some(T0 + 2 * HOUR));
     assert_eq!(
         store.tier_counts("S1", &p, T0, T0 + 4 * HOUR).unwrap(),

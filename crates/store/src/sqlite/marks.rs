@@ -107,17 +107,39 @@ impl Marks for SqliteConnection {
     }
 
     fn confirm_values(&self, site: &str, from: i64, to: i64) -> Result<u64> {
-        let changed = self.conn.execute(
-            "UPDATE measurements SET tier = ?4
-             WHERE site_id = ?1 AND time >= ?2 AND time < ?3 AND tier = ?5",
-            params![
-                site,
-                from,
-                to,
-                Tier::Validated.as_int(),
-                Tier::Preliminary.as_int()
-            ],
-        )?;
+        // The key leads (site, param, interval, time): `time` alone is not seekable within a site, so the
+        // site's parameters are found by skipping from one to the next through the key (a few seeks, not
+        // a scan of its history), then each parameter's range is updated by the key, interval by interval.
+        let params: Vec<String> = {
+            let mut stmt = self.conn.prepare_cached(
+                "WITH RECURSIVE p(param) AS (
+                     SELECT MIN(param) FROM measurements WHERE site_id = ?1
+                     UNION ALL
+                     SELECT (SELECT MIN(m.param) FROM measurements m
+                             WHERE m.site_id = ?1 AND m.param > p.param)
+                     FROM p WHERE p.param IS NOT NULL
+                 )
+                 SELECT param FROM p WHERE param IS NOT NULL",
+            )?;
+            stmt.query_map([site], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut changed = 0;
+        for param in params {
+            changed += self.conn.execute(
+                "UPDATE measurements SET tier = ?5
+                 WHERE site_id = ?1 AND param = ?2 AND interval IN (1, 2, 3, 4)
+                     AND time >= ?3 AND time < ?4 AND tier = ?6",
+                params![
+                    site,
+                    param,
+                    from,
+                    to,
+                    Tier::Validated.as_int(),
+                    Tier::Preliminary.as_int()
+                ],
+            )?;
+        }
         self.conn.execute(
             "INSERT INTO confirmed_until (site_id, until) VALUES (?1, ?2)
              ON CONFLICT (site_id) DO UPDATE SET until = MAX(until, excluded.until)",
