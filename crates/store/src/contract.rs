@@ -6,8 +6,8 @@ use crate::copy::{Cell, Table};
 use crate::{
     AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, Attachment, AuditEntry, Baseline,
     Case, CaseEvent, Complaint, Correction, County, Delivery, Determination, Device, Enterprise,
-    FrameRecord, Interval, JournalEntry, Mark, NewValue, Period, Permit, Result, Rollup, Scopes,
-    Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
+    FrameRecord, Interval, JournalEntry, Mark, NewValue, Patrol, Period, Permit, Reach, ReachChief,
+    Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -398,6 +398,24 @@ pub trait Cases {
     fn deliveries_of_case(&self, case_id: i64) -> Result<Vec<Delivery>>;
 }
 
+/// River chiefs: reaches, their chiefs and patrols ([`crate::rivers`]).
+pub trait Rivers {
+    /// Creates or replaces a reach.
+    fn put_reach(&self, r: &Reach) -> Result<()>;
+    fn reach(&self, id: &str) -> Result<Option<Reach>>;
+    /// Every reach, by id.
+    fn reaches(&self) -> Result<Vec<Reach>>;
+    /// Replaces the chiefs of `reach`.
+    fn set_reach_chiefs(&self, reach: &str, chiefs: &[ReachChief]) -> Result<()>;
+    /// The chiefs of `reach` (of every reach when `None`), by reach, level and name.
+    fn reach_chiefs(&self, reach: Option<&str>) -> Result<Vec<ReachChief>>;
+    /// Stores a new patrol; returns its id. Patrols are never changed.
+    fn put_patrol(&self, p: &Patrol) -> Result<i64>;
+    fn patrol(&self, id: i64) -> Result<Option<Patrol>>;
+    /// Patrols started in `[from, to)`, oldest first.
+    fn patrols(&self, from: i64, to: i64) -> Result<Vec<Patrol>>;
+}
+
 /// Which stored record holds which evidence file (the files are on disk, see `platform::attachments`).
 pub trait Attachments {
     /// Records that `owner` (`mark:12`...) holds the file; holding it twice is holding it once.
@@ -505,6 +523,7 @@ pub trait Connection:
     + Attachments
     + Corrections
     + Cases
+    + Rivers
     + Tables
     + Send
 {

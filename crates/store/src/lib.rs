@@ -23,6 +23,7 @@ pub mod model;
 pub mod people;
 pub mod permits;
 pub mod postgres;
+pub mod rivers;
 pub mod sqlite;
 
 pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
@@ -31,13 +32,14 @@ pub use chain::ChainCheck;
 pub use contract::{
     Alarms, Attachments, Audit, Cases, Conflict, Connection, Corrections, Database, Determinations,
     DirtyHour, Journal, Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry,
-    Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
+    Rivers, Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
 };
 pub use determinations::{Determination, ExceedanceFacts};
 pub use marks::{Attachment, Mark};
 pub use model::*;
 pub use people::{Account, ApiToken, Scopes, Session};
 pub use permits::{Baseline, Permit, PermitAnnual, PermitLimit, PermitOutlet};
+pub use rivers::{Patrol, Reach, ReachChief};
 
 use std::sync::Arc;
 

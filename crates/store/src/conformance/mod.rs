@@ -13,6 +13,7 @@ mod journal;
 mod marks;
 mod people;
 mod permits;
+mod rivers;
 pub use cases::*;
 pub use copy::*;
 pub use corrections::*;
@@ -20,6 +21,7 @@ pub use journal::*;
 pub use marks::*;
 pub use people::*;
 pub use permits::*;
+pub use rivers::*;
 
 /// Runs every conformance test against a fresh database made by `$fresh` (an expression evaluating to
 /// `(guard, impl Database)`), one `#[test]` each.
@@ -60,6 +62,7 @@ macro_rules! conformance_tests {
             corrections_are_kept_read_by_overlap_and_withdrawn_not_deleted,
             marking_hours_dirty_marks_only_hours_with_fine_values,
             cases_keep_their_steps_and_their_history_grows,
+            reaches_chiefs_and_patrols_are_kept,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

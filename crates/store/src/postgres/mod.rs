@@ -23,6 +23,7 @@ pub mod partitions;
 mod people;
 mod permits;
 mod registry;
+mod rivers;
 mod series;
 mod tables;
 

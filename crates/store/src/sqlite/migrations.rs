@@ -52,6 +52,7 @@ const SQLITE: &[(i64, &str)] = &[
         17,
         include_str!("../../migrations/sqlite/0017_case_reminders.sql"),
     ),
+    (18, include_str!("../../migrations/sqlite/0018_rivers.sql")),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

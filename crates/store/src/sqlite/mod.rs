@@ -10,6 +10,7 @@ mod migrations;
 mod people;
 mod permits;
 mod registry;
+mod rivers;
 mod rollups;
 mod series;
 mod tables;
