@@ -29,6 +29,7 @@ pub mod marks;
 pub mod metrics;
 pub mod permits;
 pub mod registry;
+pub mod rivers;
 pub mod series;
 pub mod settings;
 pub mod supervision;
@@ -159,6 +160,12 @@ fn idle_work(
             last_sweep = Some(std::time::Instant::now());
             if let Err(e) = determinations::sweep(store, &tz, now) {
                 tracing::error!(error = %e, "queueing today's determinations failed; will retry");
+            }
+            // A section below its reach's target is judged on the day before, once the day is over.
+            if let Err(e) =
+                store.in_transaction(|s| rivers::watch::watch(s, &tz, &alarm_settings, now))
+            {
+                tracing::error!(error = %e, "judging sections against their reach's target failed; will retry");
             }
             // Cases' clocks move by the day: reminders are looked at with the sweep.
             if let Err(e) = store.in_transaction(|s| {

@@ -40,6 +40,8 @@ pub struct Settings {
     pub marks: crate::supervision::marking::MarkSettings,
     /// The cases' clocks and working-day calendar (`cases.*`).
     pub cases: crate::cases::CaseSettings,
+    /// The river chiefs' patrol duty and how near a complaint is to a reach (`rivers.*`).
+    pub rivers: crate::rivers::RiverSettings,
     /// The key file reporters' personal data is sealed with (`complaints.key_file`); `None`:
     /// `personal.key` in the data folder (made, mode 0600, when missing). Keep it out of database backups.
     pub complaints_key_file: Option<PathBuf>,
@@ -177,6 +179,7 @@ impl Default for Settings {
             alarms: crate::alarms::AlarmSettings::default(),
             marks: crate::supervision::marking::MarkSettings::default(),
             cases: crate::cases::CaseSettings::default(),
+            rivers: crate::rivers::RiverSettings::default(),
             complaints_key_file: None,
             attachments: crate::attachments::AttachmentSettings::default(),
         }

@@ -93,6 +93,7 @@ async fn create(
             phone: text(&f, "phone"),
             email: text(&f, "email"),
         },
+        reach: None,
     };
     match crate::portal::complaints::file(&p, "open311", input, Vec::new()).await {
         Ok(r) => Json(json!([{"service_request_id": r.tracking_code, "token": r.tracking_code,

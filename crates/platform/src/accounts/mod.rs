@@ -109,6 +109,14 @@ impl Principal {
         }
     }
 
+    /// The account's name, if an account is asking (not the public, not the bootstrap token).
+    pub fn account_name(&self) -> Option<&str> {
+        match &self.who {
+            Who::Account { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
     /// The role, if anyone is signed in.
     pub fn role(&self) -> Option<Role> {
         match &self.who {

@@ -35,10 +35,14 @@ pub enum Action {
     CaseFeedback,
     /// Open a reporter's sealed name and contact (each time with a reason, in the audit log).
     ComplaintsReveal,
+    /// Record a patrol of a reach (a river chief's own reaches; staff for a chief).
+    PatrolsRecord,
+    /// Issue an order (交办单) on a reach to a lower-level chief or a unit: a case.
+    OrdersIssue,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Action::DataRead,
         Action::RegistryRead,
         Action::RegistryWrite,
@@ -53,6 +57,8 @@ impl Action {
         Action::CasesHandle,
         Action::CaseFeedback,
         Action::ComplaintsReveal,
+        Action::PatrolsRecord,
+        Action::OrdersIssue,
     ];
 
     /// The code tokens carry (`registry.write`).
@@ -72,6 +78,8 @@ impl Action {
             Action::CasesHandle => "cases.handle",
             Action::CaseFeedback => "cases.feedback",
             Action::ComplaintsReveal => "complaints.reveal",
+            Action::PatrolsRecord => "patrols.record",
+            Action::OrdersIssue => "orders.issue",
         }
     }
 
@@ -106,6 +114,8 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityAdmin, DataCorrect, Everywhere),
     (Role::CityAdmin, CasesHandle, Everywhere),
     (Role::CityAdmin, ComplaintsReveal, Everywhere),
+    (Role::CityAdmin, PatrolsRecord, Everywhere),
+    (Role::CityAdmin, OrdersIssue, Everywhere),
     (Role::CityStaff, DataRead, Everywhere),
     (Role::CityStaff, RegistryRead, Everywhere),
     (Role::CityStaff, RegistryWrite, Everywhere),
@@ -116,6 +126,8 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CityStaff, DataCorrect, Everywhere),
     (Role::CityStaff, CasesHandle, Everywhere),
     (Role::CityStaff, ComplaintsReveal, Everywhere),
+    (Role::CityStaff, PatrolsRecord, Everywhere),
+    (Role::CityStaff, OrdersIssue, Everywhere),
     (Role::CountyOfficer, DataRead, Jurisdiction),
     (Role::CountyOfficer, RegistryRead, Jurisdiction),
     (Role::CountyOfficer, RegistryWrite, Jurisdiction),
@@ -126,6 +138,8 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::CountyOfficer, DataCorrect, Jurisdiction),
     (Role::CountyOfficer, CasesHandle, Jurisdiction),
     (Role::CountyOfficer, ComplaintsReveal, Jurisdiction),
+    (Role::CountyOfficer, PatrolsRecord, Jurisdiction),
+    (Role::CountyOfficer, OrdersIssue, Jurisdiction),
     (Role::EnterpriseUser, DataRead, Jurisdiction),
     (Role::EnterpriseUser, RegistryRead, Jurisdiction),
     // Marking is the enterprise's say on its own data; the bureau reviews, it does not mark. Correcting
@@ -133,8 +147,12 @@ pub const PERMISSIONS: &[(Role, Action, Reach)] = &[
     (Role::EnterpriseUser, DataMark, Jurisdiction),
     (Role::EnterpriseUser, CaseFeedback, Jurisdiction),
     (Role::EnterpriseUser, OwnAccount, Everywhere),
-    // River chiefs' reaches come with the river-chief workflow; until then they read the city's data.
+    // A river chief reads the city's data (rivers cross counties), and on their own reaches patrols,
+    // issues orders and follows the reaches' cases through their steps.
     (Role::RiverChief, DataRead, Everywhere),
+    (Role::RiverChief, PatrolsRecord, Jurisdiction),
+    (Role::RiverChief, OrdersIssue, Jurisdiction),
+    (Role::RiverChief, CasesHandle, Jurisdiction),
     (Role::RiverChief, OwnAccount, Everywhere),
     (Role::Auditor, DataRead, Everywhere),
     (Role::Auditor, RegistryRead, Everywhere),
@@ -165,6 +183,11 @@ pub enum Target<'a> {
     },
     County(&'a str),
     Enterprise {
+        id: &'a str,
+        county: Option<&'a str>,
+    },
+    /// A reach of a river or lake, by its id and the county its cases go to.
+    Reach {
         id: &'a str,
         county: Option<&'a str>,
     },
@@ -201,6 +224,7 @@ pub fn covers(scopes: &Scopes, target: Target<'_>) -> bool {
         } => county(c) || enterprise(e),
         Target::County(c) => county(Some(c)),
         Target::Enterprise { id, county: c } => enterprise(Some(id)) || county(c),
+        Target::Reach { id, county: c } => scopes.reaches.iter().any(|r| r == id) || county(c),
     }
 }
 
@@ -273,5 +297,16 @@ mod tests {
         };
         assert!(covers(&firm, theirs) && !covers(&firm, ours));
         assert!(!covers(&firm, Target::County("530621")));
+        let chief = Scopes {
+            reaches: vec!["R1".into()],
+            ..Scopes::default()
+        };
+        let reach = |id| Target::Reach {
+            id,
+            county: Some("530602"),
+        };
+        assert!(covers(&chief, reach("R1")) && !covers(&chief, reach("R2")));
+        assert!(!covers(&chief, ours), "a chief's reaches are not their county");
+        assert!(covers(&county, reach("R2")), "a county covers the reaches in it");
     }
 }

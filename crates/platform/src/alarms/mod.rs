@@ -77,7 +77,7 @@ impl Default for AlarmSettings {
 pub fn severity_of(kind: &str) -> Option<&'static str> {
     match kind {
         "exceedance" | "offline" | "conflict" | "suspicious_mark" => Some("high"),
-        "gap" | "stuck" | "over_range" | "fault" | "comm_fault" => Some("medium"),
+        "gap" | "stuck" | "over_range" | "fault" | "comm_fault" | "water_target" => Some("medium"),
         _ => None,
     }
 }
@@ -115,20 +115,7 @@ fn note(
     }
     let site = store.site(&a.site_id)?;
     let outbox = |channel: &str, recipient: Option<String>, body: String| {
-        store.put_delivery(&store::Delivery {
-            id: 0,
-            alarm_id: Some(a.id),
-            case_id: None,
-            channel: channel.into(),
-            recipient,
-            event: event.into(),
-            body,
-            created_at: at,
-            attempts: 0,
-            next_attempt_at: Some(at),
-            delivered_at: None,
-            last_error: None,
-        })
+        queue(store, a, channel, recipient, event, body, at)
     };
     if emailed && let Some(site) = &site {
         for to in recipients(store, site, event)? {
@@ -144,6 +131,68 @@ fn note(
         )?;
     }
     Ok(())
+}
+
+/// Puts one notification of `a`'s `event` in the outbox.
+fn queue(
+    store: &Store,
+    a: &Alarm,
+    channel: &str,
+    recipient: Option<String>,
+    event: &str,
+    body: String,
+    at: i64,
+) -> store::Result<i64> {
+    store.put_delivery(&store::Delivery {
+        id: 0,
+        alarm_id: Some(a.id),
+        case_id: None,
+        channel: channel.into(),
+        recipient,
+        event: event.into(),
+        body,
+        created_at: at,
+        attempts: 0,
+        next_attempt_at: Some(at),
+        delivered_at: None,
+        last_error: None,
+    })
+}
+
+/// Raises an alarm no determination stands behind (a water section below its reach's target class),
+/// in the caller's transaction: stored, noted `opened` (the county's officers e-mailed and the webhook
+/// told, as for every alarm) and e-mailed to `also` too (the reach's chiefs).
+pub fn raise(
+    store: &Store,
+    settings: &AlarmSettings,
+    mut a: Alarm,
+    why: &str,
+    also: &[String],
+) -> store::Result<Alarm> {
+    a.id = store.put_alarm(&a)?;
+    note(store, settings, &a, a.opened_at, SYSTEM, "opened", Some(why))?;
+    if settings.smtp_relay.is_some()
+        && let Some(site) = store.site(&a.site_id)?
+    {
+        let already = recipients(store, &site, "opened")?;
+        for to in also.iter().filter(|t| !already.contains(t)) {
+            let body = notify::email(&a, &site, "opened", Some(why));
+            queue(store, &a, "email", Some(to.clone()), "opened", body, a.opened_at)?;
+        }
+    }
+    Ok(a)
+}
+
+/// Clears an alarm raised by [`raise`] whose matter is over (the section back at its target), with a
+/// note saying why; an alarm already resolved or closed stays as it is.
+pub fn clear(
+    store: &Store,
+    settings: &AlarmSettings,
+    a: Alarm,
+    now: i64,
+    why: &str,
+) -> store::Result<Alarm> {
+    automatically(store, settings, a, AlarmEvent::Cleared, now, why)
 }
 
 /// The events that are e-mailed (the webhook has them all).

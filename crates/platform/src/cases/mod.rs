@@ -14,6 +14,7 @@
 //! - closed → reply to the reporter: `reply_days` (15); a review (复查/复核): `review_days` (30, art. 35).
 
 pub mod calendar;
+pub mod duplicates;
 pub mod lifecycle;
 pub mod remind;
 
@@ -80,11 +81,18 @@ pub const DECLINE_REASONS: [&str; 4] = [
     "repeat_after_answer",
 ];
 
-/// Who may see and act on a case: its site's county and enterprise.
+/// Who may see and act on a case: its site's county and enterprise; for a case on a reach, its county
+/// and the reach's chiefs.
 pub fn target(c: &Case) -> Target<'_> {
-    Target::Site {
-        county: c.county.as_deref(),
-        enterprise: c.enterprise_id.as_deref(),
+    match (c.subject_kind.as_str(), c.subject_id.as_deref()) {
+        ("reach", Some(id)) => Target::Reach {
+            id,
+            county: c.county.as_deref(),
+        },
+        _ => Target::Site {
+            county: c.county.as_deref(),
+            enterprise: c.enterprise_id.as_deref(),
+        },
     }
 }
 
@@ -336,8 +344,20 @@ pub fn act(
     action: CaseAction,
     input: &ActInput,
 ) -> Result<Case> {
+    store.in_transaction(|s| act_within(s, ctx, who, id, action, input))
+}
+
+/// [`act`] inside the caller's transaction.
+pub fn act_within(
+    s: &Store,
+    ctx: &Context,
+    who: &Principal,
+    id: i64,
+    action: CaseAction,
+    input: &ActInput,
+) -> Result<Case> {
     let actor = who.actor();
-    store.in_transaction(|s| {
+    {
         let mut c = case(s, id)?;
         let Some(by) = role_of(who, &c) else {
             return Err(Error::Forbidden(format!(
@@ -378,8 +398,65 @@ pub fn act(
                 detail.map(|d| format!(" ({d})")).unwrap_or_default()
             )),
         )?;
+        if action == CaseAction::Verify && c.founded == Some(true) {
+            duplicates::link(s, ctx, &c, actor.as_str())?;
+        }
         Ok(c)
-    })
+    }
+}
+
+/// A new case from `source` (received today, its notice clock running), to be filled in by the caller
+/// and stored with [`open`].
+pub fn blank(source: &str, title: String, description: String, ctx: &Context, by: &str) -> Case {
+    Case {
+        id: 0,
+        source: source.into(),
+        source_ref: None,
+        subject_kind: "place".into(),
+        subject_id: None,
+        site_id: None,
+        enterprise_id: None,
+        county: None,
+        title,
+        description,
+        state: CaseState::Created.code().into(),
+        unit: None,
+        assignee: None,
+        due: Some(plus_days(ctx.today(), ctx.cases.notice_days).to_string()),
+        accepted_on: None,
+        founded: None,
+        penalty_number: None,
+        penalty_amount: None,
+        penalty_measures: None,
+        reason_code: None,
+        merged_into: None,
+        created_by: by.into(),
+        created_at: ctx.now,
+        changed_at: ctx.now,
+    }
+}
+
+/// Stores a new case with its first history entry (`created`, saying where it came from) and its audit
+/// entry, inside the caller's transaction.
+pub fn open(s: &Store, mut c: Case, comment: Option<&str>, detail: &str) -> Result<Case> {
+    c.id = s.put_case(&c)?;
+    s.add_case_event(&CaseEvent {
+        case_id: c.id,
+        at: c.created_at,
+        actor: c.created_by.clone(),
+        action: "created".into(),
+        from_state: None,
+        to_state: c.state.clone(),
+        comment: text(&comment.map(str::to_string), 2000, "comment")?,
+        detail: Some(detail.into()),
+    })?;
+    s.audit(
+        &c.created_by,
+        "case_create",
+        &format!("case {}", c.id),
+        Some(detail),
+    )?;
+    Ok(c)
 }
 
 /// The case `id`, for the caller to check who may see it.
@@ -410,68 +487,43 @@ pub fn escalate_alarm(
                 "alarm {alarm_id} is already escalated into case {existing}"
             )));
         }
-        let mut c = Case {
-            id: 0,
-            source: "alarm".into(),
-            source_ref: Some(format!("alarm:{alarm_id}")),
-            subject_kind: "site".into(),
-            subject_id: Some(site.id.clone()),
-            site_id: Some(site.id.clone()),
-            enterprise_id: site.enterprise_id.clone(),
-            county: site.county.clone(),
-            title: format!(
-                "{} {} · {} {}",
-                alarm.kind,
-                alarm.param.as_deref().unwrap_or(""),
-                site.id,
-                site.name
-            ),
-            description: format!(
-                "alarm {alarm_id} ({}, {}): {} – {}{}",
-                alarm.kind,
-                alarm.severity,
-                crate::figures::fmt_time(&ctx.tz, alarm.episode_start),
-                crate::figures::fmt_time(&ctx.tz, alarm.episode_end),
-                text(&comment.map(str::to_string), 2000, "comment")?
-                    .map(|c| format!("\n{c}"))
-                    .unwrap_or_default()
-            ),
-            state: CaseState::Created.code().into(),
-            unit: None,
-            assignee: None,
-            due: Some(plus_days(ctx.today(), ctx.cases.notice_days).to_string()),
-            accepted_on: None,
-            founded: None,
-            penalty_number: None,
-            penalty_amount: None,
-            penalty_measures: None,
-            reason_code: None,
-            merged_into: None,
-            created_by: actor.as_str().into(),
-            created_at: ctx.now,
-            changed_at: ctx.now,
-        };
-        c.id = s.put_case(&c)?;
-        s.add_case_event(&CaseEvent {
-            case_id: c.id,
-            at: ctx.now,
-            actor: actor.as_str().into(),
-            action: "created".into(),
-            from_state: None,
-            to_state: c.state.clone(),
-            comment: text(&comment.map(str::to_string), 2000, "comment")?,
-            detail: Some(format!("from alarm {alarm_id}")),
-        })?;
+        let comment = text(&comment.map(str::to_string), 2000, "comment")?;
+        let title = format!(
+            "{} {} · {} {}",
+            alarm.kind,
+            alarm.param.as_deref().unwrap_or(""),
+            site.id,
+            site.name
+        );
+        let description = format!(
+            "alarm {alarm_id} ({}, {}): {} – {}{}",
+            alarm.kind,
+            alarm.severity,
+            crate::figures::fmt_time(&ctx.tz, alarm.episode_start),
+            crate::figures::fmt_time(&ctx.tz, alarm.episode_end),
+            comment
+                .as_deref()
+                .map(|c| format!("\n{c}"))
+                .unwrap_or_default()
+        );
+        let c = open(
+            s,
+            Case {
+                source_ref: Some(format!("alarm:{alarm_id}")),
+                subject_kind: "site".into(),
+                subject_id: Some(site.id.clone()),
+                site_id: Some(site.id.clone()),
+                enterprise_id: site.enterprise_id.clone(),
+                county: site.county.clone(),
+                ..blank("alarm", title, description, ctx, actor.as_str())
+            },
+            comment.as_deref(),
+            &format!("from alarm {alarm_id} at {}", site.id),
+        )?;
         alarm.case_id = Some(c.id);
         alarm.changed_at = ctx.now;
         s.put_alarm(&alarm)?;
         crate::alarms::note_case(s, &ctx.alarms, &alarm, actor.as_str(), c.id, ctx.now)?;
-        s.audit(
-            actor.as_str(),
-            "case_create",
-            &format!("case {}", c.id),
-            Some(&format!("from alarm {alarm_id} at {}", site.id)),
-        )?;
         Ok(c)
     })
 }

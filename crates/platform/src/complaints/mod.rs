@@ -53,6 +53,9 @@ pub struct ComplaintInput {
     pub lat: Option<f64>,
     pub description: String,
     pub contact: Contact,
+    /// The river reach it is about, when the reporter chose one (a water complaint with a point near a
+    /// reach is placed on it anyway).
+    pub reach: Option<String>,
 }
 
 /// What submitting needs: the city's zone and the time now, the cases' clocks, the keys and the layer.
@@ -61,6 +64,7 @@ pub struct Context<'a> {
     pub cases: &'a crate::cases::CaseSettings,
     pub keys: &'a PersonalKeys,
     pub layer: &'a CountyLayer,
+    pub rivers: &'a crate::rivers::RiverSettings,
     pub now: i64,
 }
 
@@ -144,7 +148,28 @@ pub fn validate(input: &ComplaintInput) -> Result<ComplaintInput> {
             phone,
             email,
         },
+        reach: clean(&input.reach, 32, "reach", "河段无效")?,
     })
+}
+
+/// The reach a complaint is about: the one the reporter chose, else for a water complaint the reach
+/// whose course passes within `rivers.complaint_metres` of its point.
+fn reach_of(store: &Store, ctx: &Context, c: &ComplaintInput) -> Result<Option<store::Reach>> {
+    if let Some(id) = &c.reach {
+        return match store.reach(id)? {
+            Some(r) => Ok(Some(r)),
+            None => Err(invalid(format!("reach {id:?} does not exist"), "河段无效")),
+        };
+    }
+    match (c.category.as_str(), c.lon, c.lat) {
+        ("water", Some(lon), Some(lat)) => Ok(crate::rivers::reach_at(
+            store,
+            lon,
+            lat,
+            ctx.rivers.complaint_metres,
+        )?),
+        _ => Ok(None),
+    }
 }
 
 /// The county of a complaint: the point's, else a county the address names.
@@ -162,18 +187,10 @@ fn route(store: &Store, layer: &CountyLayer, c: &ComplaintInput) -> store::Resul
         .map(|k| k.code))
 }
 
-/// Roughly the distance in metres between two points (equirectangular: fine within a city).
-fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let k = std::f64::consts::PI / 180.0;
-    let x = (b.0 - a.0) * k * ((a.1 + b.1) / 2.0 * k).cos();
-    let y = (b.1 - a.1) * k;
-    6_371_000.0 * (x * x + y * y).sqrt()
-}
-
 /// Whether two complaints are about the same place: the same address, or points within 200 m.
 fn same_place(a: &Complaint, b: &ComplaintInput) -> bool {
     match ((a.lon, a.lat), (b.lon, b.lat)) {
-        ((Some(x1), Some(y1)), (Some(x2), Some(y2))) => metres((x1, y1), (x2, y2)) <= 200.0,
+        ((Some(x1), Some(y1)), (Some(x2), Some(y2))) => crate::registry::areas::metres((x1, y1), (x2, y2)) <= 200.0,
         _ => a.address.is_some() && a.address == b.address,
     }
 }
@@ -225,7 +242,11 @@ pub fn submit(
     };
     let code = tracking_code()?;
     store.in_transaction(|s| {
-        let county = route(s, ctx.layer, &c)?;
+        let reach = reach_of(s, ctx, &c)?;
+        let county = match route(s, ctx.layer, &c)? {
+            None => reach.as_ref().and_then(|r| r.counties.first().cloned()),
+            found => found,
+        };
         let day = crate::series::rollups::local_start(ctx.now, ctx.tz, store::Period::Day);
         let duplicate = s
             .complaints_received(day, ctx.now + 1)?
@@ -255,8 +276,8 @@ pub fn submit(
                     id: 0,
                     source: "complaint".into(),
                     source_ref: None,
-                    subject_kind: "place".into(),
-                    subject_id: None,
+                    subject_kind: if reach.is_some() { "reach" } else { "place" }.into(),
+                    subject_id: reach.as_ref().map(|r| r.id.clone()),
                     site_id: None,
                     enterprise_id: None,
                     county: county.clone(),

@@ -157,6 +157,21 @@ pub fn water_now(store: &Store, now: i64) -> store::Result<Vec<WaterNow>> {
     Ok(out)
 }
 
+/// The class of a site's local `day`: the class of the day's mean sample (the mean of its valid hourly
+/// values), `None` when nothing valid was measured.
+pub fn day_class(
+    store: &Store,
+    tz: &TimeZone,
+    site: &Site,
+    day: jiff::civil::Date,
+) -> store::Result<Option<Evaluation>> {
+    let kind = waterbody_kind(store, site)?;
+    let from = day_start(tz, day);
+    let to = day_start(tz, day.tomorrow().unwrap_or(day));
+    let samples = water_samples(store, &site.id, Period::Hour, from, to, |_| ())?;
+    Ok(samples.get(&()).and_then(|s| water::evaluate(kind, s).ok()))
+}
+
 /// The class of each of `months` of a site: the class of the monthly mean sample (the mean of the month's
 /// valid hourly values; GB 3838 single-factor evaluation of the mean, 环办〔2011〕22号). A month is
 /// computed once and kept in `cache` (see [`Cache`] for how long).

@@ -75,6 +75,48 @@ impl CountyLayer {
     }
 }
 
+/// The great-circle distance in metres between two (lon, lat) points (haversine, mean Earth radius).
+pub fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let k = std::f64::consts::PI / 180.0;
+    let (dlat, dlon) = ((b.1 - a.1) * k, (b.0 - a.0) * k);
+    let h = (dlat / 2.0).sin().powi(2) + (a.1 * k).cos() * (b.1 * k).cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6_371_008.8 * h.sqrt().min(1.0).asin()
+}
+
+/// The shortest distance in metres from point `p` to the polyline `line` (segments treated as straight on
+/// a local flat projection: fine within a city).
+pub fn metres_to_line(p: (f64, f64), line: &[(f64, f64)]) -> Option<f64> {
+    let k = std::f64::consts::PI / 180.0;
+    let scale = (p.1 * k).cos();
+    // Metres east and north of p.
+    let local = |q: (f64, f64)| {
+        (
+            (q.0 - p.0) * k * scale * 6_371_008.8,
+            (q.1 - p.1) * k * 6_371_008.8,
+        )
+    };
+    let to_segment = |a: (f64, f64), b: (f64, f64)| {
+        let (a, b) = (local(a), local(b));
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 == 0.0 {
+            0.0
+        } else {
+            (-(a.0 * dx + a.1 * dy) / len2).clamp(0.0, 1.0)
+        };
+        let (x, y) = (a.0 + t * dx, a.1 + t * dy);
+        (x * x + y * y).sqrt()
+    };
+    match line {
+        [] => None,
+        [only] => Some(metres(p, *only)),
+        _ => line
+            .windows(2)
+            .map(|w| to_segment(w[0], w[1]))
+            .min_by(f64::total_cmp),
+    }
+}
+
 /// Ray casting: whether (x, y) is inside the ring.
 fn inside(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
     let mut inside = false;
@@ -110,6 +152,18 @@ mod tests {
         assert_eq!(layer.county_at(4.2, 4.2), None, "the hole");
         assert_eq!(layer.county_at(29.0, 1.0), Some("530621"));
         assert_eq!(layer.county_at(50.0, 50.0), None);
+    }
+
+    #[test]
+    fn distances_on_the_ground() {
+        // One degree of latitude is about 111.2 km.
+        assert!((metres((103.0, 27.0), (103.0, 28.0)) - 111_195.0).abs() < 10.0);
+        let line = [(103.0, 27.0), (103.1, 27.0)];
+        let d = metres_to_line((103.05, 27.001), &line).unwrap();
+        assert!((d - 111.2).abs() < 1.0, "{d}");
+        let beyond = metres_to_line((103.2, 27.0), &line).unwrap();
+        assert!((beyond - metres((103.2, 27.0), (103.1, 27.0))).abs() < 20.0);
+        assert_eq!(metres_to_line((1.0, 1.0), &[]), None);
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub enum Need {
     OnEnterprise(Action),
     /// `Action` on the site the item in the path belongs to (`/alarms/{id}`: the alarm's).
     OnSiteOf(Action),
+    /// `Action` on the river reach named in the path (`{reach}`) or the body (`"reach"`, `"id"`): the
+    /// role's reach and the reach's jurisdiction (its chiefs, its county).
+    OnReach(Action),
     /// `Action` anywhere in the role's reach; a list is cut to the principal's jurisdiction.
     Listed(Action),
     /// `Action` city-wide: a jurisdiction is not enough.
@@ -132,6 +135,13 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         Need::OnSiteOf(Action::DataCorrect),
     ),
     ("GET", "/cases", Need::Listed(Action::DataRead)),
+    ("GET", "/reaches", Need::Listed(Action::DataRead)),
+    ("POST", "/reaches", Need::OnReach(Action::RegistryWrite)),
+    ("GET", "/reaches/{reach}", Need::OnReach(Action::DataRead)),
+    ("GET", "/patrols", Need::Listed(Action::DataRead)),
+    ("POST", "/patrols", Need::OnReach(Action::PatrolsRecord)),
+    ("POST", "/orders", Need::OnReach(Action::OrdersIssue)),
+    ("GET", "/rivers/assessment", Need::Listed(Action::DataRead)),
     ("GET", "/cases/{id}", Need::OnSiteOf(Action::DataRead)),
     (
         "POST",

@@ -61,7 +61,7 @@ pub fn routes() -> Router<Arc<crate::App>> {
     r
 }
 
-fn case_json(p: &crate::App, c: &Case, clock: Clock) -> Value {
+pub(crate) fn case_json(p: &crate::App, c: &Case, clock: Clock) -> Value {
     json!({
         "id": c.id, "source": c.source, "source_ref": c.source_ref, "subject_kind": c.subject_kind,
         "subject_id": c.subject_id, "site": c.site_id, "enterprise": c.enterprise_id, "county": c.county,
@@ -73,7 +73,7 @@ fn case_json(p: &crate::App, c: &Case, clock: Clock) -> Value {
     })
 }
 
-fn context(p: &crate::App) -> platform::cases::Context {
+pub(crate) fn context(p: &crate::App) -> platform::cases::Context {
     platform::cases::Context {
         tz: p.tz.clone(),
         cases: p.settings.cases.clone(),

@@ -11,6 +11,7 @@ pub mod marks;
 mod openapi;
 mod permits;
 mod registry;
+pub mod rivers;
 mod session;
 mod supervision;
 pub mod uploads;
@@ -79,6 +80,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(marks::routes())
         .merge(corrections::routes())
         .merge(cases::routes())
+        .merge(rivers::routes())
 }
 
 /// Parses an optional query, answering a JSON 400 for a malformed one.

@@ -241,6 +241,7 @@ pub async fn submit(
                 phone: Some(field(&f, "phone").to_string()),
                 email: Some(field(&f, "email").to_string()),
             },
+            reach: Some(field(&f, "reach").to_string()),
         };
         platform::complaints::validate(&input)?;
         let photos = crate::api::uploads::keep_files(&p, &files)?;
@@ -282,11 +283,12 @@ pub async fn file(
     input: ComplaintInput,
     photos: Vec<store::Attachment>,
 ) -> Result<platform::complaints::Receipt, platform::Error> {
-    let (tz, cases, keys, layer) = (
+    let (tz, cases, keys, layer, rivers) = (
         p.tz.clone(),
         p.settings.cases.clone(),
         p.personal_keys.clone(),
         p.county_layer.clone(),
+        p.settings.rivers.clone(),
     );
     p.write(move |s| {
         let ctx = platform::complaints::Context {
@@ -294,6 +296,7 @@ pub async fn file(
             cases: &cases,
             keys: &keys,
             layer: &layer,
+            rivers: &rivers,
             now: jiff::Timestamp::now().as_second(),
         };
         platform::complaints::submit(s, &ctx, channel, &input, &photos)
