@@ -306,7 +306,13 @@ mod tests {
             county: Some("530602"),
         };
         assert!(covers(&chief, reach("R1")) && !covers(&chief, reach("R2")));
-        assert!(!covers(&chief, ours), "a chief's reaches are not their county");
-        assert!(covers(&county, reach("R2")), "a county covers the reaches in it");
+        assert!(
+            !covers(&chief, ours),
+            "a chief's reaches are not their county"
+        );
+        assert!(
+            covers(&county, reach("R2")),
+            "a county covers the reaches in it"
+        );
     }
 }

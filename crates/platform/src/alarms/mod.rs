@@ -170,14 +170,30 @@ pub fn raise(
     also: &[String],
 ) -> store::Result<Alarm> {
     a.id = store.put_alarm(&a)?;
-    note(store, settings, &a, a.opened_at, SYSTEM, "opened", Some(why))?;
+    note(
+        store,
+        settings,
+        &a,
+        a.opened_at,
+        SYSTEM,
+        "opened",
+        Some(why),
+    )?;
     if settings.smtp_relay.is_some()
         && let Some(site) = store.site(&a.site_id)?
     {
         let already = recipients(store, &site, "opened")?;
         for to in also.iter().filter(|t| !already.contains(t)) {
             let body = notify::email(&a, &site, "opened", Some(why));
-            queue(store, &a, "email", Some(to.clone()), "opened", body, a.opened_at)?;
+            queue(
+                store,
+                &a,
+                "email",
+                Some(to.clone()),
+                "opened",
+                body,
+                a.opened_at,
+            )?;
         }
     }
     Ok(a)

@@ -33,7 +33,8 @@ pub fn link(s: &Store, ctx: &Context, c: &Case, actor: &str) -> Result<Vec<i64>>
     let from = crate::figures::day_start(&ctx.tz, day);
     let to = crate::figures::day_start(
         &ctx.tz,
-        day.tomorrow().map_err(|e| crate::Error::Internal(e.to_string()))?,
+        day.tomorrow()
+            .map_err(|e| crate::Error::Internal(e.to_string()))?,
     );
     let others: Vec<Case> = s
         .cases_created(from, to)?

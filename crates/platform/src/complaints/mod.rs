@@ -190,7 +190,9 @@ fn route(store: &Store, layer: &CountyLayer, c: &ComplaintInput) -> store::Resul
 /// Whether two complaints are about the same place: the same address, or points within 200 m.
 fn same_place(a: &Complaint, b: &ComplaintInput) -> bool {
     match ((a.lon, a.lat), (b.lon, b.lat)) {
-        ((Some(x1), Some(y1)), (Some(x2), Some(y2))) => crate::registry::areas::metres((x1, y1), (x2, y2)) <= 200.0,
+        ((Some(x1), Some(y1)), (Some(x2), Some(y2))) => {
+            crate::registry::areas::metres((x1, y1), (x2, y2)) <= 200.0
+        }
         _ => a.address.is_some() && a.address == b.address,
     }
 }

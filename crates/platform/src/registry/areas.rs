@@ -79,7 +79,8 @@ impl CountyLayer {
 pub fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
     let k = std::f64::consts::PI / 180.0;
     let (dlat, dlon) = ((b.1 - a.1) * k, (b.0 - a.0) * k);
-    let h = (dlat / 2.0).sin().powi(2) + (a.1 * k).cos() * (b.1 * k).cos() * (dlon / 2.0).sin().powi(2);
+    let h =
+        (dlat / 2.0).sin().powi(2) + (a.1 * k).cos() * (b.1 * k).cos() * (dlon / 2.0).sin().powi(2);
     2.0 * 6_371_008.8 * h.sqrt().min(1.0).asin()
 }
 

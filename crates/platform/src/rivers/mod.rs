@@ -11,6 +11,7 @@
 
 pub mod assessment;
 pub mod patrols;
+pub mod signboard;
 pub mod watch;
 
 use crate::accounts::{Action, Principal, Role, Target};
@@ -85,9 +86,11 @@ pub struct ReachInput {
 fn words(v: &Option<String>, max: usize, what: &str) -> Result<Option<String>> {
     match v.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) if t.chars().count() > max || t.chars().any(char::is_control) => Err(
-            Error::invalid(format!("{what} is longer than {max} characters or holds control characters")),
-        ),
+        Some(t) if t.chars().count() > max || t.chars().any(char::is_control) => {
+            Err(Error::invalid(format!(
+                "{what} is longer than {max} characters or holds control characters"
+            )))
+        }
         Some(t) => Ok(Some(t.to_string())),
     }
 }
@@ -115,11 +118,7 @@ pub fn validate(store: &Store, r: &ReachInput) -> Result<(Reach, Vec<ReachChief>
     }
     let name = words(&Some(r.name.clone()), 100, "name")?
         .ok_or_else(|| Error::invalid("a reach needs a name"))?;
-    if !store
-        .waterbodies()?
-        .iter()
-        .any(|w| w.id == r.waterbody_id)
-    {
+    if !store.waterbodies()?.iter().any(|w| w.id == r.waterbody_id) {
         return Err(Error::NotFound(format!(
             "water body {:?} does not exist",
             r.waterbody_id
@@ -153,12 +152,13 @@ pub fn validate(store: &Store, r: &ReachInput) -> Result<(Reach, Vec<ReachChief>
     if r.length_km.is_some_and(|k| !k.is_finite() || k <= 0.0) {
         return Err(Error::invalid("length_km is not a positive number"));
     }
-    if r
-        .course
+    if r.course
         .iter()
         .any(|[x, y]| !(-180.0..=180.0).contains(x) || !(-90.0..=90.0).contains(y))
     {
-        return Err(Error::invalid("a course point is not [longitude, latitude] in range"));
+        return Err(Error::invalid(
+            "a course point is not [longitude, latitude] in range",
+        ));
     }
     let mut chiefs = Vec::new();
     for c in &r.chiefs {
@@ -234,14 +234,22 @@ pub fn register_reach(store: &mut Store, who: &Principal, input: &ReachInput) ->
                     Some(&format!(
                         "reach {} {}",
                         reach.id,
-                        if chief { "added (its chief)" } else { "removed (no longer its chief)" }
+                        if chief {
+                            "added (its chief)"
+                        } else {
+                            "removed (no longer its chief)"
+                        }
                     )),
                 )?;
             }
         }
         s.audit(
             actor.as_str(),
-            if before.is_some() { "reach_update" } else { "reach_create" },
+            if before.is_some() {
+                "reach_update"
+            } else {
+                "reach_create"
+            },
             &format!("reach {}", reach.id),
             Some(&format!(
                 "{} ({}), counties {}, sections {}, target {}, {} chiefs",
@@ -340,7 +348,9 @@ pub fn record_patrol(
             return Err(Error::invalid(format!("{item:?} is not a checklist item")));
         }
         let a = Answer::parse(answer).ok_or_else(|| {
-            Error::invalid(format!("checklist {item}: {answer:?} is not ok, problem or n/a"))
+            Error::invalid(format!(
+                "checklist {item}: {answer:?} is not ok, problem or n/a"
+            ))
         })?;
         checklist.insert(item.clone(), a.code().into());
     }
@@ -371,9 +381,7 @@ pub fn record_patrol(
             .filter(|c| c.account.as_deref() == Some(chief.as_str()))
             .filter_map(|c| Level::parse(&c.level))
             .min()
-            .ok_or_else(|| {
-                Error::Forbidden(format!("{chief} is not a chief of reach {}", r.id))
-            })?;
+            .ok_or_else(|| Error::Forbidden(format!("{chief} is not a chief of reach {}", r.id)))?;
         let distance_m = patrols::length_m(&points);
         let shortfall = patrols::shortfall(
             settings.patrol.rule(level),
@@ -436,7 +444,10 @@ pub fn record_patrol(
                     ..cases::blank("patrol", title, description, ctx, actor.as_str())
                 },
                 None,
-                &format!("finding of patrol {} on reach {} by {chief}", patrol.id, r.id),
+                &format!(
+                    "finding of patrol {} on reach {} by {chief}",
+                    patrol.id, r.id
+                ),
             )?;
             for p in &f.photos {
                 s.attach(&format!("case:{}", c.id), p)?;

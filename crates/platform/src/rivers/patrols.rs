@@ -81,9 +81,9 @@ impl Every {
         match self {
             Every::Week => {
                 let monday = day
-                    .checked_sub(jiff::Span::new().days(i64::from(
-                        day.weekday().to_monday_zero_offset(),
-                    )))
+                    .checked_sub(
+                        jiff::Span::new().days(i64::from(day.weekday().to_monday_zero_offset())),
+                    )
                     .unwrap_or(day);
                 (
                     monday,
@@ -159,7 +159,9 @@ impl PatrolRules {
                     .into_iter()
                     .find(|e| e.code() == every.trim())
                     .ok_or_else(|| {
-                        format!("{item:?}: {every:?} is not week, month, quarter, half_year or year")
+                        format!(
+                            "{item:?}: {every:?} is not week, month, quarter, half_year or year"
+                        )
                     })?,
                 ..none
             };
@@ -207,8 +209,16 @@ impl fmt::Display for PatrolRules {
 
 /// The patrol checklist (workflows.md D, the items public river-chief apps ask): (code, Chinese, English).
 pub const CHECKLIST: [(&str, &str, &str); 10] = [
-    ("garbage", "水面漂浮物、岸边垃圾", "floating garbage and waste"),
-    ("colour_odour", "水体颜色、气味异常", "abnormal colour or odour"),
+    (
+        "garbage",
+        "水面漂浮物、岸边垃圾",
+        "floating garbage and waste",
+    ),
+    (
+        "colour_odour",
+        "水体颜色、气味异常",
+        "abnormal colour or odour",
+    ),
     ("new_outfall", "新增违法排污口", "new illegal outfall"),
     (
         "outfall_abnormal",
@@ -226,13 +236,21 @@ pub const CHECKLIST: [(&str, &str, &str); 10] = [
         "illegal structures, dumping, encroachment",
     ),
     ("works_damage", "水利设施损毁", "damage to water works"),
-    ("illegal_fishing", "电鱼、毒鱼", "electro- or poison-fishing"),
+    (
+        "illegal_fishing",
+        "电鱼、毒鱼",
+        "electro- or poison-fishing",
+    ),
     (
         "signboard",
         "公示牌、水源保护标志倾斜或损毁",
         "signboards tilted or damaged",
     ),
-    ("follow_up", "前次问题整改情况", "follow-up of earlier issues"),
+    (
+        "follow_up",
+        "前次问题整改情况",
+        "follow-up of earlier issues",
+    ),
 ];
 
 /// An answer to a checklist item.

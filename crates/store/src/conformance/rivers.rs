@@ -114,6 +114,11 @@ pub fn reaches_chiefs_and_patrols_are_kept(db: &dyn Database) {
         .map(|p| p.id)
         .collect();
     assert_eq!(ids, vec![first, later], "oldest first");
-    assert!(store.patrols(T0 + 2 * HOUR, T0 + 3 * HOUR).unwrap().is_empty());
+    assert!(
+        store
+            .patrols(T0 + 2 * HOUR, T0 + 3 * HOUR)
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(store.patrol(999).unwrap(), None);
 }

@@ -52,7 +52,10 @@ const POSTGRES: &[(i64, &str)] = &[
         14,
         include_str!("../../migrations/postgres/0014_case_reminders.sql"),
     ),
-    (15, include_str!("../../migrations/postgres/0015_rivers.sql")),
+    (
+        15,
+        include_str!("../../migrations/postgres/0015_rivers.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

@@ -51,9 +51,9 @@ fn patrol_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patrol> {
 
 impl SqliteConnection {
     fn reaches_where(&self, clause: &str, values: impl rusqlite::Params) -> Result<Vec<Reach>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {REACH_COLUMNS} FROM reaches WHERE {clause}"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {REACH_COLUMNS} FROM reaches WHERE {clause}"
+        ))?;
         let rows: Vec<ReachRow> = stmt
             .query_map(values, reach_row)?
             .collect::<rusqlite::Result<_>>()?;
@@ -66,9 +66,9 @@ impl SqliteConnection {
     }
 
     fn patrols_where(&self, clause: &str, values: impl rusqlite::Params) -> Result<Vec<Patrol>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {PATROL_COLUMNS} FROM patrols WHERE {clause}"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PATROL_COLUMNS} FROM patrols WHERE {clause}"
+        ))?;
         let rows = stmt
             .query_map(values, patrol_row)?
             .collect::<rusqlite::Result<_>>()?;

@@ -191,7 +191,84 @@ pub fn document() -> Value {
     marks(&mut doc);
     corrections(&mut doc);
     cases(&mut doc);
+    rivers(&mut doc);
     doc
+}
+
+/// The river-chief endpoints: reaches, patrols, orders, the assessment.
+fn rivers(doc: &mut Value) {
+    use platform::rivers::patrols::{CHECKLIST, Level};
+    let reach_shape = "`{id, waterbody_id, name, start_point, end_point, counties, sections, target_class, length_km, phone, course, chiefs: [{level, name, title, account}]}`";
+    let patrol_shape = "`{id, reach, chief, level, start, end, duration_min, distance_m, counts, shortfall, checklist, note, recorded_by, recorded, cases}`";
+    let text = |max: u32| json!({"type": ["string", "null"], "maxLength": max});
+    let levels = Level::ALL.map(Level::code);
+    let checklist: serde_json::Map<String, Value> = CHECKLIST
+        .iter()
+        .map(|(code, _, en)| {
+            (
+                code.to_string(),
+                json!({"type": "string", "enum": ["ok", "problem", "n/a"], "description": en}),
+            )
+        })
+        .collect();
+    let point = json!({"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number", "minimum": -180, "maximum": 180}});
+    let reach_schema = json!({"type": "object", "additionalProperties": false, "required": ["id", "waterbody_id", "name", "counties"], "properties": {
+                    "id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"},
+                    "waterbody_id": {"type": "string"}, "name": {"type": "string", "minLength": 1, "maxLength": 100},
+                    "start_point": text(100), "end_point": text(100),
+                    "counties": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "County codes; the first is where its cases go"},
+                    "sections": {"type": "array", "items": {"type": "string"}, "description": "Water-section site ids"},
+                    "target_class": {"type": ["string", "null"], "enum": ["I", "II", "III", "IV", "V", null]},
+                    "length_km": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 10000},
+                    "phone": text(30),
+                    "course": {"type": "array", "items": point, "description": "[[lon, lat], ...]: places complaints on the reach"},
+                    "chiefs": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["level", "name"], "properties": {
+                        "level": {"type": "string", "enum": levels}, "name": {"type": "string", "minLength": 1, "maxLength": 50},
+                        "title": text(50), "account": text(64)}}}}});
+    let patrol_schema = json!({"type": "object", "additionalProperties": false, "required": ["reach", "start", "end", "track"], "properties": {
+                    "reach": {"type": "string"},
+                    "chief": {"type": ["string", "null"], "description": "Staff recording for a chief: the chief's account (a chief records their own)"},
+                    "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+                    "track": {"type": "object", "description": "A GeoJSON LineString (or a Feature holding one), at least two points"},
+                    "checklist": {"type": "object", "additionalProperties": false, "properties": checklist},
+                    "note": text(2000),
+                    "findings": {"type": "array", "maxItems": 20, "items": {"type": "object", "additionalProperties": false, "required": ["description"], "properties": {
+                        "description": {"type": "string", "minLength": 1, "maxLength": 2000},
+                        "lon": {"type": ["number", "null"], "minimum": -180, "maximum": 180}, "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+                        "photos": {"type": "array", "maxItems": 10, "items": {"type": "object", "additionalProperties": false, "required": ["name", "content_base64"], "properties": {
+                            "name": {"type": "string", "maxLength": 255}, "content_base64": {"type": "string", "contentEncoding": "base64", "description": "JPEG or PNG"}}}}}}}}});
+    let paths = json!({
+        "/api/v1/reaches": {
+            "get": {"summary": "Every reach the caller may read, with its chiefs", "responses": ok(&format!("`{{reaches: [{reach_shape}]}}`"), "application/json")},
+            "post": {"summary": "Create or replace a reach of a registered water body with its chiefs (audited); the chiefs' accounts (river-chief role) get the reach in their jurisdiction",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": reach_schema}}},
+                "responses": ok(&format!("The reach as stored: {reach_shape}"), "application/json")}},
+        "/api/v1/reaches/{reach}": {"get": {"summary": "One reach with its chiefs", "parameters": [
+            {"name": "reach", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": ok(&format!("The reach: {reach_shape}"), "application/json")}},
+        "/api/v1/patrols": {
+            "get": {"summary": "Patrols started in the range (default the last 90 days, at most 366), on reaches the caller may read", "parameters": [
+                {"name": "reach", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "chief", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The chief's account"},
+                time("from", "Default: `to` minus 90 days"), time("to", "Default: now")],
+                "responses": ok(&format!("`{{patrols: [{patrol_shape}]}}`"), "application/json")},
+            "post": {"summary": "Record a patrol of a reach by one of its chiefs (audited). The track's length and the duration are judged against the chief's level (setting `rivers.patrol`): a patrol that falls short is kept and does not count. Each finding opens a case on the reach, linked to a founded complaint on the same reach and day.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": patrol_schema}}},
+                "responses": ok(&format!("The patrol: {patrol_shape}, `cases` the ids its findings opened"), "application/json")}},
+        "/api/v1/orders": {"post": {"summary": "Issue an order (交办单) on a reach to a unit or a lower-level chief with a responsibility list: a case, accepted and assigned at once (audited)",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["reach", "title", "unit", "duties"], "properties": {
+                "reach": {"type": "string"}, "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                "unit": {"type": "string", "minLength": 1, "maxLength": 100}, "assignee": text(100),
+                "duties": {"type": "array", "minItems": 1, "maxItems": 30, "items": {"type": "string", "minLength": 1, "maxLength": 500}},
+                "due": {"type": ["string", "null"], "format": "date"}}}}}},
+            "responses": ok("The case (as `GET /cases/{id}` without its history)", "application/json")}},
+        "/api/v1/rivers/assessment": {"get": {"summary": "The assessment of a year (default this year to date) per chief and per reach: patrol completion, cases closed and mean days to close, months at target, complaints", "parameters": [
+            {"name": "year", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}],
+            "responses": ok("`{from, to, chiefs: [line], reaches: [line]}`, line `{reach, reach_name, level, chief, account, patrols, patrols_done, patrols_required, patrol_rate, cases, closed, closure_rate, mean_days_to_close, months, months_at_target, attainment, complaints}`", "application/json")}}
+    });
+    for (path, item) in paths.as_object().expect("an object") {
+        doc["paths"][path] = item.clone();
+    }
 }
 
 /// The correction endpoints.

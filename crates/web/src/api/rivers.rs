@@ -26,10 +26,15 @@ pub fn routes() -> Router<Arc<crate::App>> {
             super::access::listed("/reaches", &["GET", "POST"]),
             get(list).post(put),
         )
-        .route(super::access::listed("/reaches/{reach}", &["GET"]), get(one))
+        .route(
+            super::access::listed("/reaches/{reach}", &["GET"]),
+            get(one),
+        )
         .route(
             super::access::listed("/patrols", &["GET", "POST"]),
-            get(patrols).post(record).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+            get(patrols)
+                .post(record)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
         )
         .route(super::access::listed("/orders", &["POST"]), post(order))
         .route(
@@ -324,10 +329,16 @@ pub async fn assess(
     p: &Arc<crate::App>,
     who: &Principal,
     year: Option<i16>,
-) -> Result<platform::rivers::assessment::Assessment, ApiError> {
+) -> Result<platform::rivers::assessment::Assessment, platform::Error> {
     let now = jiff::Timestamp::now().as_second();
     let today = platform::figures::local_date(&p.tz, now);
-    let year = super::bounded("year", year, 2000..=today.year(), today.year())?;
+    let year = year.unwrap_or(today.year());
+    if !(2000..=today.year()).contains(&year) {
+        return Err(platform::Error::invalid(format!(
+            "year={year} is outside 2000..={}",
+            today.year()
+        )));
+    }
     let from = jiff::civil::date(year, 1, 1);
     let to = if year == today.year() {
         today.tomorrow().unwrap_or(today)
@@ -342,9 +353,9 @@ pub async fn assess(
         .await?;
     let reaches = p.read(|s| s.reaches()).await?;
     let readable = |l: &Line| {
-        reaches.iter().any(|r| {
-            r.id == l.reach_id && who.may(Action::DataRead, platform::rivers::target(r))
-        })
+        reaches
+            .iter()
+            .any(|r| r.id == l.reach_id && who.may(Action::DataRead, platform::rivers::target(r)))
     };
     a.chiefs.retain(readable);
     a.reaches.retain(readable);

@@ -34,6 +34,7 @@ mod marks;
 mod permits;
 mod places;
 mod reports;
+mod rivers;
 mod routes;
 mod sign_in;
 mod sites;
@@ -133,6 +134,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         false,
     ),
     ("/console/cases", "案件", "Cases", Action::DataRead, false),
+    (
+        "/console/rivers",
+        "河长制",
+        "Rivers",
+        Action::DataRead,
+        false,
+    ),
     (
         "/console/corrections",
         "数据修正",

@@ -116,6 +116,32 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         Need::OnSiteOf(Action::AlarmsHandle),
     ),
     ("GET", "/console/cases", Need::Listed(Action::DataRead)),
+    ("GET", "/console/rivers", Need::Listed(Action::DataRead)),
+    (
+        "GET",
+        "/console/rivers.xlsx",
+        Need::Listed(Action::DataRead),
+    ),
+    (
+        "GET",
+        "/console/rivers/patrol",
+        Need::Listed(Action::PatrolsRecord),
+    ),
+    (
+        "POST",
+        "/console/rivers/patrol",
+        Need::OnReach(Action::PatrolsRecord),
+    ),
+    (
+        "GET",
+        "/console/rivers/order",
+        Need::Listed(Action::OrdersIssue),
+    ),
+    (
+        "POST",
+        "/console/rivers/order",
+        Need::OnReach(Action::OrdersIssue),
+    ),
     (
         "GET",
         "/console/cases/{id}",
@@ -346,6 +372,18 @@ pub fn routes() -> Router<Arc<App>> {
             get(alarms::one).post(alarms::act),
         )
         .route(listed("/console/cases", &["GET"]), get(cases::list))
+        .route(listed("/console/rivers", &["GET"]), get(rivers::list))
+        .route(listed("/console/rivers.xlsx", &["GET"]), get(rivers::xlsx))
+        .route(
+            listed("/console/rivers/patrol", &["GET", "POST"]),
+            get(rivers::patrol_new).post(rivers::patrol_create).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api::uploads::UPLOAD_BODY_BYTES),
+            ),
+        )
+        .route(
+            listed("/console/rivers/order", &["GET", "POST"]),
+            get(rivers::order_new).post(rivers::order_create),
+        )
         .route(
             listed("/console/cases/{id}", &["GET", "POST"]),
             get(cases::one).post(cases::act),

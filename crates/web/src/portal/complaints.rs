@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use platform::complaints::{CATEGORIES, ComplaintInput, Contact, PublicStep};
 use std::collections::HashMap;
 use std::sync::Arc;
+use store::Reach;
 
 type Fields = HashMap<String, String>;
 
@@ -41,7 +42,7 @@ fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Html) -> Response {
 
 /// The form; `typed` refills what is not personal after a problem (name and contact are typed again:
 /// they never travel back in a response).
-fn form(ctx: &Ctx, typed: &Fields, problem: Option<&platform::Error>) -> Html {
+fn form(ctx: &Ctx, typed: &Fields, problem: Option<&platform::Error>, reaches: &[Reach]) -> Html {
     let mut body = Html::new();
     if let Some(e) = problem {
         let text = match e {
@@ -65,11 +66,27 @@ fn form(ctx: &Ctx, typed: &Fields, problem: Option<&platform::Error>) -> Html {
             ctx.t(zh, en)
         );
     }
+    let mut rivers = Html::new();
+    for r in reaches {
+        let selected = if field(typed, "reach") == r.id {
+            Html::trusted(" selected")
+        } else {
+            Html::new()
+        };
+        write_html!(
+            rivers,
+            r#"<option value="{}"{}>{}</option>"#,
+            &r.id,
+            selected,
+            &r.name
+        );
+    }
     write_html!(
         body,
         r#"<p>{}</p>
 <form method="post" action="{}" enctype="multipart/form-data" class="fields" id="complaint-form">
 <label for="category">{}</label><select id="category" name="category" required>{}</select>
+<label for="reach">{}</label><select id="reach" name="reach"><option value="">{}</option>{}</select>
 <label for="address">{}</label><input id="address" name="address" maxlength="200" value="{}">
 <label for="lon">{}</label><input id="lon" name="lon" inputmode="decimal" value="{}" placeholder="103.717">
 <label for="lat">{}</label><input id="lat" name="lat" inputmode="decimal" value="{}" placeholder="27.338">
@@ -88,6 +105,9 @@ fn form(ctx: &Ctx, typed: &Fields, problem: Option<&platform::Error>) -> Html {
         ctx.href("/complaints"),
         ctx.t("类别", "Category"),
         options,
+        ctx.t("河湖（可选）", "River or lake (optional)"),
+        ctx.t("— 不涉及或不清楚 —", "— none or not sure —"),
+        rivers,
         ctx.t("地点（地址）", "Place (address)"),
         field(typed, "address"),
         ctx.t("经度（可选）", "Longitude (optional)"),
@@ -176,7 +196,13 @@ async fn figures(p: &App, ctx: &Ctx) -> Html {
 
 pub async fn new(State(p): State<Arc<App>>, Query(q): Query<Fields>) -> Response {
     let ctx = context(&p, "/complaints", &q);
-    let mut body = form(&ctx, &Fields::new(), None);
+    let reaches = reaches(&p).await;
+    // A signboard's link names its reach.
+    let typed: Fields = q
+        .get("reach")
+        .map(|r| Fields::from([("reach".to_string(), r.clone())]))
+        .unwrap_or_default();
+    let mut body = form(&ctx, &typed, None, &reaches);
     body.push(&figures(&p, &ctx).await);
     page(
         &ctx,
@@ -184,6 +210,11 @@ pub async fn new(State(p): State<Arc<App>>, Query(q): Query<Fields>) -> Response
         ctx.t("12369 环境污染举报", "Report pollution (12369)"),
         body,
     )
+}
+
+/// The reaches a reporter may name (a read failure leaves the choice out: the point still places it).
+async fn reaches(p: &App) -> Vec<Reach> {
+    p.read(|s| s.reaches()).await.unwrap_or_default()
 }
 
 fn number(f: &Fields, k: &str) -> Result<Option<f64>, platform::Error> {
@@ -202,6 +233,7 @@ pub async fn submit(
 ) -> Response {
     let ctx = context(&p, "/complaints", &q);
     let title = ctx.t("12369 环境污染举报", "Report pollution (12369)");
+    let reaches = reaches(&p).await;
     let (f, files) = match read_any(request).await {
         Ok(x) => x,
         Err(e) => {
@@ -209,7 +241,7 @@ pub async fn submit(
                 &ctx,
                 StatusCode::BAD_REQUEST,
                 title,
-                form(&ctx, &Fields::new(), Some(&e)),
+                form(&ctx, &Fields::new(), Some(&e), &reaches),
             );
         }
     };
@@ -220,7 +252,7 @@ pub async fn submit(
             &ctx,
             StatusCode::BAD_REQUEST,
             title,
-            form(&ctx, &Fields::new(), Some(&e)),
+            form(&ctx, &Fields::new(), Some(&e), &reaches),
         );
     }
     let result = async {
@@ -271,7 +303,7 @@ pub async fn submit(
         }
         Err(e) => {
             let status = crate::ApiError::status_of(&e);
-            page(&ctx, status, title, form(&ctx, &f, Some(&e)))
+            page(&ctx, status, title, form(&ctx, &f, Some(&e), &reaches))
         }
     }
 }

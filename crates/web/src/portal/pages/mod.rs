@@ -4,7 +4,7 @@
 //! is the two in sequence.
 //!
 //! - [`labels`]: names, colours, badges and legends shared by the pages;
-//! - [`home`], [`air`], [`water`], [`bulletin`], [`emitters`]: one file per page;
+//! - [`home`], [`air`], [`water`], [`bulletin`], [`emitters`], [`rivers`]: one file per page;
 //! - [`downloads`]: the bulletin as CSV and XLSX.
 
 mod air;
@@ -13,6 +13,7 @@ mod downloads;
 mod emitters;
 mod home;
 mod labels;
+mod rivers;
 mod water;
 
 pub use air::{AirView, air};
@@ -21,6 +22,7 @@ pub use downloads::{bulletin_csv, bulletin_xlsx};
 pub use emitters::{EmittersView, emitters};
 pub use home::{HomeView, home};
 pub use labels::class_colour;
+pub use rivers::{RiversView, rivers};
 pub use water::{WaterView, water};
 
 use super::html::Html;
