@@ -174,6 +174,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "a case due within this many days is flagged due soon (default 3)",
     ),
     (
+        "rivers.patrol",
+        "river chiefs' patrol duty per level: level=times/period[:Nmin][:Nkm] items separated by commas, period week, month, quarter, half_year or year; a patrol shorter than the level's minutes or kilometres does not count (default province=1/year,city=1/half_year,county=1/quarter:30min,township=1/month:30min:2km,village=1/week:30min:2km, the Akqi county example; Yunnan's values were not found)",
+    ),
+    (
+        "rivers.complaint_metres",
+        "a water complaint with a point this close to a reach's course is about the reach (default 500)",
+    ),
+    (
         "complaints.key_file",
         "key file reporters' names and contacts are sealed with (ChaCha20-Poly1305; one `id hex` key per line, the first seals, all open; default personal.key in the data folder, made when missing); keep it out of database backups",
     ),
@@ -404,6 +412,11 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         }
         "cases.due_soon_days" => s.cases.due_soon_days = num(key, value)?,
         "complaints.key_file" => s.complaints_key_file = Some(value.into()),
+        "rivers.patrol" => {
+            s.rivers.patrol = platform::rivers::patrols::PatrolRules::parse(value)
+                .map_err(|e| anyhow::anyhow!("{key}: {e}"))?
+        }
+        "rivers.complaint_metres" => s.rivers.complaint_metres = positive::<u32>(key, value)?.into(),
         "attachments.dir" => s.attachments.dir = Some(value.into()),
         "attachments.max_bytes" => s.attachments.max_bytes = positive(key, value)?,
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),

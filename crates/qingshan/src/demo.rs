@@ -114,6 +114,22 @@ pub fn demo_accounts(store: &mut store::Store) -> anyhow::Result<Vec<String>> {
     Ok(created)
 }
 
+/// The demo's reaches and chiefs (`platform::demo::rivers`), registered once: reaches already there are
+/// kept as they are (they may have been edited).
+pub fn demo_reaches(store: &mut store::Store) -> anyhow::Result<()> {
+    let demo = platform::accounts::Principal {
+        who: platform::accounts::Who::Bootstrap,
+        address: "demo".into(),
+    };
+    for r in platform::demo::rivers::reaches() {
+        if store.reach(&r.id)?.is_none() {
+            platform::rivers::register_reach(store, &demo, &r)
+                .with_context(|| format!("registering the demo reach {}", r.id))?;
+        }
+    }
+    Ok(())
+}
+
 /// Sends every device's history over `[now - days, now)` through admission and the writer.
 pub fn backfill(
     platform: &Arc<Platform>,

@@ -6,6 +6,7 @@
 //! from the device simulator, and the UI and API say so.
 
 mod permits;
+pub mod rivers;
 
 pub use permits::DEMO_AUTHORITY;
 

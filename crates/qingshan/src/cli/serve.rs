@@ -150,6 +150,7 @@ fn seed_demo(
     )
     .context("seeding the demo baselines")?;
     crate::demo::demo_accounts(&mut store)?;
+    crate::demo::demo_reaches(&mut store)?;
     // Printed for the person trying the demo, not logged: it is a published demo password.
     println!(
         "DEMO ONLY: accounts demo-admin, demo-staff, demo-county, demo-enterprise, demo-river-chief and \
