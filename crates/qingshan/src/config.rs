@@ -416,7 +416,9 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
             s.rivers.patrol = platform::rivers::patrols::PatrolRules::parse(value)
                 .map_err(|e| anyhow::anyhow!("{key}: {e}"))?
         }
-        "rivers.complaint_metres" => s.rivers.complaint_metres = positive::<u32>(key, value)?.into(),
+        "rivers.complaint_metres" => {
+            s.rivers.complaint_metres = positive::<u32>(key, value)?.into()
+        }
         "attachments.dir" => s.attachments.dir = Some(value.into()),
         "attachments.max_bytes" => s.attachments.max_bytes = positive(key, value)?,
         "http.request_timeout_s" => h.request_timeout = Duration::from_secs(positive(key, value)?),

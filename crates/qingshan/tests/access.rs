@@ -16,6 +16,27 @@ const PASSWORD: &str = "Access-test-pass-1";
 
 /// The site every `{site}` route is asked about: county 530602, enterprise E1.
 const SITE: (&str, &str) = ("530602", "E1");
+/// The reach of the river routes (its county is the site's).
+const REACH: Target = Target::Reach {
+    id: "R1",
+    county: Some("530602"),
+};
+
+fn reach_row() -> store::Reach {
+    store::Reach {
+        id: "R1".into(),
+        waterbody_id: "WB1".into(),
+        name: "洒渔河昭阳段".into(),
+        start_point: None,
+        end_point: None,
+        counties: vec!["530602".into()],
+        sections: vec![],
+        target_class: Some("II".into()),
+        length_km: None,
+        phone: None,
+        course: vec![],
+    }
+}
 
 struct Someone {
     label: &'static str,
@@ -152,6 +173,31 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             changed_at: 1_795_000_000,
         })
         .unwrap();
+    // Reach R1 in 530602, whose township chief is the river chief's account, for the river routes.
+    store
+        .upsert_waterbody(&store::Waterbody {
+            id: "WB1".into(),
+            name: "洒渔河".into(),
+            name_en: None,
+            kind: store::WaterbodyKind::River,
+            basin: None,
+            lon: None,
+            lat: None,
+        })
+        .unwrap();
+    store.put_reach(&reach_row()).unwrap();
+    store
+        .set_reach_chiefs(
+            "R1",
+            &[store::ReachChief {
+                reach_id: "R1".into(),
+                level: "township".into(),
+                name: "孙丽".into(),
+                title: None,
+                account: Some("river-chief".into()),
+            }],
+        )
+        .unwrap();
     // Rule 1, at S1, for the rule routes.
     store
         .put_alarm_rule(&store::AlarmRule {
@@ -197,7 +243,14 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
             Role::EnterpriseUser,
             scopes(&[], &["E2"]),
         ),
-        ("river_chief", Role::RiverChief, scopes(&[], &[])),
+        (
+            "river_chief",
+            Role::RiverChief,
+            Scopes {
+                reaches: vec!["R1".into()],
+                ..scopes(&[], &[])
+            },
+        ),
         ("auditor", Role::Auditor, scopes(&[], &[])),
     ];
     for (label, role, scopes) in accounts {
@@ -239,7 +292,9 @@ fn prepare(store: &mut store::Store, people: &mut Vec<Someone>) {
 fn request(method: &str, path: &str) -> (String, String) {
     let url = format!(
         "/api/v1{}",
-        path.replace("{site}", "S1").replace("{id}", "1")
+        path.replace("{site}", "S1")
+            .replace("{id}", "1")
+            .replace("{reach}", "R1")
     );
     let url = if path.starts_with("/sites/{site}/") {
         format!("{url}?param=a21026")
@@ -258,6 +313,15 @@ fn request(method: &str, path: &str) -> (String, String) {
         }
         ("POST", "/corrections") => {
             r#"{"site":"S1","param":"a21026","start":"2026-01-01T08:00:00+08:00","end":"2026-01-01T09:00:00+08:00","value":12.5,"reason":"分析仪漂移"}"#
+        }
+        ("POST", "/reaches") => {
+            r#"{"id":"R1","waterbody_id":"WB1","name":"洒渔河昭阳段","counties":["530602"],"chiefs":[{"level":"township","name":"孙丽","account":"river-chief"}]}"#
+        }
+        ("POST", "/patrols") => {
+            r#"{"reach":"R1","chief":"river-chief","start":"2026-01-01T08:00:00+08:00","end":"2026-01-01T09:00:00+08:00","track":{"type":"LineString","coordinates":[[103.70,27.30],[103.73,27.30]]}}"#
+        }
+        ("POST", "/orders") => {
+            r#"{"reach":"R1","title":"清理排污口","unit":"洒渔镇","duties":["封堵"]}"#
         }
         ("POST", "/alarm-rules") => {
             r#"{"site":"S1","param":"a21026","condition":"above","value":30,"hours":2}"#
@@ -292,6 +356,7 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                 Need::OnSite(a) => who.principal.may(a, site),
                 Need::OnEnterprise(a) => who.principal.may(a, enterprise),
                 Need::OnSiteOf(a) => who.principal.may(a, site),
+                Need::OnReach(a) => who.principal.may(a, REACH),
                 // A change names its site (the same site); a list is cut to the jurisdiction.
                 Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
                 Need::Listed(a) => who.principal.may(a, Target::Any),
@@ -381,6 +446,8 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
         )],
         ("POST", "/console/accounts") => &[("name", "")],
         ("POST", "/console/alarms/{id}") => &[("do", "ack")],
+        ("POST", "/console/rivers/patrol") => &[("reach", "R1"), ("chief", "river-chief")],
+        ("POST", "/console/rivers/order") => &[("reach", "R1")],
         ("POST", "/console/alarm-rules") => &[
             ("site", "S1"),
             ("param", "a21026"),
@@ -439,6 +506,7 @@ async fn every_console_page_answers_every_role_as_the_permission_table_says() {
                 Need::OnSite(a) => who.principal.may(a, site),
                 Need::OnEnterprise(a) => who.principal.may(a, enterprise),
                 Need::OnSiteOf(a) => who.principal.may(a, site),
+                Need::OnReach(a) => who.principal.may(a, REACH),
                 Need::Listed(a) if *method == "POST" => who.principal.may(a, site),
                 Need::Listed(a) => who.principal.may(a, Target::Any),
                 Need::CityWide(a) => who.principal.may(a, Target::CityWide),

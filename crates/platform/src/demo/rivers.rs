@@ -55,7 +55,12 @@ pub fn reaches() -> Vec<ReachInput> {
             &[[103.56, 27.49], [103.62, 27.40], [103.70, 27.36]],
             vec![
                 chief("city", "示例·赵明", "副市长", None),
-                chief("county", "示例·钱华", "昭阳区副区长", Some("demo-river-chief")),
+                chief(
+                    "county",
+                    "示例·钱华",
+                    "昭阳区副区长",
+                    Some("demo-river-chief"),
+                ),
                 chief("township", "示例·孙丽", "洒渔镇镇长", None),
                 chief("village", "示例·李强", "村委会主任", None),
             ],
@@ -68,7 +73,11 @@ pub fn reaches() -> Vec<ReachInput> {
             &["530621", "530602"],
             &["W08", "W09"],
             "III",
-            &[[103.42585, 27.00869], [103.30, 27.20], [103.14382, 27.42533]],
+            &[
+                [103.42585, 27.00869],
+                [103.30, 27.20],
+                [103.14382, 27.42533],
+            ],
             vec![
                 chief("province", "示例·周平", "副省长", None),
                 chief("county", "示例·吴刚", "鲁甸县副县长", None),

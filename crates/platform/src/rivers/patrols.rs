@@ -346,18 +346,24 @@ pub fn shortfall(rule: PatrolRule, seconds: i64, metres: f64) -> Option<String> 
 
 /// A chief's patrol duty over `[from, to)` (local days): the periods of their level's rule that end
 /// within it, how many patrols each needed, and how many counted ones each had (`days`: the local days of
-/// their patrols that count). Returns (done, required), each period's done capped at its need.
+/// their patrols that count). Returns (done, required), each period's done capped at its need. A period
+/// still under way at `to` is owed nothing yet: what was done in it counts on both sides, so a chief who
+/// has already patrolled this month shows it.
 pub fn completion(rule: PatrolRule, days: &[Date], from: Date, to: Date) -> (u32, u32) {
     if rule.times == 0 {
         return (0, 0);
     }
     let (mut done, mut required) = (0, 0);
     let mut period = rule.every.period_of(from);
-    while period.1 <= to {
+    while period.0 < to {
         let (start, end) = period;
         let n = days.iter().filter(|d| **d >= start && **d < end).count() as u32;
         done += n.min(rule.times);
-        required += rule.times;
+        required += if end <= to {
+            rule.times
+        } else {
+            n.min(rule.times)
+        };
         period = rule.every.period_of(end);
     }
     (done, required)
@@ -441,9 +447,13 @@ mod tests {
             completion(monthly, &days, date(2026, 1, 1), date(2026, 4, 1)),
             (2, 3)
         );
-        // A period not yet over is not owed.
+        // A period under way is not owed, and counts once its duty is met.
         assert_eq!(
             completion(monthly, &days, date(2026, 1, 1), date(2026, 3, 15)),
+            (2, 3)
+        );
+        assert_eq!(
+            completion(monthly, &days, date(2026, 1, 1), date(2026, 3, 1)),
             (1, 2)
         );
         let weekly = PatrolRules::default().rule(Level::Village);

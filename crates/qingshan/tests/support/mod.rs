@@ -12,6 +12,7 @@
 pub mod city;
 pub mod device;
 pub mod outlet;
+pub mod people;
 pub mod webhook;
 
 #[allow(unused_imports)]
