@@ -46,6 +46,9 @@ enum Command {
     /// Staff corrections of stored values (made through the API or the console): list them.
     #[command(subcommand)]
     Correction(cli::correction::CorrectionCommand),
+    /// 12369 complaints: seal reporters' contacts again after a key rotation.
+    #[command(subcommand)]
+    Complaints(cli::complaints::ComplaintsCommand),
     /// People's accounts: add, list, disable, enable, reset a password.
     #[command(subcommand)]
     User(cli::user::UserCommand),
@@ -81,6 +84,7 @@ fn main() -> anyhow::Result<()> {
         Command::Baseline(cmd) => cli::permit::run_baseline(cmd),
         Command::Journal(cmd) => cli::journal::run(cmd),
         Command::Correction(cmd) => cli::correction::run(cmd),
+        Command::Complaints(cmd) => cli::complaints::run(cmd),
         Command::Db(cmd) => cli::db::run(cmd),
         Command::User(cmd) => cli::user::run_user(cmd),
         Command::Token(cmd) => cli::user::run_token(cmd),

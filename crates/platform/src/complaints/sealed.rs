@@ -4,7 +4,7 @@
 //!
 //! Rotation: the file holds one key per line, `id hex`; the first line seals, every line opens. To
 //! rotate, put a new line first and keep the old ones until every sealed value was sealed again
-//! (`qingshan complaints reseal`, when it comes) or is no longer kept.
+//! (`qingshan complaints reseal`, [`super::reseal`]) or is no longer kept.
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
@@ -140,6 +140,14 @@ impl PersonalKeys {
             .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
             .map_err(|_| SealError::Forged)?;
         Ok(format!("v1:{id}:{}:{}", hex(&nonce), hex(&sealed)))
+    }
+
+    /// Whether `sealed` was sealed under the current (first) key.
+    pub fn is_current(&self, sealed: &str) -> bool {
+        sealed
+            .strip_prefix("v1:")
+            .and_then(|rest| rest.split(':').next())
+            .is_some_and(|id| id == self.keys[0].0)
     }
 
     /// Opens a value [`PersonalKeys::seal`] made under any key of the file.

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod complaints;
 pub mod correction;
 pub mod db;
 pub mod device;
