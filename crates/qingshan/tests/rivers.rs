@@ -223,7 +223,11 @@ async fn a_river_chief_patrols_finds_orders_and_is_assessed() {
     for (step, body) in [
         ("accept", Value::Null),
         ("assign", json!({"unit": "洒渔镇", "assignee": "李强"})),
-        ("verify", json!({"founded": true})),
+        (
+            "verify",
+            json!({"founded": true, "comment": "现场核实属实",
+                   "attachments": [{"name": "现场照片.png", "content_base64": photo}]}),
+        ),
     ] {
         let (status, body) = call(
             &server,
@@ -242,6 +246,37 @@ async fn a_river_chief_patrols_finds_orders_and_is_assessed() {
         "{merged}"
     );
     let (_, joined) = call(&server, "GET", &complaint_path, officer, Value::Null).await;
+    // The verifying officer's photo is the case's, named in its history, readable by its county only.
+    let file = &joined["attachments"][0];
+    assert_eq!(
+        (&file["name"], &file["media_type"]),
+        (&json!("现场照片.png"), &json!("image/png")),
+        "{joined}"
+    );
+    assert!(
+        joined["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "verify"
+                && e["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("files: 现场照片.png")),
+        "{joined}"
+    );
+    let href = file["href"].as_str().unwrap();
+    let (status, _, bytes) = server
+        .send("GET", href, &[("Authorization", officer)], "")
+        .await;
+    assert_eq!((status, bytes.starts_with(b"\x89PNG")), (200, true));
+    assert_eq!(
+        server
+            .send("GET", href, &[("Authorization", elsewhere)], "")
+            .await
+            .0,
+        403
+    );
     assert!(
         joined["events"]
             .as_array()

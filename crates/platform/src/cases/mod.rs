@@ -175,6 +175,9 @@ pub struct ActInput {
     pub measures: Option<String>,
     /// `merge`: the case this one duplicates.
     pub into: Option<i64>,
+    /// Files that go with the step (a site photo, an inspection record, a decision), kept already; the
+    /// case holds them and its history names them.
+    pub attachments: Vec<store::Attachment>,
 }
 
 /// A typed text field, trimmed (`None` when blank); longer than `max` characters is refused by name.
@@ -373,7 +376,21 @@ pub fn act_within(
         if action == CaseAction::Comment && comment.is_none() {
             return Err(needs("a comment", action));
         }
-        let detail = apply(s, &mut c, action, to, input, ctx)?;
+        let mut detail = apply(s, &mut c, action, to, input, ctx)?;
+        if input.attachments.len() > 10 {
+            return Err(Error::invalid("a step carries at most 10 files"));
+        }
+        for a in &input.attachments {
+            s.attach(&owner(id), a)?;
+        }
+        if !input.attachments.is_empty() {
+            let names: Vec<&str> = input.attachments.iter().map(|a| a.name.as_str()).collect();
+            let files = format!("files: {}", names.join(", "));
+            detail = Some(match detail {
+                Some(d) => format!("{d}; {files}"),
+                None => files,
+            });
+        }
         c.state = to.code().into();
         c.changed_at = ctx.now;
         s.put_case(&c)?;
@@ -457,6 +474,11 @@ pub fn open(s: &Store, mut c: Case, comment: Option<&str>, detail: &str) -> Resu
         Some(detail),
     )?;
     Ok(c)
+}
+
+/// What a case's files are held under (`Attachments`).
+pub fn owner(id: i64) -> String {
+    format!("case:{id}")
 }
 
 /// The case `id`, for the caller to check who may see it.

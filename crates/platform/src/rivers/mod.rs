@@ -450,7 +450,7 @@ pub fn record_patrol(
                 ),
             )?;
             for p in &f.photos {
-                s.attach(&format!("case:{}", c.id), p)?;
+                s.attach(&cases::owner(c.id), p)?;
             }
             cases::duplicates::link(s, ctx, &c, actor.as_str())?;
             opened.push(s.case(c.id)?.unwrap_or(c));

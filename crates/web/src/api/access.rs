@@ -144,6 +144,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/rivers/assessment", Need::Listed(Action::DataRead)),
     ("GET", "/cases/{id}", Need::OnSiteOf(Action::DataRead)),
     (
+        "GET",
+        "/cases/{id}/evidence",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
         "POST",
         "/alarms/{id}/escalate",
         Need::OnSiteOf(Action::CasesHandle),

@@ -7,9 +7,10 @@ use super::{AppState, check_range, local_time, parse_time, query};
 use crate::ApiError;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use base64::Engine;
 use platform::accounts::{Action, Principal, Target};
 use platform::cases::{ActInput, CaseAction, CaseState, Clock};
 use serde::Deserialize;
@@ -45,6 +46,10 @@ pub fn routes() -> Router<Arc<crate::App>> {
         .route(super::access::listed("/cases", &["GET"]), get(list))
         .route(super::access::listed("/cases/{id}", &["GET"]), get(one))
         .route(
+            super::access::listed("/cases/{id}/evidence", &["GET"]),
+            get(evidence),
+        )
+        .route(
             super::access::listed("/alarms/{id}/escalate", &["POST"]),
             post(escalate),
         );
@@ -55,7 +60,8 @@ pub fn routes() -> Router<Arc<crate::App>> {
                 move |p: AppState, who: Extension<Principal>, id: Path<String>, b: Bytes| {
                     act(p, who, id, action, b)
                 },
-            ),
+            )
+            .layer(DefaultBodyLimit::max(super::uploads::UPLOAD_BODY_BYTES)),
         );
     }
     r
@@ -154,8 +160,14 @@ async fn one(
 ) -> Result<Json<Value>, ApiError> {
     who.require(Action::DataRead, Target::Any)?;
     let id = case_id(&id)?;
-    let (c, events) = p
-        .read_with(move |s| Ok((platform::cases::case(s, id)?, s.case_events(id)?)))
+    let (c, events, files) = p
+        .read_with(move |s| {
+            Ok((
+                platform::cases::case(s, id)?,
+                s.case_events(id)?,
+                s.attachments_of(&platform::cases::owner(id))?,
+            ))
+        })
         .await?;
     if !who.may(Action::DataRead, platform::cases::target(&c)) {
         return Err(ApiError::forbidden(format!(
@@ -172,12 +184,62 @@ async fn one(
                    "to": e.to_state, "comment": e.comment, "detail": e.detail})
         })
         .collect();
+    out["attachments"] = files
+        .iter()
+        .map(|a| {
+            json!({"digest": a.digest, "name": a.name, "media_type": a.media_type, "size": a.size,
+                   "href": format!("/api/v1/cases/{id}/evidence?digest={}", a.digest)})
+        })
+        .collect();
     Ok(Json(out))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Digest {
+    digest: String,
+}
+
+/// One file a case holds (downloaded, never inline).
+async fn evidence(
+    State(p): AppState,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+    q: Result<Query<Digest>, QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    who.require(Action::DataRead, Target::Any)?;
+    let id = case_id(&id)?;
+    let (c, files) = p
+        .read_with(move |s| {
+            Ok((
+                platform::cases::case(s, id)?,
+                s.attachments_of(&platform::cases::owner(id))?,
+            ))
+        })
+        .await?;
+    who.require(Action::DataRead, platform::cases::target(&c))?;
+    let q = query(q)?;
+    Ok(super::uploads::file_response(
+        &p,
+        &files,
+        &q.digest,
+        &format!("case {id}"),
+    )?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    name: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    content_base64: String,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ActBody {
+    #[serde(default)]
+    attachments: Vec<File>,
     comment: Option<String>,
     reason_code: Option<String>,
     unit: Option<String>,
@@ -213,6 +275,17 @@ async fn act(
     who.require(right, Target::Any)?;
     let id = case_id(&id)?;
     let body = act_body(&b)?;
+    // The case's jurisdiction before any file is kept: nobody else makes the server write to disk.
+    let c = p.read_with(move |s| platform::cases::case(s, id)).await?;
+    who.require(right, platform::cases::target(&c))?;
+    let mut files = Vec::new();
+    for f in &body.attachments {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(f.content_base64.trim())
+            .map_err(|e| ApiError::bad_request(format!("file {:?} is not base64: {e}", f.name)))?;
+        files.push((f.name.clone(), bytes));
+    }
+    let attachments = super::uploads::keep_files(&p, &files)?;
     let input = ActInput {
         comment: body.comment,
         reason_code: body.reason_code,
@@ -224,6 +297,7 @@ async fn act(
         amount: body.amount,
         measures: body.measures,
         into: body.into,
+        attachments,
     };
     let ctx = context(&p);
     let today = platform::figures::local_date(&ctx.tz, ctx.now);

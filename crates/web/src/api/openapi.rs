@@ -324,6 +324,8 @@ fn cases(doc: &mut Value) {
         "application/json",
     );
     stepped["409"] = json!({"description": "The case's state or the caller's part does not allow this step (e.g. a county officer deciding a penalty, closing a case not yet verified)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let mut file = error_responses();
+    file["200"] = json!({"description": "The file as kept (downloaded, never inline)", "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}});
     let body = json!({"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
         "comment": {"type": ["string", "null"], "maxLength": 2000},
         "reason_code": {"type": ["string", "null"], "enum": [platform::cases::DECLINE_REASONS[0], platform::cases::DECLINE_REASONS[1], platform::cases::DECLINE_REASONS[2], platform::cases::DECLINE_REASONS[3], null], "description": "decline"},
@@ -334,7 +336,10 @@ fn cases(doc: &mut Value) {
         "number": {"type": ["string", "null"], "maxLength": 100, "description": "decide_penalty: the decision's number"},
         "amount": {"type": ["number", "null"], "minimum": 0, "maximum": 1.0e12, "description": "decide_penalty: yuan"},
         "measures": {"type": ["string", "null"], "maxLength": 500, "description": "decide_penalty"},
-        "into": {"type": ["integer", "null"], "minimum": 1, "maximum": i64::MAX, "description": "merge: the case this one duplicates"}}}}}});
+        "into": {"type": ["integer", "null"], "minimum": 1, "maximum": i64::MAX, "description": "merge: the case this one duplicates"},
+        "attachments": {"type": "array", "maxItems": 10, "description": "Files that go with the step (kept with the case, named in its history)", "items": {"type": "object", "additionalProperties": false, "required": ["name", "content_base64"], "properties": {
+            "name": {"type": "string", "maxLength": 255},
+            "content_base64": {"type": "string", "contentEncoding": "base64", "description": "PDF, JPEG or PNG, at most attachments.max_bytes"}}}}}}}}});
     let mut paths = json!({
         "/api/v1/cases": {"get": {"summary": "Cases created in the range (default the last 90 days, at most 366), newest first, cut to the caller's jurisdiction, each with its clock", "parameters": [
             {"name": "state", "in": "query", "required": false, "schema": {"type": "string"}, "description": "`open`, or a state"},
@@ -343,8 +348,11 @@ fn cases(doc: &mut Value) {
             time("from", "Created at or after; default `to` minus 90 days"),
             time("to", "Created before; default now")],
             "responses": ok("`{cases: [{id, source, source_ref, subject_kind, subject_id, site, enterprise, county, title, description, state, unit, assignee, due, clock (overdue, due_soon, on_time, none), accepted_on, founded, penalty_number, penalty_amount, penalty_measures, reason_code, merged_into, created_by, created, changed}]}`", "application/json")}},
-        "/api/v1/cases/{id}": {"get": {"summary": "One case with its history", "parameters": [id.clone()],
-            "responses": ok("The case, with `events: [{at, actor, action, from, to, comment, detail}]`", "application/json")}},
+        "/api/v1/cases/{id}": {"get": {"summary": "One case with its history and files", "parameters": [id.clone()],
+            "responses": ok("The case, with `events: [{at, actor, action, from, to, comment, detail}]` and `attachments: [{digest, name, media_type, size, href}]`", "application/json")}},
+        "/api/v1/cases/{id}/evidence": {"get": {"summary": "One file a case holds", "parameters": [id.clone(),
+            {"name": "digest", "in": "query", "required": true, "description": "The file's SHA-256 (from the case's attachments)", "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}],
+            "responses": file}},
         "/api/v1/alarms/{id}/escalate": {"post": {"summary": "Open a case from an alarm (audited): the case names the alarm and the alarm links to the case", "parameters": [
             {"name": "id", "in": "path", "required": true, "description": "Alarm id", "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}],
             "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {

@@ -234,8 +234,14 @@ pub(super) async fn page(
 ) -> Response {
     let ctx = &desk.ctx;
     let id = c.id;
-    let (events, complaints) = match p
-        .read(move |s| Ok((s.case_events(id)?, s.complaints_of_case(id)?)))
+    let (events, complaints, files) = match p
+        .read(move |s| {
+            Ok((
+                s.case_events(id)?,
+                s.complaints_of_case(id)?,
+                s.attachments_of(&platform::cases::owner(id))?,
+            ))
+        })
         .await
     {
         Ok(e) => e,
@@ -394,11 +400,15 @@ pub(super) async fn page(
         };
         write_html!(
             body,
-            r#"<form method="post" action="/console/cases/{}{}" class="fields" id="act">{}{}<div>{}</div></form>"#,
+            r#"<form method="post" action="/console/cases/{}{}" enctype="multipart/form-data" class="fields" id="act">{}{}<label for="evidence">{}</label><input id="evidence" name="evidence" type="file" multiple accept="application/pdf,image/jpeg,image/png"><div>{}</div></form>"#,
             c.id,
             to,
             desk.csrf_field(),
             fields,
+            ctx.t(
+                "附件（可选：照片、笔录、决定书）",
+                "Files (optional: photos, records, decisions)"
+            ),
             buttons
         );
     }
@@ -419,6 +429,12 @@ pub(super) async fn page(
             e.comment.as_deref().unwrap_or("")
         );
     }
+    write_html!(
+        body,
+        r#"<h2>{}</h2><ul id="files">{}</ul>"#,
+        ctx.t("附件", "Files"),
+        super::forms::evidence_list(ctx, &format!("/console/cases/{}", c.id), &files)
+    );
     write_html!(body, "<h2>{}</h2>", ctx.t("办理记录", "History"));
     let heads = [
         ctx.t("时间", "When"),
@@ -436,25 +452,50 @@ pub(super) async fn page(
     )
 }
 
+/// A step's form, read once the person may take `right` on the case (nobody else makes the server read
+/// files), its CSRF token checked, and its files kept.
+async fn posted(
+    p: &Arc<App>,
+    q: &Fields,
+    who: Principal,
+    headers: &HeaderMap,
+    id: &str,
+    right: Action,
+    request: axum::extract::Request,
+) -> Result<(Desk, Case, Fields, Vec<store::Attachment>), Response> {
+    let desk = Desk::open(p, PATH, q, who, headers).await?;
+    let c = readable(p, &desk, id).await?;
+    desk.require(right, platform::cases::target(&c))?;
+    let (f, files) = match super::forms::read_any(request).await {
+        Ok(x) => x,
+        Err(e) => {
+            let status = Desk::status_of(&e);
+            return Err(page(p, &desk, &c, &Fields::new(), Some(e), status, None).await);
+        }
+    };
+    desk.check_csrf(&f)?;
+    match crate::api::uploads::keep_files(p, &files) {
+        Ok(kept) => Ok((desk, c, f, kept)),
+        Err(e) => {
+            let status = Desk::status_of(&e);
+            Err(page(p, &desk, &c, &Fields::new(), Some(e), status, None).await)
+        }
+    }
+}
+
 pub async fn act(
     State(p): State<Arc<App>>,
     Extension(who): Extension<Principal>,
     Path(id): Path<String>,
     Query(q): Query<Fields>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    request: axum::extract::Request,
 ) -> Response {
-    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let c = match readable(&p, &desk, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::CasesHandle, platform::cases::target(&c)) {
-        return r;
-    }
+    let (desk, c, f, attachments) =
+        match posted(&p, &q, who, &headers, &id, Action::CasesHandle, request).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let parsed = (|| -> Result<(CaseAction, ActInput), platform::Error> {
         let action = CaseAction::parse(field(&f, "do")).ok_or_else(|| {
             platform::Error::invalid(format!("{:?} is not a step of a case", field(&f, "do")))
@@ -473,6 +514,7 @@ pub async fn act(
                 amount: super::forms::number(&f, "amount")?,
                 measures: optional(&f, "measures"),
                 into,
+                attachments,
             },
         ))
     })();
@@ -500,21 +542,16 @@ pub async fn feedback(
     Path(id): Path<String>,
     Query(q): Query<Fields>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    request: axum::extract::Request,
 ) -> Response {
-    let desk = match Desk::open_posted(&p, PATH, &q, who, &headers, &f).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let c = match readable(&p, &desk, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    if let Err(r) = desk.require(Action::CaseFeedback, platform::cases::target(&c)) {
-        return r;
-    }
+    let (desk, c, f, attachments) =
+        match posted(&p, &q, who, &headers, &id, Action::CaseFeedback, request).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let input = ActInput {
         comment: optional(&f, "comment"),
+        attachments,
         ..ActInput::default()
     };
     let (ctx, who) = (context(&p), desk.who.clone());
@@ -527,6 +564,41 @@ pub async fn feedback(
             let status = Desk::status_of(&e);
             page(&p, &desk, &c, &Fields::new(), Some(e), status, None).await
         }
+    }
+}
+
+/// One file a case holds, downloaded.
+pub async fn evidence(
+    State(p): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+    Query(q): Query<Fields>,
+    headers: HeaderMap,
+) -> Response {
+    let desk =
+        match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+    let c = match readable(&p, &desk, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let files = match p
+        .read(move |s| s.attachments_of(&platform::cases::owner(c.id)))
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return desk.fail(e),
+    };
+    match crate::api::uploads::file_response(
+        &p,
+        &files,
+        field(&q, "digest"),
+        &format!("case {}", c.id),
+    ) {
+        Ok(r) => r,
+        Err(e) => desk.fail(e),
     }
 }
 

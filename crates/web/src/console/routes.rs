@@ -153,6 +153,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         Need::OnSiteOf(Action::CasesHandle),
     ),
     (
+        "GET",
+        "/console/cases/{id}/evidence",
+        Need::OnSiteOf(Action::DataRead),
+    ),
+    (
         "POST",
         "/console/cases/{id}/reveal",
         Need::OnSiteOf(Action::ComplaintsReveal),
@@ -386,7 +391,15 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route(
             listed("/console/cases/{id}", &["GET", "POST"]),
-            get(cases::one).post(cases::act),
+            get(cases::one)
+                .post(cases::act)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::uploads::UPLOAD_BODY_BYTES,
+                )),
+        )
+        .route(
+            listed("/console/cases/{id}/evidence", &["GET"]),
+            get(cases::evidence),
         )
         .route(
             listed("/console/cases/{id}/reveal", &["POST"]),
@@ -394,7 +407,9 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route(
             listed("/console/cases/{id}/feedback", &["POST"]),
-            post(cases::feedback),
+            post(cases::feedback).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api::uploads::UPLOAD_BODY_BYTES,
+            )),
         )
         .route(
             listed("/console/alarms/{id}/escalate", &["POST"]),
