@@ -14,7 +14,9 @@
 // the officer acknowledges the county's alarm through its form, and the enterprise user sees their own
 // alarm without any form to handle it. The enterprise user marks yesterday's data of its outlet through
 // the marking form with a repair record attached, and the county's officer accepts the mark, then
-// escalates the county's alarm into a case and accepts the case.
+// escalates the county's alarm into a case and accepts the case. The river chief records a patrol of
+// their reach on a phone-width screen, with its track pasted, a checklist answer, a finding and its
+// photo: the patrol counts and the finding opens a case.
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
@@ -31,13 +33,13 @@ const failures = [];
 const fail = (what) => { failures.push(what); console.log('FAIL ' + what); };
 
 // What each role's menu holds (the permission table, seen from the person's side).
-const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/corrections', '/console/reports', '/console/permits'];
+const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/rivers', '/console/corrections', '/console/reports', '/console/permits'];
 const MENUS = {
   chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/access', '/console/account'],
   staff: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/account'],
   officer: ['/console', ...registry, '/console/account'],
   owner: ['/console', ...registry, '/console/account'],
-  river: ['/console', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/corrections', '/console/reports', '/console/account'],
+  river: ['/console', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/rivers', '/console/corrections', '/console/reports', '/console/account'],
   auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/access', '/console/account'],
 };
 // Pages beyond the menu, opened from it, screenshotted for the administrator.
@@ -206,6 +208,40 @@ try {
     if (!(await page.textContent('#state').catch(() => '')).includes('已受理')) fail(`${label}: the case is not accepted`);
     if (!(await page.textContent('#events').catch(() => '')).includes('受理')) fail(`${label}: the acceptance is not in the case's history`);
     await page.screenshot({ path: join(outDir, 'case-officer-390.png'), fullPage: true });
+    for (const e of errors) fail(`${label}: ${e}`);
+    if (!failures.some((f) => f.startsWith(label))) console.log(`ok   ${label}`);
+    await page.close();
+  }
+
+  // The river chief records a patrol at 390 px: 3 km in an hour, a new outfall found and photographed.
+  {
+    const label = 'patrol';
+    const errors = [];
+    const page = await newPage(390, errors);
+    await signIn(page, 'river', password);
+    await page.goto(`${base}/console/rivers`);
+    await Promise.all([page.waitForNavigation(), page.click('#new-patrol')]);
+    // Local times in the city (UTC+8): from two hours ago to one hour ago.
+    const local = (msAgo) => new Date(Date.now() + 8 * 3600e3 - msAgo).toISOString().slice(0, 16);
+    await page.selectOption('#reach', 'R1');
+    await page.fill('#start', local(2 * 3600e3));
+    await page.fill('#end', local(3600e3));
+    await page.fill('#track', JSON.stringify({ type: 'LineString', coordinates: [[103.70, 27.30], [103.715, 27.30], [103.730, 27.30]] }));
+    await page.check('input[name=check_new_outfall][value=problem]');
+    await page.fill('#finding', '新增排污口，黑臭水外排');
+    await page.setInputFiles('#track_file', { name: 'outfall.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG\r\n\x1a\noutfall photo', 'binary') });
+    if (await overflow(page)) fail(`${label}: the patrol form overflows at 390 px`);
+    await page.screenshot({ path: join(outDir, 'patrol-form-river-390.png'), fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('#patrol-form button[type=submit]')]);
+    const saved = await page.textContent('#patrol-saved').catch(() => '');
+    if (!saved.includes('计入巡河任务')) fail(`${label}: the patrol was not recorded as counting (${saved || await page.textContent('[role=alert]').catch(() => page.url())})`);
+    const caseLink = await page.$('a[href^="/console/cases/"]');
+    if (!caseLink) fail(`${label}: the finding opened no case`);
+    await page.screenshot({ path: join(outDir, 'patrol-saved-river-390.png'), fullPage: true });
+    if (caseLink) {
+      await Promise.all([page.waitForNavigation(), caseLink.click()]);
+      if (!(await page.textContent('#files').catch(() => '')).includes('outfall.png')) fail(`${label}: the finding's photo is not on its case`);
+    }
     for (const e of errors) fail(`${label}: ${e}`);
     if (!failures.some((f) => f.startsWith(label))) console.log(`ok   ${label}`);
     await page.close();

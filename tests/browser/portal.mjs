@@ -27,6 +27,7 @@ const pages = [
   { name: 'water', path: '/water', svg: ['#good-share svg', '#monthly svg', '#monthly-share svg'] },
   { name: 'bulletin', path: '/bulletin', svg: ['#months svg'] },
   { name: 'emitters', path: '/emitters', svg: [] },
+  { name: 'rivers', path: '/rivers', svg: [] },
 ];
 const widths = [390, 1366];
 const failures = [];

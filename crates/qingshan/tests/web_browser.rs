@@ -159,6 +159,41 @@ async fn console_in_headless_chromium() {
             };
             platform::accounts::create_account(store, &actor, &new).unwrap();
         }
+        // A reach whose township chief is `river`, for the patrol.
+        store
+            .upsert_waterbody(&store::Waterbody {
+                id: "WB1".into(),
+                name: "洒渔河".into(),
+                name_en: None,
+                kind: store::WaterbodyKind::River,
+                basin: None,
+                lon: None,
+                lat: None,
+            })
+            .unwrap();
+        let waterbody = "WB1".to_string();
+        let chief = platform::rivers::ChiefInput {
+            level: "township".into(),
+            name: "孙丽".into(),
+            title: Some("镇长".into()),
+            account: Some("river".into()),
+        };
+        platform::rivers::register_reach(
+            store,
+            &platform::accounts::Principal {
+                who: platform::accounts::Who::Bootstrap,
+                address: "test".into(),
+            },
+            &platform::rivers::ReachInput {
+                id: "R1".into(),
+                waterbody_id: waterbody,
+                name: "示例河段".into(),
+                counties: vec![county.clone()],
+                chiefs: vec![chief],
+                ..Default::default()
+            },
+        )
+        .unwrap();
     })
     .await;
     let journal = quarantined.to_string();
