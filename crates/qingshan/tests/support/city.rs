@@ -179,6 +179,21 @@ pub fn seed(store: &mut Store, tz: &TimeZone, now: i64, days: i64, year_site: Op
         }
     }
     store.put_rollups(&batch, &[]).expect("rollups");
+    // The demo's reaches for the rivers pages (the water bodies alone: sites keep no link to them here,
+    // so the water figures are as before; the chiefs have no accounts in the test city).
+    for w in platform::demo::city().unwrap().waterbodies {
+        store.upsert_waterbody(&w).unwrap();
+    }
+    let registrar = platform::accounts::Principal {
+        who: platform::accounts::Who::Bootstrap,
+        address: "test".into(),
+    };
+    for mut r in platform::demo::rivers::reaches() {
+        for c in &mut r.chiefs {
+            c.account = None;
+        }
+        platform::rivers::register_reach(store, &registrar, &r).unwrap();
+    }
 }
 
 /// The demo city's registry, read from the files the demo ships (crates/platform/demo/zhaotong).
