@@ -361,6 +361,24 @@ async fn a_river_chief_patrols_finds_orders_and_is_assessed() {
         "{line}"
     );
     assert!(line["patrols_done"].as_u64().unwrap() >= 1, "{line}");
+    // In the console: the assessment table names the chiefs, and downloads as a workbook.
+    let cookie = server.sign_in("officer", support::people::PASSWORD).await;
+    let (status, _, table) = server.page(&cookie, "/console/rivers").await;
+    assert_eq!(status, 200);
+    assert!(
+        table.contains("乡级河长 孙丽") && table.contains("洒渔河昭阳段"),
+        "{table}"
+    );
+    let (status, headers, xlsx) = server
+        .send("GET", "/console/rivers.xlsx", &[("Cookie", &cookie)], "")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        support::header(&headers, "content-type")
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
 
     // A section below the reach's target: the day's ammonia (1.2 mg/L) is class IV, the target II.
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
