@@ -33,13 +33,13 @@ const failures = [];
 const fail = (what) => { failures.push(what); console.log('FAIL ' + what); };
 
 // What each role's menu holds (the permission table, seen from the person's side).
-const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/rivers', '/console/corrections', '/console/reports', '/console/permits'];
+const registry = ['/console/sites', '/console/devices', '/console/enterprises', '/console/counties', '/console/waterbodies', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/rivers', '/console/targets', '/console/corrections', '/console/reports', '/console/permits'];
 const MENUS = {
   chief: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/accounts', '/console/audit', '/console/access', '/console/account'],
   staff: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/account'],
   officer: ['/console', ...registry, '/console/account'],
   owner: ['/console', ...registry, '/console/account'],
-  river: ['/console', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/rivers', '/console/corrections', '/console/reports', '/console/account'],
+  river: ['/console', '/console/supervision', '/console/alarms', '/console/marks', '/console/cases', '/console/rivers', '/console/targets', '/console/corrections', '/console/reports', '/console/account'],
   auditor: ['/console', ...registry, '/console/quarantine', '/console/conflicts', '/console/audit', '/console/access', '/console/account'],
 };
 // Pages beyond the menu, opened from it, screenshotted for the administrator.

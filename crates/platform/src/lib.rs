@@ -33,6 +33,7 @@ pub mod rivers;
 pub mod series;
 pub mod settings;
 pub mod supervision;
+pub mod targets;
 
 pub use error::{Error, Result};
 pub use settings::{HttpSettings, Limits, PortalSettings, Settings};

@@ -46,6 +46,9 @@ enum Command {
     /// Staff corrections of stored values (made through the API or the console): list them.
     #[command(subcommand)]
     Correction(cli::correction::CorrectionCommand),
+    /// Target sets: import a CSV file, list every target with its figure and status.
+    #[command(subcommand)]
+    Targets(cli::targets::TargetsCommand),
     /// 12369 complaints: seal reporters' contacts again after a key rotation.
     #[command(subcommand)]
     Complaints(cli::complaints::ComplaintsCommand),
@@ -85,6 +88,7 @@ fn main() -> anyhow::Result<()> {
         Command::Journal(cmd) => cli::journal::run(cmd),
         Command::Correction(cmd) => cli::correction::run(cmd),
         Command::Complaints(cmd) => cli::complaints::run(cmd),
+        Command::Targets(cmd) => cli::targets::run(cmd),
         Command::Db(cmd) => cli::db::run(cmd),
         Command::User(cmd) => cli::user::run_user(cmd),
         Command::Token(cmd) => cli::user::run_token(cmd),

@@ -5,6 +5,7 @@
 
 pub mod air;
 pub mod aqi;
+pub mod composite;
 pub mod decimal;
 pub mod emissions;
 pub mod hj212_codes;

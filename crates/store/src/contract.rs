@@ -6,8 +6,9 @@ use crate::copy::{Cell, Table};
 use crate::{
     AccessEntry, Account, Alarm, AlarmNote, AlarmRule, ApiToken, Attachment, AuditEntry, Baseline,
     Case, CaseEvent, Complaint, Correction, County, Delivery, Determination, Device, Enterprise,
-    FrameRecord, Interval, JournalEntry, Mark, NewValue, Patrol, Period, Permit, Reach, ReachChief,
-    Result, Rollup, Scopes, Session, Site, StoreError, Tier, Value, Verdict, Waterbody,
+    FrameRecord, IndicatorValue, Interval, JournalEntry, Mark, NewValue, Patrol, Period, Permit,
+    Reach, ReachChief, Result, Rollup, Scopes, Session, Site, StoreError, Target, Tier, Value,
+    Verdict, Waterbody,
 };
 
 /// What one [`Journal::write_frames`] call stored.
@@ -398,6 +399,18 @@ pub trait Cases {
     fn deliveries_of_case(&self, case_id: i64) -> Result<Vec<Delivery>>;
 }
 
+/// Target sets and hand-entered indicator values ([`crate::targets`]).
+pub trait Targets {
+    /// Creates or replaces targets (by set, area, indicator and period).
+    fn put_targets(&self, targets: &[Target]) -> Result<()>;
+    /// Every target, by set, area, indicator and period.
+    fn targets(&self) -> Result<Vec<Target>>;
+    /// Stores a hand-entered value; returns its id. Values are never changed.
+    fn put_indicator_value(&self, v: &IndicatorValue) -> Result<i64>;
+    /// Every hand-entered value, oldest first.
+    fn indicator_values(&self) -> Result<Vec<IndicatorValue>>;
+}
+
 /// River chiefs: reaches, their chiefs and patrols ([`crate::rivers`]).
 pub trait Rivers {
     /// Creates or replaces a reach.
@@ -524,6 +537,7 @@ pub trait Connection:
     + Corrections
     + Cases
     + Rivers
+    + Targets
     + Tables
     + Send
 {

@@ -549,6 +549,34 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "targets",
+        columns: &[
+            ("set_name", Text),
+            ("area", Text),
+            ("indicator", Text),
+            ("period", Text),
+            ("value", Real),
+            ("source", Text),
+        ],
+        key: 4,
+        identity: false,
+    },
+    Table {
+        name: "indicator_values",
+        columns: &[
+            ("id", Int),
+            ("area", Text),
+            ("indicator", Text),
+            ("period", Text),
+            ("value", Real),
+            ("note", Text),
+            ("entered_by", Text),
+            ("entered_at", Int),
+        ],
+        key: 1,
+        identity: true,
+    },
+    Table {
         name: "access_log",
         columns: &[
             ("id", Int),

@@ -25,6 +25,7 @@ pub mod permits;
 pub mod postgres;
 pub mod rivers;
 pub mod sqlite;
+pub mod targets;
 
 pub use alarms::{Alarm, AlarmNote, AlarmRule, Delivery};
 pub use cases::{Case, CaseEvent, Complaint};
@@ -32,7 +33,7 @@ pub use chain::ChainCheck;
 pub use contract::{
     Alarms, Attachments, Audit, Cases, Conflict, Connection, Corrections, Database, Determinations,
     DirtyHour, Journal, Marks, People, Permits, QuarantineCount, Receipt, RefusalCount, Registry,
-    Rivers, Rollups, Series, SeriesInfo, Store, Tables, WriteSummary,
+    Rivers, Rollups, Series, SeriesInfo, Store, Tables, Targets, WriteSummary,
 };
 pub use determinations::{Determination, ExceedanceFacts};
 pub use marks::{Attachment, Mark};
@@ -40,6 +41,7 @@ pub use model::*;
 pub use people::{Account, ApiToken, Scopes, Session};
 pub use permits::{Baseline, Permit, PermitAnnual, PermitLimit, PermitOutlet};
 pub use rivers::{Patrol, Reach, ReachChief};
+pub use targets::{IndicatorValue, Target};
 
 use std::sync::Arc;
 

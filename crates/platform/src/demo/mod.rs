@@ -16,6 +16,8 @@ use store::{County, EmissionStandard, Enterprise, Site, SiteKind, Waterbody, Wat
 
 const COUNTIES: &str = include_str!("../../demo/zhaotong/counties.csv");
 const STATIONS: &str = include_str!("../../demo/zhaotong/stations.csv");
+/// The demo's target set: the 2018 programme's 2020 targets (`platform::targets`).
+pub const TARGETS: &str = include_str!("../../demo/zhaotong/targets.csv");
 const WATERBODIES: &str = include_str!("../../demo/zhaotong/waterbodies.csv");
 /// The schematic county layer (Voronoi cells around the county seats; CC0, not real borders).
 pub const COUNTIES_GEOJSON: &str = include_str!("../../demo/zhaotong/counties_schematic.geojson");

@@ -11,6 +11,7 @@ pub mod journal;
 pub mod permit;
 pub mod serve;
 pub mod simulate;
+pub mod targets;
 pub mod user;
 
 /// Who ran a command, for the audit log: `cli:` and the operating system's name of the effective user

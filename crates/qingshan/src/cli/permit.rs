@@ -41,7 +41,7 @@ fn import(a: ImportArgs) -> anyhow::Result<()> {
 }
 
 /// Runs `load` for the file of `a` as `cli:USER:{what}-import:FILE`; a refusal is audited too.
-fn audited_import(
+pub(super) fn audited_import(
     a: &ImportArgs,
     what: &str,
     load: fn(&ImportArgs, &mut store::Store, &platform::registry::Actor) -> anyhow::Result<()>,

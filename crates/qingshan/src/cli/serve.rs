@@ -149,6 +149,9 @@ fn seed_demo(
         &baselines,
     )
     .context("seeding the demo baselines")?;
+    let targets =
+        platform::targets::parse_csv(platform::demo::TARGETS).context("the demo targets")?;
+    platform::targets::import(&mut store, "demo", &targets).context("seeding the demo targets")?;
     crate::demo::demo_accounts(&mut store)?;
     crate::demo::demo_reaches(&mut store)?;
     // Printed for the person trying the demo, not logged: it is a published demo password.

@@ -14,6 +14,7 @@ mod marks;
 mod people;
 mod permits;
 mod rivers;
+mod targets;
 pub use cases::*;
 pub use copy::*;
 pub use corrections::*;
@@ -22,6 +23,7 @@ pub use marks::*;
 pub use people::*;
 pub use permits::*;
 pub use rivers::*;
+pub use targets::*;
 
 /// Runs every conformance test against a fresh database made by `$fresh` (an expression evaluating to
 /// `(guard, impl Database)`), one `#[test]` each.
@@ -63,6 +65,7 @@ macro_rules! conformance_tests {
             marking_hours_dirty_marks_only_hours_with_fine_values,
             cases_keep_their_steps_and_their_history_grows,
             reaches_chiefs_and_patrols_are_kept,
+            targets_are_replaced_by_key_and_values_only_added,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

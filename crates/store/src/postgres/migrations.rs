@@ -56,6 +56,10 @@ const POSTGRES: &[(i64, &str)] = &[
         15,
         include_str!("../../migrations/postgres/0015_rivers.sql"),
     ),
+    (
+        16,
+        include_str!("../../migrations/postgres/0016_targets.sql"),
+    ),
 ];
 
 pub(crate) fn current(client: &mut Client) -> Result<i64> {

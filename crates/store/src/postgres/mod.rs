@@ -26,6 +26,7 @@ mod registry;
 mod rivers;
 mod series;
 mod tables;
+mod targets;
 
 use crate::contract::{Connection, Database, Store};
 use crate::{Durability, Result, StoreError};

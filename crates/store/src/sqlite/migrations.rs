@@ -53,6 +53,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0017_case_reminders.sql"),
     ),
     (18, include_str!("../../migrations/sqlite/0018_rivers.sql")),
+    (19, include_str!("../../migrations/sqlite/0019_targets.sql")),
 ];
 
 pub(crate) fn current(conn: &Connection) -> Result<i64> {

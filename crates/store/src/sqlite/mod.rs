@@ -14,6 +14,7 @@ mod rivers;
 mod rollups;
 mod series;
 mod tables;
+mod targets;
 
 use crate::contract::{Connection, Database, Store};
 use crate::{Durability, Result};

@@ -39,6 +39,7 @@ mod routes;
 mod sign_in;
 mod sites;
 mod supervision;
+mod targets;
 
 use crate::auth::{SESSION_COOKIE, cookie};
 use crate::portal::html::Html;
@@ -138,6 +139,13 @@ const MENU: &[(&str, &str, &str, Action, bool)] = &[
         "/console/rivers",
         "河长制",
         "Rivers",
+        Action::DataRead,
+        false,
+    ),
+    (
+        "/console/targets",
+        "目标考核",
+        "Targets",
         Action::DataRead,
         false,
     ),

@@ -117,6 +117,12 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ),
     ("GET", "/console/cases", Need::Listed(Action::DataRead)),
     ("GET", "/console/rivers", Need::Listed(Action::DataRead)),
+    ("GET", "/console/targets", Need::Listed(Action::DataRead)),
+    (
+        "POST",
+        "/console/targets",
+        Need::Listed(Action::RegistryWrite),
+    ),
     (
         "GET",
         "/console/rivers.xlsx",
@@ -378,6 +384,14 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route(listed("/console/cases", &["GET"]), get(cases::list))
         .route(listed("/console/rivers", &["GET"]), get(rivers::list))
+        .route(
+            listed("/console/targets", &["GET", "POST"]),
+            get(targets::list)
+                .post(targets::enter)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::uploads::UPLOAD_BODY_BYTES,
+                )),
+        )
         .route(listed("/console/rivers.xlsx", &["GET"]), get(rivers::xlsx))
         .route(
             listed("/console/rivers/patrol", &["GET", "POST"]),

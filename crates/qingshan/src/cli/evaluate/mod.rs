@@ -1,6 +1,7 @@
-//! `qingshan evaluate air|water`: CSV in, evaluations out.
+//! `qingshan evaluate air|water|composite`: CSV in, evaluations out.
 
 mod air;
+mod composite;
 mod water;
 
 use clap::Subcommand;
@@ -11,11 +12,14 @@ pub enum EvaluateCommand {
     Air(air::AirArgs),
     /// Water class per row by GB 3838-2002.
     Water(water::WaterArgs),
+    /// The comprehensive air index (综合指数) per station over a period, from CNEMC hourly files.
+    Composite(composite::CompositeArgs),
 }
 
 pub fn run(cmd: EvaluateCommand) -> anyhow::Result<()> {
     match cmd {
         EvaluateCommand::Air(args) => air::run(args),
         EvaluateCommand::Water(args) => water::run(args),
+        EvaluateCommand::Composite(args) => composite::run(args),
     }
 }

@@ -1,0 +1,246 @@
+//! Targets in the console: every target of the stored sets with its figure (to date for a year under
+//! way), its status and the basis of the figure, cut to the areas the person may read; and the form that
+//! enters a value of an indicator the platform cannot measure, with its evidence (`platform::targets`).
+
+use super::forms::read_any;
+use super::{Desk, Fields, field, optional, select, table};
+use crate::portal::html::Html;
+use crate::{App, html, write_html};
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use platform::accounts::permissions::Reach;
+use platform::accounts::{Action, Principal, Target};
+use platform::targets::{CATALOGUE, Source, Status, ValueInput};
+use std::sync::Arc;
+
+const PATH: &str = "/console/targets";
+
+fn status_name(desk: &Desk, s: Status) -> &'static str {
+    match s {
+        Status::Met => desk.ctx.t("达标", "met"),
+        Status::AtRisk => desk.ctx.t("有风险", "at risk"),
+        Status::Missed => desk.ctx.t("未达标", "missed"),
+        Status::NoData => desk.ctx.t("无数据", "no data"),
+    }
+}
+
+/// Whether the person may read an area's figures.
+fn readable(desk: &Desk, area: &str) -> bool {
+    let city_wide = desk.who.reach(Action::DataRead) == Reach::Everywhere;
+    match area {
+        "city" => city_wide,
+        basin if basin.starts_with("basin:") => city_wide,
+        county => desk.who.may(Action::DataRead, Target::County(county)),
+    }
+}
+
+fn value_form(desk: &Desk, f: &Fields) -> Html {
+    let ctx = &desk.ctx;
+    let manual: Vec<(String, String)> = CATALOGUE
+        .iter()
+        .filter(|i| i.source == Source::Manual)
+        .map(|i| (i.id.to_string(), ctx.t(i.zh, i.en).to_string()))
+        .collect();
+    html!(
+        r#"<h2>{}</h2><form method="post" action="{}" enctype="multipart/form-data" class="fields" id="value-form">{}{}{}{}{}
+<label for="note">{}</label><input id="note" name="note" maxlength="500" value="{}">
+<label for="evidence">{}</label><input id="evidence" name="evidence" type="file" multiple accept="application/pdf,image/jpeg,image/png" required>
+<div><button type="submit">{}</button></div></form>"#,
+        ctx.t(
+            "填报不能自动计算的指标",
+            "Enter an indicator the platform cannot measure"
+        ),
+        PATH,
+        desk.csrf_field(),
+        select(
+            "indicator",
+            ctx.t("指标", "Indicator"),
+            field(f, "indicator"),
+            &manual
+        ),
+        super::input(
+            "area",
+            ctx.t("地区（city 或区县代码）", "Area (city or a county code)"),
+            field(f, "area"),
+            " required"
+        ),
+        super::input(
+            "period",
+            ctx.t("期间（如 2020）", "Period (e.g. 2020)"),
+            field(f, "period"),
+            " required"
+        ),
+        super::input(
+            "value",
+            ctx.t("数值（%）", "Value (%)"),
+            field(f, "value"),
+            r#" inputmode="decimal" required"#
+        ),
+        ctx.t("说明", "Note"),
+        field(f, "note"),
+        ctx.t("证明材料（必填）", "Evidence (required)"),
+        ctx.t("提交", "Enter")
+    )
+}
+
+async fn page(
+    p: &Arc<App>,
+    desk: &Desk,
+    q: &Fields,
+    f: &Fields,
+    problem: Option<platform::Error>,
+    status: StatusCode,
+) -> Response {
+    let (tz, cache, now) = (p.tz.clone(), p.figures.clone(), desk.ctx.now);
+    let assessed = match p
+        .read(move |s| platform::targets::assess(s, &tz, &cache, now))
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return desk.fail(e),
+    };
+    let ctx = &desk.ctx;
+    let mut body = desk.saved(q);
+    if let Some(e) = &problem {
+        body.push(&desk.problem(e));
+    }
+    write_html!(
+        body,
+        "<p>{}</p>",
+        ctx.t(
+            "目标集中的每项目标：由平台数据计算的指标注明所用数据和规则；不能自动计算的指标由人工填报并附证明材料。进行中的期间按截至今日的数据判断（未达到即“有风险”）。",
+            "Every target of the stored sets: a computed figure names the data and rule behind it; an indicator the platform cannot measure is entered by hand with its evidence. A period under way is judged on its data to date (short of the target: at risk)."
+        )
+    );
+    let mut rows = Html::new();
+    for a in assessed.iter().filter(|a| readable(desk, &a.target.area)) {
+        let i = a.indicator;
+        write_html!(
+            rows,
+            r#"<tr class="{}"><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{} {} {}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            a.status.code(),
+            &a.target.set_name,
+            &a.target.area,
+            ctx.t(i.zh, i.en),
+            if i.source == Source::Manual {
+                ctx.t("（人工填报）", " (entered)")
+            } else {
+                ""
+            },
+            &a.target.period,
+            match i.direction {
+                platform::targets::Direction::AtLeast => "≥",
+                platform::targets::Direction::AtMost => "≤",
+            },
+            a.target.value,
+            i.unit,
+            a.figure
+                .as_ref()
+                .map_or("—".to_string(), |f| f.value.to_string()),
+            status_name(desk, a.status),
+            a.figure.as_ref().map_or_else(
+                || a.target.source.clone(),
+                |f| format!("{} · {}", f.basis, a.target.source)
+            )
+        );
+    }
+    let heads = [
+        ctx.t("目标集", "Set"),
+        ctx.t("地区", "Area"),
+        ctx.t("指标", "Indicator"),
+        ctx.t("期间", "Period"),
+        ctx.t("目标", "Target"),
+        ctx.t("现值", "Figure"),
+        ctx.t("状态", "Status"),
+        ctx.t("依据", "Basis"),
+    ];
+    body.push(&table("targets", &heads, rows));
+    if desk.can(Action::RegistryWrite) {
+        body.push(&value_form(desk, f));
+    }
+    desk.page(status, ctx.t("目标与考核", "Targets"), body)
+}
+
+pub async fn list(
+    State(p): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    Query(q): Query<Fields>,
+    headers: HeaderMap,
+) -> Response {
+    match Desk::open_for(&p, PATH, &q, who, &headers, Action::DataRead, Target::Any).await {
+        Ok(desk) => page(&p, &desk, &q, &Fields::new(), None, StatusCode::OK).await,
+        Err(r) => r,
+    }
+}
+
+/// A hand-entered value with its evidence.
+pub async fn enter(
+    State(p): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    Query(q): Query<Fields>,
+    headers: HeaderMap,
+    request: axum::extract::Request,
+) -> Response {
+    // The right before the form is read: nobody else makes the server read files.
+    let desk = match Desk::open_for(
+        &p,
+        PATH,
+        &q,
+        who,
+        &headers,
+        Action::RegistryWrite,
+        Target::Any,
+    )
+    .await
+    {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let (f, files) = match read_any(request).await {
+        Ok(x) => x,
+        Err(e) => {
+            let status = Desk::status_of(&e);
+            return page(&p, &desk, &q, &Fields::new(), Some(e), status).await;
+        }
+    };
+    if let Err(r) = desk.check_csrf(&f) {
+        return r;
+    }
+    // The area's jurisdiction before a file is kept.
+    let area = match field(&f, "area") {
+        "city" => Target::CityWide,
+        county => Target::County(county),
+    };
+    if let Err(r) = desk.require(Action::RegistryWrite, area) {
+        return r;
+    }
+    let input = (|| -> Result<ValueInput, platform::Error> {
+        Ok(ValueInput {
+            area: field(&f, "area").into(),
+            indicator: field(&f, "indicator").into(),
+            period: field(&f, "period").into(),
+            value: super::forms::number(&f, "value")?
+                .ok_or_else(|| platform::Error::invalid_both("value is required", "须填写数值"))?,
+            note: optional(&f, "note"),
+            evidence: crate::api::uploads::keep_files(&p, &files)?,
+        })
+    })();
+    let who = desk.who.clone();
+    let saved = match input {
+        Ok(input) => {
+            let now = desk.ctx.now;
+            p.write(move |s| platform::targets::enter_value(s, &who, &input, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => desk.after_save(PATH),
+        Err(e) => {
+            let status = Desk::status_of(&e);
+            page(&p, &desk, &q, &f, Some(e), status).await
+        }
+    }
+}
