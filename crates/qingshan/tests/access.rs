@@ -448,6 +448,8 @@ fn console_request(method: &str, path: &str, csrf: &str) -> (String, Vec<(&'stat
         ("POST", "/console/alarms/{id}") => &[("do", "ack")],
         ("POST", "/console/rivers/patrol") => &[("reach", "R1"), ("chief", "river-chief")],
         ("POST", "/console/rivers/order") => &[("reach", "R1")],
+        // Not multipart, so without evidence: whoever may enter the county's value gets the form back.
+        ("POST", "/console/targets") => &[("area", "530602")],
         ("POST", "/console/alarm-rules") => &[
             ("site", "S1"),
             ("param", "a21026"),

@@ -225,20 +225,34 @@ impl Server {
         headers: &[(&str, &str)],
         body: &str,
     ) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        let mut all = headers.to_vec();
+        if !body.is_empty() {
+            all.push(("Content-Type", "application/json"));
+        }
+        self.send_bytes(method, path, &all, body.as_bytes()).await
+    }
+
+    /// A request with a body of bytes sent as they are (give its `Content-Type` in `headers`); returns
+    /// (status, headers lower-cased, body bytes).
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
         let mut s = tokio::net::TcpStream::connect(&self.http).await.unwrap();
         let mut req = format!("{method} {path} HTTP/1.0\r\nHost: test\r\n");
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
         if !body.is_empty() {
-            req.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
+            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         req.push_str("\r\n");
-        req.push_str(body);
-        s.write_all(req.as_bytes()).await.unwrap();
+        let mut bytes = req.into_bytes();
+        bytes.extend_from_slice(body);
+        s.write_all(&bytes).await.unwrap();
         let mut out = Vec::new();
         // A server that never answers fails the test instead of hanging it.
         tokio::time::timeout(Duration::from_secs(60), s.read_to_end(&mut out))
@@ -250,7 +264,6 @@ impl Server {
             .position(|w| w == b"\r\n\r\n")
             .expect("header end");
         let head = String::from_utf8_lossy(&out[..split]).to_string();
-        let body = out[split + 4..].to_vec();
         for secret in &self.passwords {
             assert!(
                 !out.windows(secret.len()).any(|w| w == secret.as_bytes()),
@@ -263,7 +276,7 @@ impl Server {
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
             .collect();
-        (status, headers, body)
+        (status, headers, out[split + 4..].to_vec())
     }
 
     /// GET; returns (status, headers lower-cased, body bytes).

@@ -106,7 +106,8 @@ fn read(text: &str, hours: &mut Hours, bad: &mut impl FnMut(usize, String)) -> a
     };
     let header: Vec<&str> = header.trim_start_matches('\u{feff}').split(',').collect();
     let long = header.len() >= 3 && header[..3] == ["station", "date", "hour"];
-    if !long && !(header.len() >= 4 && header[..3] == ["date", "hour", "type"]) {
+    let wide = header.len() >= 4 && header[..3] == ["date", "hour", "type"];
+    if !long && !wide {
         anyhow::bail!(
             "not CNEMC hourly data: the header must start with date,hour,type (china_sites files) or station,date,hour"
         );
