@@ -28,6 +28,7 @@ const pages = [
   { name: 'bulletin', path: '/bulletin', svg: ['#months svg'] },
   { name: 'emitters', path: '/emitters', svg: [] },
   { name: 'rivers', path: '/rivers', svg: [] },
+  { name: 'rankings', path: '/rankings', svg: [] },
 ];
 const widths = [390, 1366];
 const failures = [];

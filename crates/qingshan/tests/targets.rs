@@ -53,7 +53,11 @@ fn hourly(site: &str, param: &str, time: i64, mean: f64) -> Rollup {
 }
 
 fn prepare(store: &mut store::Store, tz: &jiff::tz::TimeZone) {
-    for (code, name) in [("530602", "昭阳区"), ("530621", "鲁甸县")] {
+    for (code, name) in [
+        ("530602", "昭阳区"),
+        ("530621", "鲁甸县"),
+        ("530623", "盐津县"),
+    ] {
         store
             .upsert_county(&County {
                 code: code.into(),
@@ -72,6 +76,13 @@ fn prepare(store: &mut store::Store, tz: &jiff::tz::TimeZone) {
     ] {
         store.upsert_site(&site(id, kind)).unwrap();
     }
+    // Ludian's station measured the same as Zhaoyang's: the two tie in the ranking.
+    store
+        .upsert_site(&Site {
+            county: Some("530621".into()),
+            ..site("A2", SiteKind::AirStation)
+        })
+        .unwrap();
     let start = platform::figures::day_start(tz, jiff::civil::date(2025, 1, 1));
     let mut rollups = Vec::new();
     for day in 0..3i64 {
@@ -87,6 +98,7 @@ fn prepare(store: &mut store::Store, tz: &jiff::tz::TimeZone) {
                 ("a34004", pm2_5),
             ] {
                 rollups.push(hourly("A1", param, t, v));
+                rollups.push(hourly("A2", param, t, v));
             }
             // NH3-N: 0.4 is class II, 2.5 worse than V; dissolved oxygen 7.5 is class I.
             for (s, nh3n) in [("W1", 0.4), ("W2", 2.5), ("D1", 0.3)] {
@@ -231,6 +243,28 @@ async fn a_countys_targets_are_computed_judged_and_completed_by_hand() {
         )
         .await;
     assert_eq!(status, 403);
+
+    // The public ranking of January 2025: Zhaoyang and Ludian tie on the index (3.17); Yanjin has no
+    // station; nobody has last January to compare with; Zhaoyang's CWQI is the mean of its sections'
+    // (0.4 + 5/7.5 = 1.066667 and 2.5 + 5/7.5 = 3.166667: 2.12).
+    let (status, page) = server.get("/rankings?period=2025-01&lang=en").await;
+    assert_eq!(status, 200, "{page}");
+    let air =
+        &page[page.find("id=\"air-index\"").unwrap()..page.find("id=\"air-change\"").unwrap()];
+    assert_eq!(air.matches("<td>1 (tied)</td>").count(), 2, "{air}");
+    assert!(
+        air.contains("<td>盐津县</td><td>not ranked: no air station</td>"),
+        "{air}"
+    );
+    assert!(
+        page.contains("not ranked: last year: a pollutant without valid days"),
+        "{page}"
+    );
+    let water = &page[page.find("id=\"water-cwqi\"").unwrap()..];
+    assert!(
+        water.contains("<td>1</td><td>昭阳区</td><td>2.12</td>"),
+        "{water}"
+    );
 
     // The command line: a bad file names its line and loads nothing; the list shows every status.
     let stopped = server.stop().await;

@@ -8,6 +8,7 @@
 //! Periods: a year `2020`, a quarter `2020-Q2` or a month `2020-05`; a period under way is judged to date.
 
 pub mod compute;
+pub mod ranking;
 
 use crate::accounts::{Action, Principal, Target as On};
 use crate::{Error, Result};

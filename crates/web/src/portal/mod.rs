@@ -169,13 +169,14 @@ pub fn ink(rgb: (u8, u8, u8)) -> &'static str {
     if l > 150.0 { "#111" } else { "#fff" }
 }
 
-const NAV: [(&str, &str, &str); 7] = [
+const NAV: [(&str, &str, &str); 8] = [
     ("/", "首页", "Home"),
     ("/air", "空气", "Air"),
     ("/water", "水环境", "Water"),
     ("/bulletin", "饮用水公报", "Drinking water"),
     ("/emitters", "重点排污单位", "Key emitters"),
     ("/rivers", "河长制", "River chiefs"),
+    ("/rankings", "排名", "Rankings"),
     ("/complaints", "举报", "Report"),
 ];
 
@@ -346,6 +347,10 @@ pub fn routes() -> Router<Arc<App>> {
             get(|s, q| serve(s, q, "/emitters", pages::emitters)),
         )
         .route("/rivers", get(|s, q| serve(s, q, "/rivers", pages::rivers)))
+        .route(
+            "/rankings",
+            get(|s, q| serve(s, q, "/rankings", pages::rankings_page)),
+        )
         .route(
             "/complaints",
             get(complaints::new).post(complaints::submit).layer(

@@ -13,6 +13,7 @@ mod downloads;
 mod emitters;
 mod home;
 mod labels;
+mod rankings;
 mod rivers;
 mod water;
 
@@ -22,6 +23,7 @@ pub use downloads::{bulletin_csv, bulletin_xlsx};
 pub use emitters::{EmittersView, emitters};
 pub use home::{HomeView, home};
 pub use labels::class_colour;
+pub use rankings::{RankingsView, rankings_page};
 pub use rivers::{RiversView, rivers};
 pub use water::{WaterView, water};
 
