@@ -77,7 +77,12 @@ fn track(km: f64) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_river_chief_patrols_finds_orders_and_is_assessed() {
     let mut tokens = Tokens::new();
-    let server = Server::start(|s, _| prepare(s, &mut tokens)).await;
+    // An SMTP relay nobody answers: the alarm e-mails stay in the outbox, where the test reads them.
+    let server = Server::start_with(
+        |s| s.alarms.smtp_relay = Some("127.0.0.1:9".into()),
+        |s, _| prepare(s, &mut tokens),
+    )
+    .await;
     let (chief, officer, elsewhere, other) = (
         tokens[CHIEF].as_str(),
         tokens["officer"].as_str(),
@@ -407,20 +412,22 @@ async fn a_river_chief_patrols_finds_orders_and_is_assessed() {
         smtp_relay: Some("127.0.0.1:9".into()),
         ..Default::default()
     };
-    let opened = store
+    // The server's own sweep may judge the day first (it runs the same watch): one alarm either way.
+    store
         .in_transaction(|s| platform::rivers::watch::watch(s, &tz, &settings, now))
         .unwrap();
-    assert_eq!(opened, 1);
     let again = store
         .in_transaction(|s| platform::rivers::watch::watch(s, &tz, &settings, now))
         .unwrap();
     assert_eq!(again, 0, "a day is judged once");
-    let alarm = store
+    let raised: Vec<store::Alarm> = store
         .unclosed_alarms()
         .unwrap()
         .into_iter()
-        .find(|a| a.kind == "water_target")
-        .expect("the water-target alarm");
+        .filter(|a| a.kind == "water_target")
+        .collect();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    let alarm = raised[0].clone();
     assert_eq!(
         (alarm.site_id.as_str(), alarm.param.as_deref()),
         ("W1", Some("w21003"))

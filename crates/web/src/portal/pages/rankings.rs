@@ -49,6 +49,35 @@ pub fn rankings_page(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<Page> {
     Ok(render(ctx, &view(store, ctx, q)?))
 }
 
+/// Why an area is not ranked, in the page's language (the platform says it in English).
+fn reason(ctx: &Ctx, why: &str) -> String {
+    if ctx.lang == Lang::En {
+        return why.to_string();
+    }
+    const ZH: [(&str, &str); 9] = [
+        ("last year: ", "上年同期"),
+        ("no air station", "无空气监测站"),
+        ("the period has not begun", "期间尚未开始"),
+        ("a pollutant without valid days", "有污染物无有效日数据"),
+        ("a base index of zero", "基数为零"),
+        ("a base CWQI of zero", "基数为零"),
+        (
+            "no section with a valid period mean",
+            "无有效期间均值的断面",
+        ),
+        ("no section with last year's mean", "无上年同期均值的断面"),
+        (
+            " section(s) at class II or better and at target",
+            "个断面均达到或优于II类且达标",
+        ),
+    ];
+    let mut text = why.replace("all ", "");
+    for (en, zh) in ZH {
+        text = text.replace(en, zh);
+    }
+    text
+}
+
 fn table(ctx: &Ctx, id: &str, title: &str, places: &[Place], unit: &str) -> Html {
     let mut rows = Html::new();
     for p in places {
@@ -59,7 +88,11 @@ fn table(ctx: &Ctx, id: &str, title: &str, places: &[Place], unit: &str) -> Html
         };
         let value = match (&p.value, &p.excluded) {
             (Some(v), _) => format!("{v}{unit}"),
-            (None, Some(why)) => format!("{} {why}", ctx.t("不参与排名：", "not ranked:")),
+            (None, Some(why)) => format!(
+                "{} {}",
+                ctx.t("不参与排名：", "not ranked:"),
+                reason(ctx, why)
+            ),
             (None, None) => "—".into(),
         };
         write_html!(
