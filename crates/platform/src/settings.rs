@@ -42,6 +42,8 @@ pub struct Settings {
     pub cases: crate::cases::CaseSettings,
     /// The river chiefs' patrol duty and how near a complaint is to a reach (`rivers.*`).
     pub rivers: crate::rivers::RiverSettings,
+    /// The method counties are scored by (`targets.score_method`); `None`: no score ranking.
+    pub score_method: Option<crate::targets::score::Method>,
     /// The key file reporters' personal data is sealed with (`complaints.key_file`); `None`:
     /// `personal.key` in the data folder (made, mode 0600, when missing). Keep it out of database backups.
     pub complaints_key_file: Option<PathBuf>,
@@ -180,6 +182,7 @@ impl Default for Settings {
             marks: crate::supervision::marking::MarkSettings::default(),
             cases: crate::cases::CaseSettings::default(),
             rivers: crate::rivers::RiverSettings::default(),
+            score_method: None,
             complaints_key_file: None,
             attachments: crate::attachments::AttachmentSettings::default(),
         }

@@ -182,6 +182,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "a water complaint with a point this close to a reach's course is about the reach (default 500)",
     ),
     (
+        "targets.score_method",
+        "CSV of the county scoring method (version,indicator,weight,full_at,zero_at; one version per file); none by default, so no score ranking (the demo uses its own, invented)",
+    ),
+    (
         "complaints.key_file",
         "key file reporters' names and contacts are sealed with (ChaCha20-Poly1305; one `id hex` key per line, the first seals, all open; default personal.key in the data folder, made when missing); keep it out of database backups",
     ),
@@ -415,6 +419,14 @@ fn set(s: &mut Settings, key: &str, value: &str) -> anyhow::Result<()> {
         "rivers.patrol" => {
             s.rivers.patrol = platform::rivers::patrols::PatrolRules::parse(value)
                 .map_err(|e| anyhow::anyhow!("{key}: {e}"))?
+        }
+        "targets.score_method" => {
+            let text = std::fs::read_to_string(value)
+                .map_err(|e| anyhow::anyhow!("{key}: cannot read {value}: {e}"))?;
+            s.score_method = Some(
+                platform::targets::score::Method::parse(&text)
+                    .map_err(|e| anyhow::anyhow!("{key}: {value}: {e}"))?,
+            )
         }
         "rivers.complaint_metres" => {
             s.rivers.complaint_metres = positive::<u32>(key, value)?.into()

@@ -108,7 +108,10 @@ fn prepare(store: &mut store::Store, tz: &jiff::tz::TimeZone) {
         }
     }
     store.put_rollups(&rollups, &[]).unwrap();
-    let rows = platform::targets::parse_csv(TARGETS).unwrap();
+    // This year's PM2.5 target: judged to date, with its projection.
+    let year = platform::figures::local_date(tz, jiff::Timestamp::now().as_second()).year();
+    let csv = format!("{TARGETS}t,530602,air.pm2_5,{year},35,test\n");
+    let rows = platform::targets::parse_csv(&csv).unwrap();
     platform::targets::import(store, "test", &rows).unwrap();
     create(
         store,
@@ -153,7 +156,13 @@ fn row<'a>(page: &'a str, name: &str) -> &'a str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_countys_targets_are_computed_judged_and_completed_by_hand() {
-    let server = Server::start(prepare).await;
+    // A scoring method: good days from 50 % (nothing) to 100 % (50 points), PM2.5 from 75 to 25 µg/m³.
+    let method = "version,indicator,weight,full_at,zero_at\nv1,air.good_day_ratio,50,100,50\nv1,air.pm2_5,50,25,75\n";
+    let server = Server::start_with(
+        |s| s.score_method = Some(platform::targets::score::Method::parse(method).unwrap()),
+        prepare,
+    )
+    .await;
     let staff = server.sign_in("staff", PASSWORD).await;
     let (status, _, page) = server.page(&staff, "/console/targets?lang=en").await;
     assert_eq!(status, 200, "{page}");
@@ -181,6 +190,14 @@ async fn a_countys_targets_are_computed_judged_and_completed_by_hand() {
     assert!(
         row(&page, "good-air-day ratio").contains("2 good of 3 valid days"),
         "the figure names its basis"
+    );
+    // This year's target has no data yet: no figure, and a projection without history says so.
+    let this_year = &page[page.rfind("PM2.5 mean").unwrap()..];
+    let this_year = &this_year[..this_year.find("</tr>").unwrap()];
+    assert!(
+        this_year.contains("no earlier year to estimate a probability")
+            && this_year.contains("remaining days must average PM2.5 at most 35"),
+        "{this_year}"
     );
 
     // Forest cover is entered by hand, with its evidence, by someone who may: it then stands.
@@ -259,6 +276,22 @@ async fn a_countys_targets_are_computed_judged_and_completed_by_hand() {
     assert!(
         page.contains("not ranked: last year: a pollutant without valid days"),
         "{page}"
+    );
+    // The score: 66.7 % good days is a third of the way (16.7 of 50), PM2.5 50 halfway (25 of 50): 41.7,
+    // the same in both counties with a station.
+    let score = &page[page.find("id=\"score\"").unwrap()..page.find("id=\"air-index\"").unwrap()];
+    assert!(
+        page.contains("method version v1)"),
+        "the method's version is named"
+    );
+    assert_eq!(score.matches("<td>41.7</td>").count(), 2, "{score}");
+    assert!(
+        score.contains("<td>1 (tied)</td><td>昭阳区</td>"),
+        "{score}"
+    );
+    assert!(
+        score.contains("not ranked: no figure for any scored indicator"),
+        "{score}"
     );
     let water = &page[page.find("id=\"water-cwqi\"").unwrap()..];
     assert!(

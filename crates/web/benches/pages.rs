@@ -44,6 +44,7 @@ fn main() {
         figures: cache.clone(),
         targets: Targets::default(),
         city_air_stations: Arc::from([]),
+        score_method: None,
         map_layer: map_layer.clone(),
         here: "/".into(),
     };

@@ -18,6 +18,9 @@ const COUNTIES: &str = include_str!("../../demo/zhaotong/counties.csv");
 const STATIONS: &str = include_str!("../../demo/zhaotong/stations.csv");
 /// The demo's target set: the 2018 programme's 2020 targets (`platform::targets`).
 pub const TARGETS: &str = include_str!("../../demo/zhaotong/targets.csv");
+/// The demo's county scoring method: invented weights and curves (no county rule was found), versioned
+/// `demo-2026`; a bureau sets its own with `targets.score_method`.
+pub const SCORE_METHOD: &str = include_str!("../../demo/zhaotong/score_method.csv");
 const WATERBODIES: &str = include_str!("../../demo/zhaotong/waterbodies.csv");
 /// The schematic county layer (Voronoi cells around the county seats; CC0, not real borders).
 pub const COUNTIES_GEOJSON: &str = include_str!("../../demo/zhaotong/counties_schematic.geojson");

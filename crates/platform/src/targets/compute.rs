@@ -27,7 +27,7 @@ pub struct Context<'a> {
 }
 
 /// The sites of `kind` in `area` (`city`: all; a county code; `basin:<name>`: on a water body of that basin).
-fn sites_in(store: &Store, area: &str, kinds: &[SiteKind]) -> store::Result<Vec<Site>> {
+pub(super) fn sites_in(store: &Store, area: &str, kinds: &[SiteKind]) -> store::Result<Vec<Site>> {
     let mut out = Vec::new();
     for s in store
         .sites()?
@@ -202,6 +202,10 @@ pub fn value(
                 .filter(|r| r.param == param)
                 .map(|r| r.measured_t + r.substituted_t)
                 .sum();
+            // No quantity at all means no data for the year, not a 100 % cut.
+            if total <= 0.0 {
+                return Ok(None);
+            }
             let baselines = store.baselines()?;
             Ok(crate::permits::baselines::against(&baselines, area, param, i64::from(year), total)
                 .and_then(|a| {

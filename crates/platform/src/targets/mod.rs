@@ -8,7 +8,9 @@
 //! Periods: a year `2020`, a quarter `2020-Q2` or a month `2020-05`; a period under way is judged to date.
 
 pub mod compute;
+pub mod projection;
 pub mod ranking;
+pub mod score;
 
 use crate::accounts::{Action, Principal, Target as On};
 use crate::{Error, Result};
@@ -485,6 +487,9 @@ pub struct Assessed {
     pub indicator: &'static Indicator,
     pub figure: Option<compute::Figure>,
     pub status: Status,
+    /// For an air target of the year under way: what the rest of the year must look like, and the
+    /// probability of meeting it.
+    pub projection: Option<projection::Projection>,
 }
 
 /// Every stored target with its figure (to date for a period under way) and status.
@@ -504,11 +509,20 @@ pub fn assess(
         let figure = compute::value(store, &ctx, i, &t.area, period)?;
         let over = period.days().1 <= today;
         let status = status(i, t.value, figure.as_ref().map(|f| f.value), over);
+        let projection = match (period, projection::Projected::of(i.id)) {
+            (Period::Year(year), Some(what)) if !over => {
+                let sites = compute::sites_in(store, &t.area, &[store::SiteKind::AirStation])?;
+                let refs: Vec<&store::Site> = sites.iter().collect();
+                projection::project(store, &ctx, &refs, what, t.value, year)?
+            }
+            _ => None,
+        };
         out.push(Assessed {
             target: t,
             indicator: i,
             figure,
             status,
+            projection,
         });
     }
     Ok(out)

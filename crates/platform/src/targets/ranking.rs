@@ -9,6 +9,7 @@
 //! are left out is not ranked by change.
 
 use super::Period;
+use super::score::{Method, score};
 use crate::figures::{Cache, city_days, day_start, local_date, water_samples, waterbody_kind};
 use jiff::tz::TimeZone;
 use standards::Decimal;
@@ -31,9 +32,12 @@ pub struct Place {
     pub excluded: Option<String>,
 }
 
-/// Ranks `items` (area, name, value or the reason there is none), lower first: competition ranking with
-/// ties, unranked ones last in the order given.
-pub fn rank(items: Vec<(String, String, Result<Decimal, String>)>) -> Vec<Place> {
+/// Ranks `items` (area, name, value or the reason there is none), lower first (higher first with
+/// `higher_first`: a score): competition ranking with ties, unranked ones last in the order given.
+pub fn rank(
+    items: Vec<(String, String, Result<Decimal, String>)>,
+    higher_first: bool,
+) -> Vec<Place> {
     let mut ranked: Vec<Place> = Vec::new();
     let mut rest: Vec<Place> = Vec::new();
     for (area, name, v) in items {
@@ -56,7 +60,10 @@ pub fn rank(items: Vec<(String, String, Result<Decimal, String>)>) -> Vec<Place>
             }),
         }
     }
-    ranked.sort_by(|a, b| a.value.cmp(&b.value).then_with(|| a.area.cmp(&b.area)));
+    ranked.sort_by(|a, b| {
+        let order = a.value.cmp(&b.value);
+        if higher_first { order.reverse() } else { order }.then_with(|| a.area.cmp(&b.area))
+    });
     let values: Vec<Option<Decimal>> = ranked.iter().map(|p| p.value).collect();
     for (i, place) in ranked.iter_mut().enumerate() {
         let first = (0..=i)
@@ -75,6 +82,9 @@ pub fn rank(items: Vec<(String, String, Result<Decimal, String>)>) -> Vec<Place>
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rankings {
     pub period: Period,
+    /// The scoring method's version, when one is set, and the counties by score (per 100, higher first).
+    pub method: Option<String>,
+    pub score: Vec<Place>,
     pub air_index: Vec<Place>,
     pub air_change: Vec<Place>,
     pub water_cwqi: Vec<Place>,
@@ -152,13 +162,33 @@ pub fn rankings(
     tz: &TimeZone,
     cache: &Cache,
     period: Period,
+    method: Option<&Method>,
     now: i64,
 ) -> store::Result<Rankings> {
     let sites = store.sites()?;
     let reaches = store.reaches()?;
     let (mut air, mut air_change, mut water, mut water_change) = (vec![], vec![], vec![], vec![]);
+    let mut scores = Vec::new();
+    let ctx = super::compute::Context { tz, cache, now };
     for county in store.counties()? {
         let entry = |v| (county.code.clone(), county.name.clone(), v);
+        if let Some(m) = method {
+            let mut figures = Vec::new();
+            for item in &m.items {
+                let figure = match super::indicator(&item.indicator) {
+                    Some(i) => super::compute::value(store, &ctx, i, &county.code, period)?,
+                    None => None,
+                };
+                figures.push((item.indicator.clone(), figure.map(|f| f.value)));
+            }
+            let s = score(m, |i| figures.iter().find(|f| f.0 == i).and_then(|f| f.1));
+            scores.push(entry(match s.per_100() {
+                Some(v) => Decimal::from_f64(v)
+                    .map(|d| d.round_half_even(2))
+                    .map_err(|_| "no score".to_string()),
+                None => Err("no figure for any scored indicator".into()),
+            }));
+        }
         let stations = sites_of(&sites, &county.code, SiteKind::AirStation);
         let now_index = air_index(store, tz, cache, &stations, period, now)?;
         let before = air_index(store, tz, cache, &stations, period.year_before(), now)?;
@@ -217,10 +247,12 @@ pub fn rankings(
     }
     Ok(Rankings {
         period,
-        air_index: rank(air),
-        air_change: rank(air_change),
-        water_cwqi: rank(water),
-        water_change: rank(water_change),
+        method: method.map(|m| m.version.clone()),
+        score: rank(scores, true),
+        air_index: rank(air, false),
+        air_change: rank(air_change, false),
+        water_cwqi: rank(water, false),
+        water_change: rank(water_change, false),
     })
 }
 
@@ -241,7 +273,7 @@ mod tests {
             ("c".into(), "C".into(), d("3.20")),
             ("e".into(), "E".into(), d("4.00")),
         ];
-        let r = rank(items);
+        let r = rank(items, false);
         let view: Vec<(&str, Option<usize>, bool)> = r
             .iter()
             .map(|p| (p.area.as_str(), p.rank, p.tied))
@@ -261,10 +293,22 @@ mod tests {
 
     #[test]
     fn a_change_ranks_improvement_first() {
-        let r = rank(vec![
-            ("up".into(), "Up".into(), d("5.0")),
-            ("down".into(), "Down".into(), d("-12.5")),
-        ]);
+        let r = rank(
+            vec![
+                ("up".into(), "Up".into(), d("5.0")),
+                ("down".into(), "Down".into(), d("-12.5")),
+            ],
+            false,
+        );
         assert_eq!((r[0].area.as_str(), r[0].rank), ("down", Some(1)));
+        // A score: higher first.
+        let r = rank(
+            vec![
+                ("lo".into(), "Lo".into(), d("54.29")),
+                ("hi".into(), "Hi".into(), d("80")),
+            ],
+            true,
+        );
+        assert_eq!((r[0].area.as_str(), r[0].rank), ("hi", Some(1)));
     }
 }

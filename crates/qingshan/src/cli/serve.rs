@@ -67,10 +67,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let settings = args.common.settings(&[
+    let mut settings = args.common.settings(&[
         ("hj212_listen", args.hj212_listen.clone()),
         ("http_listen", args.http_listen.clone()),
     ])?;
+    if args.demo && settings.score_method.is_none() {
+        // The demo's invented method, so its rankings page shows a score; a bureau sets its own.
+        settings.score_method = Some(platform::targets::score::Method::parse(
+            platform::demo::SCORE_METHOD,
+        )?);
+    }
     // The one place the server opens its database; everything else gets connections from it.
     let db = platform::open_database(&settings).context("opening the database")?;
     let fleet = if args.demo {

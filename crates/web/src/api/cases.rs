@@ -10,7 +10,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use base64::Engine;
 use platform::accounts::{Action, Principal, Target};
 use platform::cases::{ActInput, CaseAction, CaseState, Clock};
 use serde::Deserialize;
@@ -227,19 +226,11 @@ async fn evidence(
     )?)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    name: String,
-    /// The file's bytes, base64 (standard alphabet, padded).
-    content_base64: String,
-}
-
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ActBody {
     #[serde(default)]
-    attachments: Vec<File>,
+    attachments: Vec<super::uploads::JsonFile>,
     comment: Option<String>,
     reason_code: Option<String>,
     unit: Option<String>,
@@ -278,14 +269,7 @@ async fn act(
     // The case's jurisdiction before any file is kept: nobody else makes the server write to disk.
     let c = p.read_with(move |s| platform::cases::case(s, id)).await?;
     who.require(right, platform::cases::target(&c))?;
-    let mut files = Vec::new();
-    for f in &body.attachments {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(f.content_base64.trim())
-            .map_err(|e| ApiError::bad_request(format!("file {:?} is not base64: {e}", f.name)))?;
-        files.push((f.name.clone(), bytes));
-    }
-    let attachments = super::uploads::keep_files(&p, &files)?;
+    let attachments = super::uploads::keep_files(&p, &super::uploads::decode(&body.attachments)?)?;
     let input = ActInput {
         comment: body.comment,
         reason_code: body.reason_code,

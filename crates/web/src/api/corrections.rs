@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use base64::Engine;
 use platform::accounts::{Action, Principal, Target};
 use platform::series::corrections::{self, CorrectionInput};
 use serde::Deserialize;
@@ -104,14 +103,6 @@ async fn list(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EvidenceFile {
-    name: String,
-    /// The file's bytes, base64 (standard alphabet, padded).
-    content_base64: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct CorrectionBody {
     site: String,
     param: String,
@@ -120,7 +111,7 @@ struct CorrectionBody {
     value: f64,
     reason: String,
     #[serde(default)]
-    evidence: Vec<EvidenceFile>,
+    evidence: Vec<super::uploads::JsonFile>,
 }
 
 /// A new correction by the caller (staff with `data.correct` on the site).
@@ -130,14 +121,7 @@ async fn make(
     body: axum::body::Body,
 ) -> Result<Json<Value>, ApiError> {
     who.require(Action::DataCorrect, Target::Any)?;
-    let limit = super::uploads::UPLOAD_BODY_BYTES;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
-        ApiError::bad_request(format!(
-            "the body could not be read whole (at most {limit} bytes): {e}"
-        ))
-    })?;
-    let body: CorrectionBody = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request(format!("bad JSON body: {e}")))?;
+    let body: CorrectionBody = super::uploads::read_json(body).await?;
     let time = |name: &str, t: &str| parse_time(name, Some(t), 0);
     let input = CorrectionInput {
         site: body.site,
@@ -154,16 +138,7 @@ async fn make(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("site {:?} does not exist", input.site)))?;
     who.require(Action::DataCorrect, Target::site(&site))?;
-    let mut files = Vec::new();
-    for f in &body.evidence {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(f.content_base64.trim())
-            .map_err(|e| {
-                ApiError::bad_request(format!("evidence {:?} is not base64: {e}", f.name))
-            })?;
-        files.push((f.name.clone(), bytes));
-    }
-    let evidence = keep_files(&p, &files)?;
+    let evidence = keep_files(&p, &super::uploads::decode(&body.evidence)?)?;
     let c = write_correction(&p, who, input, evidence.clone()).await?;
     Ok(Json(correction_json(&p, &c, &evidence)))
 }

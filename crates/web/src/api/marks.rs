@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use base64::Engine;
 use platform::accounts::{Action, Principal, Target};
 use platform::supervision::marking::{MarkEvent, MarkState};
 use serde::Deserialize;
@@ -117,14 +116,6 @@ async fn list(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EvidenceFile {
-    name: String,
-    /// The file's bytes, base64 (standard alphabet, padded).
-    content_base64: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct MarkBody {
     site: String,
     param: Option<String>,
@@ -134,7 +125,7 @@ struct MarkBody {
     reason: String,
     value: Option<f64>,
     #[serde(default)]
-    evidence: Vec<EvidenceFile>,
+    evidence: Vec<super::uploads::JsonFile>,
 }
 
 /// A new mark by the caller (an enterprise user of the outlet's enterprise).
@@ -144,15 +135,7 @@ async fn submit(
     body: axum::body::Body,
 ) -> Result<Json<Value>, ApiError> {
     who.require(Action::DataMark, Target::Any)?;
-    let bytes = axum::body::to_bytes(body, UPLOAD_BODY_BYTES)
-        .await
-        .map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body could not be read whole (at most {UPLOAD_BODY_BYTES} bytes): {e}"
-            ))
-        })?;
-    let body: MarkBody = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request(format!("bad JSON body: {e}")))?;
+    let body: MarkBody = super::uploads::read_json(body).await?;
     let time = |name: &str, t: &str| parse_time(name, Some(t), 0);
     let input = platform::marks::MarkInput {
         site: body.site,
@@ -170,16 +153,7 @@ async fn submit(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("site {:?} does not exist", input.site)))?;
     who.require(Action::DataMark, Target::site(&site))?;
-    let mut files = Vec::new();
-    for f in &body.evidence {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(f.content_base64.trim())
-            .map_err(|e| {
-                ApiError::bad_request(format!("evidence {:?} is not base64: {e}", f.name))
-            })?;
-        files.push((f.name.clone(), bytes));
-    }
-    let evidence = keep_files(&p, &files)?;
+    let evidence = keep_files(&p, &super::uploads::decode(&body.evidence)?)?;
     let m = write_mark(&p, who, input, evidence.clone()).await?;
     Ok(Json(mark_json(&p, &m, &evidence)))
 }

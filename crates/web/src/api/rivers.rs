@@ -10,7 +10,6 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use base64::Engine;
 use platform::accounts::{Action, Principal, Target};
 use platform::rivers::assessment::Line;
 use platform::rivers::{FindingInput, OrderInput, PatrolInput, ReachInput};
@@ -127,20 +126,12 @@ async fn put(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Photo {
-    name: String,
-    /// The file's bytes, base64 (standard alphabet, padded).
-    content_base64: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Finding {
     description: String,
     lon: Option<f64>,
     lat: Option<f64>,
     #[serde(default)]
-    photos: Vec<Photo>,
+    photos: Vec<super::uploads::JsonFile>,
 }
 
 #[derive(Deserialize)]
@@ -166,15 +157,7 @@ async fn record(
     b: axum::body::Body,
 ) -> Result<Json<Value>, ApiError> {
     who.require(Action::PatrolsRecord, Target::Any)?;
-    let bytes = axum::body::to_bytes(b, UPLOAD_BODY_BYTES)
-        .await
-        .map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body could not be read whole (at most {UPLOAD_BODY_BYTES} bytes): {e}"
-            ))
-        })?;
-    let body: PatrolBody = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request(format!("bad JSON body: {e}")))?;
+    let body: PatrolBody = super::uploads::read_json(b).await?;
     // The permission on the reach is checked before any photo is written to disk.
     let reach_id = body.reach.clone();
     let reach = p
@@ -183,20 +166,11 @@ async fn record(
     who.require(Action::PatrolsRecord, platform::rivers::target(&reach))?;
     let mut findings = Vec::new();
     for f in body.findings {
-        let mut files = Vec::new();
-        for photo in &f.photos {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(photo.content_base64.trim())
-                .map_err(|e| {
-                    ApiError::bad_request(format!("photo {:?} is not base64: {e}", photo.name))
-                })?;
-            files.push((photo.name.clone(), bytes));
-        }
         findings.push(FindingInput {
+            photos: keep_files(&p, &super::uploads::decode(&f.photos)?)?,
             description: f.description,
             lon: f.lon,
             lat: f.lat,
-            photos: keep_files(&p, &files)?,
         });
     }
     let input = PatrolInput {

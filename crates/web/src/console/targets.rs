@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use platform::accounts::permissions::Reach;
 use platform::accounts::{Action, Principal, Target};
+use platform::targets::projection::{Need, Projection};
 use platform::targets::{CATALOGUE, Source, Status, ValueInput};
 use std::sync::Arc;
 
@@ -23,6 +24,49 @@ fn status_name(desk: &Desk, s: Status) -> &'static str {
         Status::AtRisk => desk.ctx.t("有风险", "at risk"),
         Status::Missed => desk.ctx.t("未达标", "missed"),
         Status::NoData => desk.ctx.t("无数据", "no data"),
+    }
+}
+
+/// A projection in words: what the rest of the year must look like, and the probability.
+fn projection_text(desk: &Desk, p: &Projection) -> String {
+    let ctx = &desk.ctx;
+    let need = match p.need {
+        Need::PollutedDays(Some(n)) => format!(
+            "{} {n} {} {}",
+            ctx.t("余下", "at most"),
+            ctx.t("天内污染天数不超过", "more polluted days in the"),
+            p.remaining
+        ),
+        Need::Pm2_5Mean(Some(x)) => format!(
+            "{} {} {x} µg/m³",
+            p.remaining,
+            ctx.t(
+                "天内 PM2.5 均值不超过",
+                "remaining days must average PM2.5 at most"
+            )
+        ),
+        Need::HeavyDays(Some(n)) => format!(
+            "{} {n}",
+            ctx.t("重污染天数还可有", "at most more heavy days:")
+        ),
+        _ => ctx.t("已无法达到", "can no longer be met").to_string(),
+    };
+    match p.probability {
+        Some(x) => format!(
+            "{need} · {} {:.0}% ({} {} {})",
+            ctx.t("达标概率", "probability"),
+            x * 100.0,
+            ctx.t("按往年同期", "resampling the same span of"),
+            p.history_years,
+            ctx.t("年数据重抽样", "earlier year(s)")
+        ),
+        None => format!(
+            "{need} · {}",
+            ctx.t(
+                "无往年数据，不估算概率",
+                "no earlier year to estimate a probability"
+            )
+        ),
     }
 }
 
@@ -114,12 +158,44 @@ async fn page(
             "Every target of the stored sets: a computed figure names the data and rule behind it; an indicator the platform cannot measure is entered by hand with its evidence. A period under way is judged on its data to date (short of the target: at risk)."
         )
     );
+    let shown: Vec<_> = assessed
+        .iter()
+        .filter(|a| readable(desk, &a.target.area))
+        .collect();
+    let unlikely: Vec<String> = shown
+        .iter()
+        .filter(|a| {
+            a.projection
+                .as_ref()
+                .and_then(|p| p.probability)
+                .is_some_and(|x| x < 0.5)
+        })
+        .map(|a| {
+            format!(
+                "{} {} {}",
+                a.target.area,
+                ctx.t(a.indicator.zh, a.indicator.en),
+                a.target.period
+            )
+        })
+        .collect();
+    if !unlikely.is_empty() {
+        write_html!(
+            body,
+            r#"<p class="warn" role="alert" id="at-risk">{} {}</p>"#,
+            ctx.t(
+                "按往年同期推算，以下目标达标的可能性低于一半：",
+                "By the earlier years' same span, these targets are less likely than not to be met:"
+            ),
+            unlikely.join(ctx.t("；", "; "))
+        );
+    }
     let mut rows = Html::new();
-    for a in assessed.iter().filter(|a| readable(desk, &a.target.area)) {
+    for a in shown {
         let i = a.indicator;
         write_html!(
             rows,
-            r#"<tr class="{}"><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{} {} {}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            r#"<tr class="{}"><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{} {} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
             a.status.code(),
             &a.target.set_name,
             &a.target.area,
@@ -143,7 +219,10 @@ async fn page(
             a.figure.as_ref().map_or_else(
                 || a.target.source.clone(),
                 |f| format!("{} · {}", f.basis, a.target.source)
-            )
+            ),
+            a.projection
+                .as_ref()
+                .map_or(String::new(), |p| projection_text(desk, p))
         );
     }
     let heads = [
@@ -155,6 +234,7 @@ async fn page(
         ctx.t("现值", "Figure"),
         ctx.t("状态", "Status"),
         ctx.t("依据", "Basis"),
+        ctx.t("全年推算", "Projection for the year"),
     ];
     body.push(&table("targets", &heads, rows));
     if desk.can(Action::RegistryWrite) {

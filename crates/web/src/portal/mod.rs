@@ -108,6 +108,8 @@ pub struct Ctx {
     /// Ids of the air stations averaged into the city's figures; empty: every air station
     /// (`portal.city_air_stations`; see [`data::in_city`]).
     pub city_air_stations: Arc<[String]>,
+    /// The method counties are scored by (`targets.score_method`), if any.
+    pub score_method: Option<platform::targets::score::Method>,
     /// The map's area layer (the platform's, read once when it opened).
     pub map_layer: Arc<svg::MapLayer>,
     /// The page's own path and query without `lang` (for the language switch).
@@ -384,6 +386,7 @@ pub fn context(p: &App, path: &str, q: &HashMap<String, String>) -> Ctx {
         figures: p.figures.clone(),
         targets: Targets::from(&p.settings.portal),
         city_air_stations: p.settings.portal.city_air_stations.as_slice().into(),
+        score_method: p.settings.score_method.clone(),
         map_layer: p.map_layer.clone(),
         here,
     }

@@ -55,6 +55,7 @@ mod tests {
             figures: Arc::default(),
             targets: super::super::Targets::default(),
             city_air_stations: Arc::from([]),
+            score_method: None,
             map_layer: Arc::new(super::super::map_layer(None)),
             here: "/".into(),
         }

@@ -33,7 +33,14 @@ pub fn view(store: &Store, ctx: &Ctx, q: &Q) -> store::Result<RankingsView> {
         .and_then(|p| Period::parse(p))
         .unwrap_or_else(|| last_month(ctx));
     Ok(RankingsView {
-        rankings: rankings(store, &ctx.tz, &ctx.figures, period, ctx.now)?,
+        rankings: rankings(
+            store,
+            &ctx.tz,
+            &ctx.figures,
+            period,
+            ctx.score_method.as_ref(),
+            ctx.now,
+        )?,
         bad_period: asked.filter(|p| Period::parse(p).is_none()).cloned(),
         simulated: store.sites()?.iter().any(|s| {
             s.simulated
@@ -136,6 +143,22 @@ pub fn render(ctx: &Ctx, v: &RankingsView) -> Page {
         r.period.code(),
         ctx.t("查看", "Show")
     );
+    if let Some(version) = &r.method {
+        b.push(&table(
+            ctx,
+            "score",
+            &format!(
+                "{} {version}{}",
+                ctx.t(
+                    "综合得分（每百分，越高越好；评分方法版本",
+                    "Score (per 100, higher is better; method version"
+                ),
+                ctx.t("）", ")")
+            ),
+            &r.score,
+            "",
+        ));
+    }
     b.push(&table(
         ctx,
         "air-index",
