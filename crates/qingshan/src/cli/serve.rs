@@ -155,8 +155,24 @@ fn seed_demo(
         &baselines,
     )
     .context("seeding the demo baselines")?;
-    let targets =
+    let mut targets =
         platform::targets::parse_csv(platform::demo::TARGETS).context("the demo targets")?;
+    // The same targets applied to this year, so the demo's simulated data has targets to be judged
+    // against (and projected) to date; the set's name and source say so.
+    let year = jiff::Timestamp::now()
+        .to_zoned(settings.time_zone()?)
+        .year()
+        .to_string();
+    let this_year: Vec<_> = targets
+        .iter()
+        .map(|t| platform::targets::TargetInput {
+            set: format!("demo-{year}"),
+            period: year.clone(),
+            source: format!("demo: the 2020 target applied to {year} ({})", t.source),
+            ..t.clone()
+        })
+        .collect();
+    targets.extend(this_year);
     platform::targets::import(&mut store, "demo", &targets).context("seeding the demo targets")?;
     crate::demo::demo_accounts(&mut store)?;
     crate::demo::demo_reaches(&mut store)?;
