@@ -200,6 +200,20 @@ async fn a_countys_targets_are_computed_judged_and_completed_by_hand() {
         "{this_year}"
     );
 
+    // The county's page: its score on the method, item by item, and its place.
+    let (status, _, county) = server
+        .page(
+            &staff,
+            "/console/targets?area=530602&period=2025-01&lang=en",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        county.contains("Method version v1 · 2025-01") && county.contains("place: 41.7 · 1 (tied)"),
+        "{county}"
+    );
+    assert!(county.contains("<td>66.7</td><td>16.70</td>"), "{county}");
+
     // Forest cover is entered by hand, with its evidence, by someone who may: it then stands.
     let csrf = support::csrf_of(&page);
     let fields = [
@@ -249,6 +263,13 @@ async fn a_countys_targets_are_computed_judged_and_completed_by_hand() {
     assert!(
         !page.contains("good-air-day ratio"),
         "another county's targets are shown"
+    );
+    assert_eq!(
+        server
+            .page(&elsewhere, "/console/targets?area=530602")
+            .await
+            .0,
+        403
     );
     let (content_type, body) = multipart(&fields, ("x.pdf", b"%PDF-1.4\n"));
     let (status, _, _) = server

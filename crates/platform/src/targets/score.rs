@@ -91,6 +91,30 @@ impl Score {
     }
 }
 
+/// One item of an area's score: its figure and the points it earned (`None` without a figure).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub item: Item,
+    pub figure: Option<f64>,
+    pub points: Option<f64>,
+}
+
+/// The items of an area's score, one by one (for its page).
+pub fn breakdown(method: &Method, mut figure: impl FnMut(&str) -> Option<f64>) -> Vec<Line> {
+    method
+        .items
+        .iter()
+        .map(|item| {
+            let f = figure(&item.indicator);
+            Line {
+                item: item.clone(),
+                figure: f,
+                points: f.map(|v| item_score(item, v)),
+            }
+        })
+        .collect()
+}
+
 /// Scores an area whose figures are `figure(indicator)`.
 pub fn score(method: &Method, mut figure: impl FnMut(&str) -> Option<f64>) -> Score {
     let mut s = Score {
@@ -148,6 +172,13 @@ mod tests {
         assert_eq!(s.out_of, 70.0);
         assert_eq!(s.per_100(), Some(54.29));
         assert_eq!(s.left_out, vec!["water.assessed_good_share".to_string()]);
+        let lines = breakdown(&m, |i| (i == "air.pm2_5").then_some(35.0));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            (lines[1].figure, lines[1].points.map(|p| p.round())),
+            (Some(35.0), Some(18.0))
+        );
+        assert_eq!(lines[0].points, None);
     }
 
     #[test]

@@ -158,9 +158,36 @@ async fn page(
             "Every target of the stored sets: a computed figure names the data and rule behind it; an indicator the platform cannot measure is entered by hand with its evidence. A period under way is judged on its data to date (short of the target: at risk)."
         )
     );
+    let area = optional(q, "area");
+    let counties = p.read(|s| s.counties()).await.unwrap_or_default();
+    let mut links = Html::new();
+    for c in counties.iter().filter(|c| readable(desk, &c.code)) {
+        write_html!(
+            links,
+            r#" <a href="{}?area={}">{}</a>"#,
+            PATH,
+            &c.code,
+            &c.name
+        );
+    }
+    write_html!(
+        body,
+        r#"<p id="counties">{}{}</p>"#,
+        ctx.t("区县页：", "County pages:"),
+        links
+    );
+    if let Some(code) = &area {
+        if !readable(desk, code) {
+            return desk.forbidden();
+        }
+        if let Some(c) = counties.iter().find(|c| &c.code == code) {
+            body.push(&county(p, desk, c, q.get("period").map(String::as_str)).await);
+        }
+    }
     let shown: Vec<_> = assessed
         .iter()
         .filter(|a| readable(desk, &a.target.area))
+        .filter(|a| area.as_ref().is_none_or(|code| &a.target.area == code))
         .collect();
     let unlikely: Vec<String> = shown
         .iter()
@@ -241,6 +268,109 @@ async fn page(
         body.push(&value_form(desk, f));
     }
     desk.page(status, ctx.t("目标与考核", "Targets"), body)
+}
+
+/// A county's page: its score on the method this year to date, item by item, and its place among the
+/// counties (when a method is set).
+async fn county(p: &Arc<App>, desk: &Desk, c: &store::County, asked: Option<&str>) -> Html {
+    let ctx = &desk.ctx;
+    let mut out = html!("<h2>{} {}</h2>", &c.name, &c.code);
+    let Some(method) = p.settings.score_method.clone() else {
+        write_html!(
+            out,
+            "<p>{}</p>",
+            ctx.t(
+                "未设定评分方法（targets.score_method）。",
+                "No scoring method is set (targets.score_method)."
+            )
+        );
+        return out;
+    };
+    let (tz, cache, now, code) = (p.tz.clone(), p.figures.clone(), ctx.now, c.code.clone());
+    let year = platform::figures::local_date(&tz, now).year();
+    let period = asked
+        .and_then(platform::targets::Period::parse)
+        .unwrap_or(platform::targets::Period::Year(year));
+    let m = method.clone();
+    let read = p
+        .read(move |s| {
+            let cctx = platform::targets::compute::Context {
+                tz: &tz,
+                cache: &cache,
+                now,
+            };
+            let mut figures = Vec::new();
+            for item in &m.items {
+                let f = match platform::targets::indicator(&item.indicator) {
+                    Some(i) => platform::targets::compute::value(s, &cctx, i, &code, period)?,
+                    None => None,
+                };
+                figures.push((item.indicator.clone(), f.map(|f| f.value)));
+            }
+            let lines = platform::targets::score::breakdown(&m, |i| {
+                figures.iter().find(|f| f.0 == i).and_then(|f| f.1)
+            });
+            let ranks =
+                platform::targets::ranking::rankings(s, &tz, &cache, period, Some(&m), now)?;
+            Ok((lines, ranks.score))
+        })
+        .await;
+    let (lines, places) = match read {
+        Ok(x) => x,
+        Err(e) => return desk.problem(&e),
+    };
+    let mut rows = Html::new();
+    for l in &lines {
+        let i = platform::targets::indicator(&l.item.indicator);
+        write_html!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            i.map_or(l.item.indicator.as_str(), |i| ctx.t(i.zh, i.en)),
+            l.item.weight,
+            l.item.zero_at,
+            l.item.full_at,
+            l.figure.map_or("—".to_string(), |f| f.to_string()),
+            l.points.map_or(
+                ctx.t("无数据，不计", "no figure, left out").to_string(),
+                |p| format!("{p:.2}")
+            )
+        );
+    }
+    let place = match places.iter().find(|pl| pl.area == c.code) {
+        Some(pl) => match (pl.value, pl.rank) {
+            (Some(v), Some(r)) => format!(
+                "{v} · {r}{}",
+                if pl.tied {
+                    ctx.t("（并列）", " (tied)")
+                } else {
+                    ""
+                }
+            ),
+            _ => pl.excluded.clone().unwrap_or_default(),
+        },
+        None => "—".into(),
+    };
+    write_html!(
+        out,
+        r#"<p id="county-score">{} {} · {} {} {}</p>"#,
+        ctx.t("评分方法版本", "Method version"),
+        &method.version,
+        period.code(),
+        ctx.t(
+            "得分（每百分，进行中的期间按至今数据）与名次：",
+            "score (per 100; a period under way to date) and place:"
+        ),
+        place
+    );
+    let heads = [
+        ctx.t("指标", "Indicator"),
+        ctx.t("权重", "Weight"),
+        ctx.t("零分 → 满分", "Zero → full"),
+        ctx.t("现值", "Figure"),
+        ctx.t("得分", "Points"),
+    ];
+    out.push(&table("score-lines", &heads, rows));
+    out
 }
 
 pub async fn list(
