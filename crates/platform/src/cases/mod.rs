@@ -360,71 +360,89 @@ pub fn act_within(
     input: &ActInput,
 ) -> Result<Case> {
     let actor = who.actor();
-    {
-        let mut c = case(s, id)?;
-        let Some(by) = role_of(who, &c) else {
-            return Err(Error::Forbidden(format!(
-                "case {id} is outside your role or jurisdiction"
-            )));
-        };
-        let from = CaseState::parse(&c.state).ok_or_else(|| {
-            Error::Internal(format!("case {id} is in an unknown state {:?}", c.state))
-        })?;
-        let to =
-            transition(from, action, by).map_err(|e| Error::Conflict(format!("case {id}: {e}")))?;
-        let comment = text(&input.comment, 2000, "comment")?;
-        if action == CaseAction::Comment && comment.is_none() {
-            return Err(needs("a comment", action));
-        }
-        let mut detail = apply(s, &mut c, action, to, input, ctx)?;
-        if input.attachments.len() > 10 {
-            return Err(Error::invalid("a step carries at most 10 files"));
-        }
-        for a in &input.attachments {
-            s.attach(&owner(id), a)?;
-        }
-        if !input.attachments.is_empty() {
-            let names: Vec<&str> = input.attachments.iter().map(|a| a.name.as_str()).collect();
-            let files = format!("files: {}", names.join(", "));
-            detail = Some(match detail {
-                Some(d) => format!("{d}; {files}"),
-                None => files,
-            });
-        }
-        c.state = to.code().into();
-        c.changed_at = ctx.now;
-        s.put_case(&c)?;
-        s.add_case_event(&CaseEvent {
-            case_id: id,
-            at: ctx.now,
-            actor: actor.as_str().into(),
-            action: action.code().into(),
-            from_state: Some(from.code().into()),
-            to_state: to.code().into(),
-            comment: comment.clone(),
-            detail: detail.clone(),
-        })?;
-        s.audit(
-            actor.as_str(),
-            &format!("case_{}", action.code()),
-            &format!("case {id}"),
-            Some(&format!(
-                "{} → {}{}",
-                from.code(),
-                to.code(),
-                detail.map(|d| format!(" ({d})")).unwrap_or_default()
-            )),
-        )?;
-        if action == CaseAction::Verify && c.founded == Some(true) {
-            duplicates::link(s, ctx, &c, actor.as_str())?;
-        }
-        Ok(c)
+    let mut c = case(s, id)?;
+    let Some(by) = role_of(who, &c) else {
+        return Err(Error::Forbidden(format!(
+            "case {id} is outside your role or jurisdiction"
+        )));
+    };
+    let from = CaseState::parse(&c.state).ok_or_else(|| {
+        Error::Internal(format!("case {id} is in an unknown state {:?}", c.state))
+    })?;
+    let to =
+        transition(from, action, by).map_err(|e| Error::Conflict(format!("case {id}: {e}")))?;
+    let comment = text(&input.comment, 2000, "comment")?;
+    if action == CaseAction::Comment && comment.is_none() {
+        return Err(needs("a comment", action));
     }
+    let mut detail = apply(s, &mut c, action, to, input, ctx)?;
+    if input.attachments.len() > 10 {
+        return Err(Error::invalid("a step carries at most 10 files"));
+    }
+    for a in &input.attachments {
+        s.attach(&owner(id), a)?;
+    }
+    if !input.attachments.is_empty() {
+        let names: Vec<&str> = input.attachments.iter().map(|a| a.name.as_str()).collect();
+        let files = format!("files: {}", names.join(", "));
+        detail = Some(match detail {
+            Some(d) => format!("{d}; {files}"),
+            None => files,
+        });
+    }
+    c.state = to.code().into();
+    c.changed_at = ctx.now;
+    s.put_case(&c)?;
+    s.add_case_event(&CaseEvent {
+        case_id: id,
+        at: ctx.now,
+        actor: actor.as_str().into(),
+        action: action.code().into(),
+        from_state: Some(from.code().into()),
+        to_state: to.code().into(),
+        comment: comment.clone(),
+        detail: detail.clone(),
+    })?;
+    s.audit(
+        actor.as_str(),
+        &format!("case_{}", action.code()),
+        &format!("case {id}"),
+        Some(&format!(
+            "{} → {}{}",
+            from.code(),
+            to.code(),
+            detail.map(|d| format!(" ({d})")).unwrap_or_default()
+        )),
+    )?;
+    if action == CaseAction::Verify && c.founded == Some(true) {
+        duplicates::link(s, ctx, &c, actor.as_str())?;
+    }
+    Ok(c)
 }
 
 /// A new case from `source` (received today, its notice clock running), to be filled in by the caller
 /// and stored with [`open`].
 pub fn blank(source: &str, title: String, description: String, ctx: &Context, by: &str) -> Case {
+    received(
+        source,
+        title,
+        description,
+        by,
+        (ctx.now, ctx.today()),
+        &ctx.cases,
+    )
+}
+
+/// A new case from `source` received by `by` at `now` on the local day `today`, its notice clock
+/// running: [`blank`] for a front door without a full [`Context`] (the public's complaints).
+pub fn received(
+    source: &str,
+    title: String,
+    description: String,
+    by: &str,
+    (now, today): (i64, Date),
+    settings: &CaseSettings,
+) -> Case {
     Case {
         id: 0,
         source: source.into(),
@@ -439,7 +457,7 @@ pub fn blank(source: &str, title: String, description: String, ctx: &Context, by
         state: CaseState::Created.code().into(),
         unit: None,
         assignee: None,
-        due: Some(plus_days(ctx.today(), ctx.cases.notice_days).to_string()),
+        due: Some(plus_days(today, settings.notice_days).to_string()),
         accepted_on: None,
         founded: None,
         penalty_number: None,
@@ -448,8 +466,8 @@ pub fn blank(source: &str, title: String, description: String, ctx: &Context, by
         reason_code: None,
         merged_into: None,
         created_by: by.into(),
-        created_at: ctx.now,
-        changed_at: ctx.now,
+        created_at: now,
+        changed_at: now,
     }
 }
 

@@ -275,35 +275,17 @@ pub fn submit(
                     )
                 });
                 let case = Case {
-                    id: 0,
-                    source: "complaint".into(),
-                    source_ref: None,
                     subject_kind: if reach.is_some() { "reach" } else { "place" }.into(),
                     subject_id: reach.as_ref().map(|r| r.id.clone()),
-                    site_id: None,
-                    enterprise_id: None,
                     county: county.clone(),
-                    title: format!("{zh} · {place}"),
-                    description: c.description.clone(),
-                    state: CaseState::Created.code().into(),
-                    unit: None,
-                    assignee: None,
-                    due: Some(
-                        crate::figures::local_date(ctx.tz, ctx.now)
-                            .checked_add(jiff::Span::new().days(i64::from(ctx.cases.notice_days)))
-                            .map_err(|e| Error::Internal(e.to_string()))?
-                            .to_string(),
-                    ),
-                    accepted_on: None,
-                    founded: None,
-                    penalty_number: None,
-                    penalty_amount: None,
-                    penalty_measures: None,
-                    reason_code: None,
-                    merged_into: None,
-                    created_by: channel.into(),
-                    created_at: ctx.now,
-                    changed_at: ctx.now,
+                    ..crate::cases::received(
+                        "complaint",
+                        format!("{zh} · {place}"),
+                        c.description.clone(),
+                        channel,
+                        (ctx.now, crate::figures::local_date(ctx.tz, ctx.now)),
+                        ctx.cases,
+                    )
                 };
                 s.put_case(&case)?
             }

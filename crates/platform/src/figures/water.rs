@@ -165,11 +165,32 @@ pub fn day_class(
     site: &Site,
     day: jiff::civil::Date,
 ) -> store::Result<Option<Evaluation>> {
+    let Some((kind, sample)) =
+        period_sample(store, tz, site, (day, day.tomorrow().unwrap_or(day)))?
+    else {
+        return Ok(None);
+    };
+    Ok(water::evaluate(kind, &sample).ok())
+}
+
+/// A site's mean sample over the local days `[from, to)` (the mean of each parameter's valid hourly
+/// values) and the kind of water body it is judged as; `None` when nothing valid was measured.
+pub fn period_sample(
+    store: &Store,
+    tz: &TimeZone,
+    site: &Site,
+    (from, to): (jiff::civil::Date, jiff::civil::Date),
+) -> store::Result<Option<(WaterbodyKind, Sample)>> {
     let kind = waterbody_kind(store, site)?;
-    let from = day_start(tz, day);
-    let to = day_start(tz, day.tomorrow().unwrap_or(day));
-    let samples = water_samples(store, &site.id, Period::Hour, from, to, |_| ())?;
-    Ok(samples.get(&()).and_then(|s| water::evaluate(kind, s).ok()))
+    let mut samples = water_samples(
+        store,
+        &site.id,
+        Period::Hour,
+        day_start(tz, from),
+        day_start(tz, to),
+        |_| (),
+    )?;
+    Ok(samples.remove(&()).map(|s| (kind, s)))
 }
 
 /// The class of each of `months` of a site: the class of the monthly mean sample (the mean of the month's

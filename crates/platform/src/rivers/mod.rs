@@ -102,6 +102,15 @@ pub fn parse_class(label: &str) -> Option<WaterClass> {
         .find(|c| c.label() == label || c.number().to_string() == label)
 }
 
+/// The target class of the section `site`: its reach's, when a reach with a target has it.
+pub fn target_of(reaches: &[Reach], site: &str) -> Option<WaterClass> {
+    reaches
+        .iter()
+        .find(|r| r.sections.iter().any(|s| s == site))
+        .and_then(|r| r.target_class.as_deref())
+        .and_then(parse_class)
+}
+
 /// Checks a reach against the registry: its water body, counties and sections exist (sections are water
 /// sections), its class is I–V, its chiefs' levels are known and their accounts are river chiefs.
 pub fn validate(store: &Store, r: &ReachInput) -> Result<(Reach, Vec<ReachChief>)> {

@@ -34,18 +34,18 @@ pub fn watch(
             continue;
         };
         for section in &reach.sections {
-            let Some(site) = store.site(section)? else {
-                continue;
-            };
-            let Some(evaluation) = day_class(store, tz, &site, yesterday)? else {
-                continue;
-            };
             let current = unclosed
                 .iter()
                 .find(|a| &a.site_id == section && a.state != "resolved");
             if current.is_some_and(|a| a.episode_end >= to) {
                 continue; // this day was judged already
             }
+            let Some(site) = store.site(section)? else {
+                continue;
+            };
+            let Some(evaluation) = day_class(store, tz, &site, yesterday)? else {
+                continue;
+            };
             let why = format!(
                 "{yesterday}: class {} at {} ({}), reach {} ({}) is to meet {}",
                 evaluation.class,

@@ -5,11 +5,11 @@
 //! against the area's baseline, and hand-entered values (the newest stands).
 
 use super::{Indicator, Period, Source};
-use crate::figures::{Cache, city_days, day_start, local_date, water_samples, waterbody_kind};
+use crate::figures::{Cache, city_days, day_start, local_date, period_sample};
 use jiff::tz::TimeZone;
 use standards::air::Gb3095;
 use standards::water::WaterClass;
-use store::{Period as Rollup, Site, SiteKind, Store};
+use store::{Site, SiteKind, Store};
 
 /// A figure and what it was computed from.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,22 +145,14 @@ pub fn value(
                 [SiteKind::WaterSection]
             };
             let reaches = store.reaches()?;
-            let (t0, t1) = (day_start(ctx.tz, from), day_start(ctx.tz, to));
             let (mut judged, mut counted) = (0, 0);
             for site in sites_in(store, area, &kinds)? {
-                let target = reaches
-                    .iter()
-                    .find(|r| r.sections.contains(&site.id))
-                    .and_then(|r| r.target_class.as_deref())
-                    .and_then(crate::rivers::parse_class);
+                let target = crate::rivers::target_of(&reaches, &site.id);
                 if i.id == "water.function_zone_attainment" && target.is_none() {
                     continue;
                 }
-                let kind = waterbody_kind(store, &site)?;
-                let samples = water_samples(store, &site.id, Rollup::Hour, t0, t1, |_| ())?;
-                let Some(class) = samples
-                    .get(&())
-                    .and_then(|s| standards::water::evaluate(kind, s).ok())
+                let Some(class) = period_sample(store, ctx.tz, &site, (from, to))?
+                    .and_then(|(kind, s)| standards::water::evaluate(kind, &s).ok())
                     .map(|e| e.class)
                 else {
                     continue;

@@ -9,13 +9,13 @@
 //! are left out is not ranked by change.
 
 use super::Period;
-use super::score::{Method, score};
-use crate::figures::{Cache, city_days, day_start, local_date, water_samples, waterbody_kind};
+use super::score::{Line, Method, breakdown, total};
+use crate::figures::{Cache, city_days, local_date, period_sample};
 use jiff::tz::TimeZone;
 use standards::Decimal;
 use standards::air::Gb3095;
 use standards::water::WaterClass;
-use store::{Period as Rollup, Site, SiteKind, Store};
+use store::{Site, SiteKind, Store};
 
 /// One area's place in a ranking.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,27 +132,62 @@ fn section(
     site: &Site,
     period: Period,
 ) -> store::Result<Option<(WaterClass, Decimal)>> {
-    let (from, to) = period.days();
-    let kind = waterbody_kind(store, site)?;
-    let samples = water_samples(
-        store,
-        &site.id,
-        Rollup::Hour,
-        day_start(tz, from),
-        day_start(tz, to),
-        |_| (),
-    )?;
-    let Some(sample) = samples.get(&()) else {
+    let Some((kind, sample)) = period_sample(store, tz, site, period.days())? else {
         return Ok(None);
     };
-    let class = standards::water::evaluate(kind, sample).map(|e| e.class);
-    let index = standards::water::cwqi(kind, sample).map(|c| c.total);
+    let class = standards::water::evaluate(kind, &sample).map(|e| e.class);
+    let index = standards::water::cwqi(kind, &sample).map(|c| c.total);
     Ok(class.ok().zip(index.ok()))
 }
 
 fn mean(values: &[Decimal]) -> Option<Decimal> {
     let sum: Decimal = values.iter().copied().sum();
     sum.div(Decimal::from_int(values.len() as i64))
+}
+
+/// The lines of `area`'s score on `method` over `period`: each item's figure and points.
+pub fn lines_of(
+    store: &Store,
+    ctx: &super::compute::Context,
+    method: &Method,
+    area: &str,
+    period: Period,
+) -> store::Result<Vec<Line>> {
+    let mut figures = Vec::new();
+    for item in &method.items {
+        let figure = match super::indicator(&item.indicator) {
+            Some(i) => super::compute::value(store, ctx, i, area, period)?,
+            None => None,
+        };
+        figures.push((item.indicator.clone(), figure.map(|f| f.value)));
+    }
+    Ok(breakdown(method, |i| {
+        figures.iter().find(|f| f.0 == i).and_then(|f| f.1)
+    }))
+}
+
+/// The counties ranked by their score on `method` over `period` (per 100, higher first).
+pub fn scores(
+    store: &Store,
+    ctx: &super::compute::Context,
+    method: &Method,
+    period: Period,
+) -> store::Result<Vec<Place>> {
+    let mut items = Vec::new();
+    for county in store.counties()? {
+        let s = total(&lines_of(store, ctx, method, &county.code, period)?);
+        items.push((
+            county.code,
+            county.name,
+            match s.per_100() {
+                Some(v) => Decimal::from_f64(v)
+                    .map(|d| d.round_half_even(2))
+                    .map_err(|_| "no score".to_string()),
+                None => Err("no figure for any scored indicator".into()),
+            },
+        ));
+    }
+    Ok(rank(items, true))
 }
 
 /// The rankings of the counties over `period` (to date when under way), against the same period a year
@@ -168,27 +203,8 @@ pub fn rankings(
     let sites = store.sites()?;
     let reaches = store.reaches()?;
     let (mut air, mut air_change, mut water, mut water_change) = (vec![], vec![], vec![], vec![]);
-    let mut scores = Vec::new();
-    let ctx = super::compute::Context { tz, cache, now };
     for county in store.counties()? {
         let entry = |v| (county.code.clone(), county.name.clone(), v);
-        if let Some(m) = method {
-            let mut figures = Vec::new();
-            for item in &m.items {
-                let figure = match super::indicator(&item.indicator) {
-                    Some(i) => super::compute::value(store, &ctx, i, &county.code, period)?,
-                    None => None,
-                };
-                figures.push((item.indicator.clone(), figure.map(|f| f.value)));
-            }
-            let s = score(m, |i| figures.iter().find(|f| f.0 == i).and_then(|f| f.1));
-            scores.push(entry(match s.per_100() {
-                Some(v) => Decimal::from_f64(v)
-                    .map(|d| d.round_half_even(2))
-                    .map_err(|_| "no score".to_string()),
-                None => Err("no figure for any scored indicator".into()),
-            }));
-        }
         let stations = sites_of(&sites, &county.code, SiteKind::AirStation);
         let now_index = air_index(store, tz, cache, &stations, period, now)?;
         let before = air_index(store, tz, cache, &stations, period.year_before(), now)?;
@@ -211,12 +227,7 @@ pub fn rankings(
             let Some((base_class, base)) = section(store, tz, &s, period.year_before())? else {
                 continue;
             };
-            let target = reaches
-                .iter()
-                .find(|r| r.sections.contains(&s.id))
-                .and_then(|r| r.target_class.as_deref())
-                .and_then(crate::rivers::parse_class)
-                .unwrap_or(WaterClass::III);
+            let target = crate::rivers::target_of(&reaches, &s.id).unwrap_or(WaterClass::III);
             let good = class <= WaterClass::II || base_class <= WaterClass::II;
             if good && class <= target {
                 left_out += 1;
@@ -248,7 +259,15 @@ pub fn rankings(
     Ok(Rankings {
         period,
         method: method.map(|m| m.version.clone()),
-        score: rank(scores, true),
+        score: match method {
+            Some(m) => scores(
+                store,
+                &super::compute::Context { tz, cache, now },
+                m,
+                period,
+            )?,
+            None => Vec::new(),
+        },
         air_index: rank(air, false),
         air_change: rank(air_change, false),
         water_cwqi: rank(water, false),

@@ -116,19 +116,24 @@ pub fn breakdown(method: &Method, mut figure: impl FnMut(&str) -> Option<f64>) -
 }
 
 /// Scores an area whose figures are `figure(indicator)`.
-pub fn score(method: &Method, mut figure: impl FnMut(&str) -> Option<f64>) -> Score {
+pub fn score(method: &Method, figure: impl FnMut(&str) -> Option<f64>) -> Score {
+    total(&breakdown(method, figure))
+}
+
+/// The score the lines of a [`breakdown`] add up to.
+pub fn total(lines: &[Line]) -> Score {
     let mut s = Score {
         points: 0.0,
         out_of: 0.0,
         left_out: Vec::new(),
     };
-    for item in &method.items {
-        match figure(&item.indicator) {
-            Some(v) => {
-                s.points += item_score(item, v);
-                s.out_of += item.weight;
+    for l in lines {
+        match l.points {
+            Some(p) => {
+                s.points += p;
+                s.out_of += l.item.weight;
             }
-            None => s.left_out.push(item.indicator.clone()),
+            None => s.left_out.push(l.item.indicator.clone()),
         }
     }
     s

@@ -320,12 +320,12 @@ pub async fn assess(
         jiff::civil::date(year + 1, 1, 1)
     };
     let (tz, cache, settings) = (p.tz.clone(), p.figures.clone(), p.settings.rivers.clone());
-    let mut a = p
+    let (mut a, reaches) = p
         .read(move |s| {
-            platform::rivers::assessment::assess(s, &tz, &cache, &settings, from, to, now)
+            let a = platform::rivers::assessment::assess(s, &tz, &cache, &settings, from, to, now)?;
+            Ok((a, s.reaches()?))
         })
         .await?;
-    let reaches = p.read(|s| s.reaches()).await?;
     let readable = |l: &Line| {
         reaches
             .iter()

@@ -13,6 +13,7 @@ use axum::response::Response;
 use platform::accounts::permissions::Reach;
 use platform::accounts::{Action, Principal, Target};
 use platform::targets::projection::{Need, Projection};
+use platform::targets::ranking;
 use platform::targets::{CATALOGUE, Source, Status, ValueInput};
 use std::sync::Arc;
 
@@ -299,20 +300,8 @@ async fn county(p: &Arc<App>, desk: &Desk, c: &store::County, asked: Option<&str
                 cache: &cache,
                 now,
             };
-            let mut figures = Vec::new();
-            for item in &m.items {
-                let f = match platform::targets::indicator(&item.indicator) {
-                    Some(i) => platform::targets::compute::value(s, &cctx, i, &code, period)?,
-                    None => None,
-                };
-                figures.push((item.indicator.clone(), f.map(|f| f.value)));
-            }
-            let lines = platform::targets::score::breakdown(&m, |i| {
-                figures.iter().find(|f| f.0 == i).and_then(|f| f.1)
-            });
-            let ranks =
-                platform::targets::ranking::rankings(s, &tz, &cache, period, Some(&m), now)?;
-            Ok((lines, ranks.score))
+            let lines = ranking::lines_of(s, &cctx, &m, &code, period)?;
+            Ok((lines, ranking::scores(s, &cctx, &m, period)?))
         })
         .await;
     let (lines, places) = match read {
